@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import ApiToken, Membership, Organization, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+
+@admin.register(User)
+class RoadshowUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+    fieldsets = UserAdmin.fieldsets + (("Roadshow", {"fields": ("name",)}),)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "investor_status"]
+    list_filter = ["kind", "investor_status"]
+    search_fields = ["name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["organization", "label", "prefix", "revoked_at"]
+    readonly_fields = ["prefix", "key_hash", "last_used_at"]

@@ -1,0 +1,82 @@
+"""The one place that answers "may this user do X (to this object)?".
+
+Roles come from memberships.  Each app registers the object rules for its own
+actions with :func:`rule` (loaded in its ``AppConfig.ready``); views, admin
+views, the API and commands all ask :func:`user_can`.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from .enums import InvestorStatus, Role
+
+_RULES: dict[str, Callable[..., bool]] = {}
+
+
+def rule(action: str) -> Callable[[Callable[..., bool]], Callable[..., bool]]:
+    def register(func: Callable[..., bool]) -> Callable[..., bool]:
+        if action in _RULES:
+            raise RuntimeError(f"permission rule {action!r} registered twice")
+        _RULES[action] = func
+        return func
+
+    return register
+
+
+def user_can(user: Any, action: str, obj: Any = None) -> bool:
+    try:
+        check = _RULES[action]
+    except KeyError as exc:
+        raise KeyError(f"unknown permission {action!r}") from exc
+    return bool(check(user, obj))
+
+
+def _memberships(user: Any) -> list[tuple[int, str, str]]:
+    """(organization id, role, investor status) for the user, cached on it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_roadshow_memberships", None)
+    if cached is None:
+        cached = list(
+            user.memberships.values_list(
+                "organization_id", "role", "organization__investor_status"
+            )
+        )
+        user._roadshow_memberships = cached
+    return cached
+
+
+def roles_of(user: Any) -> set[str]:
+    roles = {role for _org, role, _status in _memberships(user)}
+    if getattr(user, "is_superuser", False) and user.is_active:
+        roles.add(Role.ORGANIZER)
+    return roles
+
+
+def organization_ids(user: Any, *, role: str | None = None) -> set[int]:
+    return {org for org, r, _s in _memberships(user) if role is None or r == role}
+
+
+def is_organizer(user: Any) -> bool:
+    return Role.ORGANIZER in roles_of(user)
+
+
+def is_reviewer(user: Any) -> bool:
+    return Role.REVIEWER in roles_of(user)
+
+
+def is_approved_investor(user: Any) -> bool:
+    return any(
+        role == Role.INVESTOR and status == InvestorStatus.APPROVED
+        for _org, role, status in _memberships(user)
+    )
+
+
+@rule("admin.access")
+def _admin_access(user: Any, obj: Any) -> bool:
+    return is_organizer(user)
+
+
+@rule("organization.manage")
+def _organization_manage(user: Any, obj: Any) -> bool:
+    return is_organizer(user)

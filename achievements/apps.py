@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AchievementsConfig(AppConfig):
+    name = "achievements"
+    verbose_name = _("成果库")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the permission rules)

@@ -1,0 +1,159 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+
+from .enums import TransferMode
+from .models import Achievement, Demand, Province
+
+ACHIEVEMENT_FORM_FIELDS = [
+    "title",
+    "summary",
+    "team",
+    "source_programme",
+    "project_number",
+    "field",
+    "trl",
+    "market_demand",
+    "transfer_demand",
+    "transfer_modes",
+    "open_licence_terms",
+    "price_min",
+    "price_max",
+    "target_provinces",
+    "patents",
+    "keywords",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "agri_tech_field",
+    "agri_industry",
+    "agri_scenario",
+]
+
+
+class AchievementForm(forms.ModelForm):
+    transfer_modes = forms.MultipleChoiceField(
+        label=_("转化方式"),
+        choices=TransferMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_provinces = forms.ModelMultipleChoiceField(
+        label=_("拟重点转化区域"),
+        queryset=Province.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner = forms.ModelChoiceField(
+        label=_("成果持有单位"), queryset=Organization.objects.none()
+    )
+
+    class Meta:
+        model = Achievement
+        fields = ["owner", *ACHIEVEMENT_FORM_FIELDS]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "market_demand": forms.Textarea(attrs={"rows": 3}),
+            "transfer_demand": forms.Textarea(attrs={"rows": 3}),
+            "open_licence_terms": forms.Textarea(attrs={"rows": 3}),
+            "patents": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owners
+
+    def clean_project_number(self):
+        number = self.cleaned_data["project_number"].strip()
+        if number:
+            clash = Achievement.objects.filter(project_number=number)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(_("该项目编号已被其他成果使用。"))
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if (
+            TransferMode.OPEN_LICENCE in data.get("transfer_modes", [])
+            and not data.get("open_licence_terms", "").strip()
+        ):
+            self.add_error("open_licence_terms", _("选择开放许可时必须公布许可条件。"))
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and low < 0:
+            self.add_error("price_min", _("价格不能为负数。"))
+        if low is not None and high is not None and low > high:
+            self.add_error("price_max", _("价格上限不能小于下限。"))
+        return data
+
+    def content(self) -> dict:
+        data = {key: self.cleaned_data[key] for key in ACHIEVEMENT_FORM_FIELDS}
+        data["target_provinces"] = list(data["target_provinces"])
+        return data
+
+
+class ReviewForm(forms.Form):
+    ACTIONS = [
+        ("start_review", _("开始审查")),
+        ("clear", _("通过，公开发布")),
+        ("restrict", _("限定公开（仅已批准投资方可见）")),
+        ("withhold", _("不予公开")),
+        ("return", _("退回修改")),
+    ]
+    action = forms.ChoiceField(label=_("审查结论"), choices=ACTIONS)
+    comment = forms.CharField(
+        label=_("意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("附件（PDF 或图片）"))
+
+
+class DemandForm(forms.ModelForm):
+    organization = forms.ModelChoiceField(
+        label=_("需求单位"), queryset=Organization.objects.none()
+    )
+
+    class Meta:
+        model = Demand
+        fields = [
+            "organization",
+            "title",
+            "field",
+            "description",
+            "budget_min",
+            "budget_max",
+            "province",
+            "min_trl",
+            "deadline",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            organizations or Organization.objects.none()
+        )
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("budget_min"), data.get("budget_max")
+        for key in ("budget_min", "budget_max"):
+            if data.get(key) is not None and data[key] < 0:
+                self.add_error(key, _("预算不能为负数。"))
+        if low is not None and high is not None and low > high:
+            self.add_error("budget_max", _("预算上限不能小于下限。"))
+        return data

@@ -1,0 +1,404 @@
+"""Bulk collection 汇交: CSV (UTF-8 or GB18030) and XLSX, streamed.
+
+The file is read once, row by row.  Rows are validated and written in batches
+inside one transaction; the first bad row stops the writing, the rest are
+still checked so that every problem is reported, and then everything is
+rolled back: a file is imported whole or not at all.
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+
+from .enums import Publication, ReviewStatus
+from .models import Achievement, ReviewEvent
+from .services import achievement_update
+from .validation import (
+    COLUMNS,
+    Cleaned,
+    Lookups,
+    clean_record,
+    column_title,
+    header_key,
+)
+
+BATCH = 500
+MAX_REPORTED_ERRORS = 200
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("第 %(row)d 行，“%(column)s”列：%(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add_error(self, row: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(row, column, message))
+
+
+# ---------------------------------------------------------------- reading --
+
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+def _raw(file: Any) -> IO[bytes]:
+    return getattr(file, "file", file)
+
+
+def _size(stream: IO[bytes]) -> int:
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def _decodes_as(stream: IO[bytes], encoding: str) -> bool:
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while chunk := stream.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
+    finally:
+        stream.seek(0)
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportRefused(_("不支持 UTF-16 编码的 CSV：请另存为“CSV UTF-8”或 XLSX。"))
+    elif _decodes_as(stream, "utf-8"):
+        encoding = "utf-8"
+    elif _decodes_as(stream, "gb18030"):
+        encoding = "gb18030"
+    else:
+        raise ImportRefused(
+            _("无法识别文件编码：请使用 UTF-8 或 GBK/GB18030 编码的 CSV。")
+        )
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
+        reader = csv.reader(text)
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise ImportRefused(
+                _("CSV 格式错误（第 %(line)d 行）：%(error)s")
+                % {"line": reader.line_num, "error": exc}
+            ) from exc
+    finally:
+        text.detach()
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportRefused(
+            _("无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿。")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def read_rows(file: Any, name: str) -> Iterator[list[Any]]:
+    """Rows of a CSV or XLSX file, judged by content, not by name."""
+    stream = _raw(file)
+    size = _size(stream)
+    if size == 0:
+        raise ImportRefused(_("文件是空的。"))
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportRefused(
+            _("文件过大（%(size).1f MB）：最大 %(limit)d MB，请拆分后分批导入。")
+            % {"size": size / 1e6, "limit": settings.IMPORT_MAX_BYTES // 1_000_000}
+        )
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(stream)
+    if head.startswith(_XLS_MAGIC):
+        raise ImportRefused(_("不支持旧版 Excel（.xls）文件：请另存为 .xlsx 或 CSV。"))
+    if b"\x00" in stream.read(4096):
+        stream.seek(0)
+        raise ImportRefused(_("文件类型不受支持：只接受 CSV 或 XLSX。"))
+    stream.seek(0)
+    return _csv_rows(stream)
+
+
+# ---------------------------------------------------------------- writing --
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _header(row: list[Any]) -> tuple[list[str | None], list[str]]:
+    keys = []
+    problems = []
+    for index, cell in enumerate(row, start=1):
+        if cell is None or str(cell).strip() == "":
+            keys.append(None)
+            continue
+        key = header_key(cell)
+        if key is None:
+            problems.append(
+                _("第 %(n)d 列“%(name)s”不是模板中的列。")
+                % {"n": index, "name": str(cell).strip()}
+            )
+        elif key in keys:
+            problems.append(_("“%(name)s”列重复出现。") % {"name": str(cell).strip()})
+        keys.append(key)
+    for column in COLUMNS:
+        if column.required and column.key not in keys:
+            problems.append(_("缺少必填列“%(name)s”。") % {"name": column.header})
+    return keys, problems
+
+
+class _Writer:
+    def __init__(self, *, by: Any, status: str, lookups: Lookups) -> None:
+        self.by = by if by is not None and getattr(by, "pk", None) else None
+        self.status = status
+        self.lookups = lookups
+        self.pending: list[Cleaned] = []
+        self.created = 0
+        self.updated = 0
+
+    def add(self, cleaned: Cleaned) -> None:
+        self.pending.append(cleaned)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def _owner(self, cleaned: Cleaned) -> Organization:
+        org = self.lookups.organization(cleaned.owner_name)
+        if org is None:
+            org = Organization.objects.create(
+                name=cleaned.owner_name, kind=cleaned.owner_kind
+            )
+            self.lookups.remember_organization(org)
+        return org
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        numbers = [c.data["project_number"] for c in batch]
+        existing = {
+            a.project_number: a
+            for a in Achievement.objects.filter(project_number__in=numbers)
+        }
+        new: list[tuple[Achievement, Cleaned]] = []
+        for cleaned in batch:
+            data = dict(cleaned.data)
+            provinces = data.pop("target_provinces")
+            found = existing.get(cleaned.data["project_number"])
+            if found is not None:
+                achievement_update(
+                    achievement=found,
+                    data={**data, "target_provinces": provinces},
+                    by=self.by,
+                    comment=_("批量汇交更新"),
+                )
+                self.updated += 1
+                continue
+            achievement = Achievement(
+                owner=self._owner(cleaned),
+                created_by=self.by,
+                status=self.status,
+                publication=Publication.NONE,
+                **data,
+            )
+            achievement.refresh_search_fields()
+            new.append((achievement, cleaned))
+        created = Achievement.objects.bulk_create([a for a, _c in new])
+        through = Achievement.target_provinces.through
+        through.objects.bulk_create(
+            [
+                through(achievement_id=a.pk, province_id=p.pk)
+                for a, (_a, c) in zip(created, new, strict=True)
+                for p in c.data["target_provinces"]
+            ]
+        )
+        ReviewEvent.objects.bulk_create(
+            [
+                ReviewEvent(
+                    achievement_id=a.pk,
+                    actor=self.by,
+                    from_status=ReviewStatus.DRAFT,
+                    to_status=self.status,
+                    comment=_("批量汇交导入"),
+                )
+                for a in created
+            ]
+        )
+        self.created += len(created)
+
+
+def import_achievements(
+    *,
+    file: Any,
+    name: str = "",
+    by: Any = None,
+    dry_run: bool = False,
+    status: str = ReviewStatus.SUBMITTED,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a CSV/XLSX file of achievements; all rows or none.
+
+    Raises ImportRefused for a file that cannot be read at all.
+    """
+    report = ImportReport(dry_run=dry_run)
+    rows = read_rows(file, name)
+    lookups = Lookups()
+    writer = _Writer(by=by, status=status, lookups=lookups)
+    seen: dict[str, int] = {}
+    keys: list[str | None] | None = None
+    with transaction.atomic():
+        for line, row in enumerate(rows, start=1):
+            if keys is None:
+                if not any(c not in (None, "") for c in row):
+                    continue
+                keys, problems = _header(row)
+                if problems:
+                    raise ImportRefused(_("表头不符合模板：") + " ".join(problems))
+                continue
+            values = [_cell(c) for c in row]
+            if not any(v not in (None, "") for v in values):
+                continue
+            if len(values) > len(keys) and any(
+                v not in (None, "") for v in values[len(keys) :]
+            ):
+                report.add_error(
+                    line, _("（表头之外）"), _("该行的单元格多于表头的列数。")
+                )
+            record = {k: v for k, v in zip(keys, values, strict=False) if k is not None}
+            report.rows += 1
+            cleaned = clean_record(record, lookups=lookups)
+            number = cleaned.data.get("project_number")
+            if number:
+                if number in seen:
+                    cleaned.errors.append(
+                        (
+                            "project_number",
+                            _("项目编号“%(number)s”在本文件第 %(first)d 行已出现。")
+                            % {"number": number, "first": seen[number]},
+                        )
+                    )
+                else:
+                    seen[number] = line
+            for key, message in cleaned.errors:
+                report.add_error(line, column_title(key), message)
+            if report.ok:
+                writer.add(cleaned)
+            if progress is not None and report.rows % 1000 == 0:
+                progress(report.rows)
+        if keys is None:
+            raise ImportRefused(_("文件中没有表头行。"))
+        if report.ok:
+            writer.flush()
+        report.created, report.updated = writer.created, writer.updated
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
+    if not report.ok:
+        report.created = report.updated = 0
+    return report
+
+
+def write_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:
+    """The import template: the header row, and a sheet explaining the values."""
+    from openpyxl import Workbook
+
+    from .enums import TRL_DESCRIPTIONS, TransferMode
+    from .models import IndustryField, Province
+
+    headers = [str(c.header) + ("*" if c.required else "") for c in COLUMNS]
+    if fmt == "csv":
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        csv.writer(text).writerow(headers)
+        text.flush()
+        text.detach()
+        return
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("成果")
+    sheet.append(headers)
+    notes = workbook.create_sheet(_("填写说明"))
+    notes.append([_("列"), _("说明")])
+    notes.append([_("带 * 的列"), _("必填")])
+    notes.append(
+        [str(COLUMNS[0].header), _("项目编号唯一；重复导入同一编号会更新原记录")]
+    )
+    notes.append(
+        [_("产业领域"), "、".join(f.name for f in IndustryField.objects.all())]
+    )
+    notes.append(
+        [
+            _("技术成熟度"),
+            "; ".join(f"{level}: {text}" for level, text in TRL_DESCRIPTIONS.items()),
+        ]
+    )
+    notes.append(
+        [
+            _("转化方式"),
+            _("可多选，用顿号分隔：")
+            + "、".join(str(label) for _v, label in TransferMode.choices),
+        ]
+    )
+    notes.append(
+        [
+            _("拟重点转化区域"),
+            _("可多选，用顿号分隔：")
+            + "、".join(p.name for p in Province.objects.all()),
+        ]
+    )
+    notes.append([_("单位类型"), _("单位尚未登记时必填")])
+    workbook.save(stream)

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from achievements.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the deterministic demo data set (safe to run again: nothing duplicates)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--achievements", type=int, default=320)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, **options):
+        result = seed_demo(achievements=options["achievements"], seed=options["seed"])
+        if options["quiet"]:
+            return
+        self.stdout.write(f"Demo data: {result['created']} new achievements.")
+        self.stdout.write(f"Demo logins (password for all: {result['password']}):")
+        for username, what in result["logins"]:
+            self.stdout.write(f"  {username:<18} {what}")

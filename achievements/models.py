@@ -1,0 +1,329 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, TimeStamped
+
+from .enums import (
+    TRL_CHOICES,
+    DemandStatus,
+    MacroRegion,
+    Publication,
+    ReviewStatus,
+    TransferMode,
+)
+
+
+class IndustryField(models.Model):
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    is_agricultural = models.BooleanField(_("农业领域"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("产业领域")
+        verbose_name_plural = _("产业领域")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Province(models.Model):
+    code = models.CharField(_("行政区划代码"), max_length=2, unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=40, blank=True)
+    macro_region = models.CharField(
+        _("区域"), max_length=16, choices=MacroRegion.choices
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("省级行政区")
+        verbose_name_plural = _("省级行政区")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Achievement(TimeStamped):
+    """A research achievement in the library.
+
+    The row's content columns hold the version people may see once it is
+    published.  An edit to a published achievement waits in
+    ``pending_changes`` until a reviewer clears it (services.py).
+    """
+
+    title = models.CharField(_("成果名称"), max_length=200)
+    summary = models.TextField(_("成果简介"))
+    owner = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="achievements",
+        verbose_name=_("成果持有单位"),
+    )
+    team = models.CharField(_("成果团队"), max_length=300, blank=True)
+    source_programme = models.CharField(_("来源计划"), max_length=120, blank=True)
+    project_number = models.CharField(
+        _("项目编号"), max_length=64, blank=True, db_index=True
+    )
+    field = models.ForeignKey(
+        IndustryField,
+        on_delete=models.PROTECT,
+        related_name="achievements",
+        verbose_name=_("产业领域"),
+    )
+    trl = models.PositiveSmallIntegerField(_("技术成熟度"), choices=TRL_CHOICES)
+    market_demand = models.TextField(_("市场需求"), blank=True)
+    transfer_demand = models.TextField(_("转化需求说明"), blank=True)
+    transfer_modes = models.JSONField(_("转化方式"), default=list, blank=True)
+    open_licence_terms = models.TextField(_("开放许可条件"), blank=True)
+    price_min = models.DecimalField(
+        _("意向价格下限（万元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    price_max = models.DecimalField(
+        _("意向价格上限（万元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    target_provinces = models.ManyToManyField(
+        Province,
+        blank=True,
+        related_name="achievements",
+        verbose_name=_("拟重点转化区域"),
+    )
+    patents = models.TextField(_("知识产权（专利号）"), blank=True)
+    keywords = models.CharField(_("关键词"), max_length=200, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    agri_tech_field = models.CharField(_("技术领域（农业）"), max_length=60, blank=True)
+    agri_industry = models.CharField(
+        _("服务产业类型（农业）"), max_length=60, blank=True
+    )
+    agri_scenario = models.CharField(
+        _("产业应用场景（农业）"), max_length=60, blank=True
+    )
+
+    status = models.CharField(
+        _("审查状态"),
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+        db_index=True,
+    )
+    publication = models.CharField(
+        _("发布范围"),
+        max_length=16,
+        choices=Publication.choices,
+        default=Publication.NONE,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    pending_changes = models.JSONField(_("待审修改"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Derived by search.py on every save: normalized text and its bigrams.
+    search_text = models.TextField(default="", blank=True, editable=False)
+    search_bigrams = models.TextField(default="", blank=True, editable=False)
+    # Transfer modes as ",a,b," so every database can filter by one mode.
+    modes_index = models.CharField(max_length=120, default="", editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("科技成果")
+        verbose_name_plural = _("科技成果")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trl__gte=1) & Q(trl__lte=9), name="achievement_trl_1_to_9"
+            ),
+            models.CheckConstraint(
+                condition=Q(price_min__isnull=True)
+                | Q(price_max__isnull=True)
+                | Q(price_min__lte=models.F("price_max")),
+                name="achievement_price_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_min__isnull=True) | Q(price_min__gte=0),
+                name="achievement_price_non_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["project_number"],
+                condition=~Q(project_number=""),
+                name="achievement_project_number_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["publication", "field", "trl"], name="ach_pub_field_trl"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("achievements:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "search_text",
+                "search_bigrams",
+                "modes_index",
+            }
+        super().save(*args, **kwargs)
+
+    def refresh_search_fields(self) -> None:
+        from .search import bigram_document, normalize
+
+        parts = [
+            self.title,
+            self.summary,
+            self.owner.name if self.owner_id else "",
+            self.team,
+            self.keywords,
+            self.source_programme,
+            self.project_number,
+            self.patents,
+        ]
+        text = "\n".join(p for p in parts if p)
+        self.search_text = normalize(text)
+        self.search_bigrams = bigram_document(text)
+        self.modes_index = "," + ",".join(self.transfer_modes or []) + ","
+
+    @property
+    def transfer_mode_labels(self) -> list[str]:
+        labels = dict(TransferMode.choices)
+        return [str(labels.get(mode, mode)) for mode in self.transfer_modes]
+
+
+class ReviewEvent(models.Model):
+    """One append-only line of an achievement's review history."""
+
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, related_name="review_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
+    to_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("审查记录")
+        verbose_name_plural = _("审查记录")
+
+    def __str__(self) -> str:
+        return f"{self.achievement_id}: {self.from_status} → {self.to_status}"
+
+
+class Attachment(TimeStamped):
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to="achievements/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Demand(TimeStamped):
+    """A technology demand 技术需求 published by an enterprise (R10)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="demands",
+        verbose_name=_("需求单位"),
+    )
+    title = models.CharField(_("需求名称"), max_length=200)
+    field = models.ForeignKey(
+        IndustryField,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        verbose_name=_("产业领域"),
+    )
+    description = models.TextField(_("需求描述"))
+    budget_min = models.DecimalField(
+        _("预算下限（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    budget_max = models.DecimalField(
+        _("预算上限（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        verbose_name=_("所在地区"),
+    )
+    min_trl = models.PositiveSmallIntegerField(
+        _("最低技术成熟度"), choices=TRL_CHOICES, default=1
+    )
+    deadline = models.DateField(_("截止日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=DemandStatus.choices,
+        default=DemandStatus.DRAFT,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("技术需求")
+        verbose_name_plural = _("技术需求")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_min__isnull=True)
+                | Q(budget_max__isnull=True)
+                | Q(budget_min__lte=models.F("budget_max")),
+                name="demand_budget_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("achievements:demand_detail", args=[self.pk])

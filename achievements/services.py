@@ -1,0 +1,255 @@
+"""Writes to the library: content changes and the review workflow (R1, R2)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+
+from .enums import Publication, ReviewStatus
+from .models import Achievement, IndustryField, Province, ReviewEvent
+
+# The public content of an achievement: what review clears and what an edit of
+# a published achievement holds back in pending_changes until it is cleared.
+CONTENT_FIELDS = [
+    "title",
+    "summary",
+    "team",
+    "source_programme",
+    "project_number",
+    "field",
+    "trl",
+    "market_demand",
+    "transfer_demand",
+    "transfer_modes",
+    "open_licence_terms",
+    "price_min",
+    "price_max",
+    "target_provinces",
+    "patents",
+    "keywords",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "agri_tech_field",
+    "agri_industry",
+    "agri_scenario",
+]
+
+
+class ReviewError(Exception):
+    """A workflow move that is not allowed now; the message is for the user."""
+
+
+# The one table of allowed moves: action -> (from states, to state).
+_DECIDABLE = {
+    ReviewStatus.SUBMITTED,
+    ReviewStatus.UNDER_REVIEW,
+    ReviewStatus.CLEARED,
+    ReviewStatus.RESTRICTED,
+    ReviewStatus.WITHHELD,
+}
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "submit": (
+        {ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.WITHHELD},
+        ReviewStatus.SUBMITTED,
+    ),
+    "start_review": ({ReviewStatus.SUBMITTED}, ReviewStatus.UNDER_REVIEW),
+    "clear": (_DECIDABLE - {ReviewStatus.CLEARED}, ReviewStatus.CLEARED),
+    "restrict": (_DECIDABLE - {ReviewStatus.RESTRICTED}, ReviewStatus.RESTRICTED),
+    "withhold": (_DECIDABLE - {ReviewStatus.WITHHELD}, ReviewStatus.WITHHELD),
+    "return": (
+        {ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW},
+        ReviewStatus.RETURNED,
+    ),
+    # An edit of a published achievement sends it back to review by itself.
+    "resubmit_edit": (
+        {
+            ReviewStatus.CLEARED,
+            ReviewStatus.RESTRICTED,
+            ReviewStatus.RETURNED,
+            ReviewStatus.SUBMITTED,
+        },
+        ReviewStatus.SUBMITTED,
+    ),
+}
+REVIEWER_ACTIONS = {"start_review", "clear", "restrict", "withhold", "return"}
+_PUBLICATION_AFTER = {
+    "clear": Publication.PUBLIC,
+    "restrict": Publication.RESTRICTED,
+    "withhold": Publication.NONE,
+}
+
+
+def _serialize(data: dict[str, Any]) -> dict[str, Any]:
+    """Content values as JSON: models by key, decimals as strings."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "field" and isinstance(value, IndustryField):
+            value = value.pk
+        elif key == "target_provinces":
+            value = [p.pk if isinstance(p, Province) else int(p) for p in value]
+        elif isinstance(value, Decimal):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def _assign(achievement: Achievement, data: dict[str, Any]) -> list[int] | None:
+    """Set content columns from serialized or cleaned data; return provinces."""
+    provinces = None
+    for key, value in data.items():
+        if key not in CONTENT_FIELDS:
+            continue
+        if key == "target_provinces":
+            provinces = [p.pk if isinstance(p, Province) else int(p) for p in value]
+        elif key == "field":
+            achievement.field_id = (
+                value.pk if isinstance(value, IndustryField) else value
+            )
+        elif key in {"price_min", "price_max"}:
+            setattr(
+                achievement, key, None if value in (None, "") else Decimal(str(value))
+            )
+        else:
+            setattr(achievement, key, value)
+    return provinces
+
+
+def achievement_content(*, achievement: Achievement) -> dict[str, Any]:
+    """The latest content of an achievement, including changes awaiting review."""
+    data = {
+        key: getattr(achievement, key)
+        for key in CONTENT_FIELDS
+        if key not in {"field", "target_provinces"}
+    }
+    data["field"] = achievement.field_id
+    data["target_provinces"] = (
+        [p.pk for p in achievement.target_provinces.all()] if achievement.pk else []
+    )
+    if achievement.pending_changes:
+        data.update(achievement.pending_changes)
+    return data
+
+
+def _record(
+    *, achievement: Achievement, by: Any, from_status: str, to_status: str, comment: str
+) -> None:
+    ReviewEvent.objects.create(
+        achievement=achievement,
+        actor=by if by is not None and by.is_authenticated else None,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def achievement_create(
+    *,
+    owner: Organization,
+    data: dict[str, Any],
+    by: Any,
+    status: str = ReviewStatus.DRAFT,
+    comment: str = "",
+) -> Achievement:
+    achievement = Achievement(owner=owner, created_by=by if by and by.pk else None)
+    provinces = _assign(achievement, data)
+    achievement.status = status
+    achievement.save()
+    if provinces:
+        achievement.target_provinces.set(provinces)
+    _record(
+        achievement=achievement,
+        by=by,
+        from_status=ReviewStatus.DRAFT,
+        to_status=status,
+        comment=comment or _("创建成果"),
+    )
+    return achievement
+
+
+@transaction.atomic
+def achievement_update(
+    *, achievement: Achievement, data: dict[str, Any], by: Any, comment: str = ""
+) -> Achievement:
+    """Change an achievement's content.
+
+    Unpublished: the row changes in place.  Published: the change waits in
+    pending_changes, the published version stays as it is, and the achievement
+    goes back to review.
+    """
+    locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    if locked.status == ReviewStatus.UNDER_REVIEW:
+        raise ReviewError(_("成果正在审查中，审查结束前不能修改。"))
+    if locked.publication == Publication.NONE:
+        provinces = _assign(locked, data)
+        locked.save()
+        if provinces is not None:
+            locked.target_provinces.set(provinces)
+        return locked
+    current = achievement_content(achievement=locked)
+    proposed = {
+        **current,
+        **_serialize({k: v for k, v in data.items() if k in CONTENT_FIELDS}),
+    }
+    locked.pending_changes = dict(proposed)
+    previous = locked.status
+    locked.status = TRANSITIONS["resubmit_edit"][1]
+    locked.save()
+    _record(
+        achievement=locked,
+        by=by,
+        from_status=previous,
+        to_status=locked.status,
+        comment=comment
+        or _("已发布成果被修改，修改内容待保密审查；审查通过前继续展示原版本。"),
+    )
+    return locked
+
+
+@transaction.atomic
+def achievement_transition(
+    *, achievement: Achievement, action: str, by: Any, comment: str = ""
+) -> Achievement:
+    """Move an achievement through the review workflow (the table above)."""
+    try:
+        allowed_from, to_status = TRANSITIONS[action]
+    except KeyError as exc:
+        raise ReviewError(_("未知的操作。")) from exc
+    if action == "resubmit_edit":
+        raise ReviewError(_("未知的操作。"))
+    locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    if locked.status not in allowed_from:
+        raise ReviewError(
+            _("当前状态为“%(status)s”，不能执行该操作。")
+            % {"status": locked.get_status_display()}
+        )
+    if action == "return" and not comment.strip():
+        raise ReviewError(_("退回时必须填写原因。"))
+    previous = locked.status
+    locked.status = to_status
+    provinces = None
+    if action in _PUBLICATION_AFTER:
+        if locked.pending_changes:
+            provinces = _assign(locked, locked.pending_changes)
+            locked.pending_changes = None
+        locked.publication = _PUBLICATION_AFTER[action]
+        if locked.publication != Publication.NONE:
+            locked.published_at = locked.published_at or timezone.now()
+        else:
+            locked.published_at = None
+    locked.save()
+    if provinces is not None:
+        locked.target_provinces.set(provinces)
+    _record(
+        achievement=locked,
+        by=by,
+        from_status=previous,
+        to_status=to_status,
+        comment=comment,
+    )
+    return locked

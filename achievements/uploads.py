@@ -1,0 +1,120 @@
+"""Checks uploaded files by content, never by name, and stores safe copies."""
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+IMAGE_FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+class UploadRefused(Exception):
+    """The message is for the user."""
+
+
+@dataclass
+class CheckedFile:
+    content: ContentFile
+    content_type: str
+    original_name: str
+    size: int
+
+
+def _clean_name(name: str) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    base = "".join(ch for ch in base if ch.isprintable())
+    if not base or base in {".", ".."}:
+        base = _("附件")
+    return base[:120]
+
+
+def _check_pdf(data: bytes) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.startswith(b"%PDF-"):
+        raise UploadRefused(_("文件内容不是 PDF。"))
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise UploadRefused(_("不接受加密的 PDF，请去除密码后重新上传。"))
+        root = reader.trailer["/Root"]
+        names = root.get("/Names")
+        if names is not None and "/JavaScript" in names.get_object():
+            raise UploadRefused(_("PDF 含有脚本（JavaScript），出于安全考虑不予接受。"))
+        if "/OpenAction" in root:
+            action = root["/OpenAction"]
+            action = action.get_object() if hasattr(action, "get_object") else action
+            if isinstance(action, dict) and action.get("/S") in (
+                "/JavaScript",
+                "/Launch",
+            ):
+                raise UploadRefused(_("PDF 含有自动执行的动作，出于安全考虑不予接受。"))
+        for page in reader.pages:
+            for annot in page.get("/Annots") or []:
+                obj = annot.get_object()
+                act = obj.get("/A")
+                if act is not None and act.get_object().get("/S") in (
+                    "/JavaScript",
+                    "/Launch",
+                ):
+                    raise UploadRefused(
+                        _("PDF 含有脚本或启动动作，出于安全考虑不予接受。")
+                    )
+        if len(reader.pages) == 0:
+            raise UploadRefused(_("PDF 没有页面。"))
+    except UploadRefused:
+        raise
+    except (PdfReadError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise UploadRefused(_("PDF 文件已损坏，无法读取。")) from exc
+
+
+def _reencode_image(data: bytes) -> tuple[bytes, str, str]:
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise UploadRefused(_("图片尺寸过大。"))
+            image.load()
+            fmt = image.format
+            content_type, ext = IMAGE_FORMATS[fmt]
+            if image.mode not in ("RGB", "RGBA", "L"):
+                image = image.convert("RGBA" if "A" in image.mode else "RGB")
+            if fmt == "JPEG" and image.mode == "RGBA":
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            # Re-encoding drops EXIF and anything appended after the image data.
+            image.save(out, format=fmt)
+            return out.getvalue(), content_type, ext
+    except Image.DecompressionBombError as exc:
+        raise UploadRefused(_("图片尺寸过大。")) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UploadRefused(_("文件不是受支持的图片（JPEG、PNG、WebP）。")) from exc
+
+
+def check_attachment(upload) -> CheckedFile:
+    """A PDF or an image, checked and (for images) re-encoded."""
+    size = upload.size
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        raise UploadRefused(
+            _("文件过大：最大 %(mb)d MB。")
+            % {"mb": settings.ATTACHMENT_MAX_BYTES // 1_000_000}
+        )
+    data = upload.read()
+    name = _clean_name(upload.name)
+    if data.startswith(b"%PDF-"):
+        _check_pdf(data)
+        content_type, ext = "application/pdf", "pdf"
+    else:
+        data, content_type, ext = _reencode_image(data)
+    stored = ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}")
+    return CheckedFile(stored, content_type, name, len(data))

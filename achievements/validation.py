@@ -1,0 +1,281 @@
+"""One validation of an achievement record, for the importer and the API alike.
+
+Every problem is reported against the column it belongs to, in the user's
+language; nothing here writes.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.enums import OrganizationKind
+from accounts.models import Organization
+
+from .enums import TransferMode
+from .models import Achievement, IndustryField, Province
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: Any  # lazy translation: the template's column title
+    required: bool = False
+
+
+COLUMNS = [
+    Column("project_number", gettext_lazy("项目编号"), True),
+    Column("title", gettext_lazy("成果名称"), True),
+    Column("summary", gettext_lazy("成果简介"), True),
+    Column("owner", gettext_lazy("成果持有单位"), True),
+    Column("owner_kind", gettext_lazy("单位类型")),
+    Column("team", gettext_lazy("成果团队")),
+    Column("source_programme", gettext_lazy("来源计划")),
+    Column("field", gettext_lazy("产业领域"), True),
+    Column("trl", gettext_lazy("技术成熟度"), True),
+    Column("market_demand", gettext_lazy("市场需求")),
+    Column("transfer_demand", gettext_lazy("转化需求说明")),
+    Column("transfer_modes", gettext_lazy("转化方式")),
+    Column("open_licence_terms", gettext_lazy("开放许可条件")),
+    Column("price_min", gettext_lazy("意向价格下限（万元）")),
+    Column("price_max", gettext_lazy("意向价格上限（万元）")),
+    Column("target_provinces", gettext_lazy("拟重点转化区域")),
+    Column("patents", gettext_lazy("知识产权（专利号）")),
+    Column("keywords", gettext_lazy("关键词")),
+    Column("contact_name", gettext_lazy("联系人")),
+    Column("contact_phone", gettext_lazy("联系电话")),
+    Column("contact_email", gettext_lazy("联系邮箱")),
+    Column("agri_tech_field", gettext_lazy("技术领域（农业）")),
+    Column("agri_industry", gettext_lazy("服务产业类型（农业）")),
+    Column("agri_scenario", gettext_lazy("产业应用场景（农业）")),
+]
+COLUMN_KEYS = [c.key for c in COLUMNS]
+_LIST_SPLIT = re.compile(r"[、,，;；/|\s]+")
+_PROVINCE_SUFFIX = re.compile(
+    r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$"
+)
+_TRL = re.compile(r"^(?:trl)?\s*(\d+)\s*(?:级)?$", re.IGNORECASE)
+
+
+def header_key(header: Any) -> str | None:
+    """The column key a header cell names: the Chinese or English title, or the key."""
+    text = re.sub(r"[\s*＊]", "", str(header or "")).casefold()
+    if not text:
+        return None
+    for column in COLUMNS:
+        names = {column.key, str(column.header).casefold()}
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                names.add(re.sub(r"\s", "", str(column.header)).casefold())
+        if text in names:
+            return column.key
+    return None
+
+
+def column_title(key: str) -> str:
+    for column in COLUMNS:
+        if column.key == key:
+            return str(column.header)
+    return key
+
+
+class Lookups:
+    """Reference data loaded once per import or request."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, IndustryField] = {}
+        for f in IndustryField.objects.all():
+            for alias in (f.code, f.name, f.name_en):
+                if alias:
+                    self.fields[alias.casefold()] = f
+        self.provinces: dict[str, Province] = {}
+        for p in Province.objects.all():
+            for alias in (p.code, p.name, p.name_en, _PROVINCE_SUFFIX.sub("", p.name)):
+                if alias:
+                    self.provinces[alias.casefold()] = p
+        self.modes: dict[str, str] = {}
+        for value, label in TransferMode.choices:
+            self.modes[value] = value
+            self.modes[str(label).casefold()] = value
+        self.kinds: dict[str, str] = {}
+        for value, label in OrganizationKind.choices:
+            self.kinds[value] = value
+            self.kinds[str(label).casefold()] = value
+        self._orgs: dict[str, Organization | None] = {}
+
+    def organization(self, name: str) -> Organization | None:
+        if name not in self._orgs:
+            self._orgs[name] = Organization.objects.filter(name=name).first()
+        return self._orgs[name]
+
+    def remember_organization(self, org: Organization) -> None:
+        self._orgs[org.name] = org
+
+
+@dataclass
+class Cleaned:
+    data: dict[str, Any] = field(default_factory=dict)
+    owner_name: str = ""
+    owner_kind: str = ""
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _items(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [_text(v) for v in value if _text(v)]
+    return [part for part in _LIST_SPLIT.split(_text(value)) if part]
+
+
+def _max_length(key: str) -> int | None:
+    try:
+        return Achievement._meta.get_field(key).max_length
+    except Exception:  # noqa: BLE001 — not a model column
+        return None
+
+
+def clean_record(raw: dict[str, Any], *, lookups: Lookups) -> Cleaned:
+    """Validate one record (a spreadsheet row or an API body)."""
+    out = Cleaned()
+
+    def error(key: str, message: str) -> None:
+        out.errors.append((key, message))
+
+    for column in COLUMNS:
+        if (
+            column.required
+            and not _items(raw.get(column.key))
+            and not _text(raw.get(column.key))
+        ):
+            error(column.key, _("必填项不能为空。"))
+
+    for key in (
+        "project_number",
+        "title",
+        "summary",
+        "team",
+        "source_programme",
+        "market_demand",
+        "transfer_demand",
+        "open_licence_terms",
+        "patents",
+        "keywords",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "agri_tech_field",
+        "agri_industry",
+        "agri_scenario",
+    ):
+        value = _text(raw.get(key))
+        limit = _max_length(key)
+        if limit and len(value) > limit:
+            error(
+                key,
+                _("内容过长：最多 %(limit)d 个字符，实际 %(n)d 个。")
+                % {"limit": limit, "n": len(value)},
+            )
+        out.data[key] = value
+
+    if out.data["contact_email"]:
+        try:
+            validate_email(out.data["contact_email"])
+        except ValidationError:
+            error("contact_email", _("邮箱地址格式不正确。"))
+
+    out.owner_name = _text(raw.get("owner"))
+    if len(out.owner_name) > 200:
+        error("owner", _("单位名称过长：最多 200 个字符。"))
+    kind_text = _text(raw.get("owner_kind"))
+    if kind_text:
+        kind = lookups.kinds.get(kind_text.casefold())
+        if kind is None:
+            error("owner_kind", _("未知的单位类型“%(value)s”。") % {"value": kind_text})
+        out.owner_kind = kind or ""
+    if (
+        out.owner_name
+        and lookups.organization(out.owner_name) is None
+        and not kind_text
+    ):
+        error(
+            "owner",
+            _("单位“%(name)s”尚未登记：请填写“单位类型”以便新建。")
+            % {"name": out.owner_name},
+        )
+
+    field_text = _text(raw.get("field"))
+    if field_text:
+        industry = lookups.fields.get(field_text.casefold())
+        if industry is None:
+            error("field", _("未知的产业领域“%(value)s”。") % {"value": field_text})
+        out.data["field"] = industry
+
+    trl_text = _text(raw.get("trl"))
+    if trl_text:
+        match = _TRL.match(trl_text)
+        level = int(match.group(1)) if match else None
+        if level is None or not 1 <= level <= 9:
+            error(
+                "trl",
+                _("技术成熟度必须是 1 到 9 之间的整数，实际为“%(value)s”。")
+                % {"value": trl_text},
+            )
+        out.data["trl"] = level
+
+    modes = []
+    for item in _items(raw.get("transfer_modes")):
+        mode = lookups.modes.get(item.casefold())
+        if mode is None:
+            error("transfer_modes", _("未知的转化方式“%(value)s”。") % {"value": item})
+        elif mode not in modes:
+            modes.append(mode)
+    out.data["transfer_modes"] = modes
+    if TransferMode.OPEN_LICENCE in modes and not out.data["open_licence_terms"]:
+        error("open_licence_terms", _("选择开放许可时必须公布许可条件。"))
+
+    for key in ("price_min", "price_max"):
+        text = _text(raw.get(key)).replace(",", "")
+        value = None
+        if text:
+            try:
+                value = Decimal(text)
+                if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+                    raise InvalidOperation
+                value = value.quantize(Decimal("0.01"))
+            except InvalidOperation:
+                error(
+                    key,
+                    _("价格必须是不小于 0 的数字（单位：万元），实际为“%(value)s”。")
+                    % {"value": text},
+                )
+                value = None
+        out.data[key] = value
+    if (
+        out.data["price_min"] is not None
+        and out.data["price_max"] is not None
+        and out.data["price_min"] > out.data["price_max"]
+    ):
+        error("price_max", _("价格上限不能小于下限。"))
+
+    provinces = []
+    for item in _items(raw.get("target_provinces")):
+        province = lookups.provinces.get(item.casefold())
+        if province is None:
+            error("target_provinces", _("未知的省份“%(value)s”。") % {"value": item})
+        elif province not in provinces:
+            provinces.append(province)
+    out.data["target_provinces"] = provinces
+    return out

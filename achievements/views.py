@@ -1,0 +1,339 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import permissions
+from accounts.enums import Role
+from accounts.models import Organization
+from accounts.permissions import user_can
+
+from . import selectors, services
+from .enums import TRL_DESCRIPTIONS, TransferMode
+from .exporting import export_achievements
+from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
+from .matching import demand_matches
+from .models import Achievement, Attachment, Demand, IndustryField
+from .uploads import UploadRefused, check_attachment
+
+
+def _filters(request) -> selectors.CatalogueFilters:
+    get = request.GET
+    try:
+        trl = int(get.get("trl", "") or 0) or None
+    except ValueError:
+        trl = None
+    if trl is not None and not 1 <= trl <= 9:
+        trl = None
+    sort = get.get("sort", "newest")
+    return selectors.CatalogueFilters(
+        q=get.get("q", "").strip()[:100],
+        field=get.get("field", "")[:40],
+        trl=trl,
+        province=get.get("province", "")[:2],
+        mode=get.get("mode", "") if get.get("mode") in TransferMode.values else "",
+        programme=get.get("programme", "")[:120],
+        sort=sort if sort in selectors.SORTS else "newest",
+    )
+
+
+@require_GET
+def catalogue(request):
+    filters = _filters(request)
+    results = selectors.catalogue_search(user=request.user, filters=filters)
+    paginator = Paginator(results, 20)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "achievements/catalogue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "facets": selectors.catalogue_facets(user=request.user, filters=filters),
+            "querystring": params.urlencode(),
+            "can_export": user_can(request.user, "achievement.export"),
+            "sorts": [
+                ("newest", _("最新发布")),
+                ("trl", _("成熟度从高到低")),
+                ("title", _("按名称")),
+            ],
+        },
+    )
+
+
+def _visible_or_404(request, pk: int) -> Achievement:
+    achievement = get_object_or_404(
+        Achievement.objects.select_related("field", "owner"), pk=pk
+    )
+    if not user_can(request.user, "achievement.view", achievement):
+        raise Http404
+    return achievement
+
+
+@require_GET
+def detail(request, pk: int):
+    achievement = _visible_or_404(request, pk)
+    can_history = user_can(request.user, "achievement.history", achievement)
+    return render(
+        request,
+        "achievements/detail.html",
+        {
+            "achievement": achievement,
+            "trl_text": TRL_DESCRIPTIONS.get(achievement.trl, ""),
+            "provinces": achievement.target_provinces.all(),
+            "attachments": achievement.attachments.all(),
+            "published_view": selectors.achievement_is_published_to(
+                user=request.user, achievement=achievement
+            ),
+            "history": achievement.review_events.select_related("actor")
+            if can_history
+            else None,
+            "can_edit": user_can(request.user, "achievement.edit", achievement),
+            "can_review": user_can(request.user, "achievement.review", achievement),
+            "review_form": ReviewForm(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@require_GET
+def attachment_download(request, pk: int, attachment_id: int):
+    achievement = _visible_or_404(request, pk)
+    attachment = get_object_or_404(
+        Attachment, pk=attachment_id, achievement=achievement
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    achievement = get_object_or_404(Achievement, pk=pk)
+    if not user_can(request.user, "achievement.edit", achievement):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect(achievement)
+    try:
+        checked = check_attachment(form.cleaned_data["file"])
+    except UploadRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(achievement)
+    Attachment.objects.create(
+        achievement=achievement,
+        file=checked.content,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=request.user,
+    )
+    messages.success(request, _("附件已上传。"))
+    return redirect(achievement)
+
+
+@login_required
+@require_GET
+def export_xlsx(request):
+    if not user_can(request.user, "achievement.export"):
+        raise PermissionDenied
+    filters = _filters(request)
+    queryset = selectors.catalogue_search(user=request.user, filters=filters)
+    stream = io.BytesIO()
+    export_achievements(queryset=queryset, stream=stream)
+    stream.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"achievements-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _owner_choices(user):
+    if permissions.is_organizer(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(
+        pk__in=permissions.organization_ids(user, role=Role.TEAM)
+    )
+
+
+@login_required
+def achievement_new(request):
+    if not user_can(request.user, "achievement.create"):
+        raise PermissionDenied
+    owners = _owner_choices(request.user)
+    form = AchievementForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        achievement = services.achievement_create(
+            owner=form.cleaned_data["owner"], data=form.content(), by=request.user
+        )
+        messages.success(request, _("成果已保存为草稿，完善后请提交保密审查。"))
+        return redirect(achievement)
+    return render(request, "achievements/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def achievement_edit(request, pk: int):
+    achievement = get_object_or_404(Achievement, pk=pk)
+    if not user_can(request.user, "achievement.edit", achievement):
+        raise PermissionDenied
+    initial = services.achievement_content(achievement=achievement)
+    if request.method == "POST":
+        form = AchievementForm(request.POST, instance=Achievement(pk=achievement.pk))
+        if form.is_valid():
+            try:
+                services.achievement_update(
+                    achievement=achievement, data=form.content(), by=request.user
+                )
+            except services.ReviewError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("修改已保存。"))
+                return redirect(achievement)
+    else:
+        form = AchievementForm(initial=initial)
+    return render(
+        request,
+        "achievements/form.html",
+        {"form": form, "achievement": achievement, "creating": False},
+    )
+
+
+@login_required
+@require_POST
+def achievement_submit(request, pk: int):
+    achievement = get_object_or_404(Achievement, pk=pk)
+    if not user_can(request.user, "achievement.submit", achievement):
+        raise PermissionDenied
+    try:
+        services.achievement_transition(
+            achievement=achievement,
+            action="submit",
+            by=request.user,
+            comment=request.POST.get("comment", "")[:2000],
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已提交保密审查。"))
+    return redirect(achievement)
+
+
+@login_required
+@require_POST
+def achievement_review(request, pk: int):
+    achievement = get_object_or_404(Achievement, pk=pk)
+    if not user_can(request.user, "achievement.review", achievement):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("审查结论无效。"))
+        return redirect(achievement)
+    try:
+        services.achievement_transition(
+            achievement=achievement,
+            action=form.cleaned_data["action"],
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("审查结论已记录。"))
+    return redirect(achievement)
+
+
+@require_GET
+def demand_list(request):
+    demands = selectors.demands_visible_to(user=request.user).select_related(
+        "organization", "field", "province"
+    )
+    field = request.GET.get("field", "")
+    if field:
+        demands = demands.filter(field__code=field)
+    page = Paginator(demands, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "achievements/demand_list.html",
+        {
+            "page": page,
+            "fields": IndustryField.objects.all(),
+            "field": field,
+            "can_create": bool(permissions.organization_ids(request.user))
+            or permissions.is_organizer(request.user),
+        },
+    )
+
+
+@require_GET
+def demand_detail(request, pk: int):
+    demand = get_object_or_404(
+        Demand.objects.select_related("organization", "field", "province"), pk=pk
+    )
+    if not user_can(request.user, "demand.view", demand):
+        raise Http404
+    return render(
+        request,
+        "achievements/demand_detail.html",
+        {
+            "demand": demand,
+            "matches": demand_matches(demand=demand, user=request.user),
+            "can_edit": user_can(request.user, "demand.edit", demand),
+        },
+    )
+
+
+def _demand_orgs(user):
+    if permissions.is_organizer(user):
+        return Organization.objects.all()
+    orgs = Organization.objects.filter(pk__in=permissions.organization_ids(user))
+    return orgs.filter(
+        pk__in=[o.pk for o in orgs if user_can(user, "demand.create", o)]
+    )
+
+
+@login_required
+def demand_edit(request, pk: int | None = None):
+    demand = None
+    if pk is not None:
+        demand = get_object_or_404(Demand, pk=pk)
+        if not user_can(request.user, "demand.edit", demand):
+            raise PermissionDenied
+    organizations = _demand_orgs(request.user)
+    if demand is None and not organizations.exists():
+        raise PermissionDenied
+    form = DemandForm(
+        request.POST or None, instance=demand, organizations=organizations
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            if demand is None:
+                saved.created_by = request.user
+            saved.save()
+        messages.success(request, _("技术需求已保存。"))
+        return redirect(saved)
+    return render(
+        request, "achievements/demand_form.html", {"form": form, "demand": demand}
+    )

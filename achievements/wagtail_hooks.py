@@ -1,0 +1,272 @@
+"""The organizers' workplace in the Wagtail admin: the library and bulk collection."""
+
+import io
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import CreateView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from accounts import permissions
+from accounts.models import ApiToken, Membership, Organization
+from accounts.permissions import user_can
+
+from .importing import ImportRefused, import_achievements, write_template
+from .models import Achievement, Demand, IndustryField, Province
+
+
+class AchievementAdminPolicy(ModelPermissionPolicy):
+    """Organizers list and inspect achievements here; content changes go
+    through the workspace forms, which run the review workflow."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and permissions.is_organizer(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, a) for a in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+register_permission_policy(Achievement, AchievementAdminPolicy(Achievement))
+
+
+class AchievementViewSet(ModelViewSet):
+    model = Achievement
+    icon = "doc-full"
+    menu_label = gettext_lazy("科技成果")
+    list_display = [
+        "title",
+        "owner",
+        "field",
+        "trl",
+        "status",
+        "publication",
+        "updated_at",
+    ]
+    list_filter = ["status", "publication", "field", "trl"]
+    search_fields = ["title", "project_number"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "title",
+        "project_number",
+        "owner",
+        "team",
+        "source_programme",
+        "trl",
+        "summary",
+        "market_demand",
+        "transfer_modes",
+        "price_min",
+        "price_max",
+        "patents",
+        "status",
+        "publication",
+        "published_at",
+    ]
+    copy_view_enabled = False
+    form_fields = ["title"]
+
+
+class ApiTokenCreateView(CreateView):
+    def save_instance(self):
+        key = secrets.token_urlsafe(32)
+        instance = self.form.save(commit=False)
+        instance.prefix = key[:8]
+        instance.key_hash = ApiToken.hash_key(key)
+        instance.save()
+        messages.warning(
+            self.request,
+            _("接口令牌（只显示这一次，请立即保存）：%(key)s") % {"key": key},
+        )
+        return instance
+
+
+class ApiTokenViewSet(ModelViewSet):
+    model = ApiToken
+    icon = "key"
+    menu_label = gettext_lazy("接口令牌")
+    add_view_class = ApiTokenCreateView
+    form_fields = ["organization", "label", "revoked_at"]
+    list_display = [
+        "organization",
+        "label",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    copy_view_enabled = False
+
+
+class LibraryGroup(ModelViewSetGroup):
+    menu_label = gettext_lazy("成果库")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = [
+        AchievementViewSet("achievement"),
+        ModelViewSet(
+            "demand",
+            model=Demand,
+            icon="help",
+            menu_label=gettext_lazy("技术需求"),
+            form_fields=[
+                "organization",
+                "title",
+                "field",
+                "description",
+                "budget_min",
+                "budget_max",
+                "province",
+                "min_trl",
+                "deadline",
+                "status",
+            ],
+            list_display=["title", "organization", "field", "province", "status"],
+            list_filter=["status", "field"],
+            copy_view_enabled=False,
+        ),
+        ModelViewSet(
+            "industryfield",
+            model=IndustryField,
+            icon="tag",
+            menu_label=gettext_lazy("产业领域"),
+            form_fields=["code", "name", "name_en", "is_agricultural", "sort_order"],
+            list_display=["name", "code", "is_agricultural", "sort_order"],
+            copy_view_enabled=False,
+        ),
+        ModelViewSet(
+            "province",
+            model=Province,
+            icon="site",
+            menu_label=gettext_lazy("省级行政区"),
+            form_fields=["code", "name", "name_en", "macro_region"],
+            list_display=["name", "code", "macro_region"],
+            list_filter=["macro_region"],
+            copy_view_enabled=False,
+        ),
+    ]
+
+
+class AccountsGroup(ModelViewSetGroup):
+    menu_label = gettext_lazy("机构与角色")
+    menu_icon = "group"
+    menu_order = 210
+    items = [
+        ModelViewSet(
+            "organization",
+            model=Organization,
+            icon="group",
+            menu_label=gettext_lazy("机构"),
+            form_fields=[
+                "name",
+                "kind",
+                "credit_code",
+                "investor_status",
+                "contact_email",
+            ],
+            list_display=["name", "kind", "investor_status"],
+            list_filter=["kind", "investor_status"],
+            search_fields=["name"],
+            copy_view_enabled=False,
+        ),
+        ModelViewSet(
+            "membership",
+            model=Membership,
+            icon="user",
+            menu_label=gettext_lazy("成员与角色"),
+            form_fields=["user", "organization", "role"],
+            list_display=["user", "organization", "role"],
+            list_filter=["role"],
+            copy_view_enabled=False,
+        ),
+        ApiTokenViewSet("apitoken"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [LibraryGroup(), AccountsGroup()]
+
+
+def import_view(request):
+    if not user_can(request.user, "achievement.import"):
+        raise PermissionDenied
+    report = None
+    refused = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            refused = _("请选择要导入的 CSV 或 XLSX 文件。")
+        else:
+            try:
+                report = import_achievements(
+                    file=upload,
+                    name=upload.name,
+                    by=request.user,
+                    dry_run=bool(request.POST.get("dry_run")),
+                )
+            except ImportRefused as exc:
+                refused = str(exc)
+    return render(
+        request,
+        "achievements/admin/import.html",
+        {"report": report, "refused": refused, "header_title": _("批量汇交成果")},
+        status=400 if refused or (report and not report.ok) else 200,
+    )
+
+
+def template_view(request):
+    if not user_can(request.user, "achievement.import"):
+        raise PermissionDenied
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    stream = io.BytesIO()
+    write_template(stream, fmt=fmt)
+    stream.seek(0)
+    return FileResponse(
+        stream, as_attachment=True, filename=f"achievements-template.{fmt}"
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [
+        path("library/import/", import_view, name="achievements_import"),
+        path("library/import/template/", template_view, name="achievements_template"),
+    ]
+
+
+class _OrganizerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.is_organizer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def import_menu_item():
+    return _OrganizerMenuItem(
+        gettext_lazy("批量汇交"),
+        reverse("achievements_import"),
+        icon_name="upload",
+        order=205,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def catalogue_menu_item():
+    return _OrganizerMenuItem(
+        gettext_lazy("成果目录与导出"),
+        reverse("achievements:catalogue"),
+        icon_name="list-ul",
+        order=206,
+    )

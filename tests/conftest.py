@@ -1,0 +1,67 @@
+import os
+
+import pytest
+from django.db import connection
+
+from accounts.enums import InvestorStatus, OrganizationKind, Role
+from tests.factories import make_org, make_user
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    skip_pg = pytest.mark.skip(
+        reason="needs PostgreSQL: run `make test` with the service on 127.0.0.1:5432"
+    )
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def vendor():
+    return connection.vendor
+
+
+@pytest.fixture
+def roles(db):
+    """One user per role, plus the organizations they belong to."""
+    owner = make_org(kind=OrganizationKind.UNIVERSITY, name="甲大学")
+    other = make_org(kind=OrganizationKind.UNIVERSITY, name="乙研究院")
+    fund = make_org(
+        kind=OrganizationKind.MARKET_FUND,
+        name="丙基金",
+        investor_status=InvestorStatus.APPROVED,
+    )
+    pending_fund = make_org(
+        kind=OrganizationKind.MARKET_FUND,
+        name="丁基金",
+        investor_status=InvestorStatus.PENDING,
+    )
+    torch = make_org(kind=OrganizationKind.TORCH_CENTRE, name="火炬中心")
+    enterprise = make_org(
+        kind=OrganizationKind.ENTERPRISE,
+        name="戊企业",
+        investor_status=InvestorStatus.APPROVED,
+    )
+    users = {
+        "team": make_user(role=Role.TEAM, org=owner, username="team"),
+        "other_team": make_user(role=Role.TEAM, org=other, username="other_team"),
+        "investor": make_user(role=Role.INVESTOR, org=fund, username="investor"),
+        "pending_investor": make_user(
+            role=Role.INVESTOR, org=pending_fund, username="pending"
+        ),
+        "reviewer": make_user(role=Role.REVIEWER, org=torch, username="reviewer"),
+        "organizer": make_user(role=Role.ORGANIZER, org=torch, username="organizer"),
+        "enterprise": make_user(
+            role=Role.INVESTOR, org=enterprise, username="enterprise"
+        ),
+        "nobody": make_user(username="nobody"),
+    }
+    orgs = {
+        "owner": owner,
+        "other": other,
+        "fund": fund,
+        "torch": torch,
+        "enterprise": enterprise,
+    }
+    return users, orgs
