@@ -108,8 +108,6 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
     stream.seek(0)
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportRefused(_("不支持 UTF-16 编码的 CSV：请另存为“CSV UTF-8”或 XLSX。"))
     elif _decodes_as(stream, "utf-8"):
         encoding = "utf-8"
     elif _decodes_as(stream, "gb18030"):
@@ -129,7 +127,10 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
                 % {"line": reader.line_num, "error": exc}
             ) from exc
     finally:
-        text.detach()
+        try:
+            text.detach()  # leave the caller's stream open
+        except ValueError:
+            pass
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
@@ -164,6 +165,8 @@ def read_rows(file: Any, name: str) -> Iterator[list[Any]]:
     stream.seek(0)
     if head.startswith(b"PK\x03\x04"):
         return _xlsx_rows(stream)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportRefused(_("不支持 UTF-16 编码的 CSV：请另存为“CSV UTF-8”或 XLSX。"))
     if head.startswith(_XLS_MAGIC):
         raise ImportRefused(_("不支持旧版 Excel（.xls）文件：请另存为 .xlsx 或 CSV。"))
     if b"\x00" in stream.read(4096):

@@ -1,0 +1,89 @@
+"""Project wiring: health check, settings, translations, deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_reports_database_and_channel_layer(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "channel_layer": "ok"},
+    }
+
+
+def test_healthz_is_503_when_channel_layer_is_down(client, db, settings):
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        response = client.get("/healthz")
+    finally:
+        channel_layers.backends.clear()
+    assert response.status_code == 503
+    assert response.json()["checks"]["channel_layer"].startswith("error")
+
+
+def _manage(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "roadshow.settings.production",
+        "ALLOWED_HOSTS": "roadshow.example.cn",
+    }
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in {**os.environ, **env}.items() if k != "SECRET_KEY"},
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_deploy_check_is_clean():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DJANGO_SETTINGS_MODULE": "roadshow.settings.production",
+            "SECRET_KEY": "x" * 64 + "production-grade-secret-for-check",
+            "ALLOWED_HOSTS": "roadshow.example.cn",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("lang", "text"), [("zh-hans", "成果库"), ("en", "Library")])
+def test_language_switch(client, db, lang, text):
+    client.post("/i18n/setlang/", {"language": lang, "next": "/achievements/"})
+    html = client.get("/achievements/").content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert text in html
