@@ -11,7 +11,14 @@ from accounts.enums import InvestorStatus, OrganizationKind, Role
 from accounts.models import Membership, Organization, User
 
 from .enums import Publication, ReviewStatus, TransferMode
-from .models import Achievement, Demand, IndustryField, Province, ReviewEvent
+from .models import (
+    Achievement,
+    Demand,
+    IndustryField,
+    Province,
+    ReviewEvent,
+    provinces_index_of,
+)
 
 DEMO_PASSWORD = "roadshow2026"
 
@@ -268,6 +275,7 @@ def seed_demo(*, achievements: int = 320, seed: int = 2026) -> dict:
         if achievement.project_number in existing:
             continue
         achievement.refresh_search_fields()
+        achievement.provinces_index = provinces_index_of(targets)
         batch.append(achievement)
         provinces_of.append(targets)
     created = 0

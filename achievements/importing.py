@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization
 
 from .enums import Publication, ReviewStatus
-from .models import Achievement, ReviewEvent
+from .models import Achievement, ReviewEvent, provinces_index_of
 from .services import achievement_update
 from .validation import (
     COLUMNS,
@@ -258,6 +258,7 @@ class _Writer:
                 created_by=self.by,
                 status=self.status,
                 publication=Publication.NONE,
+                provinces_index=provinces_index_of(provinces),
                 **data,
             )
             achievement.refresh_search_fields()

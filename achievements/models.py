@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, TimeStamped
@@ -13,6 +14,11 @@ from .enums import (
     ReviewStatus,
     TransferMode,
 )
+
+
+def provinces_index_of(provinces) -> str:
+    codes = sorted(p.code for p in provinces)
+    return "," + ",".join(codes) + "," if codes else ""
 
 
 class IndustryField(models.Model):
@@ -141,6 +147,8 @@ class Achievement(TimeStamped):
     search_bigrams = models.TextField(default="", blank=True, editable=False)
     # Transfer modes as ",a,b," so every database can filter by one mode.
     modes_index = models.CharField(max_length=120, default="", editable=False)
+    # Target province codes as ",32,44,", kept by set_provinces() for facets.
+    provinces_index = models.CharField(max_length=200, default="", editable=False)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -170,6 +178,10 @@ class Achievement(TimeStamped):
             models.Index(
                 fields=["publication", "field", "trl"], name="ach_pub_field_trl"
             ),
+            models.Index(
+                fields=["publication", "-published_at", "-id"], name="ach_pub_newest"
+            ),
+            models.Index(fields=["updated_at"], name="ach_updated"),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +203,16 @@ class Achievement(TimeStamped):
                 "modes_index",
             }
         super().save(*args, **kwargs)
+
+    def set_provinces(self, provinces) -> None:
+        """Set the target provinces and their facet index together."""
+        provinces = list(provinces)
+        self.target_provinces.set(provinces)
+        self.provinces_index = provinces_index_of(provinces)
+        # updated_at moves too: it versions the cached catalogue counts.
+        Achievement.objects.filter(pk=self.pk).update(
+            provinces_index=self.provinces_index, updated_at=timezone.now()
+        )
 
     def refresh_search_fields(self) -> None:
         from .search import bigram_document, normalize

@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 _RUN = re.compile(r"[^\W_]+")
@@ -56,20 +56,19 @@ def filter_by_text(
     if not terms:
         return queryset
     vendor = connection.vendor
-    for term in terms:
+    for index, term in enumerate(terms):
         if len(term) >= 2:
             tokens = bigrams_of_run(term)
             if vendor == "postgresql":
-                queryset = queryset.filter(
-                    Q(
-                        pk__in=RawSQL(
-                            f"SELECT id FROM {table} WHERE "  # noqa: S608 (our own table name)
-                            "to_tsvector('simple'::regconfig, search_bigrams) "
-                            "@@ plainto_tsquery('simple'::regconfig, %s)",
-                            [" ".join(tokens)],
-                        )
-                    )
+                # On the row itself (no self-join): the GIN expression index.
+                matches = RawSQL(
+                    f"to_tsvector('simple'::regconfig, {table}.search_bigrams) "
+                    "@@ plainto_tsquery('simple'::regconfig, %s)",
+                    [" ".join(tokens)],
+                    output_field=BooleanField(),
                 )
+                queryset = queryset.alias(**{f"_fts{index}": matches})
+                queryset = queryset.filter(**{f"_fts{index}": True})
             elif vendor == "sqlite":
                 match = " AND ".join(f'"{token}"' for token in tokens)
                 queryset = queryset.filter(

@@ -1,9 +1,14 @@
 """Reads of the library.  The visibility rule (R2) lives here, once."""
 
+import hashlib
+from collections import Counter
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
 
 from accounts import permissions
 from accounts.enums import Role
@@ -68,6 +73,9 @@ SORTS = {
 }
 
 
+FACETS = ("field", "trl", "province", "mode", "programme")
+
+
 def catalogue_filter(
     *, user: Any, filters: CatalogueFilters, skip: str = ""
 ) -> QuerySet[Achievement]:
@@ -81,7 +89,7 @@ def catalogue_filter(
     if filters.trl and skip != "trl":
         qs = qs.filter(trl=filters.trl)
     if filters.province and skip != "province":
-        qs = qs.filter(target_provinces__code=filters.province)
+        qs = qs.filter(provinces_index__contains=f",{filters.province},")
     if filters.mode and skip != "mode":
         qs = qs.filter(modes_index__contains=f",{filters.mode},")
     if filters.programme and skip != "programme":
@@ -98,76 +106,167 @@ def catalogue_search(*, user: Any, filters: CatalogueFilters) -> QuerySet[Achiev
     )
 
 
+@dataclass
+class FacetCounts:
+    total: int
+    facets: dict[str, list[dict]]
+
+
 def catalogue_facets(*, user: Any, filters: CatalogueFilters) -> dict[str, list[dict]]:
-    """Counts per facet value, each facet counted without its own filter."""
-    facets: dict[str, list[dict]] = {}
+    return catalogue_counts(user=user, filters=filters).facets
 
-    rows = (
-        catalogue_filter(user=user, filters=filters, skip="field")
-        .values("field__code")
-        .annotate(n=Count("id"))
+
+def _library_version() -> str:
+    """Changes whenever any achievement is added, changed or removed."""
+    stamp = Achievement.objects.aggregate(latest=Max("updated_at"), n=Count("id"))
+    latest = stamp["latest"].isoformat() if stamp["latest"] else "-"
+    return f"{latest}/{stamp['n']}"
+
+
+def _audience(user: Any) -> str | None:
+    """Users who see exactly the same achievements share cached counts."""
+    if permissions.is_organizer(user) or permissions.is_reviewer(user):
+        return None
+    if permissions.organization_ids(user, role=Role.TEAM):
+        return None
+    return "investor" if permissions.is_approved_investor(user) else "public"
+
+
+def catalogue_counts(*, user: Any, filters: CatalogueFilters) -> FacetCounts:
+    """The result count and every facet's counts.
+
+    Without a text search, the counts for the public and for approved
+    investors are cached under the library's version, so any change to any
+    achievement makes them stale at once.
+    """
+    fields = list(IndustryField.objects.all())
+    audience = _audience(user)
+    if filters.q or audience is None:
+        total, counters = _count_rows(user=user, filters=filters, fields=fields)
+    else:
+        key = (
+            "catalogue-counts:"
+            + hashlib.sha256(
+                repr(
+                    (
+                        audience,
+                        filters.field,
+                        filters.trl,
+                        filters.province,
+                        filters.mode,
+                        filters.programme,
+                        _library_version(),
+                    )
+                ).encode()
+            ).hexdigest()
+        )
+        cached = cache.get(key)
+        if cached is None:
+            cached = _count_rows(user=user, filters=filters, fields=fields)
+            cache.set(key, cached, timeout=600)
+        total, counters = cached
+    return FacetCounts(total=total, facets=_facet_lists(counters, fields))
+
+
+def _count_rows(*, user: Any, filters: CatalogueFilters, fields: list) -> tuple:
+    """One pass over the rows: one query fetches the facet columns of the
+    visible rows matching the text search; each facet is then counted over the
+    rows that pass every *other* filter, so choosing a value never hides its
+    siblings."""
+    base = achievements_visible_to(user=user)
+    if filters.q:
+        base = filter_by_text(base, filters.q, table=Achievement._meta.db_table)
+    field_ids = {f.code: f.pk for f in fields}
+    facet_rows = base.values_list(
+        "field_id", "trl", "provinces_index", "modes_index", "source_programme"
     )
-    counts = {r["field__code"]: r["n"] for r in rows}
-    facets["field"] = [
-        {"value": f.code, "label": f.name, "count": counts.get(f.code, 0)}
-        for f in IndustryField.objects.all()
-        if counts.get(f.code)
-    ]
-
-    rows = (
-        catalogue_filter(user=user, filters=filters, skip="trl")
-        .values("trl")
-        .annotate(n=Count("id"))
+    # The cursor directly: Django's per-row iteration would cost more than the
+    # query itself on a 20,000-row library.
+    sql, params = facet_rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = (
+        dict(zip(FACETS, zip(*rows, strict=True), strict=True))
+        if rows
+        else dict.fromkeys(FACETS, ())
     )
-    counts = {r["trl"]: r["n"] for r in rows}
-    facets["trl"] = [
-        {"value": str(level), "label": f"TRL {level}", "count": counts[level]}
-        for level in range(1, 10)
-        if counts.get(level)
-    ]
+    # One boolean mask per active filter.
+    masks: dict[str, list[bool]] = {}
+    if filters.field:
+        want = field_ids.get(filters.field, -1)
+        masks["field"] = [v == want for v in columns["field"]]
+    if filters.trl:
+        masks["trl"] = [v == filters.trl for v in columns["trl"]]
+    if filters.province:
+        want = f",{filters.province},"
+        masks["province"] = [want in v for v in columns["province"]]
+    if filters.mode:
+        want = f",{filters.mode},"
+        masks["mode"] = [want in v for v in columns["mode"]]
+    if filters.programme:
+        masks["programme"] = [v == filters.programme for v in columns["programme"]]
 
-    rows = (
-        catalogue_filter(user=user, filters=filters, skip="province")
-        .filter(target_provinces__isnull=False)
-        .values("target_provinces__code")
-        .annotate(n=Count("id"))
-    )
-    counts = {r["target_provinces__code"]: r["n"] for r in rows}
-    facets["province"] = [
-        {"value": p.code, "label": p.name, "count": counts[p.code]}
-        for p in Province.objects.all()
-        if counts.get(p.code)
-    ]
+    def passing(column, *, except_name: str | None):
+        others = [m for name, m in masks.items() if name != except_name]
+        if not others:
+            return column
+        combined = (
+            others[0] if len(others) == 1 else map(all, zip(*others, strict=True))
+        )
+        return compress(column, combined)
 
-    base = catalogue_filter(user=user, filters=filters, skip="mode")
-    rows = base.values("modes_index").annotate(n=Count("id"))
-    mode_counts: dict[str, int] = {}
-    for r in rows:
-        for mode in r["modes_index"].strip(",").split(","):
-            if mode:
-                mode_counts[mode] = mode_counts.get(mode, 0) + r["n"]
-    facets["mode"] = [
-        {"value": value, "label": str(label), "count": mode_counts[value]}
-        for value, label in TransferMode.choices
-        if mode_counts.get(value)
-    ]
+    def split(values):
+        return (code for v in values if len(v) > 2 for code in v[1:-1].split(","))
 
-    rows = (
-        catalogue_filter(user=user, filters=filters, skip="programme")
-        .exclude(source_programme="")
-        .values("source_programme")
-        .annotate(n=Count("id"))
-        .order_by("-n", "source_programme")
-    )
-    facets["programme"] = [
-        {
-            "value": r["source_programme"],
-            "label": r["source_programme"],
-            "count": r["n"],
-        }
-        for r in rows
-    ]
-    return facets
+    counters = {
+        "field": Counter(passing(columns["field"], except_name="field")),
+        "trl": Counter(passing(columns["trl"], except_name="trl")),
+        "province": Counter(
+            split(passing(columns["province"], except_name="province"))
+        ),
+        "mode": Counter(split(passing(columns["mode"], except_name="mode"))),
+        "programme": Counter(
+            v for v in passing(columns["programme"], except_name="programme") if v
+        ),
+    }
+    total = sum(1 for _ in passing(range(len(rows)), except_name=None))
+    return total, counters
+
+
+def _facet_lists(counters: dict[str, Counter], fields: list) -> dict[str, list[dict]]:
+    return {
+        "field": [
+            {"value": f.code, "label": f.name, "count": counters["field"][f.pk]}
+            for f in fields
+            if counters["field"][f.pk]
+        ],
+        "trl": [
+            {
+                "value": str(level),
+                "label": f"TRL {level}",
+                "count": counters["trl"][level],
+            }
+            for level in range(1, 10)
+            if counters["trl"][level]
+        ],
+        "province": [
+            {"value": p.code, "label": p.name, "count": counters["province"][p.code]}
+            for p in Province.objects.all()
+            if counters["province"][p.code]
+        ],
+        "mode": [
+            {"value": value, "label": str(label), "count": counters["mode"][value]}
+            for value, label in TransferMode.choices
+            if counters["mode"][value]
+        ],
+        "programme": [
+            {"value": name, "label": name, "count": n}
+            for name, n in sorted(
+                counters["programme"].items(), key=lambda i: (-i[1], i[0])
+            )
+        ],
+    }
 
 
 def achievements_of_user(*, user: Any) -> QuerySet[Achievement]:

@@ -98,6 +98,10 @@ def _serialize(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _set_provinces(achievement: Achievement, ids: list[int]) -> None:
+    achievement.set_provinces(Province.objects.filter(pk__in=ids))
+
+
 def _assign(achievement: Achievement, data: dict[str, Any]) -> list[int] | None:
     """Set content columns from serialized or cleaned data; return provinces."""
     provinces = None
@@ -161,7 +165,7 @@ def achievement_create(
     achievement.status = status
     achievement.save()
     if provinces:
-        achievement.target_provinces.set(provinces)
+        _set_provinces(achievement, provinces)
     _record(
         achievement=achievement,
         by=by,
@@ -189,7 +193,7 @@ def achievement_update(
         provinces = _assign(locked, data)
         locked.save()
         if provinces is not None:
-            locked.target_provinces.set(provinces)
+            _set_provinces(locked, provinces)
         return locked
     current = achievement_content(achievement=locked)
     proposed = {
@@ -244,7 +248,7 @@ def achievement_transition(
             locked.published_at = None
     locked.save()
     if provinces is not None:
-        locked.target_provinces.set(provinces)
+        _set_provinces(locked, provinces)
     _record(
         achievement=locked,
         by=by,

@@ -48,8 +48,10 @@ def _filters(request) -> selectors.CatalogueFilters:
 @require_GET
 def catalogue(request):
     filters = _filters(request)
+    counts = selectors.catalogue_counts(user=request.user, filters=filters)
     results = selectors.catalogue_search(user=request.user, filters=filters)
     paginator = Paginator(results, 20)
+    paginator.count = counts.total  # counted with the facets, in the same pass
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -59,7 +61,7 @@ def catalogue(request):
         {
             "page": page,
             "filters": filters,
-            "facets": selectors.catalogue_facets(user=request.user, filters=filters),
+            "facets": counts.facets,
             "querystring": params.urlencode(),
             "can_export": user_can(request.user, "achievement.export"),
             "sorts": [

@@ -100,3 +100,25 @@ def test_catalogue_page_facets_and_search(client, corpus):
     html = client.get("/achievements/", {"q": "育种"}).content.decode()
     assert "玉米基因组设计育种" in html and "碳纤维" not in html
     assert "共 2 项成果" in html
+
+
+def test_full_text_triggers_survive_all_migrations(db, vendor):
+    """SQLite drops a table's triggers when a migration rebuilds it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'achievements_achievement' ORDER BY name"
+            )
+            assert [r[0] for r in cursor.fetchall()] == [
+                "achievements_achievement_fts_ad",
+                "achievements_achievement_fts_ai",
+                "achievements_achievement_fts_au",
+            ]
+        else:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname = 'achievement_bigrams_gin'"
+            )
+            assert cursor.fetchall() == [("achievement_bigrams_gin",)]

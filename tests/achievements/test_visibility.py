@@ -167,3 +167,21 @@ def test_admin_lists_everything_for_organizers(client, library):
     client.force_login(users["organizer"])
     html = client.get("/admin/achievement/").content.decode()
     assert _titles_in(html, items) == set(STATES)
+
+
+def test_cached_catalogue_counts_follow_every_change(client, roles):
+    users, orgs = roles
+    a = make_achievement(owner=orgs["owner"], state="public", title="缓存样本甲")
+    make_achievement(owner=orgs["owner"], state="public", title="缓存样本乙")
+    assert "共 2 项成果" in client.get("/achievements/").content.decode()
+    from achievements.services import achievement_transition
+
+    achievement_transition(achievement=a, action="withhold", by=users["reviewer"],
+                           comment="涉密")
+    html = client.get("/achievements/").content.decode()
+    assert "共 1 项成果" in html and "缓存样本甲" not in html
+    assert "江苏省" in client.get("/achievements/").content.decode()
+    other = make_achievement(owner=orgs["owner"], state="public", title="缓存样本丙")
+    other.set_provinces([Province.objects.get(code="65")])
+    html = client.get("/achievements/", {"province": "65"}).content.decode()
+    assert "共 1 项成果" in html and "新疆维吾尔自治区" in html

@@ -1,0 +1,57 @@
+"""Shared set-up for benchmarks: a database of their own on the local services."""
+
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_DB = "roadshow_bench"
+
+
+def database_url(db: str) -> str:
+    if db == "postgresql":
+        return f"{PG_SERVER}/{PG_DB}"
+    OUT.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{OUT / 'bench.sqlite3'}"
+
+
+def ensure_postgres_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{PG_DB}"')
+
+
+def django_setup(db: str) -> None:
+    """Point Django at the benchmark database, migrate it, and set it up."""
+    if db == "postgresql":
+        ensure_postgres_database()
+    os.environ["DATABASE_URL"] = database_url(db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roadshow.settings.dev")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
