@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Body, NinjaAPI, Query, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
@@ -233,7 +234,7 @@ def achievement_submit(request, payload: dict[str, Any] = Body(...)):  # noqa: B
                     achievement=existing,
                     data=cleaned.data,
                     by=None,
-                    comment=_("通过接口更新"),
+                    comment=gettext_noop("通过接口更新"),
                 )
             except services.ReviewError as exc:
                 return _error(409, "under_review", str(exc))
@@ -243,7 +244,7 @@ def achievement_submit(request, payload: dict[str, Any] = Body(...)):  # noqa: B
                 data=cleaned.data,
                 by=None,
                 status=ReviewStatus.SUBMITTED,
-                comment=_("通过接口提交"),
+                comment=gettext_noop("通过接口提交"),
             )
     body = {
         "id": achievement.pk,

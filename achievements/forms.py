@@ -113,6 +113,17 @@ class ReviewForm(forms.Form):
         max_length=2000,
     )
 
+    def __init__(self, *args, status: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if status is not None:
+            from .services import TRANSITIONS
+
+            self.fields["action"].choices = [
+                (action, label)
+                for action, label in self.ACTIONS
+                if status in TRANSITIONS[action][0]
+            ]
+
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("附件（PDF 或图片）"))

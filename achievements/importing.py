@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organization
 
@@ -249,7 +250,7 @@ class _Writer:
                     achievement=found,
                     data={**data, "target_provinces": provinces},
                     by=self.by,
-                    comment=_("批量汇交更新"),
+                    comment=gettext_noop("批量汇交更新"),
                 )
                 self.updated += 1
                 continue
@@ -279,7 +280,7 @@ class _Writer:
                     actor=self.by,
                     from_status=ReviewStatus.DRAFT,
                     to_status=self.status,
-                    comment=_("批量汇交导入"),
+                    comment=gettext_noop("批量汇交导入"),
                 )
                 for a in created
             ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, TimeStamped
@@ -14,6 +14,12 @@ from .enums import (
     ReviewStatus,
     TransferMode,
 )
+
+
+def _local(name: str, name_en: str) -> str:
+    """The English name where the page is in English and one exists."""
+    lang = translation.get_language() or ""
+    return name_en if lang.startswith("en") and name_en else name
 
 
 def provinces_index_of(provinces) -> str:
@@ -36,6 +42,10 @@ class IndustryField(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def local_name(self) -> str:
+        return _local(self.name, self.name_en)
+
 
 class Province(models.Model):
     code = models.CharField(_("行政区划代码"), max_length=2, unique=True)
@@ -52,6 +62,10 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        return _local(self.name, self.name_en)
 
 
 class Achievement(TimeStamped):

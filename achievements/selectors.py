@@ -237,7 +237,7 @@ def _count_rows(*, user: Any, filters: CatalogueFilters, fields: list) -> tuple:
 def _facet_lists(counters: dict[str, Counter], fields: list) -> dict[str, list[dict]]:
     return {
         "field": [
-            {"value": f.code, "label": f.name, "count": counters["field"][f.pk]}
+            {"value": f.code, "label": f.local_name, "count": counters["field"][f.pk]}
             for f in fields
             if counters["field"][f.pk]
         ],
@@ -251,7 +251,11 @@ def _facet_lists(counters: dict[str, Counter], fields: list) -> dict[str, list[d
             if counters["trl"][level]
         ],
         "province": [
-            {"value": p.code, "label": p.name, "count": counters["province"][p.code]}
+            {
+                "value": p.code,
+                "label": p.local_name,
+                "count": counters["province"][p.code],
+            }
             for p in Province.objects.all()
             if counters["province"][p.code]
         ],

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organization
 
@@ -171,7 +172,7 @@ def achievement_create(
         by=by,
         from_status=ReviewStatus.DRAFT,
         to_status=status,
-        comment=comment or _("创建成果"),
+        comment=comment or gettext_noop("创建成果"),
     )
     return achievement
 
@@ -210,7 +211,7 @@ def achievement_update(
         from_status=previous,
         to_status=locked.status,
         comment=comment
-        or _("已发布成果被修改，修改内容待保密审查；审查通过前继续展示原版本。"),
+        or gettext_noop("已发布成果被修改，修改内容待保密审查；审查通过前继续展示原版本。"),
     )
     return locked
 

@@ -102,7 +102,7 @@ def detail(request, pk: int):
             else None,
             "can_edit": user_can(request.user, "achievement.edit", achievement),
             "can_review": user_can(request.user, "achievement.review", achievement),
-            "review_form": ReviewForm(),
+            "review_form": ReviewForm(status=achievement.status),
             "attachment_form": AttachmentForm(),
         },
     )

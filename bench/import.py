@@ -29,28 +29,51 @@ def write_csv(rows: int) -> str:
     provinces = ["江苏", "广东", "四川", "黑龙江", "陕西", "浙江"]
     with path.open("w", encoding="gb18030", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow([
-            "项目编号", "成果名称", "成果简介", "成果持有单位", "单位类型", "成果团队",
-            "来源计划", "产业领域", "技术成熟度", "转化方式", "拟重点转化区域",
-            "意向价格下限（万元）", "意向价格上限（万元）", "关键词",
-        ])
+        writer.writerow(
+            [
+                "项目编号",
+                "成果名称",
+                "成果简介",
+                "成果持有单位",
+                "单位类型",
+                "成果团队",
+                "来源计划",
+                "产业领域",
+                "技术成熟度",
+                "转化方式",
+                "拟重点转化区域",
+                "意向价格下限（万元）",
+                "意向价格上限（万元）",
+                "关键词",
+            ]
+        )
         for i in range(rows):
-            writer.writerow([
-                f"BENCH{rows}-{i:06d}", f"第{i}号高性能复合材料制备技术",
-                "本成果突破了关键工艺，形成成套技术，已完成中试验证。" * 3,
-                f"基准测试大学{i % 50}", "高等学校", "基准团队", "国家重点研发计划",
-                fields[i % len(fields)], str(3 + i % 7), "转让、许可",
-                "、".join(provinces[(i + k) % len(provinces)] for k in range(2)),
-                "100", "900", "复合材料、制备",
-            ])
+            writer.writerow(
+                [
+                    f"BENCH{rows}-{i:06d}",
+                    f"第{i}号高性能复合材料制备技术",
+                    "本成果突破了关键工艺，形成成套技术，已完成中试验证。" * 3,
+                    f"基准测试大学{i % 50}",
+                    "高等学校",
+                    "基准团队",
+                    "国家重点研发计划",
+                    fields[i % len(fields)],
+                    str(3 + i % 7),
+                    "转让、许可",
+                    "、".join(provinces[(i + k) % len(provinces)] for k in range(2)),
+                    "100",
+                    "900",
+                    "复合材料、制备",
+                ]
+            )
     return str(path)
 
 
 def run_one(path: str) -> dict:
     django_setup("postgresql")
+    from accounts.models import Organization
     from achievements.importing import import_achievements
     from achievements.models import Achievement
-    from accounts.models import Organization
 
     prefix = "BENCH"
     Achievement.objects.filter(project_number__startswith=prefix).delete()
@@ -76,7 +99,9 @@ def main() -> int:
         for _ in range(REPEAT):
             proc = subprocess.run(
                 [sys.executable, "-m", "bench.import", "--file", path],
-                capture_output=True, text=True, check=False,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if proc.returncode != 0:
                 sys.stderr.write(proc.stderr)
@@ -86,19 +111,25 @@ def main() -> int:
             "rows_per_s": median([r["rows"] / r["seconds"] for r in runs]),
             "peak_rss_mb": median([r["peak_rss_mb"] for r in runs]),
         }
-        print(f"{size:>6} rows (GB18030 CSV, PostgreSQL): "
-              f"{results[size]['rows_per_s']:.0f} rows/s (median of {REPEAT}), "
-              f"peak RSS {results[size]['peak_rss_mb']:.1f} MB")
+        print(
+            f"{size:>6} rows (GB18030 CSV, PostgreSQL): "
+            f"{results[size]['rows_per_s']:.0f} rows/s (median of {REPEAT}), "
+            f"peak RSS {results[size]['peak_rss_mb']:.1f} MB"
+        )
     small, large = results[SIZES[0]], results[SIZES[-1]]
     growth = large["peak_rss_mb"] - small["peak_rss_mb"]
     print(f"memory growth from {SIZES[0]} to {SIZES[-1]} rows: {growth:+.1f} MB")
-    print(json.dumps({
-        "bench": "import",
-        "rows_per_s": round(large["rows_per_s"]),
-        "peak_rss_mb": round(large["peak_rss_mb"], 1),
-        "peak_rss_mb_small": round(small["peak_rss_mb"], 1),
-        "baseline": f"{SIZES[0]}-row file",
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "import",
+                "rows_per_s": round(large["rows_per_s"]),
+                "peak_rss_mb": round(large["peak_rss_mb"], 1),
+                "peak_rss_mb_small": round(small["peak_rss_mb"], 1),
+                "baseline": f"{SIZES[0]}-row file",
+            }
+        )
+    )
     return 0
 
 

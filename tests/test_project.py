@@ -38,12 +38,13 @@ def test_healthz_is_503_when_channel_layer_is_down(client, db, settings):
 
 
 def _manage(*args, env=None):
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**base, **(env or {})},
         timeout=120,
     )
 

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import migrations, models
 
-
 COVER = (
     "CREATE INDEX achievement_facets_cover ON achievements_achievement (publication) "
     "INCLUDE (field_id, trl, provinces_index, modes_index, source_programme)"
@@ -22,17 +21,16 @@ def drop_cover(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('achievements', '0003_facet_index'),
+        ("accounts", "0001_initial"),
+        ("achievements", "0003_facet_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['updated_at'], name='ach_updated'),
+            model_name="achievement",
+            index=models.Index(fields=["updated_at"], name="ach_updated"),
         ),
         migrations.RunPython(create_cover, drop_cover),
     ]

@@ -176,8 +176,9 @@ def test_cached_catalogue_counts_follow_every_change(client, roles):
     assert "共 2 项成果" in client.get("/achievements/").content.decode()
     from achievements.services import achievement_transition
 
-    achievement_transition(achievement=a, action="withhold", by=users["reviewer"],
-                           comment="涉密")
+    achievement_transition(
+        achievement=a, action="withhold", by=users["reviewer"], comment="涉密"
+    )
     html = client.get("/achievements/").content.decode()
     assert "共 1 项成果" in html and "缓存样本甲" not in html
     assert "江苏省" in client.get("/achievements/").content.decode()
