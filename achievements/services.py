@@ -211,7 +211,9 @@ def achievement_update(
         from_status=previous,
         to_status=locked.status,
         comment=comment
-        or gettext_noop("已发布成果被修改，修改内容待保密审查；审查通过前继续展示原版本。"),
+        or gettext_noop(
+            "已发布成果被修改，修改内容待保密审查；审查通过前继续展示原版本。"
+        ),
     )
     return locked
 
