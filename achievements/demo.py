@@ -215,7 +215,7 @@ def _achievement(
         source_programme=rng.choice(PROGRAMMES),
         project_number=f"DEMO{2019 + index % 6}YFC{index:06d}",
         field=field,
-        trl=rng.randint(3, 9),
+        trl=rng.randint(1, 9),
         market_demand=f"{subject}市场规模持续扩大，国内企业对国产化替代需求迫切。",
         transfer_demand="寻求具备产业化能力的企业开展合作，或引入产业基金共同设立公司。",
         transfer_modes=modes,

@@ -44,11 +44,13 @@ def demand_matches(*, demand: Demand, user: Any, limit: int = 10) -> list[Match]
         score = 0.0
         if achievement.field_id == demand.field_id:
             score += 3
-            reasons.append(_("同属“%(field)s”领域") % {"field": achievement.field.name})
+            reasons.append(
+                _("同属“%(field)s”领域") % {"field": achievement.field.local_name}
+            )
         if any(p.pk == demand.province_id for p in achievement.target_provinces.all()):
             score += 2
             reasons.append(
-                _("拟在%(province)s转化") % {"province": demand.province.name}
+                _("拟在%(province)s转化") % {"province": demand.province.local_name}
             )
         if achievement.trl >= demand.min_trl:
             score += 1 + (achievement.trl - demand.min_trl) * 0.1

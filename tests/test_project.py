@@ -88,3 +88,8 @@ def test_language_switch(client, db, lang, text):
     html = client.get("/achievements/").content.decode()
     assert f'<html lang="{lang}">' in html
     assert text in html
+
+
+def test_chinese_is_the_default_whatever_the_browser_says(client, db):
+    html = client.get("/achievements/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert '<html lang="zh-hans">' in html.decode()
