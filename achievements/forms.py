@@ -4,31 +4,20 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .enums import TransferMode
-from .models import Achievement, Demand, Province
+from .models import CONTENT_FIELDS, Achievement, Demand, Province
 
-ACHIEVEMENT_FORM_FIELDS = [
+ACHIEVEMENT_FORM_FIELDS = CONTENT_FIELDS
+DEMAND_FORM_FIELDS = [
+    "organization",
     "title",
-    "summary",
-    "team",
-    "source_programme",
-    "project_number",
     "field",
-    "trl",
-    "market_demand",
-    "transfer_demand",
-    "transfer_modes",
-    "open_licence_terms",
-    "price_min",
-    "price_max",
-    "target_provinces",
-    "patents",
-    "keywords",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "agri_tech_field",
-    "agri_industry",
-    "agri_scenario",
+    "description",
+    "budget_min",
+    "budget_max",
+    "province",
+    "min_trl",
+    "deadline",
+    "status",
 ]
 
 
@@ -136,18 +125,7 @@ class DemandForm(forms.ModelForm):
 
     class Meta:
         model = Demand
-        fields = [
-            "organization",
-            "title",
-            "field",
-            "description",
-            "budget_min",
-            "budget_max",
-            "province",
-            "min_trl",
-            "deadline",
-            "status",
-        ]
+        fields = DEMAND_FORM_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "deadline": forms.DateInput(attrs={"type": "date"}),

@@ -15,6 +15,47 @@ from .enums import (
     TransferMode,
 )
 
+# The public content of an achievement: what review clears and what an edit of
+# a published achievement holds back in pending_changes until it is cleared.
+CONTENT_FIELDS = [
+    "title",
+    "summary",
+    "team",
+    "source_programme",
+    "project_number",
+    "field",
+    "trl",
+    "market_demand",
+    "transfer_demand",
+    "transfer_modes",
+    "open_licence_terms",
+    "price_min",
+    "price_max",
+    "target_provinces",
+    "patents",
+    "keywords",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "agri_tech_field",
+    "agri_industry",
+    "agri_scenario",
+]
+# Of those, the free-text columns.
+TEXT_CONTENT_FIELDS = [
+    key
+    for key in CONTENT_FIELDS
+    if key
+    not in {
+        "field",
+        "trl",
+        "transfer_modes",
+        "price_min",
+        "price_max",
+        "target_provinces",
+    }
+]
+
 
 def _local(name: str, name_en: str) -> str:
     """The English name where the page is in English and one exists."""

@@ -11,34 +11,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Organization
 
 from .enums import Publication, ReviewStatus
-from .models import Achievement, IndustryField, Province, ReviewEvent
-
-# The public content of an achievement: what review clears and what an edit of
-# a published achievement holds back in pending_changes until it is cleared.
-CONTENT_FIELDS = [
-    "title",
-    "summary",
-    "team",
-    "source_programme",
-    "project_number",
-    "field",
-    "trl",
-    "market_demand",
-    "transfer_demand",
-    "transfer_modes",
-    "open_licence_terms",
-    "price_min",
-    "price_max",
-    "target_provinces",
-    "patents",
-    "keywords",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "agri_tech_field",
-    "agri_industry",
-    "agri_scenario",
-]
+from .models import CONTENT_FIELDS, Achievement, IndustryField, Province, ReviewEvent
 
 
 class ReviewError(Exception):

@@ -19,7 +19,7 @@ from accounts.enums import OrganizationKind
 from accounts.models import Organization
 
 from .enums import TransferMode
-from .models import Achievement, IndustryField, Province
+from .models import TEXT_CONTENT_FIELDS, Achievement, IndustryField, Province
 
 
 @dataclass(frozen=True)
@@ -162,24 +162,7 @@ def clean_record(raw: dict[str, Any], *, lookups: Lookups) -> Cleaned:
         ):
             error(column.key, _("必填项不能为空。"))
 
-    for key in (
-        "project_number",
-        "title",
-        "summary",
-        "team",
-        "source_programme",
-        "market_demand",
-        "transfer_demand",
-        "open_licence_terms",
-        "patents",
-        "keywords",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "agri_tech_field",
-        "agri_industry",
-        "agri_scenario",
-    ):
+    for key in TEXT_CONTENT_FIELDS:
         value = _text(raw.get(key))
         limit = _max_length(key)
         if limit and len(value) > limit:

@@ -21,6 +21,7 @@ from accounts import permissions
 from accounts.models import ApiToken, Membership, Organization
 from accounts.permissions import user_can
 
+from .forms import DEMAND_FORM_FIELDS
 from .importing import ImportRefused, import_achievements, write_template
 from .models import Achievement, Demand, IndustryField, Province
 
@@ -121,18 +122,7 @@ class LibraryGroup(ModelViewSetGroup):
             model=Demand,
             icon="help",
             menu_label=gettext_lazy("技术需求"),
-            form_fields=[
-                "organization",
-                "title",
-                "field",
-                "description",
-                "budget_min",
-                "budget_max",
-                "province",
-                "min_trl",
-                "deadline",
-                "status",
-            ],
+            form_fields=DEMAND_FORM_FIELDS,
             list_display=["title", "organization", "field", "province", "status"],
             list_filter=["status", "field"],
             copy_view_enabled=False,
