@@ -233,3 +233,47 @@ def achievement_transition(
         comment=comment,
     )
     return locked
+
+
+def achievement_pending_diff(*, achievement: Achievement) -> list[dict[str, str]]:
+    """The changes awaiting review, field by field, as people read them."""
+    from .enums import TransferMode
+
+    pending = achievement.pending_changes or {}
+    if not pending:
+        return []
+    # The row holds the published version; pending_changes the proposal.
+    current = {
+        key: getattr(achievement, key)
+        for key in CONTENT_FIELDS
+        if key not in {"field", "target_provinces"}
+    } | {
+        "field": achievement.field_id,
+        "target_provinces": [p.pk for p in achievement.target_provinces.all()],
+    }
+    fields = {f.pk: f.local_name for f in IndustryField.objects.all()}
+    provinces = {p.pk: p.local_name for p in Province.objects.all()}
+    modes = dict(TransferMode.choices)
+
+    def show(key: str, value: Any) -> str:
+        if value in (None, "", []):
+            return "—"
+        if key == "field":
+            return fields.get(int(value), str(value))
+        if key == "target_provinces":
+            return "、".join(provinces.get(int(v), str(v)) for v in value)
+        if key == "transfer_modes":
+            return "、".join(str(modes.get(v, v)) for v in value)
+        return str(value)
+
+    rows = []
+    for key in CONTENT_FIELDS:
+        if key not in pending:
+            continue
+        old, new = show(key, current.get(key)), show(key, pending[key])
+        if key in {"price_min", "price_max"} and current.get(key) is not None:
+            old = show(key, str(current[key]))
+        if old != new:
+            label = Achievement._meta.get_field(key).verbose_name
+            rows.append({"field": str(label), "old": old, "new": new})
+    return rows

@@ -103,6 +103,9 @@ def detail(request, pk: int):
             "can_edit": user_can(request.user, "achievement.edit", achievement),
             "can_review": user_can(request.user, "achievement.review", achievement),
             "review_form": ReviewForm(status=achievement.status),
+            "pending_diff": services.achievement_pending_diff(achievement=achievement)
+            if can_history
+            else [],
             "attachment_form": AttachmentForm(),
         },
     )

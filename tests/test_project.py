@@ -93,3 +93,12 @@ def test_language_switch(client, db, lang, text):
 def test_chinese_is_the_default_whatever_the_browser_says(client, db):
     html = client.get("/achievements/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
     assert '<html lang="zh-hans">' in html.decode()
+
+
+def test_english_catalogue_is_complete():
+    import polib
+
+    po = polib.pofile(str(ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert (untranslated, fuzzy) == ([], [])

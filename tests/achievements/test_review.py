@@ -189,3 +189,45 @@ def test_team_cannot_create_for_another_organization(roles, client):
     )
     assert response.status_code == 200
     assert "owner" in response.context["form"].errors
+
+
+def test_reviewer_sees_the_pending_changes_side_by_side(roles, client):
+    users, orgs = roles
+    a = make_achievement(owner=orgs["owner"], state="public", title="旧标题", trl=5)
+    from achievements.models import Province
+
+    achievement_update(
+        achievement=a,
+        data={
+            "title": "新标题",
+            "trl": 5,
+            "target_provinces": [Province.objects.get(code="44")],
+        },
+        by=users["team"],
+    )
+    client.force_login(users["reviewer"])
+    rows = client.get(f"/achievements/{a.pk}/").context["pending_diff"]
+    assert rows == [
+        {"field": "成果名称", "old": "旧标题", "new": "新标题"},
+        {"field": "拟重点转化区域", "old": "江苏省", "new": "广东省"},
+    ]
+
+
+def test_reimport_of_a_published_achievement_waits_for_review(roles, client):
+    import io
+
+    from achievements.importing import import_achievements
+    from tests.achievements.test_import import csv_bytes, row
+
+    users, orgs = roles
+    a = make_achievement(
+        owner=orgs["owner"], state="public", title="已发布版本", project_number="P-1"
+    )
+    report = import_achievements(
+        file=io.BytesIO(csv_bytes([row("P-1", title="导入的新版本", owner="甲大学")])),
+        name="x.csv",
+    )
+    assert (report.ok, report.updated) == (True, 1)
+    a.refresh_from_db()
+    assert (a.title, a.status, a.publication) == ("已发布版本", "submitted", "public")
+    assert a.pending_changes["title"] == "导入的新版本"
