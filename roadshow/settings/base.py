@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "daphne",
     "accounts",
     "achievements",
+    "events",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoadshowKind(models.TextChoices):
+    FIELD = "field", _("领域路演")
+    REGION = "region", _("区域路演")
+
+
+class RegionKind(models.TextChoices):
+    PROVINCE = "province", _("省级科技管理部门")
+    HI_TECH_ZONE = "hi_tech_zone", _("国家高新区")
+    AGRI_ZONE = "agri_zone", _("农业高新技术产业示范区")
+
+
+class Format(models.TextChoices):
+    ONLINE = "online", _("线上")
+    OFFLINE = "offline", _("线下")
+    HYBRID = "hybrid", _("线上线下结合")
+
+
+class RoadshowStatus(models.TextChoices):
+    DRAFT = "draft", _("草案")
+    SCHEDULED = "scheduled", _("已排期")
+    PUBLISHED = "published", _("已发布")
+    LIVE = "live", _("进行中")
+    CLOSED = "closed", _("已结束")
+    ARCHIVED = "archived", _("已归档")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class SlotKind(models.TextChoices):
+    PITCH = "pitch", _("项目路演")
+    QA = "qa", _("问答")
+    BREAK = "break", _("茶歇")

@@ -1,0 +1,244 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, TimeStamped
+from achievements.models import Achievement, IndustryField, Province
+
+from .enums import Format, RegionKind, RoadshowKind, RoadshowStatus, SlotKind
+
+
+class YearPlan(TimeStamped):
+    """A year's "1+1" plan: the rotas it was made from and the dates to avoid."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    # [{"field": <IndustryField pk>, "host": <Organization pk>}, …] in rota order
+    field_rota = models.JSONField(_("领域轮值"), default=list)
+    # [{"kind": RegionKind, "ref": <Province or Organization pk>, "host": pk}, …]
+    region_rota = models.JSONField(_("区域轮值"), default=list)
+    blocked_dates = models.JSONField(_("避开的日期"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("年度路演计划")
+        verbose_name_plural = _("年度路演计划")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="yearplan_year_sane",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class Roadshow(TimeStamped):
+    """One roadshow: the one source of truth its CMS page and feeds render."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Increases on every change people can see (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    plan = models.ForeignKey(
+        YearPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roadshows",
+        verbose_name=_("年度计划"),
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=RoadshowKind.choices)
+    field = models.ForeignKey(
+        IndustryField,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roadshows",
+        verbose_name=_("产业领域"),
+    )
+    region_kind = models.CharField(
+        _("区域类型"), max_length=16, choices=RegionKind.choices, blank=True
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roadshows",
+        verbose_name=_("省份"),
+    )
+    zone = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="zone_roadshows",
+        verbose_name=_("高新区/农高区"),
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    summary = models.TextField(_("简介"), blank=True)
+    start = models.DateTimeField(_("开始时间"))
+    end = models.DateTimeField(_("结束时间"))
+    format = models.CharField(
+        _("形式"), max_length=16, choices=Format.choices, default=Format.HYBRID
+    )
+    venue = models.CharField(_("会场"), max_length=200, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    stream_url = models.URLField(_("直播地址"), blank=True)
+    lead_host = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="hosted_roadshows",
+        verbose_name=_("主办单位"),
+    )
+    co_hosts = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="cohosted_roadshows",
+        verbose_name=_("承办/协办单位"),
+    )
+    invited = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="invited_roadshows",
+        verbose_name=_("受邀金融机构"),
+    )
+    capacity = models.PositiveIntegerField(_("现场名额"), null=True, blank=True)
+    registration_opens = models.DateTimeField(_("报名开始"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("报名截止"), null=True, blank=True)
+    materials_deadline = models.DateTimeField(_("路演材料截止"), null=True, blank=True)
+    investors_only = models.BooleanField(
+        _("仅限已批准投资方"),
+        default=False,
+        help_text=_("限定公开的成果只能出现在仅限已批准投资方的路演中。"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=RoadshowStatus.choices,
+        default=RoadshowStatus.DRAFT,
+        db_index=True,
+    )
+    cancel_reason = models.TextField(_("取消原因"), blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("路演")
+        verbose_name_plural = _("路演")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="roadshow_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="field") & Q(field__isnull=False))
+                | (Q(kind="region") & Q(field__isnull=True)),
+                name="roadshow_field_iff_field_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes__isnull=True)
+                | Q(registration_opens__isnull=True)
+                | Q(registration_closes__gt=F("registration_opens")),
+                name="roadshow_registration_window_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "start"], name="roadshow_status_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("events:detail", args=[self.pk])
+
+    @property
+    def region_name(self) -> str:
+        if self.province_id:
+            return self.province.local_name
+        if self.zone_id:
+            return self.zone.name
+        return ""
+
+
+class RoadshowEvent(models.Model):
+    """Append-only history of a roadshow's status and date changes."""
+
+    roadshow = models.ForeignKey(
+        Roadshow, on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=RoadshowStatus.choices)
+    to_status = models.CharField(max_length=16, choices=RoadshowStatus.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.roadshow_id}: {self.from_status} → {self.to_status}"
+
+
+class Slot(models.Model):
+    """One slot of a roadshow's programme; times follow from order and durations."""
+
+    roadshow = models.ForeignKey(
+        Roadshow, on_delete=models.CASCADE, related_name="slots", verbose_name=_("路演")
+    )
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    kind = models.CharField(
+        _("类型"), max_length=8, choices=SlotKind.choices, default=SlotKind.PITCH
+    )
+    duration_minutes = models.PositiveSmallIntegerField(_("时长（分钟）"), default=15)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    achievement = models.ForeignKey(
+        Achievement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="slots",
+        verbose_name=_("路演成果"),
+    )
+    team = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="slots",
+        verbose_name=_("路演团队"),
+    )
+    presenters = models.CharField(_("路演人"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("路演议程")
+        verbose_name_plural = _("路演议程")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=480),
+                name="slot_duration_sane",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="pitch") | Q(achievement__isnull=False),
+                name="slot_pitch_has_achievement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or (
+            self.achievement.title if self.achievement_id else self.kind
+        )

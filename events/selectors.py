@@ -1,0 +1,151 @@
+"""Reads for roadshows: what is public, the plan's warnings, progress."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+
+from .enums import RoadshowKind, RoadshowStatus
+from .models import Roadshow, YearPlan
+from .services import PUBLIC_STATUSES, SHANGHAI, is_working_day
+
+PROGRAMME_TARGET = 80  # seeds/004: at least 80 roadshows by the end of 2025
+HELD = {RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED}
+
+
+def roadshows_public() -> QuerySet[Roadshow]:
+    """Roadshows anyone may see (published ones, and what became of them)."""
+    return Roadshow.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def roadshows_visible_to(*, user: Any) -> QuerySet[Roadshow]:
+    if permissions.is_organizer(user):
+        return Roadshow.objects.all()
+    return roadshows_public()
+
+
+@dataclass
+class PlanWarning:
+    kind: str  # gap | clash | non_working | repeat | double
+    message: str
+
+
+def plan_warnings(*, year: int) -> list[PlanWarning]:
+    """What is wrong with a year's plan as it stands: shown, never fixed silently."""
+    roadshows = list(
+        Roadshow.objects.filter(start__year=year)
+        .exclude(status=RoadshowStatus.CANCELLED)
+        .select_related("field", "province", "zone")
+        .order_by("start")
+    )
+    plan = YearPlan.objects.filter(year=year).first()
+    blocked = {dt.date.fromisoformat(d) for d in (plan.blocked_dates if plan else [])}
+    warnings: list[PlanWarning] = []
+    by_month: dict[tuple[int, str], list[Roadshow]] = {}
+    by_day: dict[dt.date, list[Roadshow]] = {}
+    for r in roadshows:
+        local = r.start.astimezone(SHANGHAI)
+        by_month.setdefault((local.month, r.kind), []).append(r)
+        by_day.setdefault(local.date(), []).append(r)
+        if not is_working_day(local.date(), blocked):
+            warnings.append(
+                PlanWarning(
+                    "non_working",
+                    _("“%(title)s”安排在非工作日或避开的日期（%(day)s）。")
+                    % {"title": r.title, "day": local.date().isoformat()},
+                )
+            )
+    for month in range(1, 13):
+        for kind, label in RoadshowKind.choices:
+            items = by_month.get((month, kind), [])
+            if not items:
+                warnings.append(
+                    PlanWarning(
+                        "gap",
+                        _("%(month)d月没有%(kind)s。")
+                        % {"month": month, "kind": label},
+                    )
+                )
+            elif len(items) > 1:
+                warnings.append(
+                    PlanWarning(
+                        "double",
+                        _("%(month)d月有 %(n)d 场%(kind)s。")
+                        % {"month": month, "n": len(items), "kind": label},
+                    )
+                )
+    for day, items in sorted(by_day.items()):
+        if len(items) > 1:
+            warnings.append(
+                PlanWarning(
+                    "clash",
+                    _("%(day)s 同一天有 %(n)d 场路演：%(titles)s。")
+                    % {
+                        "day": day.isoformat(),
+                        "n": len(items),
+                        "titles": "、".join(r.title for r in items),
+                    },
+                )
+            )
+    if plan is not None:
+        warnings += _rotation_warnings(plan, roadshows)
+    return warnings
+
+
+def _rotation_warnings(plan: YearPlan, roadshows: list[Roadshow]) -> list[PlanWarning]:
+    warnings = []
+    rota_fields = [entry["field"] for entry in plan.field_rota]
+    seen: list[int] = []
+    for r in (x for x in roadshows if x.kind == RoadshowKind.FIELD):
+        if r.field_id in seen and len(set(seen)) < len(rota_fields):
+            warnings.append(
+                PlanWarning(
+                    "repeat",
+                    _("“%(field)s”在其他领域轮到之前再次出现（%(title)s）。")
+                    % {"field": r.field.local_name, "title": r.title},
+                )
+            )
+        if len(set(seen) | {r.field_id}) >= len(rota_fields):
+            seen = []
+        else:
+            seen.append(r.field_id)
+    rota_regions = [(entry["kind"], entry["ref"]) for entry in plan.region_rota]
+    seen_regions: list[tuple] = []
+    for r in (x for x in roadshows if x.kind == RoadshowKind.REGION):
+        key = (r.region_kind, r.province_id or r.zone_id)
+        if key in seen_regions and len(set(seen_regions)) < len(rota_regions):
+            warnings.append(
+                PlanWarning(
+                    "repeat",
+                    _("“%(region)s”在其他区域轮到之前再次出现（%(title)s）。")
+                    % {"region": r.region_name, "title": r.title},
+                )
+            )
+        if len(set(seen_regions) | {key}) >= len(rota_regions):
+            seen_regions = []
+        else:
+            seen_regions.append(key)
+    return warnings
+
+
+@dataclass
+class Progress:
+    held: int
+    planned: int
+    target: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.held / self.target)) if self.target else 0
+
+
+def programme_progress() -> Progress:
+    held = Roadshow.objects.filter(status__in=HELD).count()
+    planned = Roadshow.objects.exclude(
+        status__in=HELD | {RoadshowStatus.CANCELLED}
+    ).count()
+    return Progress(held=held, planned=planned, target=PROGRAMME_TARGET)
