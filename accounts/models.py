@@ -1,4 +1,5 @@
 import hashlib
+import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -38,8 +39,16 @@ class Organization(TimeStamped):
         return self.name
 
 
+def _new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class User(AbstractUser):
     name = models.CharField(_("姓名"), max_length=100, blank=True)
+    # Signs the personal calendar feed URL; resetting it revokes every old URL.
+    calendar_secret = models.CharField(
+        max_length=64, default=_new_secret, editable=False
+    )
     organizations = models.ManyToManyField(
         Organization, through="Membership", related_name="users", blank=True
     )

@@ -45,13 +45,10 @@ def achievement_is_visible(*, user: Any, achievement: Achievement) -> bool:
 
 
 def achievement_is_published_to(*, user: Any, achievement: Achievement) -> bool:
-    """Whether the user sees this achievement as published (not as a draft)."""
-    if achievement.publication == Publication.PUBLIC:
-        return True
-    return achievement.publication == Publication.RESTRICTED and (
-        permissions.is_approved_investor(user)
-        or permissions.is_organizer(user)
-        or permissions.is_reviewer(user)
+    """Whether the user sees this achievement as published (not as a draft):
+    the visibility rule, applied to a published version."""
+    return achievement.publication != Publication.NONE and achievement_is_visible(
+        user=user, achievement=achievement
     )
 
 

@@ -1,18 +1,26 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
+from wagtail.search import index
 
+from achievements.enums import Publication
 from achievements.selectors import (
-    CatalogueFilters,
+    achievement_is_published_to,
     achievements_visible_to,
-    catalogue_facets,
 )
+from events import selectors as roadshow_selectors
+from events.enums import RoadshowKind, RoadshowStatus
+from events.services import SHANGHAI, programme_timeline
+
+from .blocks import BaseStreamBlock, LogoBlock
 
 
 class HomePage(Page):
-    """The site's front page: the programme in brief and the latest achievements."""
+    """The front page: next roadshows, live now, cases, the programme's counters."""
 
     intro = RichTextField(_("导语"), blank=True)
     achievements_shown = models.PositiveSmallIntegerField(_("展示成果数"), default=8)
@@ -29,14 +37,185 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        visible = achievements_visible_to(user=request.user)
-        context["latest_achievements"] = (
-            visible.exclude(publication="none")
-            .select_related("field", "owner")
-            .order_by("-published_at", "-id")[: self.achievements_shown]
+        published = achievements_visible_to(user=request.user).exclude(
+            publication=Publication.NONE
         )
-        context["achievement_count"] = visible.exclude(publication="none").count()
-        context["fields"] = catalogue_facets(
-            user=request.user, filters=CatalogueFilters()
-        )["field"]
+        public = roadshow_selectors.roadshows_public().select_related("page")
+        now = timezone.now()
+        context.update(
+            latest_achievements=published.select_related("field", "owner").order_by(
+                "-published_at", "-id"
+            )[: self.achievements_shown],
+            achievement_count=published.count(),
+            live_roadshows=public.filter(status=RoadshowStatus.LIVE),
+            next_roadshows=public.filter(
+                status=RoadshowStatus.PUBLISHED, end__gte=now
+            ).order_by("start")[:6],
+            progress=roadshow_selectors.programme_progress(),
+            cases=CasePage.objects.live().order_by("-first_published_at")[:3],
+        )
+        return context
+
+
+class RoadshowIndexPage(Page):
+    """/roadshows/: every published roadshow by month, filterable."""
+
+    intro = RichTextField(_("导语"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.RoadshowPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("路演列表")
+
+    def get_context(self, request, *args, **kwargs):
+        from achievements.models import IndustryField, Province
+
+        context = super().get_context(request, *args, **kwargs)
+        roadshows = (
+            roadshow_selectors.roadshows_public()
+            .select_related("field", "province", "zone", "lead_host", "page")
+            .order_by("start", "id")
+        )
+        kind = request.GET.get("kind", "")
+        if kind in RoadshowKind.values:
+            roadshows = roadshows.filter(kind=kind)
+        field = request.GET.get("field", "")[:40]
+        if field:
+            roadshows = roadshows.filter(field__code=field)
+        province = request.GET.get("province", "")[:2]
+        if province:
+            roadshows = roadshows.filter(province__code=province)
+        year = request.GET.get("year", "")
+        if year.isdigit():
+            roadshows = roadshows.filter(start__year=int(year))
+        months: dict[str, list] = {}
+        for roadshow in roadshows:
+            key = roadshow.start.astimezone(SHANGHAI).strftime("%Y-%m")
+            months.setdefault(key, []).append(roadshow)
+        context.update(
+            months=sorted(months.items()),
+            kinds=RoadshowKind.choices,
+            fields=IndustryField.objects.all(),
+            provinces=Province.objects.all(),
+            current={"kind": kind, "field": field, "province": province, "year": year},
+            progress=roadshow_selectors.programme_progress(),
+        )
+        return context
+
+
+class RoadshowPage(Page):
+    """A roadshow's page: the editorial part here, everything else live from the
+    roadshow record in events/ (the one source of truth)."""
+
+    roadshow = models.OneToOneField(
+        "events.Roadshow",
+        on_delete=models.PROTECT,
+        related_name="page",
+        verbose_name=_("路演"),
+    )
+    introduction = RichTextField(_("介绍"), blank=True)
+    gallery = StreamField(
+        [("image", ImageBlock(label=_("图片"), template="cms/blocks/image.html"))],
+        blank=True,
+        verbose_name=_("图集"),
+    )
+    partners = StreamField(
+        [("logo", LogoBlock())], blank=True, verbose_name=_("合作单位标志")
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("roadshow", read_only=True),
+        FieldPanel("introduction"),
+        FieldPanel("gallery"),
+        FieldPanel("partners"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+    parent_page_types = ["cms.RoadshowIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("路演页面")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        roadshow = self.roadshow
+        timeline = programme_timeline(roadshow=roadshow)
+        context.update(
+            roadshow=roadshow,
+            timeline=[
+                item
+                for item in timeline
+                if item.slot.achievement is None
+                or achievement_is_published_to(
+                    user=request.user, achievement=item.slot.achievement
+                )
+            ],
+            co_hosts=roadshow.co_hosts.all(),
+            invited=roadshow.invited.all(),
+        )
+        return context
+
+
+class CaseIndexPage(Page):
+    """/cases/: typical cases 典型案例 (R11)."""
+
+    intro = RichTextField(_("导语"), blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CasePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("典型案例列表")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["cases"] = (
+            CasePage.objects.live().child_of(self).order_by("-first_published_at")
+        )
+        return context
+
+
+class CasePage(Page):
+    """A typical case: how an achievement was transferred and landed."""
+
+    summary = models.TextField(_("摘要"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("正文"))
+    achievement = models.ForeignKey(
+        "achievements.Achievement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("相关成果"),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("achievement"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["cms.CaseIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("典型案例")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        achievement = self.achievement
+        # A case may only link an achievement the reader may see as published.
+        context["linked_achievement"] = (
+            achievement
+            if achievement is not None
+            and achievement_is_published_to(user=request.user, achievement=achievement)
+            else None
+        )
         return context

@@ -130,6 +130,9 @@ class Roadshow(TimeStamped):
         db_index=True,
     )
     cancel_reason = models.TextField(_("取消原因"), blank=True)
+    # Set when first published: a roadshow cancelled after that stays public
+    # (marked cancelled); one cancelled before it never was public.
+    first_published_at = models.DateTimeField(_("首次发布"), null=True, blank=True)
 
     class Meta:
         ordering = ["start", "id"]

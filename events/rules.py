@@ -10,7 +10,8 @@ from .services import PUBLIC_STATUSES
 
 @rule("roadshow.view")
 def _view(user: Any, roadshow: Any) -> bool:
-    return roadshow.status in PUBLIC_STATUSES or permissions.is_organizer(user)
+    public = roadshow.status in PUBLIC_STATUSES and roadshow.first_published_at
+    return bool(public) or permissions.is_organizer(user)
 
 
 @rule("roadshow.manage")

@@ -4,14 +4,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 
 from .enums import RoadshowKind, RoadshowStatus
 from .models import Roadshow, YearPlan
-from .services import PUBLIC_STATUSES, SHANGHAI, is_working_day
+from .services import PUBLIC_Q, SHANGHAI, is_working_day
 
 PROGRAMME_TARGET = 80  # seeds/004: at least 80 roadshows by the end of 2025
 HELD = {RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED}
@@ -19,7 +19,7 @@ HELD = {RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED}
 
 def roadshows_public() -> QuerySet[Roadshow]:
     """Roadshows anyone may see (published ones, and what became of them)."""
-    return Roadshow.objects.filter(status__in=PUBLIC_STATUSES)
+    return Roadshow.objects.filter(PUBLIC_Q)
 
 
 def roadshows_visible_to(*, user: Any) -> QuerySet[Roadshow]:
@@ -149,3 +149,33 @@ def programme_progress() -> Progress:
         status__in=HELD | {RoadshowStatus.CANCELLED}
     ).count()
     return Progress(held=held, planned=planned, target=PROGRAMME_TARGET)
+
+
+def roadshows_for_feed(
+    *, field: str = "", province: str = "", host: int | None = None
+) -> QuerySet[Roadshow]:
+    qs = roadshows_public().select_related("field", "province", "zone")
+    if field:
+        qs = qs.filter(field__code=field)
+    if province:
+        qs = qs.filter(province__code=province)
+    if host is not None:
+        qs = qs.filter(Q(lead_host_id=host) | Q(co_hosts=host)).distinct()
+    return qs.order_by("start", "id")
+
+
+def roadshows_of_user(*, user: Any) -> QuerySet[Roadshow]:
+    """A user's own roadshows: their organizations host, are invited to, or pitch
+    in them.  (Registrations and meetings join this feed when they exist.)"""
+    orgs = permissions.organization_ids(user)
+    return (
+        roadshows_public()
+        .filter(
+            Q(lead_host_id__in=orgs)
+            | Q(co_hosts__in=orgs)
+            | Q(invited__in=orgs)
+            | Q(slots__team_id__in=orgs)
+        )
+        .distinct()
+        .order_by("start", "id")
+    )

@@ -6,7 +6,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -16,6 +17,7 @@ from achievements.models import Achievement, IndustryField, Province
 
 from .enums import RoadshowKind, RoadshowStatus, SlotKind
 from .models import Roadshow, RoadshowEvent, Slot, YearPlan
+from .signals import roadshow_changed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -36,6 +38,8 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "cancel": ({S.DRAFT, S.SCHEDULED, S.PUBLISHED, S.LIVE}, S.CANCELLED),
 }
 PUBLIC_STATUSES = {S.PUBLISHED, S.LIVE, S.CLOSED, S.ARCHIVED, S.CANCELLED}
+# Who may see a roadshow at all: published once, whatever became of it since.
+PUBLIC_Q = Q(status__in=PUBLIC_STATUSES) & Q(first_published_at__isnull=False)
 # Fields whose change calendar subscribers must see (bumps SEQUENCE).
 CALENDAR_FIELDS = {
     "title",
@@ -47,6 +51,13 @@ CALENDAR_FIELDS = {
     "address",
     "stream_url",
 }
+
+
+def _announce(roadshow_id: int) -> None:
+    """Tell the CMS (and anyone else listening) once the change is committed."""
+    transaction.on_commit(
+        lambda: roadshow_changed.send(sender=Roadshow, roadshow_id=roadshow_id)
+    )
 
 
 def _record(
@@ -85,12 +96,15 @@ def roadshow_transition(
             raise RoadshowError(_("议程有问题，不能发布：") + "；".join(problems))
     previous = locked.status
     locked.status = to_status
+    if action == "publish" and locked.first_published_at is None:
+        locked.first_published_at = timezone.now()
     locked.sequence = F("sequence") + 1
     locked.save()
     locked.refresh_from_db()
     _record(
         roadshow=locked, by=by, from_status=previous, to_status=to_status, note=note
     )
+    _announce(locked.pk)
     return locked
 
 
@@ -127,6 +141,7 @@ def roadshow_update(*, roadshow: Roadshow, data: dict[str, Any], by: Any) -> Roa
             to_status=locked.status,
             note=gettext_noop("路演信息已更新"),
         )
+    _announce(locked.pk)
     return locked
 
 
@@ -218,6 +233,7 @@ def slot_add(
     if problems:
         raise RoadshowError("；".join(problems))  # rolls the new slot back
     Roadshow.objects.filter(pk=locked.pk).update(sequence=F("sequence") + 1)
+    _announce(locked.pk)
     return slot
 
 
@@ -234,6 +250,7 @@ def slot_move(*, slot: Slot, position: int) -> None:
         if item.position != index:
             Slot.objects.filter(pk=item.pk).update(position=index)
     Roadshow.objects.filter(pk=roadshow.pk).update(sequence=F("sequence") + 1)
+    _announce(roadshow.pk)
 
 
 @transaction.atomic
@@ -244,6 +261,7 @@ def slot_remove(*, slot: Slot) -> None:
         if item.position != index:
             Slot.objects.filter(pk=item.pk).update(position=index)
     Roadshow.objects.filter(pk=roadshow.pk).update(sequence=F("sequence") + 1)
+    _announce(roadshow.pk)
 
 
 # ---------------------------------------------------------------- planning --

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accounts.urls")),
     path("", include("achievements.urls")),
+    path("", include("events.urls")),
     path("sitemap.xml", sitemap),
 ]
 
