@@ -27,6 +27,7 @@ class RoleBackend(ModelBackend):
 _ORGANIZER_APPS = {
     "accounts",
     "achievements",
+    "events",
     "cms",
     "wagtailcore",
     "wagtailimages",

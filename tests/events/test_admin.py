@@ -1,0 +1,163 @@
+"""The organizers' roadshow workplace in the Wagtail admin."""
+
+import pytest
+
+from accounts.enums import OrganizationKind
+from events.models import Roadshow
+from tests.factories import make_achievement, make_org
+from tests.factories.events import make_roadshow
+
+
+@pytest.fixture
+def organizer(roles, client):
+    users, orgs = roles
+    client.force_login(users["organizer"])
+    return client, users, orgs
+
+
+def test_plan_a_year_in_a_few_clicks(organizer):
+    client, _users, orgs = organizer
+    agency = make_org(kind=OrganizationKind.SPECIALIZED_AGENCY, name="专业机构甲")
+    dept = make_org(kind=OrganizationKind.LOCAL_ST_DEPARTMENT, name="江苏省科技厅")
+    response = client.get("/admin/roadshows/plan/?year=2027")
+    assert response.status_code == 200
+    fields = response.context["fields_fs"].initial
+    data = {
+        "year": "2027",
+        "lead_host": orgs["torch"].pk,
+        "blocked_dates": "2027-10-01 至 2027-10-07\n2027-01-11",
+        "f-TOTAL_FORMS": str(len(fields)),
+        "f-INITIAL_FORMS": str(len(fields)),
+        "r-TOTAL_FORMS": "2",
+        "r-INITIAL_FORMS": "0",
+        "r-0-province": "32",
+        "r-0-host": dept.pk,
+        "r-1-province": "44",
+        "r-1-host": dept.pk,
+    }
+    from achievements.models import Province
+
+    data["r-0-province"] = Province.objects.get(code="32").pk
+    data["r-1-province"] = Province.objects.get(code="44").pk
+    for i, row in enumerate(fields):
+        data[f"f-{i}-include"] = "on"
+        data[f"f-{i}-field"] = row["field"]
+        data[f"f-{i}-order"] = row["order"]
+        data[f"f-{i}-host"] = agency.pk
+    response = client.post("/admin/roadshows/plan/", data)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/roadshows/plan/2027/"
+    assert Roadshow.objects.filter(start__year=2027).count() == 24
+    page = client.get("/admin/roadshows/plan/2027/").content.decode()
+    assert "没有冲突或空缺" in page
+    import datetime as dt
+
+    from events.services import SHANGHAI
+
+    days = {r.start.astimezone(SHANGHAI).date() for r in Roadshow.objects.all()}
+    assert dt.date(2027, 1, 11) not in days
+
+
+def test_plan_with_missing_host_is_refused_with_a_message(organizer):
+    client, _users, orgs = organizer
+    response = client.get("/admin/roadshows/plan/?year=2027")
+    fields = response.context["fields_fs"].initial
+    data = {
+        "year": "2027",
+        "lead_host": orgs["torch"].pk,
+        "blocked_dates": "",
+        "f-TOTAL_FORMS": "1",
+        "f-INITIAL_FORMS": "1",
+        "r-TOTAL_FORMS": "0",
+        "r-INITIAL_FORMS": "0",
+        "f-0-include": "on",
+        "f-0-field": fields[0]["field"],
+        "f-0-order": "1",
+    }
+    response = client.post("/admin/roadshows/plan/", data)
+    assert response.status_code == 200
+    assert "请选择承办机构" in response.content.decode()
+    assert Roadshow.objects.count() == 0
+
+
+def test_manage_programme_and_publish(organizer):
+    client, _users, orgs = organizer
+    roadshow = make_roadshow(lead_host=orgs["torch"])
+    a = make_achievement(owner=orgs["owner"], title="甲成果", project_number="P-100")
+    hidden = make_achievement(
+        owner=orgs["owner"], state="draft", project_number="P-200"
+    )
+    url = f"/admin/roadshows/{roadshow.pk}/manage/"
+    response = client.post(
+        url,
+        {
+            "op": "add_slot",
+            "kind": "pitch",
+            "achievement": "P-100",
+            "duration_minutes": "20",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        url,
+        {
+            "op": "add_slot",
+            "kind": "pitch",
+            "achievement": "P-200",
+            "duration_minutes": "20",
+        },
+        follow=True,
+    )
+    assert "尚未通过保密审查" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "op": "add_slot",
+            "kind": "pitch",
+            "achievement": "NOPE",
+            "duration_minutes": "20",
+        },
+    )
+    assert response.status_code == 400
+    assert roadshow.slots.count() == 1
+    client.post(url, {"op": "transition", "action": "publish"})
+    roadshow.refresh_from_db()
+    assert roadshow.status == "published"
+    response = client.post(
+        url, {"op": "transition", "action": "cancel", "note": ""}, follow=True
+    )
+    assert "取消路演必须填写原因" in response.content.decode()
+    assert hidden.slots.count() == 0 and a.slots.count() == 1
+
+
+def test_admin_edit_goes_through_the_service(organizer):
+    client, _users, orgs = organizer
+    roadshow = make_roadshow(lead_host=orgs["torch"])
+    response = client.get(f"/admin/roadshow/edit/{roadshow.pk}/")
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "title": "改名后的路演",
+            "kind": "field",
+            "field": roadshow.field_id,
+            "lead_host": orgs["torch"].pk,
+            "format": "hybrid",
+            "start": "2027-03-10 14:00",
+            "end": "2027-03-10 17:00",
+            "co_hosts": [],
+            "invited": [],
+        }
+    )
+    data.pop("investors_only", None)
+    response = client.post(f"/admin/roadshow/edit/{roadshow.pk}/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    roadshow.refresh_from_db()
+    assert (roadshow.title, roadshow.sequence) == ("改名后的路演", 1)
+
+
+def test_planner_is_for_organizers_only(roles, client):
+    users, _orgs = roles
+    client.force_login(users["reviewer"])
+    assert client.get("/admin/roadshows/plan/").status_code == 302
