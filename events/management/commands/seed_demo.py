@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from achievements.demo import seed_demo
+from events.demo import seed_roadshows
 
 
 class Command(BaseCommand):
@@ -15,9 +16,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
+        roadshows = seed_roadshows(seed=options["seed"])
         if options["quiet"]:
             return
-        self.stdout.write(f"Demo data: {result['created']} new achievements.")
+        self.stdout.write(
+            f"Demo data: {result['created']} new achievements, "
+            f"{roadshows} roadshows held or published."
+        )
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
         for username, what in result["logins"]:
             self.stdout.write(f"  {username:<18} {what}")

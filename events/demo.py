@@ -1,0 +1,135 @@
+"""Demo roadshows: this year's "1+1" plan, held, published and planned ones."""
+
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import OrganizationKind
+from accounts.models import Organization
+from achievements.enums import Publication
+from achievements.models import Achievement, IndustryField, Province
+
+from .enums import Format, RegionKind, RoadshowStatus, SlotKind
+from .models import Roadshow, YearPlan
+from .services import (
+    FieldTurn,
+    RegionTurn,
+    roadshow_transition,
+    roadshow_update,
+    slot_add,
+    year_plan_create,
+)
+
+AGENCIES = [
+    "中国农村技术开发中心",
+    "国家科技风险开发事业中心",
+    "中国生物技术发展中心",
+    "科学技术部高技术研究发展中心",
+]
+REGIONS = [
+    ("32", "江苏省科学技术厅"),
+    ("44", "广东省科学技术厅"),
+    ("51", "四川省科学技术厅"),
+    ("61", "陕西省科学技术厅"),
+    ("23", "黑龙江省科学技术厅"),
+]
+ZONES = [
+    ("武汉东湖新技术开发区", OrganizationKind.HI_TECH_ZONE, RegionKind.HI_TECH_ZONE),
+    (
+        "杨凌农业高新技术产业示范区",
+        OrganizationKind.AGRI_HI_TECH_ZONE,
+        RegionKind.AGRI_ZONE,
+    ),
+]
+FUNDS = [
+    "国科成果转化创业投资基金",
+    "长江科创股权投资基金",
+    "中国建设银行科技金融事业部",
+]
+
+
+def _org(name: str, kind: str) -> Organization:
+    org, _ = Organization.objects.get_or_create(name=name, defaults={"kind": kind})
+    return org
+
+
+def _programme(roadshow: Roadshow, rng: random.Random) -> None:
+    pool = Achievement.objects.filter(publication=Publication.PUBLIC)
+    if roadshow.field_id:
+        pool = pool.filter(field_id=roadshow.field_id)
+    ids = sorted(pool.values_list("pk", flat=True))
+    for pk in rng.sample(ids, k=min(4, len(ids))):
+        achievement = Achievement.objects.get(pk=pk)
+        slot_add(
+            roadshow=roadshow,
+            kind=SlotKind.PITCH,
+            duration_minutes=25,
+            achievement=achievement,
+            presenters=achievement.team,
+        )
+    slot_add(
+        roadshow=roadshow, kind=SlotKind.QA, duration_minutes=20, title="投资人问答"
+    )
+
+
+@transaction.atomic
+def seed_roadshows(*, seed: int = 2026) -> int:
+    """This year's plan, with every roadshow that already ended held and closed,
+    the next ones published with their programmes.  Runs once per year."""
+    year = timezone.localdate().year
+    if YearPlan.objects.filter(year=year).exists():
+        return 0
+    rng = random.Random(seed)
+    torch = Organization.objects.filter(kind=OrganizationKind.TORCH_CENTRE).first()
+    agencies = [_org(name, OrganizationKind.SPECIALIZED_AGENCY) for name in AGENCIES]
+    field_rota = [
+        FieldTurn(field=field, host=agencies[i % len(agencies)])
+        for i, field in enumerate(IndustryField.objects.order_by("sort_order"))
+    ]
+    region_rota = [
+        RegionTurn(
+            kind=RegionKind.PROVINCE,
+            province=Province.objects.get(code=code),
+            zone=None,
+            host=_org(dept, OrganizationKind.LOCAL_ST_DEPARTMENT),
+        )
+        for code, dept in REGIONS
+    ]
+    for name, org_kind, region_kind in ZONES:
+        zone = _org(name, org_kind)
+        region_rota.append(
+            RegionTurn(kind=region_kind, province=None, zone=zone, host=zone)
+        )
+    plan = year_plan_create(
+        year=year,
+        field_rota=field_rota,
+        region_rota=region_rota,
+        blocked=set(),
+        lead_host=torch,
+        by=None,
+    )
+    funds = [_org(name, OrganizationKind.MARKET_FUND) for name in FUNDS]
+    now = timezone.now()
+    for roadshow in plan.roadshows.order_by("start"):
+        days_ahead = (roadshow.start - now).days
+        if days_ahead > 45:
+            continue
+        roadshow_update(
+            roadshow=roadshow,
+            data={
+                "summary": f"{roadshow.title}：集中展示{roadshow.field.name if roadshow.field else roadshow.region_name}的国家科技计划成果，邀请产业、基金与银行现场对接。",
+                "format": Format.HYBRID,
+                "venue": "国家科技成果转化服务中心",
+                "address": "北京市海淀区中关村南大街",
+                "stream_url": "https://live.example.cn/roadshow.m3u8",
+                "capacity": 200,
+                "invited": funds,
+            },
+            by=None,
+        )
+        _programme(roadshow, rng)
+        roadshow = roadshow_transition(roadshow=roadshow, action="publish", by=None)
+        if roadshow.end < now:
+            roadshow_transition(roadshow=roadshow, action="close", by=None)
+    return plan.roadshows.exclude(status=RoadshowStatus.DRAFT).count()
