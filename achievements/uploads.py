@@ -29,15 +29,29 @@ class CheckedFile:
     size: int
 
 
-def _clean_name(name: str) -> str:
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    base = "".join(ch for ch in base if ch.isprintable())
-    if not base or base in {".", ".."}:
-        base = _("附件")
-    return base[:120]
+MAX_NAME_LENGTH = 200
 
 
-def _check_pdf(data: bytes) -> None:
+def clean_name(name: str) -> str:
+    """The uploaded file's own name, refused when it is a path or too long.
+
+    Files are stored under generated names; this name is only shown and used
+    in Content-Disposition.
+    """
+    name = (name or "").strip()
+    # Django's upload parser already drops directory parts; anything else that
+    # hands us a name (an API, a command) gets the same refusal.
+    if "/" in name or "\\" in name or name in {".", ".."}:
+        raise UploadRefused(_("文件名不能包含路径（“/”“\\”或“..”）。"))
+    if len(name) > MAX_NAME_LENGTH:
+        raise UploadRefused(
+            _("文件名过长：最多 %(n)d 个字符。") % {"n": MAX_NAME_LENGTH}
+        )
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name or _("附件")
+
+
+def check_pdf(data: bytes) -> None:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -78,7 +92,9 @@ def _check_pdf(data: bytes) -> None:
         raise UploadRefused(_("PDF 文件已损坏，无法读取。")) from exc
 
 
-def _reencode_image(data: bytes) -> tuple[bytes, str, str]:
+def reencode_image(data: bytes, *, fit: int | None = None) -> tuple[bytes, str, str]:
+    """Open with a format allow-list and the pixel limit, re-encode (no EXIF,
+    nothing appended survives); ``fit`` scales it down into a square box."""
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as image:
@@ -91,6 +107,8 @@ def _reencode_image(data: bytes) -> tuple[bytes, str, str]:
                 image = image.convert("RGBA" if "A" in image.mode else "RGB")
             if fmt == "JPEG" and image.mode == "RGBA":
                 image = image.convert("RGB")
+            if fit is not None:
+                image.thumbnail((fit, fit))
             out = io.BytesIO()
             # Re-encoding drops EXIF and anything appended after the image data.
             image.save(out, format=fmt)
@@ -110,11 +128,11 @@ def check_attachment(upload) -> CheckedFile:
             % {"mb": settings.ATTACHMENT_MAX_BYTES // 1_000_000}
         )
     data = upload.read()
-    name = _clean_name(upload.name)
+    name = clean_name(upload.name)
     if data.startswith(b"%PDF-"):
-        _check_pdf(data)
+        check_pdf(data)
         content_type, ext = "application/pdf", "pdf"
     else:
-        data, content_type, ext = _reencode_image(data)
+        data, content_type, ext = reencode_image(data)
     stored = ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}")
     return CheckedFile(stored, content_type, name, len(data))

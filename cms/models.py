@@ -7,6 +7,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from accounts.permissions import user_can
 from achievements.enums import Publication
 from achievements.selectors import (
     achievement_is_published_to,
@@ -14,6 +15,7 @@ from achievements.selectors import (
 )
 from events import selectors as roadshow_selectors
 from events.enums import RoadshowKind, RoadshowStatus
+from events.materials import current_materials
 from events.services import SHANGHAI, programme_timeline
 
 from .blocks import BaseStreamBlock, LogoBlock
@@ -143,16 +145,23 @@ class RoadshowPage(Page):
         context = super().get_context(request, *args, **kwargs)
         roadshow = self.roadshow
         timeline = programme_timeline(roadshow=roadshow)
+        shown = [
+            item
+            for item in timeline
+            if item.slot.achievement is None
+            or achievement_is_published_to(
+                user=request.user, achievement=item.slot.achievement
+            )
+        ]
+        for item in shown:
+            item.materials = {
+                kind: material
+                for kind, material in current_materials(slot=item.slot).items()
+                if user_can(request.user, "material.view", material)
+            }
         context.update(
             roadshow=roadshow,
-            timeline=[
-                item
-                for item in timeline
-                if item.slot.achievement is None
-                or achievement_is_published_to(
-                    user=request.user, achievement=item.slot.achievement
-                )
-            ],
+            timeline=shown,
             co_hosts=roadshow.co_hosts.all(),
             invited=roadshow.invited.all(),
         )

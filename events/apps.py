@@ -7,4 +7,4 @@ class EventsConfig(AppConfig):
     verbose_name = _("路演")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permission rules)
+        from . import rules, workspace  # noqa: F401  (register rules and panels)

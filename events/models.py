@@ -225,6 +225,12 @@ class Slot(models.Model):
         verbose_name=_("路演团队"),
     )
     presenters = models.CharField(_("路演人"), max_length=200, blank=True)
+    video_links = models.JSONField(_("视频链接"), default=list, blank=True)
+    materials_private = models.BooleanField(
+        _("材料不公开"),
+        default=False,
+        help_text=_("勾选后，路演材料只有组织方和本团队可以查看。"),
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -245,3 +251,40 @@ class Slot(models.Model):
         return self.title or (
             self.achievement.title if self.achievement_id else self.kind
         )
+
+
+class MaterialKind(models.TextChoices):
+    DECK = "deck", _("路演材料（PDF）")
+    COVER = "cover", _("封面图片")
+
+
+class PitchMaterial(models.Model):
+    """One uploaded file of a pitch slot; replacing it keeps the old version."""
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(_("类型"), max_length=8, choices=MaterialKind.choices)
+    file = models.FileField(upload_to="materials/%Y/%m/")
+    thumbnail = models.FileField(upload_to="materials/%Y/%m/", blank=True)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    superseded_at = models.DateTimeField(_("被替换时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("路演材料")
+        verbose_name_plural = _("路演材料")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "kind"],
+                condition=Q(superseded_at__isnull=True),
+                name="material_one_current_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -22,3 +22,27 @@ def _manage(user: Any, roadshow: Any) -> bool:
 @rule("roadshow.plan")
 def _plan(user: Any, obj: Any) -> bool:
     return permissions.is_organizer(user)
+
+
+@rule("slot.materials")
+def _materials_edit(user: Any, slot: Any) -> bool:
+    from accounts.enums import Role
+
+    return permissions.is_organizer(
+        user
+    ) or slot.team_id in permissions.organization_ids(user, role=Role.TEAM)
+
+
+@rule("material.view")
+def _material_view(user: Any, material: Any) -> bool:
+    from achievements.selectors import achievement_is_published_to
+
+    slot = material.slot
+    if _materials_edit(user, slot):
+        return True
+    roadshow = slot.roadshow
+    if slot.materials_private or not _view(user, roadshow):
+        return False
+    return slot.achievement is not None and achievement_is_published_to(
+        user=user, achievement=slot.achievement
+    )

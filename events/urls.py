@@ -12,4 +12,16 @@ urlpatterns = [
     path("calendar/u/<str:token>.ics", views.feed_personal, name="feed_personal"),
     path("workspace/calendar/reset/", views.feed_personal_reset, name="feed_reset"),
     path("r/<int:pk>/", views.roadshow_page, name="detail"),
+    path(
+        "workspace/slots/<int:pk>/materials/",
+        views.slot_materials,
+        name="slot_materials",
+    ),
+    path("materials/<int:pk>/", views.material_download, name="material"),
+    path(
+        "materials/<int:pk>/thumbnail/",
+        views.material_download,
+        {"thumbnail": True},
+        name="material_thumbnail",
+    ),
 ]

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,7 +12,15 @@ from achievements.models import IndustryField, Province
 
 from . import selectors
 from .calendars import calendar_bytes, personal_token, user_for_token
-from .models import Roadshow
+from .materials import (
+    COVER_MAX_BYTES,
+    DECK_MAX_BYTES,
+    UploadRefused,
+    current_materials,
+    material_links_set,
+    material_upload,
+)
+from .models import MaterialKind, PitchMaterial, Roadshow, Slot
 
 
 def _ics(request, roadshows, *, name: str, filename: str) -> HttpResponse:
@@ -115,3 +124,72 @@ def roadshow_page(request, pk: int):
     if page is None or not page.live:
         raise Http404
     return redirect(page.url)
+
+
+@login_required
+def slot_materials(request, pk: int):
+    """A team's page for its pitch: deck, cover image, video links."""
+    slot = get_object_or_404(
+        Slot.objects.select_related("roadshow", "achievement", "team"),
+        pk=pk,
+        kind="pitch",
+    )
+    if not user_can(request.user, "slot.materials", slot):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if request.POST.get("op") == "links":
+                material_links_set(
+                    slot=slot,
+                    links=request.POST.get("video_links", "").splitlines(),
+                    private=bool(request.POST.get("materials_private")),
+                    by=request.user,
+                )
+                messages.success(request, _("视频链接和公开设置已保存。"))
+            else:
+                kind = request.POST.get("kind", "")
+                upload = request.FILES.get("file")
+                if kind not in MaterialKind.values or upload is None:
+                    raise UploadRefused(_("请选择要上传的文件。"))
+                material_upload(slot=slot, kind=kind, upload=upload, by=request.user)
+                messages.success(request, _("已上传。"))
+        except UploadRefused as exc:
+            messages.error(request, str(exc))
+        return redirect("events:slot_materials", pk=pk)
+    history = slot.materials.select_related("uploaded_by")
+    return render(
+        request,
+        "events/slot_materials.html",
+        {
+            "slot": slot,
+            "roadshow": slot.roadshow,
+            "current": current_materials(slot=slot),
+            "history": history,
+            "kinds": MaterialKind.choices,
+            "deck_mb": DECK_MAX_BYTES // (1024 * 1024),
+            "cover_mb": COVER_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+@require_GET
+def material_download(request, pk: int, thumbnail: bool = False):
+    material = get_object_or_404(
+        PitchMaterial.objects.select_related("slot__roadshow", "slot__achievement"),
+        pk=pk,
+    )
+    if not user_can(request.user, "material.view", material):
+        raise Http404
+    stored = material.thumbnail if thumbnail else material.file
+    if not stored:
+        raise Http404
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=material.content_type,
+        as_attachment=material.kind == MaterialKind.DECK,
+        filename=material.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=300"
+    return response

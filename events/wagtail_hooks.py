@@ -29,6 +29,7 @@ from .forms import (
     SwapForm,
     TransitionForm,
 )
+from .materials import materials_missing, materials_remind
 from .models import Roadshow, Slot, YearPlan
 
 TRANSITION_LABELS = {
@@ -128,6 +129,17 @@ def manage_view(request, pk: int):
                     )
                     messages.success(request, _("议程已添加。"))
                     return redirect("events_manage", pk=pk)
+            elif op == "remind":
+                slot = get_object_or_404(
+                    Slot, pk=request.POST.get("slot"), roadshow=roadshow
+                )
+                sent = materials_remind(slot=slot, by=request.user)
+                if sent:
+                    messages.success(
+                        request, _("已提醒 %(n)d 位团队成员。") % {"n": sent}
+                    )
+                else:
+                    messages.warning(request, _("该团队没有可接收邮件的成员。"))
             elif op in {"move_up", "move_down", "remove"}:
                 slot = get_object_or_404(
                     Slot, pk=request.POST.get("slot"), roadshow=roadshow
@@ -160,6 +172,7 @@ def manage_view(request, pk: int):
             "actions": actions,
             "slot_form": slot_form,
             "history": roadshow.events.select_related("actor"),
+            "missing": materials_missing(roadshow=roadshow),
             "page": page,
             "header_title": roadshow.title,
         },

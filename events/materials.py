@@ -1,0 +1,176 @@
+"""Pitch materials (R4): decks, cover images and video links of pitch slots."""
+
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.enums import Role
+from accounts.models import User
+from achievements.uploads import UploadRefused, check_pdf, clean_name, reencode_image
+
+from .models import MaterialKind, PitchMaterial, Roadshow, Slot
+
+DECK_MAX_BYTES = 50 * 1024 * 1024
+COVER_MAX_BYTES = 10 * 1024 * 1024
+THUMBNAIL_SIZE = 480
+MAX_VIDEO_LINKS = 5
+
+__all__ = ["UploadRefused", "material_upload", "material_links_set"]
+
+
+def _check_deadline(slot: Slot, by: Any) -> None:
+    deadline = slot.roadshow.materials_deadline
+    if deadline and timezone.now() > deadline and not permissions.is_organizer(by):
+        raise UploadRefused(
+            _("路演材料已于 %(time)s 截止提交，请联系组织方。")
+            % {"time": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")}
+        )
+
+
+def material_upload(*, slot: Slot, kind: str, upload: Any, by: Any) -> PitchMaterial:
+    """Check the file by its content and make it the slot's current one; the
+    previous file of the same kind stays in the history."""
+    _check_deadline(slot, by)
+    name = clean_name(upload.name)
+    limit = DECK_MAX_BYTES if kind == MaterialKind.DECK else COVER_MAX_BYTES
+    if upload.size > limit:
+        raise UploadRefused(
+            _("文件过大：最大 %(mb)d MB。") % {"mb": limit // (1024 * 1024)}
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadRefused(
+            _("文件过大：最大 %(mb)d MB。") % {"mb": limit // (1024 * 1024)}
+        )
+    thumbnail = None
+    if kind == MaterialKind.DECK:
+        check_pdf(data)
+        content_type, ext = "application/pdf", "pdf"
+    elif kind == MaterialKind.COVER:
+        source = data
+        data, content_type, ext = reencode_image(source)
+        thumb, _t, _e = reencode_image(source, fit=THUMBNAIL_SIZE)
+        thumbnail = ContentFile(thumb, name=f"thumb.{ext}")
+    else:
+        raise UploadRefused(_("未知的材料类型。"))
+    stored_name = f"{kind}.{ext}"
+    with transaction.atomic():
+        Slot.objects.select_for_update().get(pk=slot.pk)
+        PitchMaterial.objects.filter(
+            slot=slot, kind=kind, superseded_at__isnull=True
+        ).update(superseded_at=timezone.now())
+        material = PitchMaterial(
+            slot=slot,
+            kind=kind,
+            original_name=name,
+            content_type=content_type,
+            size=len(data),
+            uploaded_by=by if getattr(by, "pk", None) else None,
+        )
+        # FileField storage gives each file a generated, unique name.
+        material.file.save(_unique(stored_name), ContentFile(data), save=False)
+        if thumbnail is not None:
+            material.thumbnail.save(_unique(f"thumb.{ext}"), thumbnail, save=False)
+        material.save()
+    return material
+
+
+def _unique(name: str) -> str:
+    import uuid
+
+    return f"{uuid.uuid4().hex}-{name}"
+
+
+def material_links_set(*, slot: Slot, links: list[str], private: bool, by: Any) -> Slot:
+    _check_deadline(slot, by)
+    cleaned = []
+    for link in (item.strip() for item in links):
+        if not link:
+            continue
+        parsed = urlparse(link)
+        if (
+            parsed.scheme not in {"http", "https"}
+            or not parsed.netloc
+            or len(link) > 500
+        ):
+            raise UploadRefused(
+                _("视频链接必须是 http(s) 网址：“%(link)s”。") % {"link": link[:80]}
+            )
+        if link not in cleaned:
+            cleaned.append(link)
+    if len(cleaned) > MAX_VIDEO_LINKS:
+        raise UploadRefused(_("最多 %(n)d 个视频链接。") % {"n": MAX_VIDEO_LINKS})
+    Slot.objects.filter(pk=slot.pk).update(
+        video_links=cleaned, materials_private=private
+    )
+    slot.video_links, slot.materials_private = cleaned, private
+    return slot
+
+
+def current_materials(*, slot: Slot) -> dict[str, PitchMaterial]:
+    return {m.kind: m for m in slot.materials.filter(superseded_at__isnull=True)}
+
+
+def materials_missing(*, roadshow: Roadshow) -> list[tuple[Slot, list[str]]]:
+    """Pitch slots that lack a deck or a cover, with what they lack."""
+    missing = []
+    slots = roadshow.slots.filter(kind="pitch").select_related("achievement", "team")
+    current = {
+        (m.slot_id, m.kind)
+        for m in PitchMaterial.objects.filter(
+            slot__roadshow=roadshow, superseded_at__isnull=True
+        )
+    }
+    for slot in slots:
+        lacking = [
+            str(label)
+            for kind, label in MaterialKind.choices
+            if (slot.pk, kind) not in current
+        ]
+        if lacking:
+            missing.append((slot, lacking))
+    return missing
+
+
+def materials_remind(*, slot: Slot, by: Any) -> int:
+    """Email the slot's team that materials are missing, after commit."""
+    recipients = list(
+        User.objects.filter(
+            memberships__organization_id=slot.team_id,
+            memberships__role=Role.TEAM,
+            is_active=True,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return 0
+    roadshow = slot.roadshow
+    deadline = (
+        timezone.localtime(roadshow.materials_deadline).strftime("%Y-%m-%d %H:%M")
+        if roadshow.materials_deadline
+        else _("路演开始前")
+    )
+    subject = _("请提交路演材料：%(title)s") % {"title": roadshow.title}
+    body = _(
+        "您好！\n\n“%(achievement)s”将在“%(roadshow)s”（%(start)s）进行路演，"
+        "目前尚缺路演材料。请于 %(deadline)s 前登录平台上传路演 PDF 和封面图片。\n\n"
+        "科技成果路演平台"
+    ) % {
+        "achievement": slot.achievement.title if slot.achievement_id else "",
+        "roadshow": roadshow.title,
+        "start": timezone.localtime(roadshow.start).strftime("%Y-%m-%d %H:%M"),
+        "deadline": deadline,
+    }
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    )
+    return len(recipients)

@@ -1,0 +1,31 @@
+"""The roadshows' panel of the workspace."""
+
+from accounts import permissions
+from accounts.enums import Role
+from accounts.workspace import panel
+
+from .calendars import personal_token
+from .enums import RoadshowStatus
+from .materials import current_materials
+from .models import Slot
+
+
+@panel(order=30)
+def roadshows_panel(request):
+    user = request.user
+    team_orgs = permissions.organization_ids(user, role=Role.TEAM)
+    slots = (
+        Slot.objects.filter(team_id__in=team_orgs, kind="pitch")
+        .exclude(
+            roadshow__status__in=[RoadshowStatus.CANCELLED, RoadshowStatus.ARCHIVED]
+        )
+        .select_related("roadshow", "achievement")
+        .order_by("roadshow__start", "position")
+    )
+    rows = [(slot, current_materials(slot=slot)) for slot in slots]
+    return "events/includes/panel_roadshows.html", {
+        "slots": rows,
+        "feed_url": request.build_absolute_uri(
+            f"/calendar/u/{personal_token(user)}.ics"
+        ),
+    }

@@ -1,0 +1,198 @@
+"""Pitch materials (R4): checked by content, versioned, served only to those allowed."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from events.enums import SlotKind
+from events.models import PitchMaterial
+from events.services import roadshow_transition, slot_add
+from tests.achievements.test_uploads import pdf_bytes, png_bytes
+from tests.factories import make_achievement
+from tests.factories.events import make_roadshow
+
+
+@pytest.fixture
+def pitch(roles):
+    users, orgs = roles
+    users["team"].email = "team@example.edu.cn"
+    users["team"].save()
+    roadshow = make_roadshow(lead_host=orgs["torch"])
+    achievement = make_achievement(owner=orgs["owner"], title="路演成果甲")
+    slot = slot_add(
+        roadshow=roadshow,
+        kind=SlotKind.PITCH,
+        duration_minutes=20,
+        achievement=achievement,
+    )
+    return users, orgs, roadshow, slot
+
+
+def upload(client, slot, kind, name, data):
+    return client.post(
+        f"/workspace/slots/{slot.pk}/materials/",
+        {"kind": kind, "file": SimpleUploadedFile(name, data)},
+        follow=True,
+    )
+
+
+def test_team_uploads_and_replacing_keeps_history(client, pitch):
+    users, _orgs, _roadshow, slot = pitch
+    client.force_login(users["team"])
+    assert (
+        "已上传"
+        in upload(client, slot, "deck", "第一版.pdf", pdf_bytes()).content.decode()
+    )
+    upload(client, slot, "deck", "第二版.pdf", pdf_bytes())
+    upload(client, slot, "cover", "封面.png", png_bytes(size=(1200, 800)))
+    decks = list(PitchMaterial.objects.filter(slot=slot, kind="deck").order_by("id"))
+    assert [(d.original_name, d.superseded_at is None) for d in decks] == [
+        ("第一版.pdf", False),
+        ("第二版.pdf", True),
+    ]
+    cover = PitchMaterial.objects.get(kind="cover")
+    from PIL import Image
+
+    with Image.open(cover.thumbnail.open("rb")) as thumb:
+        assert max(thumb.size) == 480
+    page = client.get(f"/workspace/slots/{slot.pk}/materials/").content.decode()
+    assert "第一版.pdf" in page and "已替换" in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "data", "fragment"),
+    [
+        ("deck", "setup.pdf", b"MZ\x90\x00" + b"\x00" * 100, "不是 PDF"),
+        ("deck", "secret.pdf", pdf_bytes(encrypt=True), "加密"),
+        ("deck", "script.pdf", pdf_bytes(javascript=True), "脚本"),
+        ("cover", "page.png", png_bytes()[:40] + b"<html></html>", "不是受支持的图片"),
+        ("cover", "huge.png", png_bytes(size=(20000, 20000)), "图片尺寸过大"),
+        ("deck", "长" * 300 + ".pdf", pdf_bytes(), "文件名过长"),
+    ],
+)
+def test_bad_files_are_refused_and_nothing_stored(
+    client, pitch, kind, name, data, fragment
+):
+    users, _orgs, _roadshow, slot = pitch
+    client.force_login(users["team"])
+    assert fragment in upload(client, slot, kind, name, data).content.decode()
+    assert PitchMaterial.objects.count() == 0
+
+
+def test_oversized_deck_is_refused(client, pitch, monkeypatch):
+    users, _orgs, _roadshow, slot = pitch
+    monkeypatch.setattr("events.materials.DECK_MAX_BYTES", 100)
+    client.force_login(users["team"])
+    assert (
+        "文件过大"
+        in upload(client, slot, "deck", "a.pdf", pdf_bytes()).content.decode()
+    )
+    assert PitchMaterial.objects.count() == 0
+
+
+def test_deadline_binds_teams_not_organizers(client, pitch):
+    users, _orgs, roadshow, slot = pitch
+    roadshow.materials_deadline = roadshow.start - dt.timedelta(days=400)
+    roadshow.save()
+    client.force_login(users["team"])
+    assert (
+        "截止提交"
+        in upload(client, slot, "deck", "a.pdf", pdf_bytes()).content.decode()
+    )
+    client.force_login(users["organizer"])
+    upload(client, slot, "deck", "a.pdf", pdf_bytes())
+    assert PitchMaterial.objects.count() == 1
+
+
+def test_other_team_cannot_touch_materials(client, pitch):
+    users, _orgs, _roadshow, slot = pitch
+    client.force_login(users["other_team"])
+    assert client.get(f"/workspace/slots/{slot.pk}/materials/").status_code == 403
+
+
+def test_public_sees_materials_of_published_roadshows_unless_private(client, pitch):
+    users, _orgs, roadshow, slot = pitch
+    client.force_login(users["team"])
+    upload(client, slot, "deck", "路演.pdf", pdf_bytes())
+    deck = PitchMaterial.objects.get()
+    client.logout()
+    assert client.get(f"/materials/{deck.pk}/").status_code == 404  # draft roadshow
+    roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])
+    response = client.get(f"/materials/{deck.pk}/")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in response["Content-Disposition"]
+    client.force_login(users["team"])
+    client.post(
+        f"/workspace/slots/{slot.pk}/materials/",
+        {
+            "op": "links",
+            "video_links": "https://v.example.cn/1",
+            "materials_private": "1",
+        },
+    )
+    client.logout()
+    assert client.get(f"/materials/{deck.pk}/").status_code == 404
+
+
+def test_video_links_are_validated(client, pitch):
+    users, _orgs, _roadshow, slot = pitch
+    client.force_login(users["team"])
+    response = client.post(
+        f"/workspace/slots/{slot.pk}/materials/",
+        {"op": "links", "video_links": "javascript:alert(1)"},
+        follow=True,
+    )
+    assert "http(s)" in response.content.decode()
+    slot.refresh_from_db()
+    assert slot.video_links == []
+
+
+def test_organizer_sees_missing_materials_and_reminds(
+    client, pitch, django_capture_on_commit_callbacks
+):
+    users, _orgs, roadshow, slot = pitch
+    client.force_login(users["organizer"])
+    page = client.get(f"/admin/roadshows/{roadshow.pk}/manage/").content.decode()
+    assert "路演成果甲" in page and "路演材料（PDF）、封面图片" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/roadshows/{roadshow.pk}/manage/", {"op": "remind", "slot": slot.pk}
+        )
+    assert [m.to for m in mail.outbox] == [["team@example.edu.cn"]]
+    assert "路演成果甲" in mail.outbox[0].body
+
+
+def test_path_in_a_file_name_never_reaches_storage(client, pitch):
+    users, _orgs, _roadshow, slot = pitch
+    client.force_login(users["team"])
+    upload(client, slot, "deck", "../../路演.pdf", pdf_bytes())
+    deck = PitchMaterial.objects.get()
+    assert deck.original_name == "路演.pdf"
+    assert deck.file.name.startswith("materials/") and ".." not in deck.file.name
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\boot.ini", ".."])
+def test_path_like_names_are_refused_by_the_service(pitch, name):
+    import io
+
+    from events.materials import UploadRefused, material_upload
+
+    class RawUpload(io.BytesIO):
+        """A file handed over by something other than Django's upload parser."""
+
+        def __init__(self, name, data):
+            super().__init__(data)
+            self.name, self.size = name, len(data)
+
+    users, _orgs, _roadshow, slot = pitch
+    with pytest.raises(UploadRefused, match="不能包含路径"):
+        material_upload(
+            slot=slot,
+            kind="deck",
+            upload=RawUpload(name, pdf_bytes()),
+            by=users["team"],
+        )
+    assert PitchMaterial.objects.count() == 0
