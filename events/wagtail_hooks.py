@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -64,7 +65,7 @@ class RoadshowEditView(EditView):
 class RoadshowIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         return [
-            MenuItem(
+            ListingMenuItem(
                 _("议程与状态"),
                 url=reverse("events_manage", args=[instance.pk]),
                 icon_name="list-ol",

@@ -1,15 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.contrib.sitemaps import Sitemap as PageSitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from achievements.api import api
+from achievements.sitemaps import AchievementSitemap
 
 from .health import healthz
+
+SITEMAPS = {"pages": PageSitemap, "achievements": AchievementSitemap}
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -22,7 +27,13 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("achievements.urls")),
     path("", include("events.urls")),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 if settings.DEBUG:

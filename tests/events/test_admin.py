@@ -161,3 +161,35 @@ def test_planner_is_for_organizers_only(roles, client):
     users, _orgs = roles
     client.force_login(users["reviewer"])
     assert client.get("/admin/roadshows/plan/").status_code == 302
+
+
+def test_roadshow_pages_edit_preview_and_search_in_wagtail(
+    organizer, django_capture_on_commit_callbacks
+):
+    client, users, orgs = organizer
+    from cms.models import RoadshowPage
+    from events.services import roadshow_transition
+
+    roadshow = make_roadshow(lead_host=orgs["torch"], title="可编辑的路演页面")
+    with django_capture_on_commit_callbacks(execute=True):
+        roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])
+    page = RoadshowPage.objects.get(roadshow=roadshow)
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    assert client.get(f"/admin/pages/{page.pk}/edit/preview/").status_code == 200
+    html = client.get("/admin/pages/search/", {"q": "可编辑"}).content.decode()
+    assert "可编辑的路演页面" in html
+    assert client.get("/admin/roadshow/").status_code == 200
+
+
+def test_sitemap_lists_public_pages_and_achievements_only(client, roles):
+    _users, orgs = roles
+    public = make_achievement(owner=orgs["owner"], title="公开成果")
+    restricted = make_achievement(owner=orgs["owner"], state="restricted")
+    draft = make_achievement(owner=orgs["owner"], state="draft")
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-achievements.xml" in index and "sitemap-pages.xml" in index
+    xml = client.get("/sitemap-achievements.xml").content.decode()
+    assert f"/achievements/{public.pk}/" in xml
+    assert f"/achievements/{restricted.pk}/" not in xml
+    assert f"/achievements/{draft.pk}/" not in xml
+    assert "/roadshows/" in client.get("/sitemap-pages.xml").content.decode()
