@@ -12,3 +12,21 @@ class CmsConfig(AppConfig):
         from .receivers import on_roadshow_changed
 
         roadshow_changed.connect(on_roadshow_changed, dispatch_uid="cms-roadshow-page")
+
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished
+
+        from achievements.models import Achievement
+
+        from .cache import content_changed
+
+        # Any of these changes what a public page shows: cached pages go stale.
+        for signal in (page_published, page_unpublished):
+            signal.connect(content_changed, dispatch_uid=f"cms-cache-{signal}")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                content_changed,
+                sender=Achievement,
+                dispatch_uid=f"cms-cache-achievement-{id(signal)}",
+            )
+        roadshow_changed.connect(content_changed, dispatch_uid="cms-cache-roadshow")

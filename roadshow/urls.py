@@ -13,6 +13,7 @@ from achievements.api import api
 from achievements.sitemaps import AchievementSitemap
 
 from .health import healthz
+from .i18n import switch_language
 
 SITEMAPS = {"pages": PageSitemap, "achievements": AchievementSitemap}
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("lang/<str:code>/", switch_language, name="switch_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
     path("", include("accounts.urls")),

@@ -84,7 +84,8 @@ def test_production_deploy_check_is_clean():
 
 @pytest.mark.parametrize(("lang", "text"), [("zh-hans", "成果库"), ("en", "Library")])
 def test_language_switch(client, db, lang, text):
-    client.post("/i18n/setlang/", {"language": lang, "next": "/achievements/"})
+    response = client.get(f"/lang/{lang}/", {"next": "/achievements/"})
+    assert response["Location"] == "/achievements/"
     html = client.get("/achievements/").content.decode()
     assert f'<html lang="{lang}">' in html
     assert text in html
@@ -102,3 +103,9 @@ def test_english_catalogue_is_complete():
     untranslated = [e.msgid for e in po.untranslated_entries()]
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
     assert (untranslated, fuzzy) == ([], [])
+
+
+def test_language_switch_refuses_foreign_redirects(client, db):
+    response = client.get("/lang/en/", {"next": "https://evil.example.com/"})
+    assert response["Location"] == "/"
+    assert client.get("/lang/fr/").status_code == 404

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so cached responses still pass every header-setting middleware.
+    "cms.cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "roadshow.urls"

@@ -83,7 +83,7 @@ def test_roles_see_what_they_should(page):
     # Now the public sees it, and the page speaks English on request.
     page.goto(page.base + "/achievements/?q=芯片")
     assert page.locator("article.card h3").all_inner_texts() == ["尚未提交的芯片成果"]
-    page.click("button[lang=en]")
+    page.click("nav.lang a[lang=en]")
     page.wait_for_load_state()
     assert "National Programme Achievement Library" in page.inner_text("h1")
     page.screenshot(path=page.shots / "catalogue-en.png", full_page=True)
