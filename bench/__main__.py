@@ -4,7 +4,7 @@ import importlib
 import subprocess
 import sys
 
-BENCHMARKS = ["catalogue", "import"]
+BENCHMARKS = ["catalogue", "import", "pages"]
 
 
 def main(argv: list[str]) -> int:

@@ -74,10 +74,13 @@ def _programme(roadshow: Roadshow, rng: random.Random) -> None:
 
 
 @transaction.atomic
-def seed_roadshows(*, seed: int = 2026) -> int:
-    """This year's plan, with every roadshow that already ended held and closed,
-    the next ones published with their programmes.  Runs once per year."""
-    year = timezone.localdate().year
+def seed_roadshows(
+    *, seed: int = 2026, year: int | None = None, publish_within_days: int = 45
+) -> int:
+    """A year's plan (this year by default), with every roadshow that already
+    ended held and closed, and the ones starting within ``publish_within_days``
+    published with their programmes.  Runs once per year."""
+    year = year or timezone.localdate().year
     if YearPlan.objects.filter(year=year).exists():
         return 0
     rng = random.Random(seed)
@@ -113,7 +116,7 @@ def seed_roadshows(*, seed: int = 2026) -> int:
     now = timezone.now()
     for roadshow in plan.roadshows.order_by("start"):
         days_ahead = (roadshow.start - now).days
-        if days_ahead > 45:
+        if days_ahead > publish_within_days:
             continue
         roadshow_update(
             roadshow=roadshow,

@@ -1,0 +1,8 @@
+"""Settings for the pages benchmark: the platform plus one trivial view."""
+
+from roadshow.settings.dev import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}
