@@ -96,7 +96,7 @@ class SlotForm(forms.Form):
         return found
 
 
-def _agencies():
+def agencies():
     return Organization.objects.filter(kind=OrganizationKind.SPECIALIZED_AGENCY)
 
 
@@ -156,13 +156,13 @@ class FieldTurnForm(forms.Form):
         queryset=IndustryField.objects.all(), widget=forms.HiddenInput
     )
     host = forms.ModelChoiceField(
-        label=_("承办专业机构"), queryset=_agencies(), required=False
+        label=_("承办专业机构"), queryset=agencies(), required=False
     )
     order = forms.IntegerField(label=_("顺序"), min_value=1, max_value=99)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = _agencies()
+        self.fields["host"].queryset = agencies()
 
     def clean(self):
         data = super().clean()

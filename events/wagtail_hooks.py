@@ -30,6 +30,9 @@ from .forms import (
     SwapForm,
     TransitionForm,
 )
+from .forms import (
+    agencies as specialized_agencies,
+)
 from .materials import materials_missing, materials_remind
 from .models import Roadshow, Slot, YearPlan
 
@@ -207,8 +210,16 @@ def _rota_initial(year: int):
             for e in previous.region_rota
         ]
     else:
+        # No earlier plan: the specialized agencies take the fields in turn,
+        # a starting point the organizer adjusts.
+        agencies = list(specialized_agencies())
         field_rows = [
-            {"include": True, "field": f.pk, "host": None, "order": i + 1}
+            {
+                "include": True,
+                "field": f.pk,
+                "order": i + 1,
+                "host": agencies[i % len(agencies)].pk if agencies else None,
+            }
             for i, f in enumerate(fields)
         ]
         region_rows = []

@@ -16,8 +16,12 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # Per test, not per session: Playwright's sync API keeps an event loop
+    # running in this thread, and Django's connection handler then hands the
+    # next test's database set-up a different connection object (without the
+    # serialized data to restore).
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("Chromium is missing (apt-get install chromium fonts-noto-cjk)")
