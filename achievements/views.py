@@ -19,6 +19,7 @@ from accounts.permissions import user_can
 from . import selectors, services
 from .enums import TRL_DESCRIPTIONS, TransferMode
 from .exporting import export_achievements
+from .extensions import detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
 from .matching import demand_matches
 from .models import Achievement, Attachment, Demand, IndustryField
@@ -107,6 +108,7 @@ def detail(request, pk: int):
             if can_history
             else [],
             "attachment_form": AttachmentForm(),
+            "sections": detail_sections(request, achievement),
         },
     )
 

@@ -152,13 +152,19 @@ def programme_progress() -> Progress:
 
 
 def roadshows_for_feed(
-    *, field: str = "", province: str = "", host: int | None = None
+    *,
+    field: str = "",
+    province: str = "",
+    zone: int | None = None,
+    host: int | None = None,
 ) -> QuerySet[Roadshow]:
     qs = roadshows_public().select_related("field", "province", "zone")
     if field:
         qs = qs.filter(field__code=field)
     if province:
         qs = qs.filter(province__code=province)
+    if zone is not None:
+        qs = qs.filter(zone_id=zone)
     if host is not None:
         qs = qs.filter(Q(lead_host_id=host) | Q(co_hosts=host)).distinct()
     return qs.order_by("start", "id")
@@ -178,4 +184,15 @@ def roadshows_of_user(*, user: Any) -> QuerySet[Roadshow]:
         )
         .distinct()
         .order_by("start", "id")
+    )
+
+
+def roadshows_of_achievement(*, achievement_id: int) -> QuerySet[Roadshow]:
+    """The public roadshows an achievement was pitched in (its showcase record)."""
+    return (
+        roadshows_public()
+        .filter(slots__achievement_id=achievement_id)
+        .select_related("page")
+        .distinct()
+        .order_by("-start")
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("calendar/roadshows/<int:pk>.ics", views.feed_one, name="feed_one"),
     path("calendar/field/<slug:code>.ics", views.feed_field, name="feed_field"),
     path("calendar/province/<str:code>.ics", views.feed_province, name="feed_province"),
+    path("calendar/zone/<int:pk>.ics", views.feed_zone, name="feed_zone"),
     path("calendar/host/<int:pk>.ics", views.feed_host, name="feed_host"),
     path("calendar/u/<str:token>.ics", views.feed_personal, name="feed_personal"),
     path("workspace/calendar/reset/", views.feed_personal_reset, name="feed_reset"),

@@ -66,6 +66,17 @@ def feed_province(request, code: str):
 
 
 @require_GET
+def feed_zone(request, pk: int):
+    zone = get_object_or_404(Organization, pk=pk)
+    return _ics(
+        request,
+        selectors.roadshows_for_feed(zone=pk),
+        name=_("%(region)s区域路演") % {"region": zone.name},
+        filename=f"zone-{pk}.ics",
+    )
+
+
+@require_GET
 def feed_host(request, pk: int):
     org = get_object_or_404(Organization, pk=pk)
     return _ics(

@@ -382,3 +382,11 @@ def plan_menu_item():
         icon_name="calendar",
         order=191,
     )
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

@@ -3,6 +3,7 @@
 from accounts import permissions
 from accounts.enums import Role
 from accounts.workspace import panel
+from achievements.extensions import detail_section
 
 from .calendars import personal_token
 from .enums import RoadshowStatus
@@ -29,3 +30,14 @@ def roadshows_panel(request):
             f"/calendar/u/{personal_token(user)}.ics"
         ),
     }
+
+
+@detail_section(order=10)
+def roadshow_record(request, achievement):
+    """常态化线上展示: the roadshows this achievement was pitched in stay listed."""
+    from .selectors import roadshows_of_achievement
+
+    roadshows = list(roadshows_of_achievement(achievement_id=achievement.pk))
+    if not roadshows:
+        return None
+    return "events/includes/achievement_roadshows.html", {"roadshows": roadshows}

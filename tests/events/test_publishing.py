@@ -126,3 +126,28 @@ def test_home_page_shows_next_roadshows_and_progress(client, published):
     html = client.get("/").content.decode()
     assert roadshow.title in html
     assert "场路演已举办（目标 80 场）" in html
+
+
+def test_achievement_page_lists_the_roadshows_it_was_pitched_in(client, published):
+    roadshow, achievement = published
+    html = client.get(f"/achievements/{achievement.pk}/").content.decode()
+    assert "路演记录" in html and roadshow.title in html
+
+
+def test_zone_feed(client, roles):
+    from accounts.enums import OrganizationKind
+    from tests.factories import make_org
+
+    users, orgs = roles
+    zone = make_org(kind=OrganizationKind.HI_TECH_ZONE, name="东湖高新区")
+    r = make_roadshow(
+        lead_host=orgs["torch"],
+        kind="region",
+        field=None,
+        region_kind="hi_tech_zone",
+        zone=zone,
+        title="东湖区域路演",
+    )
+    roadshow_transition(roadshow=r, action="publish", by=users["organizer"])
+    body = client.get(f"/calendar/zone/{zone.pk}.ics").content.decode()
+    assert "东湖区域路演" in body
