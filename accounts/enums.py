@@ -16,6 +16,7 @@ class OrganizationKind(models.TextChoices):
     MARKET_FUND = "market_fund", _("市场化基金")
     COMMERCIAL_BANK = "commercial_bank", _("商业银行")
     TECHNOLOGY_EXCHANGE = "technology_exchange", _("技术交易所")
+    OTHER = "other", _("其他")
 
 
 class Role(models.TextChoices):

@@ -29,11 +29,29 @@ class Organization(TimeStamped):
         default=InvestorStatus.NONE,
     )
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    investor_decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    investor_decided_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    investor_reject_reason = models.TextField(_("拒绝原因"), blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="organization_credit_code_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

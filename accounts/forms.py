@@ -1,0 +1,83 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import UsernameField
+from django.utils.translation import gettext_lazy as _
+
+from .credit_code import normalize_credit_code, validate_credit_code
+from .enums import OrganizationKind
+from .models import User
+
+SIGN_UP_KINDS = [
+    (k.value, k.label)
+    for k in (
+        OrganizationKind.GUIDANCE_SUB_FUND,
+        OrganizationKind.MARKET_FUND,
+        OrganizationKind.COMMERCIAL_BANK,
+        OrganizationKind.ENTERPRISE,
+        OrganizationKind.TECHNOLOGY_EXCHANGE,
+        OrganizationKind.TRANSFER_OFFICE,
+        OrganizationKind.OTHER,
+    )
+]
+
+
+class AccountFields(forms.Form):
+    username = UsernameField(label=_("用户名"), max_length=150)
+    name = forms.CharField(label=_("姓名"), max_length=100)
+    email = forms.EmailField(label=_("邮箱"))
+    password1 = forms.CharField(
+        label=_("密码"), widget=forms.PasswordInput, strip=False
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("该用户名已被使用。"))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif p1:
+            try:
+                password_validation.validate_password(
+                    p1,
+                    User(
+                        username=data.get("username", ""), email=data.get("email", "")
+                    ),
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SignUpForm(AccountFields):
+    organization_name = forms.CharField(label=_("机构名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("机构类型"), choices=SIGN_UP_KINDS)
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=25,
+        help_text=_("18 位，见营业执照或登记证书。"),
+    )
+    phone = forms.CharField(label=_("联系电话"), max_length=40)
+
+    def clean_credit_code(self):
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        validate_credit_code(code)
+        return code
+
+
+class MemberForm(AccountFields):
+    pass
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("通过")), ("reject", _("拒绝"))]
+    )
+    reason = forms.CharField(required=False, max_length=2000)

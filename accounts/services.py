@@ -1,0 +1,164 @@
+"""Writes for accounts: investor sign-up, email confirmation, approval."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .credit_code import normalize_credit_code
+from .enums import InvestorStatus, Role
+from .models import Membership, Organization, User
+
+CONFIRM_SALT = "accounts.confirm-email"
+CONFIRM_MAX_AGE = 3 * 24 * 3600
+
+
+class AccountError(Exception):
+    """Not allowed now; the message is for the user."""
+
+
+def _mail_after_commit(subject: str, body: str, recipients: list[str]) -> None:
+    recipients = [r for r in recipients if r]
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        )
+
+
+def confirmation_token(user: User) -> str:
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRM_SALT)
+
+
+@transaction.atomic
+def investor_sign_up(
+    *,
+    username: str,
+    name: str,
+    email: str,
+    password: str,
+    organization_name: str,
+    kind: str,
+    credit_code: str,
+    phone: str,
+    base_url: str,
+) -> User:
+    """A new user and organization applying as investor or demand side.
+
+    The user stays inactive until the email address is confirmed; the
+    organization waits for an organizer's approval.
+    """
+    code = normalize_credit_code(credit_code)
+    if Organization.objects.filter(credit_code=code).exists():
+        raise AccountError(
+            _("该统一社会信用代码的机构已经注册：请由该机构的已有成员为您添加账号。")
+        )
+    if Organization.objects.filter(name=organization_name).exists():
+        raise AccountError(_("同名机构已经注册：请由该机构的已有成员为您添加账号。"))
+    user = User(username=username, name=name, email=email, is_active=False)
+    user.set_password(password)
+    user.save()
+    organization = Organization.objects.create(
+        name=organization_name,
+        kind=kind,
+        credit_code=code,
+        contact_email=email,
+        contact_phone=phone,
+        investor_status=InvestorStatus.PENDING,
+    )
+    Membership.objects.create(user=user, organization=organization, role=Role.INVESTOR)
+    link = base_url + reverse("accounts:confirm", args=[confirmation_token(user)])
+    _mail_after_commit(
+        _("请确认您的邮箱：科技成果路演平台"),
+        _(
+            "您好，%(name)s：\n\n请在 3 天内打开下面的链接确认邮箱，之后组织方会审核贵机构的注册申请。\n\n%(link)s\n\n科技成果路演平台"
+        )
+        % {"name": name or username, "link": link},
+        [email],
+    )
+    return user
+
+
+def confirm_email(*, token: str) -> User:
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise AccountError(_("确认链接已过期，请重新注册或联系组织方。")) from exc
+    except signing.BadSignature as exc:
+        raise AccountError(_("确认链接无效。")) from exc
+    user = User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
+    if user is None:
+        raise AccountError(_("确认链接无效。"))
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def investor_decide(
+    *, organization: Organization, approve: bool, by: Any, reason: str = ""
+) -> Organization:
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    if locked.investor_status != InvestorStatus.PENDING:
+        raise AccountError(
+            _("该机构的状态为“%(status)s”，不在待审核队列中。")
+            % {"status": locked.get_investor_status_display()}
+        )
+    if not approve and not reason.strip():
+        raise AccountError(_("拒绝时必须填写原因。"))
+    locked.investor_status = (
+        InvestorStatus.APPROVED if approve else InvestorStatus.REJECTED
+    )
+    locked.investor_reject_reason = "" if approve else reason.strip()
+    locked.investor_decided_at = timezone.now()
+    locked.investor_decided_by = by if getattr(by, "pk", None) else None
+    locked.save()
+    # The applicants are told either way, confirmed or not.
+    recipients = list(
+        User.objects.filter(memberships__organization=locked)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if approve:
+        subject = _("注册申请已通过：%(org)s") % {"org": locked.name}
+        body = _(
+            "您好！\n\n贵机构“%(org)s”的注册申请已通过审核，现在可以登录平台查看限定公开的成果、报名路演。\n\n科技成果路演平台"
+        ) % {"org": locked.name}
+    else:
+        subject = _("注册申请未通过：%(org)s") % {"org": locked.name}
+        body = _(
+            "您好！\n\n贵机构“%(org)s”的注册申请未通过审核。原因：%(reason)s\n\n如有疑问，请联系组织方。\n\n科技成果路演平台"
+        ) % {"org": locked.name, "reason": locked.investor_reject_reason}
+    _mail_after_commit(subject, body, recipients)
+    return locked
+
+
+@transaction.atomic
+def member_add(
+    *,
+    organization: Organization,
+    by: Any,
+    username: str,
+    name: str,
+    email: str,
+    password: str,
+) -> User:
+    """An organization's member adds a colleague (same role as the adder's)."""
+    role = (
+        Membership.objects.filter(user=by, organization=organization)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is None:
+        raise AccountError(_("只有本机构的成员可以添加同事。"))
+    user = User(username=username, name=name, email=email)
+    user.set_password(password)
+    user.save()
+    Membership.objects.create(user=user, organization=organization, role=role)
+    return user
