@@ -33,3 +33,24 @@ class SlotKind(models.TextChoices):
     PITCH = "pitch", _("项目路演")
     QA = "qa", _("问答")
     BREAK = "break", _("茶歇")
+
+
+class Attendance(models.TextChoices):
+    ONSITE = "onsite", _("现场参加")
+    ONLINE = "online", _("线上参加")
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("已确认")
+    WAITLISTED = "waitlisted", _("候补")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ScanResult(models.TextChoices):
+    OK = "ok", _("签到成功")
+    ALREADY = "already_checked_in", _("已签到")
+    CANCELLED = "cancelled", _("报名已取消")
+    WAITLISTED = "waitlisted", _("候补中，无现场名额")
+    ONLINE = "online_only", _("线上报名，无现场名额")
+    OTHER_ROADSHOW = "other_roadshow", _("不是本场路演的门票")
+    UNKNOWN = "not_a_ticket", _("不是有效门票")

@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization, TimeStamped
 from achievements.models import Achievement, IndustryField, Province
 
-from .enums import Format, RegionKind, RoadshowKind, RoadshowStatus, SlotKind
+from .enums import (
+    Attendance,
+    Format,
+    RegionKind,
+    RegistrationStatus,
+    RoadshowKind,
+    RoadshowStatus,
+    ScanResult,
+    SlotKind,
+)
 
 
 class YearPlan(TimeStamped):
@@ -288,3 +297,80 @@ class PitchMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Registration(models.Model):
+    """Someone's registration for a roadshow; on site ones carry a ticket."""
+
+    roadshow = models.ForeignKey(
+        Roadshow, on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    attendance = models.CharField(
+        _("参加方式"), max_length=8, choices=Attendance.choices
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=RegistrationStatus.choices
+    )
+    # 128 random bits (base32); the QR code carries it. It says nothing personal.
+    secret = models.CharField(max_length=32, unique=True, editable=False)
+    short_code = models.CharField(_("签到码"), max_length=11, editable=False)
+    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    checked_in_door = models.CharField(_("签到入口"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("报名")
+        verbose_name_plural = _("报名")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadshow", "user"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["roadshow", "short_code"], name="registration_short_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True)
+                | (Q(status="confirmed") & Q(attendance="onsite")),
+                name="registration_checkin_only_confirmed_onsite",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["roadshow", "status", "attendance"], name="reg_capacity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roadshow_id}:{self.user_id}:{self.status}"
+
+
+class Scan(models.Model):
+    """One scan at a door, kept so a retried scan (same scan id) counts once."""
+
+    scan_id = models.CharField(max_length=64, unique=True)
+    roadshow = models.ForeignKey(
+        Roadshow, on_delete=models.CASCADE, related_name="scans"
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, related_name="scans"
+    )
+    door = models.CharField(max_length=40, blank=True)
+    result = models.CharField(max_length=24, choices=ScanResult.choices)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scan_id}: {self.result}"

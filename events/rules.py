@@ -46,3 +46,9 @@ def _material_view(user: Any, material: Any) -> bool:
     return slot.achievement is not None and achievement_is_published_to(
         user=user, achievement=slot.achievement
     )
+
+
+@rule("roadshow.checkin")
+def _checkin(user: Any, roadshow: Any) -> bool:
+    # Door staff: organizers.  (Naming other staff per roadshow is to come.)
+    return permissions.is_organizer(user)

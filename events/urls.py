@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ticket_views, views
 
 app_name = "events"
 urlpatterns = [
@@ -19,6 +19,25 @@ urlpatterns = [
         name="slot_materials",
     ),
     path("materials/<int:pk>/", views.material_download, name="material"),
+    path("r/<int:pk>/register/", ticket_views.register, name="register"),
+    path("workspace/registrations/<int:pk>/", ticket_views.ticket, name="ticket"),
+    path(
+        "workspace/registrations/<int:pk>/qr.<str:fmt>",
+        ticket_views.ticket_qr,
+        name="ticket_qr",
+    ),
+    path(
+        "workspace/registrations/<int:pk>/cancel/",
+        ticket_views.ticket_cancel,
+        name="ticket_cancel",
+    ),
+    path("checkin/<int:pk>/", ticket_views.scanner, name="scanner"),
+    path("checkin/<int:pk>/scan/", ticket_views.checkin_api, name="checkin_api"),
+    path(
+        "checkin/<int:pk>/registrations.xlsx",
+        ticket_views.registrations_export,
+        name="registrations_export",
+    ),
     path(
         "materials/<int:pk>/thumbnail/",
         views.material_download,

@@ -8,7 +8,7 @@ from achievements.extensions import detail_section
 from .calendars import personal_token
 from .enums import RoadshowStatus
 from .materials import current_materials
-from .models import Slot
+from .models import Registration, Slot
 
 
 @panel(order=30)
@@ -24,8 +24,15 @@ def roadshows_panel(request):
         .order_by("roadshow__start", "position")
     )
     rows = [(slot, current_materials(slot=slot)) for slot in slots]
+    registrations = (
+        Registration.objects.filter(user=user)
+        .exclude(status="cancelled")
+        .select_related("roadshow")
+        .order_by("-roadshow__start")[:50]
+    )
     return "events/includes/panel_roadshows.html", {
         "slots": rows,
+        "registrations": registrations,
         "feed_url": request.build_absolute_uri(
             f"/calendar/u/{personal_token(user)}.ics"
         ),

@@ -1,0 +1,262 @@
+"""Registration for roadshows (R5): capacity and waitlist, tickets, check-in."""
+
+import base64
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+
+from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanResult
+from .models import Registration, Roadshow, Scan
+
+OPEN_STATUSES = {RoadshowStatus.PUBLISHED, RoadshowStatus.LIVE}
+QR_PREFIX = "RS1-"
+
+
+class RegistrationError(Exception):
+    """Not possible; the message is for the user."""
+
+
+def _new_secret() -> str:
+    return base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=")
+
+
+def normalize_code(text: str) -> str:
+    code = (text or "").strip().upper().replace(" ", "").replace("-", "")
+    if code.startswith(QR_PREFIX.replace("-", "")):
+        code = code[len(QR_PREFIX) - 1 :]
+    return code[:40]
+
+
+def short_code_of(secret: str) -> str:
+    return f"{secret[:5]}-{secret[5:10]}"
+
+
+def attendance_options(roadshow: Roadshow) -> list[str]:
+    if roadshow.format == Format.ONLINE:
+        return [Attendance.ONLINE]
+    if roadshow.format == Format.OFFLINE:
+        return [Attendance.ONSITE]
+    return [Attendance.ONSITE, Attendance.ONLINE]
+
+
+def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | None:
+    """Why this user cannot register now, or None."""
+    now = now or timezone.now()
+    if roadshow.status not in OPEN_STATUSES or roadshow.first_published_at is None:
+        return _("该路演目前不接受报名。")
+    opens = roadshow.registration_opens
+    closes = roadshow.registration_closes or roadshow.start
+    if opens and now < opens:
+        return _("报名将于 %(time)s 开始。") % {
+            "time": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")
+        }
+    if now > closes:
+        return _("报名已于 %(time)s 截止。") % {
+            "time": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M")
+        }
+    if roadshow.investors_only and not (
+        permissions.is_approved_investor(user) or permissions.is_organizer(user)
+    ):
+        return _("本场路演仅限已批准的投资方报名。")
+    return None
+
+
+@transaction.atomic
+def registration_create(
+    *, roadshow: Roadshow, user: Any, attendance: str
+) -> Registration:
+    """Register; on site places are never overbooked (the roadshow row is locked
+    while counting), a full roadshow puts people on the waitlist."""
+    locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
+    problem = registration_problem(roadshow=locked, user=user)
+    if problem:
+        raise RegistrationError(problem)
+    if attendance not in attendance_options(locked):
+        raise RegistrationError(_("本场路演不提供该参加方式。"))
+    if (
+        Registration.objects.filter(roadshow=locked, user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .exists()
+    ):
+        raise RegistrationError(_("您已报名本场路演，无需重复报名。"))
+    status = RegistrationStatus.CONFIRMED
+    if attendance == Attendance.ONSITE and locked.capacity is not None:
+        taken = Registration.objects.filter(
+            roadshow=locked,
+            attendance=Attendance.ONSITE,
+            status=RegistrationStatus.CONFIRMED,
+        ).count()
+        if taken >= locked.capacity:
+            status = RegistrationStatus.WAITLISTED
+    for _attempt in range(5):
+        secret = _new_secret()
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    roadshow=locked,
+                    user=user,
+                    attendance=attendance,
+                    status=status,
+                    secret=secret,
+                    short_code=short_code_of(secret),
+                    confirmed_at=timezone.now()
+                    if status == RegistrationStatus.CONFIRMED
+                    else None,
+                )
+            break
+        except IntegrityError as exc:
+            if (
+                Registration.objects.filter(roadshow=locked, user=user)
+                .exclude(status=RegistrationStatus.CANCELLED)
+                .exists()
+            ):
+                raise RegistrationError(_("您已报名本场路演，无需重复报名。")) from exc
+    else:  # pragma: no cover - 128 random bits do not collide five times
+        raise RegistrationError(_("请稍后再试。"))
+    _notify(registration)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by: Any) -> Registration | None:
+    """Cancel; a freed on-site place goes to the first on the waitlist, who is told.
+    Returns the promoted registration, if any."""
+    locked_roadshow = Roadshow.objects.select_for_update().get(
+        pk=registration.roadshow_id
+    )
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError(_("该报名已经取消。"))
+    if locked.checked_in_at is not None:
+        raise RegistrationError(_("已签到的报名不能取消。"))
+    freed = (
+        locked.status == RegistrationStatus.CONFIRMED
+        and locked.attendance == Attendance.ONSITE
+    )
+    locked.status = RegistrationStatus.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["status", "cancelled_at"])
+    if not freed or locked_roadshow.status not in OPEN_STATUSES | {RoadshowStatus.LIVE}:
+        return None
+    first = (
+        Registration.objects.select_for_update()
+        .filter(
+            roadshow=locked_roadshow,
+            attendance=Attendance.ONSITE,
+            status=RegistrationStatus.WAITLISTED,
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = RegistrationStatus.CONFIRMED
+    first.confirmed_at = timezone.now()
+    first.save(update_fields=["status", "confirmed_at"])
+    _notify(first, promoted=True)
+    return first
+
+
+def _notify(registration: Registration, *, promoted: bool = False) -> None:
+    """The confirmation email with the ticket and an .ics invitation, after commit."""
+    from .calendars import calendar_bytes
+
+    user = registration.user
+    if not user.email:
+        return
+    roadshow = registration.roadshow
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    ticket_url = f"{base_url}/workspace/registrations/{registration.pk}/"
+    start = timezone.localtime(roadshow.start).strftime("%Y-%m-%d %H:%M")
+    if registration.status == RegistrationStatus.WAITLISTED:
+        subject = _("已加入候补：%(title)s") % {"title": roadshow.title}
+        body = _(
+            "您好！\n\n“%(title)s”（%(start)s）的现场名额已满，您已加入候补名单。有名额空出时，我们会按报名先后依次通知。\n\n%(url)s\n\n科技成果路演平台"
+        ) % {"title": roadshow.title, "start": start, "url": ticket_url}
+    else:
+        subject = (
+            _("候补转正，报名已确认：%(title)s")
+            if promoted
+            else _("报名成功：%(title)s")
+        ) % {"title": roadshow.title}
+        lines = [
+            _("您好！\n\n您已报名“%(title)s”（%(start)s）。")
+            % {"title": roadshow.title, "start": start}
+        ]
+        if registration.attendance == Attendance.ONSITE:
+            lines.append(
+                _("现场签到码：%(code)s。入场时请出示门票二维码：%(url)s")
+                % {"code": registration.short_code, "url": ticket_url}
+            )
+        elif roadshow.stream_url:
+            lines.append(_("线上观看：%(url)s") % {"url": roadshow.stream_url})
+        lines.append(_("科技成果路演平台"))
+        body = "\n\n".join(lines)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    if registration.status == RegistrationStatus.CONFIRMED:
+        message.attach(
+            "roadshow.ics",
+            calendar_bytes([roadshow], name=roadshow.title, base_url=base_url),
+            "text/calendar; method=PUBLISH",
+        )
+    transaction.on_commit(message.send)
+
+
+def ticket_check_in(
+    *, roadshow: Roadshow, code: str, door: str, scan_id: str, by: Any
+) -> Scan:
+    """Check a ticket in at a door: one check-in per ticket, whatever the retries
+    (the same scan id returns the first answer) and however many doors scan it
+    at once (a conditional UPDATE decides)."""
+    existing = (
+        Scan.objects.filter(scan_id=scan_id).select_related("registration").first()
+    )
+    if existing is not None:
+        return existing
+    code = normalize_code(code)
+    registration = None
+    if len(code) == 10:
+        registration = Registration.objects.filter(
+            roadshow=roadshow, short_code=short_code_of(code)
+        ).first()
+    elif code:
+        registration = Registration.objects.filter(secret=code).first()
+    now = timezone.now()
+    if registration is None:
+        result = ScanResult.UNKNOWN
+    elif registration.roadshow_id != roadshow.pk:
+        result, registration = ScanResult.OTHER_ROADSHOW, None
+    elif registration.status == RegistrationStatus.CANCELLED:
+        result = ScanResult.CANCELLED
+    elif registration.status == RegistrationStatus.WAITLISTED:
+        result = ScanResult.WAITLISTED
+    elif registration.attendance != Attendance.ONSITE:
+        result = ScanResult.ONLINE
+    else:
+        updated = Registration.objects.filter(
+            pk=registration.pk,
+            checked_in_at__isnull=True,
+            status=RegistrationStatus.CONFIRMED,
+        ).update(checked_in_at=now, checked_in_door=door[:40])
+        result = ScanResult.OK if updated else ScanResult.ALREADY
+        registration.refresh_from_db()
+    try:
+        with transaction.atomic():
+            return Scan.objects.create(
+                scan_id=scan_id,
+                roadshow=roadshow,
+                registration=registration,
+                door=door[:40],
+                result=result,
+                scanned_by=by if getattr(by, "pk", None) else None,
+            )
+    except IntegrityError:
+        # The same scan id arrived twice at once: the first answer stands.
+        return Scan.objects.select_related("registration").get(scan_id=scan_id)

@@ -1,0 +1,276 @@
+"""Registration, tickets and check-in views."""
+
+import io
+import json
+import uuid
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import user_can
+
+from .enums import Attendance, ScanResult
+from .models import Registration, Roadshow
+from .registrations import (
+    QR_PREFIX,
+    RegistrationError,
+    attendance_options,
+    registration_cancel,
+    registration_create,
+    registration_problem,
+    ticket_check_in,
+)
+
+SCANS_PER_MINUTE = 120
+
+
+@login_required
+def register(request, pk: int):
+    roadshow = get_object_or_404(Roadshow, pk=pk)
+    if not user_can(request.user, "roadshow.view", roadshow):
+        raise Http404
+    existing = (
+        roadshow.registrations.filter(user=request.user)
+        .exclude(status="cancelled")
+        .first()
+    )
+    if existing is not None:
+        return redirect("events:ticket", pk=existing.pk)
+    options = [(a, Attendance(a).label) for a in attendance_options(roadshow)]
+    error = registration_problem(roadshow=roadshow, user=request.user)
+    if request.method == "POST" and error is None:
+        try:
+            registration = registration_create(
+                roadshow=roadshow,
+                user=request.user,
+                attendance=request.POST.get("attendance", ""),
+            )
+        except RegistrationError as exc:
+            error = str(exc)
+        else:
+            if registration.status == "waitlisted":
+                messages.warning(request, _("现场名额已满，您已加入候补名单。"))
+            else:
+                messages.success(request, _("报名成功，确认邮件已发送。"))
+            return redirect("events:ticket", pk=registration.pk)
+    return render(
+        request,
+        "events/register.html",
+        {
+            "roadshow": roadshow,
+            "options": options,
+            "error": error,
+        },
+        status=400 if error and request.method == "POST" else 200,
+    )
+
+
+def _own(request, pk: int) -> Registration:
+    registration = get_object_or_404(
+        Registration.objects.select_related("roadshow"), pk=pk
+    )
+    if registration.user_id != request.user.pk:
+        raise Http404
+    return registration
+
+
+@login_required
+@require_GET
+def ticket(request, pk: int):
+    registration = _own(request, pk)
+    return render(
+        request,
+        "events/ticket.html",
+        {
+            "registration": registration,
+            "roadshow": registration.roadshow,
+            "svg": _qr_svg(registration) if _has_ticket(registration) else "",
+        },
+    )
+
+
+def _has_ticket(registration: Registration) -> bool:
+    return registration.status == "confirmed" and registration.attendance == "onsite"
+
+
+def _qr_payload(registration: Registration) -> str:
+    return QR_PREFIX + registration.secret
+
+
+def _qr_svg(registration: Registration) -> str:
+    image = qrcode.make(
+        _qr_payload(registration),
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=12,
+    )
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+@require_GET
+def ticket_qr(request, pk: int, fmt: str):
+    registration = _own(request, pk)
+    if not _has_ticket(registration):
+        raise Http404
+    if fmt == "svg":
+        response = HttpResponse(_qr_svg(registration), content_type="image/svg+xml")
+    else:
+        buffer = io.BytesIO()
+        qrcode.make(_qr_payload(registration), box_size=10, border=4).save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def ticket_cancel(request, pk: int):
+    registration = _own(request, pk)
+    try:
+        registration_cancel(registration=registration, by=request.user)
+    except RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("报名已取消，门票随即失效。"))
+    return redirect("events:ticket", pk=pk)
+
+
+def _door_staff(request, roadshow: Roadshow) -> None:
+    if not user_can(request.user, "roadshow.checkin", roadshow):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def scanner(request, pk: int):
+    roadshow = get_object_or_404(Roadshow, pk=pk)
+    _door_staff(request, roadshow)
+    return render(
+        request,
+        "events/scanner.html",
+        {
+            "roadshow": roadshow,
+            "counts": checkin_counts(roadshow),
+            "results": dict(ScanResult.choices),
+        },
+    )
+
+
+def checkin_counts(roadshow: Roadshow) -> dict:
+    onsite = roadshow.registrations.filter(status="confirmed", attendance="onsite")
+    return {
+        "registered": onsite.count(),
+        "checked_in": onsite.filter(checked_in_at__isnull=False).count(),
+        "waitlisted": roadshow.registrations.filter(status="waitlisted").count(),
+        "online": roadshow.registrations.filter(
+            status="confirmed", attendance="online"
+        ).count(),
+    }
+
+
+@login_required
+@require_POST
+def checkin_api(request, pk: int):
+    """JSON: {"code", "door", "scan_id"} → {"ok", "result", "message", …}."""
+    roadshow = get_object_or_404(Roadshow, pk=pk)
+    _door_staff(request, roadshow)
+    key = f"scan-rate:{request.user.pk}:{timezone.now():%Y%m%d%H%M}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > SCANS_PER_MINUTE:
+        return JsonResponse(
+            {
+                "ok": False,
+                "result": "throttled",
+                "message": _("扫码过于频繁，请稍后再试。"),
+            },
+            status=429,
+        )
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+        code = str(body.get("code", ""))[:200]
+        door = str(body.get("door", ""))[:40]
+        scan_id = str(body.get("scan_id") or uuid.uuid4())[:64]
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return JsonResponse(
+            {"ok": False, "result": "bad_request", "message": _("请求格式错误。")},
+            status=400,
+        )
+    scan = ticket_check_in(
+        roadshow=roadshow, code=code, door=door, scan_id=scan_id, by=request.user
+    )
+    registration = scan.registration
+    payload = {
+        "ok": scan.result == ScanResult.OK,
+        "result": scan.result,
+        "message": str(ScanResult(scan.result).label),
+        "counts": checkin_counts(roadshow),
+    }
+    if registration is not None and scan.result in (ScanResult.OK, ScanResult.ALREADY):
+        org = registration.user.memberships.select_related("organization").first()
+        payload.update(
+            name=str(registration.user),
+            organization=org.organization.name if org else "",
+            checked_in_at=timezone.localtime(registration.checked_in_at).strftime(
+                "%H:%M:%S"
+            ),
+            door=registration.checked_in_door,
+        )
+    return JsonResponse(payload)
+
+
+@login_required
+@require_GET
+def registrations_export(request, pk: int):
+    from openpyxl import Workbook
+
+    roadshow = get_object_or_404(Roadshow, pk=pk)
+    _door_staff(request, roadshow)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("报名"))
+    sheet.append(
+        [
+            _("姓名"),
+            _("机构"),
+            _("邮箱"),
+            _("参加方式"),
+            _("状态"),
+            _("报名时间"),
+            _("签到时间"),
+            _("签到入口"),
+        ]
+    )
+    rows = roadshow.registrations.select_related("user").prefetch_related(
+        "user__memberships__organization"
+    )
+    for r in rows:
+        orgs = "、".join(m.organization.name for m in r.user.memberships.all())
+        sheet.append(
+            [
+                str(r.user),
+                orgs,
+                r.user.email,
+                r.get_attendance_display(),
+                r.get_status_display(),
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(r.checked_in_at).strftime("%Y-%m-%d %H:%M")
+                if r.checked_in_at
+                else "",
+                r.checked_in_door,
+            ]
+        )
+    stream = io.BytesIO()
+    workbook.save(stream)
+    stream.seek(0)
+    return FileResponse(
+        stream, as_attachment=True, filename=f"registrations-{roadshow.pk}.xlsx"
+    )

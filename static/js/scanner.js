@@ -1,0 +1,103 @@
+// Door scanner: reads QR codes with the camera (jsQR), or typed codes, and
+// shows each answer at once, large.  Every scan carries its own id, so a
+// retried request is counted once by the server.
+(function () {
+  "use strict";
+  var root = document.getElementById("scanner");
+  if (!root) { return; }
+  var endpoint = root.dataset.endpoint;
+  var csrf = root.dataset.csrf;
+  var video = document.getElementById("camera");
+  var canvas = document.createElement("canvas");
+  var context = canvas.getContext("2d", { willReadFrequently: true });
+  var result = document.getElementById("result");
+  var doorInput = document.getElementById("door");
+  var form = document.getElementById("typed");
+  var lastCode = "", lastAt = 0, busy = false;
+
+  function newScanId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return String(Date.now()) + "-" + Math.random().toString(16).slice(2);
+  }
+
+  function show(data) {
+    result.className = "scan-result " + (data.ok ? "scan-ok" : "scan-no");
+    result.querySelector(".mark").textContent = data.ok ? "✓" : "✗";
+    var lines = [data.message];
+    if (data.name) { lines.push(data.name + (data.organization ? " · " + data.organization : "")); }
+    if (data.result === "already_checked_in" && data.checked_in_at) {
+      lines.push(data.checked_in_at + (data.door ? " · " + data.door : ""));
+    }
+    result.querySelector(".text").textContent = lines.join("\n");
+    if (data.counts) {
+      document.getElementById("count-in").textContent = data.counts.checked_in;
+      document.getElementById("count-all").textContent = data.counts.registered;
+    }
+  }
+
+  function send(code, scanId, attempt) {
+    busy = true;
+    fetch(endpoint, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ code: code, door: doorInput.value, scan_id: scanId })
+    }).then(function (response) {
+      return response.json();
+    }).then(function (data) {
+      busy = false;
+      show(data);
+    }).catch(function () {
+      // Network trouble: retry the same scan id; the server counts it once.
+      if (attempt < 3) {
+        setTimeout(function () { send(code, scanId, attempt + 1); }, 500 * (attempt + 1));
+      } else {
+        busy = false;
+        show({ ok: false, message: root.dataset.offline });
+      }
+    });
+  }
+
+  function scan(code) {
+    var now = Date.now();
+    if (!code || busy || (code === lastCode && now - lastAt < 3000)) { return; }
+    lastCode = code; lastAt = now;
+    send(code, newScanId(), 0);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var input = form.querySelector("input[name=code]");
+    lastCode = "";
+    scan(input.value.trim());
+    input.value = "";
+    input.focus();
+  });
+
+  function tick() {
+    if (video.readyState === video.HAVE_ENOUGH_DATA && window.jsQR) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var image = context.getImageData(0, 0, canvas.width, canvas.height);
+      var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      if (found && found.data) { scan(found.data); }
+    }
+    window.requestAnimationFrame(tick);
+  }
+
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } })
+      .then(function (stream) {
+        video.srcObject = stream;
+        video.setAttribute("playsinline", "true");
+        video.play();
+        window.requestAnimationFrame(tick);
+      })
+      .catch(function () {
+        document.getElementById("camera-note").hidden = false;
+      });
+  } else {
+    document.getElementById("camera-note").hidden = false;
+  }
+})();

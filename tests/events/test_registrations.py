@@ -1,0 +1,204 @@
+"""Registration, waitlist, tickets and check-in (R5)."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core import mail
+
+from events.models import Registration, Scan
+from events.registrations import (
+    RegistrationError,
+    registration_cancel,
+    registration_create,
+    ticket_check_in,
+)
+from events.services import roadshow_transition
+from tests.factories import make_user
+from tests.factories.events import make_roadshow
+
+
+@pytest.fixture
+def open_roadshow(roles):
+    users, orgs = roles
+    roadshow = make_roadshow(
+        lead_host=orgs["torch"], capacity=2, day=dt.date.today() + dt.timedelta(days=20)
+    )
+    roadshow = roadshow_transition(
+        roadshow=roadshow, action="publish", by=users["organizer"]
+    )
+    return users, orgs, roadshow
+
+
+def person(name):
+    user = make_user(username=name)
+    user.email = f"{name}@example.cn"
+    user.save()
+    return user
+
+
+def test_capacity_waitlist_and_promotion(
+    open_roadshow, django_capture_on_commit_callbacks
+):
+    _users, _orgs, roadshow = open_roadshow
+    a, b, c = person("a"), person("b"), person("c")
+    with django_capture_on_commit_callbacks(execute=True):
+        ra = registration_create(roadshow=roadshow, user=a, attendance="onsite")
+        registration_create(roadshow=roadshow, user=b, attendance="onsite")
+        rc = registration_create(roadshow=roadshow, user=c, attendance="onsite")
+    assert rc.status == "waitlisted"
+    assert "报名成功" in mail.outbox[0].subject
+    assert mail.outbox[0].attachments[0][0] == "roadshow.ics"
+    assert "候补" in mail.outbox[2].subject
+    online = registration_create(
+        roadshow=roadshow, user=person("d"), attendance="online"
+    )
+    assert online.status == "confirmed"
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = registration_cancel(registration=ra, by=a)
+    assert promoted.pk == rc.pk
+    rc.refresh_from_db()
+    assert rc.status == "confirmed"
+    assert "候补转正" in mail.outbox[-1].subject and mail.outbox[-1].to == [
+        "c@example.cn"
+    ]
+
+
+def test_registering_twice_is_refused(open_roadshow):
+    _users, _orgs, roadshow = open_roadshow
+    a = person("a")
+    registration_create(roadshow=roadshow, user=a, attendance="onsite")
+    with pytest.raises(RegistrationError, match="无需重复报名"):
+        registration_create(roadshow=roadshow, user=a, attendance="online")
+
+
+def test_window_and_audience(open_roadshow, roles):
+    users, orgs, roadshow = open_roadshow
+    roadshow.registration_closes = roadshow.start - dt.timedelta(days=30)
+    roadshow.registration_opens = roadshow.start - dt.timedelta(days=60)
+    roadshow.save()
+    with pytest.raises(RegistrationError, match="截止"):
+        registration_create(roadshow=roadshow, user=person("a"), attendance="onsite")
+    roadshow.registration_closes = None
+    roadshow.registration_opens = None
+    roadshow.investors_only = True
+    roadshow.save()
+    with pytest.raises(RegistrationError, match="仅限已批准的投资方"):
+        registration_create(roadshow=roadshow, user=person("b"), attendance="onsite")
+    registration_create(roadshow=roadshow, user=users["investor"], attendance="onsite")
+    draft = make_roadshow(lead_host=orgs["torch"])
+    with pytest.raises(RegistrationError, match="不接受报名"):
+        registration_create(roadshow=draft, user=person("c"), attendance="onsite")
+
+
+def test_check_in_once_with_typed_reasons(open_roadshow, roles):
+    users, orgs, roadshow = open_roadshow
+    r = registration_create(roadshow=roadshow, user=person("a"), attendance="onsite")
+    waiting = [
+        registration_create(roadshow=roadshow, user=person(n), attendance="onsite")
+        for n in ("b", "c")
+    ][-1]
+    online = registration_create(
+        roadshow=roadshow, user=person("d"), attendance="online"
+    )
+    other = make_roadshow(
+        lead_host=orgs["torch"], capacity=5, day=dt.date.today() + dt.timedelta(days=21)
+    )
+    roadshow_transition(roadshow=other, action="publish", by=users["organizer"])
+    foreign = registration_create(roadshow=other, user=person("e"), attendance="onsite")
+
+    def scan(code, scan_id, door="东门"):
+        return ticket_check_in(
+            roadshow=roadshow,
+            code=code,
+            door=door,
+            scan_id=scan_id,
+            by=users["organizer"],
+        ).result
+
+    assert scan("RS1-" + r.secret, "s1") == "ok"
+    assert scan("RS1-" + r.secret, "s1") == "ok"  # the same scan, retried
+    assert scan(r.short_code.lower(), "s2", door="西门") == "already_checked_in"
+    assert Scan.objects.get(scan_id="s2").registration.checked_in_door == "东门"
+    assert scan("RS1-" + waiting.secret, "s3") == "waitlisted"
+    assert scan("RS1-" + online.secret, "s4") == "online_only"
+    assert scan("RS1-" + foreign.secret, "s5") == "other_roadshow"
+    assert scan("RS1-" + r.secret[:-3], "s6") == "not_a_ticket"  # truncated
+    assert (
+        scan("RS1-" + r.secret[:-1] + ("A" if r.secret[-1] != "A" else "B"), "s7")
+        == "not_a_ticket"
+    )  # tampered
+    assert scan("ZZZZZ-ZZZZZ", "s8") == "not_a_ticket"  # guessed
+    r.refresh_from_db()
+    assert r.checked_in_at is not None
+    assert Registration.objects.filter(checked_in_at__isnull=False).count() == 1
+
+
+def test_cancelled_ticket_stops_working_at_once(open_roadshow):
+    users, _orgs, roadshow = open_roadshow
+    a = person("a")
+    r = registration_create(roadshow=roadshow, user=a, attendance="onsite")
+    registration_cancel(registration=r, by=a)
+    result = ticket_check_in(
+        roadshow=roadshow,
+        code="RS1-" + r.secret,
+        door="",
+        scan_id="x",
+        by=users["organizer"],
+    ).result
+    assert result == "cancelled"
+
+
+def test_web_flow_ticket_page_and_scanner_api(client, open_roadshow):
+    users, _orgs, roadshow = open_roadshow
+    a = person("a")
+    client.force_login(a)
+    response = client.post(f"/r/{roadshow.pk}/register/", {"attendance": "onsite"})
+    registration = Registration.objects.get(user=a)
+    assert response["Location"] == f"/workspace/registrations/{registration.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert registration.short_code in page and "<svg" in page
+    assert (
+        client.get(f"/workspace/registrations/{registration.pk}/qr.png")["Content-Type"]
+        == "image/png"
+    )
+    client.force_login(make_user(username="nosy"))
+    assert client.get(f"/workspace/registrations/{registration.pk}/").status_code == 404
+    assert client.get(f"/checkin/{roadshow.pk}/").status_code == 403
+
+    client.force_login(users["organizer"])
+    assert client.get(f"/checkin/{roadshow.pk}/").status_code == 200
+    body = client.post(
+        f"/checkin/{roadshow.pk}/scan/",
+        json.dumps(
+            {"code": registration.short_code, "door": "北门", "scan_id": "web-1"}
+        ),
+        content_type="application/json",
+    ).json()
+    assert (body["ok"], body["result"], body["name"]) == (True, "ok", "测试用户")
+    assert body["counts"] == {
+        "registered": 1,
+        "checked_in": 1,
+        "waitlisted": 0,
+        "online": 0,
+    }
+    bad = client.post(
+        f"/checkin/{roadshow.pk}/scan/", "{broken", content_type="application/json"
+    )
+    assert bad.status_code == 400 and bad.json()["result"] == "bad_request"
+
+
+def test_scanning_is_throttled(client, open_roadshow, monkeypatch):
+    users, _orgs, roadshow = open_roadshow
+    monkeypatch.setattr("events.ticket_views.SCANS_PER_MINUTE", 3)
+    client.force_login(users["organizer"])
+    statuses = [
+        client.post(
+            f"/checkin/{roadshow.pk}/scan/",
+            json.dumps({"code": "X", "scan_id": f"t{i}"}),
+            content_type="application/json",
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert Scan.objects.count() == 3
