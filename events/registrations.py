@@ -38,6 +38,16 @@ def short_code_of(secret: str) -> str:
     return f"{secret[:5]}-{secret[5:10]}"
 
 
+def ticket_png(registration: Registration) -> bytes:
+    import io
+
+    import qrcode
+
+    buffer = io.BytesIO()
+    qrcode.make(QR_PREFIX + registration.secret, box_size=10, border=4).save(buffer)
+    return buffer.getvalue()
+
+
 def attendance_options(roadshow: Roadshow) -> list[str]:
     if roadshow.format == Format.ONLINE:
         return [Attendance.ONLINE]
@@ -200,6 +210,11 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
         lines.append(_("科技成果路演平台"))
         body = "\n\n".join(lines)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    if (
+        registration.status == RegistrationStatus.CONFIRMED
+        and registration.attendance == Attendance.ONSITE
+    ):
+        message.attach("ticket.png", ticket_png(registration), "image/png")
     if registration.status == RegistrationStatus.CONFIRMED:
         message.attach(
             "roadshow.ics",

@@ -28,6 +28,7 @@ from .registrations import (
     registration_create,
     registration_problem,
     ticket_check_in,
+    ticket_png,
 )
 
 SCANS_PER_MINUTE = 120
@@ -124,9 +125,7 @@ def ticket_qr(request, pk: int, fmt: str):
     if fmt == "svg":
         response = HttpResponse(_qr_svg(registration), content_type="image/svg+xml")
     else:
-        buffer = io.BytesIO()
-        qrcode.make(_qr_payload(registration), box_size=10, border=4).save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type="image/png")
+        response = HttpResponse(ticket_png(registration), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

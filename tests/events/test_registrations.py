@@ -48,7 +48,7 @@ def test_capacity_waitlist_and_promotion(
         rc = registration_create(roadshow=roadshow, user=c, attendance="onsite")
     assert rc.status == "waitlisted"
     assert "报名成功" in mail.outbox[0].subject
-    assert mail.outbox[0].attachments[0][0] == "roadshow.ics"
+    assert [a[0] for a in mail.outbox[0].attachments] == ["ticket.png", "roadshow.ics"]
     assert "候补" in mail.outbox[2].subject
     online = registration_create(
         roadshow=roadshow, user=person("d"), attendance="online"
