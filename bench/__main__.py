@@ -4,7 +4,7 @@ import importlib
 import subprocess
 import sys
 
-BENCHMARKS = ["catalogue", "import", "pages"]
+BENCHMARKS = ["catalogue", "import", "pages", "registration", "checkin"]
 
 
 def main(argv: list[str]) -> int:

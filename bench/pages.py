@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.request
 
-from bench.common import ROOT, database_url, django_setup, median, percentile
+from bench.common import OUT, ROOT, database_url, django_setup, median, percentile
 
 CONCURRENCY = 20
 DURATION_S = 6.0
@@ -154,8 +154,9 @@ def main() -> int:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url("postgresql"),
-        "DB_CONN_MAX_AGE": "60",
     }
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = (OUT / "daphne.log").open("w")
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "daphne"),
@@ -170,7 +171,7 @@ def main() -> int:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
         for _ in range(100):
@@ -201,7 +202,11 @@ def main() -> int:
             )
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
     pages = [results[k] for k in ("home", "index", "roadshow")]
     ratio = min(p["rps"] for p in pages) / results["trivial"]["rps"]
     print(f"feed: {events} roadshows built in {feed:.1f} ms (median of 20)")

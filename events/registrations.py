@@ -238,11 +238,17 @@ def ticket_check_in(
     code = normalize_code(code)
     registration = None
     if len(code) == 10:
-        registration = Registration.objects.filter(
-            roadshow=roadshow, short_code=short_code_of(code)
-        ).first()
+        registration = (
+            Registration.objects.filter(
+                roadshow=roadshow, short_code=short_code_of(code)
+            )
+            .select_related("user")
+            .first()
+        )
     elif code:
-        registration = Registration.objects.filter(secret=code).first()
+        registration = (
+            Registration.objects.filter(secret=code).select_related("user").first()
+        )
     now = timezone.now()
     if registration is None:
         result = ScanResult.UNKNOWN
@@ -260,8 +266,12 @@ def ticket_check_in(
             checked_in_at__isnull=True,
             status=RegistrationStatus.CONFIRMED,
         ).update(checked_in_at=now, checked_in_door=door[:40])
-        result = ScanResult.OK if updated else ScanResult.ALREADY
-        registration.refresh_from_db()
+        if updated:
+            result = ScanResult.OK
+            registration.checked_in_at, registration.checked_in_door = now, door[:40]
+        else:
+            result = ScanResult.ALREADY
+            registration.refresh_from_db(fields=["checked_in_at", "checked_in_door"])
     try:
         with transaction.atomic():
             return Scan.objects.create(

@@ -34,6 +34,11 @@ urlpatterns = [
     path("checkin/<int:pk>/", ticket_views.scanner, name="scanner"),
     path("checkin/<int:pk>/scan/", ticket_views.checkin_api, name="checkin_api"),
     path(
+        "checkin/<int:pk>/counts/",
+        ticket_views.checkin_counts_api,
+        name="checkin_counts",
+    ),
+    path(
         "checkin/<int:pk>/registrations.xlsx",
         ticket_views.registrations_export,
         name="registrations_export",

@@ -29,11 +29,19 @@
       lines.push(data.checked_in_at + (data.door ? " · " + data.door : ""));
     }
     result.querySelector(".text").textContent = lines.join("\n");
-    if (data.counts) {
-      document.getElementById("count-in").textContent = data.counts.checked_in;
-      document.getElementById("count-all").textContent = data.counts.registered;
-    }
+    refreshCounts();
   }
+
+  function refreshCounts() {
+    fetch(root.dataset.counts, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (counts) {
+        document.getElementById("count-in").textContent = counts.checked_in;
+        document.getElementById("count-all").textContent = counts.registered;
+      })
+      .catch(function () { /* the next poll tries again */ });
+  }
+  setInterval(refreshCounts, 5000);
 
   function send(code, scanId, attempt) {
     busy = true;
