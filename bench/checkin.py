@@ -16,7 +16,15 @@ import time
 import urllib.request
 import uuid
 
-from bench.common import OUT, ROOT, database_url, django_setup, median, percentile
+from bench.common import (
+    OUT,
+    ROOT,
+    database_url,
+    django_setup,
+    median,
+    percentile,
+    remove_roadshows,
+)
 
 TICKETS = 2_000
 SCANNERS = 8
@@ -236,6 +244,7 @@ def main() -> int:
             }
         )
     )
+    remove_roadshows(pks=[platform_pk, baseline_pk])
     return 0 if doubles == 0 and checked == TICKETS else 1
 
 

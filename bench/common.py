@@ -55,3 +55,13 @@ def percentile(values: list[float], pct: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def remove_roadshows(*, pks) -> None:
+    """Remove benchmark roadshows with their pages, registrations and scans."""
+    from cms.models import RoadshowPage
+    from events.models import Roadshow
+
+    for page in RoadshowPage.objects.filter(roadshow_id__in=list(pks)):
+        page.delete()
+    Roadshow.objects.filter(pk__in=list(pks)).delete()

@@ -58,7 +58,8 @@ def feed_ms() -> tuple[float, int]:
     times = []
     for _ in range(20):
         t0 = time.perf_counter()
-        roadshows = list(roadshows_for_feed())
+        # The three planned years (other benchmarks may add roadshows of their own).
+        roadshows = list(roadshows_for_feed().filter(plan__isnull=False))
         calendar_bytes(roadshows, name="bench", base_url="http://127.0.0.1")
         times.append((time.perf_counter() - t0) * 1000)
     return median(times), len(roadshows)
