@@ -7,9 +7,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from . import permissions, services
+from .admin_menu import OrganizerMenuItem
 from .enums import InvestorStatus
 from .forms import DecisionForm
 from .models import Organization
@@ -61,14 +61,9 @@ def register_urls():
     return [path("approvals/", approval_queue, name="accounts_approvals")]
 
 
-class _QueueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return permissions.is_organizer(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def approvals_menu_item():
-    return _QueueMenuItem(
+    return OrganizerMenuItem(
         gettext_lazy("注册审核"),
         reverse("accounts_approvals"),
         icon_name="user",

@@ -11,13 +11,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts import permissions
+from accounts.admin_menu import OrganizerMenuItem
 from accounts.models import ApiToken, Membership, Organization
 from accounts.permissions import user_can
 
@@ -237,14 +237,9 @@ def register_import_urls():
     ]
 
 
-class _OrganizerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return permissions.is_organizer(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def import_menu_item():
-    return _OrganizerMenuItem(
+    return OrganizerMenuItem(
         gettext_lazy("批量汇交"),
         reverse("achievements_import"),
         icon_name="upload",
@@ -254,7 +249,7 @@ def import_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def catalogue_menu_item():
-    return _OrganizerMenuItem(
+    return OrganizerMenuItem(
         gettext_lazy("成果目录与导出"),
         reverse("achievements:catalogue"),
         icon_name="list-ul",

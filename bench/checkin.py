@@ -8,18 +8,13 @@ import http.client
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import uuid
 
 from bench.common import (
-    OUT,
-    ROOT,
-    database_url,
+    daphne_server,
     django_setup,
     median,
     percentile,
@@ -30,12 +25,6 @@ TICKETS = 2_000
 SCANNERS = 8
 REPEAT_SHARE = 0.10
 CSRF = "a" * 32
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _tickets(title: str, host, field, by) -> tuple[int, list[str]]:
@@ -167,50 +156,13 @@ def _run(port: int, path: str, scans, cookie: str) -> dict:
 
 def main() -> int:
     (platform_pk, platform_secrets), (baseline_pk, baseline_secrets), cookie = prepare()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": database_url("postgresql"),
-    }
-    OUT.mkdir(parents=True, exist_ok=True)
-    log = (OUT / "daphne.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--access-log",
-            os.devnull,
-            "bench.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with daphne_server() as port:
         baseline = _run(
             port, "/bench/checkin-baseline", _scans(baseline_secrets), cookie
         )
         platform = _run(
             port, f"/checkin/{platform_pk}/scan/", _scans(platform_secrets), cookie
         )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
     from django.db.models import Count
 
     from events.models import Registration, Scan

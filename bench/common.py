@@ -1,5 +1,6 @@
 """Shared set-up for benchmarks: a database of their own on the local services."""
 
+import contextlib
 import os
 import statistics
 import sys
@@ -65,3 +66,57 @@ def remove_roadshows(*, pks) -> None:
     for page in RoadshowPage.objects.filter(roadshow_id__in=list(pks)):
         page.delete()
     Roadshow.objects.filter(pk__in=list(pks)).delete()
+
+
+@contextlib.contextmanager
+def daphne_server():
+    """One Daphne process serving bench.settings on a free port; yields the port."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url("postgresql"),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    with (OUT / "daphne.log").open("w") as log:
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--access-log",
+                os.devnull,
+                "bench.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/healthz", timeout=2
+                    )
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise SystemExit("Daphne did not start (see bench/out/daphne.log)")
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()

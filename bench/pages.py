@@ -11,24 +11,23 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-from bench.common import OUT, ROOT, database_url, django_setup, median, percentile
+from bench.common import (
+    ROOT,
+    daphne_server,
+    django_setup,
+    median,
+    percentile,
+)
 
 CONCURRENCY = 20
 DURATION_S = 6.0
 WARMUP_S = 1.0
 YEARS_BACK = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare() -> str:
@@ -149,40 +148,8 @@ def _wrk(port: int, path: str) -> dict:
 def main() -> int:
     roadshow_url = prepare()
     feed, events = feed_ms()
-    port = _free_port()
     client = "wrk" if shutil.which("wrk") else "python-asyncio"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": database_url("postgresql"),
-    }
-    OUT.mkdir(parents=True, exist_ok=True)
-    log = (OUT / "daphne.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--access-log",
-            os.devnull,
-            "bench.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("Daphne did not start")
+    with daphne_server() as port:
         results = {}
         for name, path in (
             ("trivial", "/bench/trivial"),
@@ -201,13 +168,6 @@ def main() -> int:
                 f"{name:>9} {path:<40} {r['rps']:>8} req/s  p50 {r['p50_ms']} ms"
                 f"  p95 {r['p95_ms']} ms  errors {r['errors']}"
             )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
     pages = [results[k] for k in ("home", "index", "roadshow")]
     ratio = min(p["rps"] for p in pages) / results["trivial"]["rps"]
     print(f"feed: {events} roadshows built in {feed:.1f} ms (median of 20)")

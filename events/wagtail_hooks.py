@@ -8,13 +8,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from accounts import permissions
+from accounts.admin_menu import OrganizerMenuItem
 from accounts.permissions import user_can
 from achievements.models import IndustryField
 
@@ -369,14 +368,9 @@ def register_roadshow_urls():
     ]
 
 
-class _OrganizerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return permissions.is_organizer(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def plan_menu_item():
-    return _OrganizerMenuItem(
+    return OrganizerMenuItem(
         gettext_lazy("年度路演计划"),
         reverse("events_plan"),
         icon_name="calendar",

@@ -55,3 +55,11 @@ def page(browser, live_server, tmp_path):
     page.shots.mkdir(parents=True, exist_ok=True)
     yield page
     context.close()
+
+
+def login(page, username, password="pw-123456"):
+    page.goto(page.base + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/workspace/")

@@ -3,20 +3,13 @@
 import pytest
 
 from accounts.enums import InvestorStatus, OrganizationKind, Role
+from tests.browser.conftest import login
 from tests.factories import make_achievement, make_org, make_user
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def login(page, username):
-    page.goto(page.base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-123456")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/workspace/")
 
 
 def logout(page):

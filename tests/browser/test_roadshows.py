@@ -11,20 +11,13 @@ from events.enums import RegionKind
 from events.models import Roadshow
 from events.services import FieldTurn, RegionTurn, year_plan_create
 from tests.achievements.test_uploads import pdf_bytes
+from tests.browser.conftest import login
 from tests.factories import make_achievement, make_org, make_user
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def login(page, username):
-    page.goto(page.base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-123456")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/workspace/")
 
 
 def test_plan_publish_subscribe_upload_browse(page, tmp_path):

@@ -1,14 +1,13 @@
 """Capacity and check-in under real concurrency (PostgreSQL)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from events.models import Registration
 from events.registrations import registration_create, ticket_check_in
 from events.services import roadshow_transition
+from tests.concurrency import race
 from tests.factories import make_user
 from tests.factories.events import make_roadshow
 
@@ -16,27 +15,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def race(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait(timeout=20)
-            results[i] = work()
-        except Exception as exc:  # noqa: BLE001 — recorded for the assertion
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_capacity_is_never_exceeded(roles):
