@@ -102,10 +102,13 @@
         video.play();
         window.requestAnimationFrame(tick);
       })
-      .catch(function () {
-        document.getElementById("camera-note").hidden = false;
-      });
+      .catch(noCamera);
   } else {
+    noCamera();
+  }
+
+  function noCamera() {
+    video.hidden = true;
     document.getElementById("camera-note").hidden = false;
   }
 })();
