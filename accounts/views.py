@@ -75,9 +75,12 @@ def confirm(request, token: str):
         return render(
             request, "accounts/confirm_failed.html", {"error": str(exc)}, status=400
         )
-    messages.success(request, _("邮箱已确认。贵机构的注册申请正在等待组织方审核。"))
+    messages.success(
+        request,
+        _("邮箱已确认。贵机构的注册申请正在等待组织方审核；请先填写投资偏好。"),
+    )
     login(request, user, backend="accounts.backends.RoleBackend")
-    return redirect("accounts:workspace")
+    return redirect("/workspace/profile/")
 
 
 @login_required

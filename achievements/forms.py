@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .enums import TransferMode
-from .models import CONTENT_FIELDS, Achievement, Demand, Province
+from .models import (
+    CONTENT_FIELDS,
+    Achievement,
+    Demand,
+    IndustryField,
+    InvestorProfile,
+    Province,
+)
 
 ACHIEVEMENT_FORM_FIELDS = CONTENT_FIELDS
 DEMAND_FORM_FIELDS = [
@@ -145,4 +152,50 @@ class DemandForm(forms.ModelForm):
                 self.add_error(key, _("预算不能为负数。"))
         if low is not None and high is not None and low > high:
             self.add_error("budget_max", _("预算上限不能小于下限。"))
+        return data
+
+
+class InvestorProfileForm(forms.ModelForm):
+    industries = forms.ModelMultipleChoiceField(
+        label=_("关注领域"),
+        queryset=IndustryField.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    provinces = forms.ModelMultipleChoiceField(
+        label=_("关注地区"),
+        queryset=Province.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    transfer_modes = forms.MultipleChoiceField(
+        label=_("关注的转化方式"),
+        choices=TransferMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = InvestorProfile
+        fields = [
+            "industries",
+            "provinces",
+            "trl_min",
+            "trl_max",
+            "transfer_modes",
+            "ticket_min",
+            "ticket_max",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("trl_min"), data.get("trl_max")
+        if low and high and low > high:
+            self.add_error("trl_max", _("技术成熟度上限不能低于下限。"))
+        low, high = data.get("ticket_min"), data.get("ticket_max")
+        for key in ("ticket_min", "ticket_max"):
+            if data.get(key) is not None and data[key] < 0:
+                self.add_error(key, _("金额不能为负数。"))
+        if low is not None and high is not None and low > high:
+            self.add_error("ticket_max", _("投资上限不能小于下限。"))
         return data

@@ -404,3 +404,58 @@ class Demand(TimeStamped):
         from django.urls import reverse
 
         return reverse("achievements:demand_detail", args=[self.pk])
+
+
+class InvestorProfile(TimeStamped):
+    """What an investor or demand-side organization is looking for (its declared
+    interests: they drive recommendations and matchmaking)."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="investor_profile"
+    )
+    industries = models.ManyToManyField(
+        IndustryField, blank=True, related_name="+", verbose_name=_("关注领域")
+    )
+    provinces = models.ManyToManyField(
+        Province, blank=True, related_name="+", verbose_name=_("关注地区")
+    )
+    trl_min = models.PositiveSmallIntegerField(
+        _("技术成熟度下限"), choices=TRL_CHOICES, default=1
+    )
+    trl_max = models.PositiveSmallIntegerField(
+        _("技术成熟度上限"), choices=TRL_CHOICES, default=9
+    )
+    transfer_modes = models.JSONField(_("关注的转化方式"), default=list, blank=True)
+    ticket_min = models.DecimalField(
+        _("单笔投资下限（万元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    ticket_max = models.DecimalField(
+        _("单笔投资上限（万元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("投资偏好")
+        verbose_name_plural = _("投资偏好")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trl_min__lte=models.F("trl_max")),
+                name="investor_profile_trl_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(ticket_min__isnull=True)
+                | Q(ticket_max__isnull=True)
+                | Q(ticket_min__lte=models.F("ticket_max")),
+                name="investor_profile_ticket_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)

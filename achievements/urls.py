@@ -29,6 +29,7 @@ urlpatterns = [
         views.achievement_review,
         name="review",
     ),
+    path("workspace/profile/", views.investor_profile, name="investor_profile"),
     path("demands/", views.demand_list, name="demand_list"),
     path("demands/<int:pk>/", views.demand_detail, name="demand_detail"),
     path("workspace/demands/new/", views.demand_edit, name="demand_new"),

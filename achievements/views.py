@@ -344,3 +344,35 @@ def demand_edit(request, pk: int | None = None):
     return render(
         request, "achievements/demand_form.html", {"form": form, "demand": demand}
     )
+
+
+@login_required
+def investor_profile(request):
+    """An investor organization's declared interests."""
+    from .forms import InvestorProfileForm
+    from .models import InvestorProfile
+
+    organization = (
+        Organization.objects.filter(
+            pk__in=permissions.organization_ids(request.user, role=Role.INVESTOR)
+        )
+        .order_by("name")
+        .first()
+    )
+    if organization is None:
+        raise PermissionDenied
+    profile = InvestorProfile.objects.filter(organization=organization).first()
+    form = InvestorProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.organization = organization
+        saved.save()
+        form.save_m2m()
+        messages.success(request, _("投资偏好已保存。"))
+        return redirect("accounts:workspace")
+    return render(
+        request,
+        "achievements/investor_profile.html",
+        {"form": form, "organization": organization},
+        status=400 if form.errors else 200,
+    )

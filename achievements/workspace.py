@@ -38,3 +38,15 @@ def demands_panel(request):
     if not demands:
         return None
     return "achievements/includes/panel_demands.html", {"my_demands": demands}
+
+
+@panel(order=5)
+def investor_panel(request):
+    orgs = permissions.organization_ids(request.user, role=Role.INVESTOR)
+    if not orgs:
+        return None
+    from .models import InvestorProfile
+
+    return "achievements/includes/panel_investor.html", {
+        "has_profile": InvestorProfile.objects.filter(organization_id__in=orgs).exists()
+    }

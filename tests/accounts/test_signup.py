@@ -198,3 +198,35 @@ def test_first_user_adds_a_colleague(client, roles):
     assert list(colleague.memberships.values_list("organization__name", "role")) == [
         ("丙基金", "investor")
     ]
+
+
+def test_investor_fills_in_the_investment_profile(client, roles):
+    from achievements.models import IndustryField, InvestorProfile, Province
+
+    users, orgs = roles
+    client.force_login(users["investor"])
+    assert "填写投资偏好" in client.get("/workspace/").content.decode()
+    data = {
+        "industries": [IndustryField.objects.get(code="new-materials").pk],
+        "provinces": [Province.objects.get(code="32").pk],
+        "trl_min": "6",
+        "trl_max": "4",
+        "transfer_modes": ["licence"],
+        "ticket_min": "500",
+        "ticket_max": "100",
+    }
+    response = client.post("/workspace/profile/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "技术成熟度上限不能低于下限" in html and "投资上限不能小于下限" in html
+    data.update(trl_max="9", ticket_max="3000")
+    assert client.post("/workspace/profile/", data).status_code == 302
+    profile = InvestorProfile.objects.get(organization=orgs["fund"])
+    assert (profile.trl_min, profile.trl_max, profile.transfer_modes) == (
+        6,
+        9,
+        ["licence"],
+    )
+    assert [f.code for f in profile.industries.all()] == ["new-materials"]
+    client.force_login(users["team"])
+    assert client.get("/workspace/profile/").status_code == 403
