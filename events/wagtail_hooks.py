@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -34,6 +35,7 @@ from .forms import (
 )
 from .materials import materials_missing, materials_remind
 from .models import Roadshow, Slot, YearPlan
+from .ticket_views import checkin_counts
 
 TRANSITION_LABELS = {
     "schedule": gettext_lazy("确定排期"),
@@ -176,6 +178,11 @@ def manage_view(request, pk: int):
             "slot_form": slot_form,
             "history": roadshow.events.select_related("actor"),
             "missing": materials_missing(roadshow=roadshow),
+            "counts": checkin_counts(roadshow),
+            "not_checked_in": roadshow.registrations.filter(
+                status="confirmed", attendance="onsite", checked_in_at__isnull=True
+            ).select_related("user")[:500],
+            "ended": roadshow.end < timezone.now(),
             "page": page,
             "header_title": roadshow.title,
         },

@@ -202,3 +202,28 @@ def test_scanning_is_throttled(client, open_roadshow, settings):
     ]
     assert statuses == [200, 200, 200, 429, 429]
     assert Scan.objects.count() == 3
+
+
+def test_organizer_sees_no_shows_after_the_roadshow(client, open_roadshow):
+    users, _orgs, roadshow = open_roadshow
+    came = registration_create(
+        roadshow=roadshow, user=person("came"), attendance="onsite"
+    )
+    registration_create(roadshow=roadshow, user=person("absent"), attendance="onsite")
+    ticket_check_in(
+        roadshow=roadshow,
+        code=came.short_code,
+        door="",
+        scan_id="n1",
+        by=users["organizer"],
+    )
+    client.force_login(users["organizer"])
+    page = client.get(f"/admin/roadshows/{roadshow.pk}/manage/").content.decode()
+    assert "尚未签到" in page and "absent@example.cn" in page
+    assert "came@example.cn" not in page
+    assert "现场报名 2 人，已签到 1 人" in page
+    roadshow.start -= dt.timedelta(days=40)
+    roadshow.end -= dt.timedelta(days=40)
+    roadshow.save()
+    page = client.get(f"/admin/roadshows/{roadshow.pk}/manage/").content.decode()
+    assert "未到场" in page and "absent@example.cn" in page
