@@ -44,6 +44,16 @@ def achievement_is_visible(*, user: Any, achievement: Achievement) -> bool:
     return achievements_visible_to(user=user).filter(pk=achievement.pk).exists()
 
 
+def achievements_published_to(*, user: Any, ids) -> set[int]:
+    """Of these achievements, the ids the user sees as published (one query)."""
+    return set(
+        achievements_visible_to(user=user)
+        .exclude(publication=Publication.NONE)
+        .filter(pk__in=list(ids))
+        .values_list("pk", flat=True)
+    )
+
+
 def achievement_is_published_to(*, user: Any, achievement: Achievement) -> bool:
     """Whether the user sees this achievement as published (not as a draft):
     the visibility rule, applied to a published version."""
@@ -107,10 +117,6 @@ def catalogue_search(*, user: Any, filters: CatalogueFilters) -> QuerySet[Achiev
 class FacetCounts:
     total: int
     facets: dict[str, list[dict]]
-
-
-def catalogue_facets(*, user: Any, filters: CatalogueFilters) -> dict[str, list[dict]]:
-    return catalogue_counts(user=user, filters=filters).facets
 
 
 def _library_version() -> str:

@@ -11,11 +11,12 @@ from accounts.permissions import user_can
 from achievements.enums import Publication
 from achievements.selectors import (
     achievement_is_published_to,
+    achievements_published_to,
     achievements_visible_to,
 )
 from events import selectors as roadshow_selectors
 from events.enums import RoadshowKind, RoadshowStatus
-from events.materials import current_materials
+from events.materials import current_materials_of
 from events.services import SHANGHAI, programme_timeline
 
 from .blocks import BaseStreamBlock, LogoBlock
@@ -145,18 +146,20 @@ class RoadshowPage(Page):
         context = super().get_context(request, *args, **kwargs)
         roadshow = self.roadshow
         timeline = programme_timeline(roadshow=roadshow)
+        published = achievements_published_to(
+            user=request.user,
+            ids=[i.slot.achievement_id for i in timeline if i.slot.achievement_id],
+        )
         shown = [
             item
             for item in timeline
-            if item.slot.achievement is None
-            or achievement_is_published_to(
-                user=request.user, achievement=item.slot.achievement
-            )
+            if item.slot.achievement_id is None or item.slot.achievement_id in published
         ]
+        materials = current_materials_of(slots=[item.slot for item in shown])
         for item in shown:
             item.materials = {
                 kind: material
-                for kind, material in current_materials(slot=item.slot).items()
+                for kind, material in materials.get(item.slot.pk, {}).items()
                 if user_can(request.user, "material.view", material)
             }
         context.update(

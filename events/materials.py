@@ -115,7 +115,17 @@ def material_links_set(*, slot: Slot, links: list[str], private: bool, by: Any) 
 
 
 def current_materials(*, slot: Slot) -> dict[str, PitchMaterial]:
-    return {m.kind: m for m in slot.materials.filter(superseded_at__isnull=True)}
+    return current_materials_of(slots=[slot]).get(slot.pk, {})
+
+
+def current_materials_of(*, slots) -> dict[int, dict[str, PitchMaterial]]:
+    """Current materials of several slots in one query: slot id -> kind -> file."""
+    found: dict[int, dict[str, PitchMaterial]] = {}
+    for material in PitchMaterial.objects.filter(
+        slot__in=list(slots), superseded_at__isnull=True
+    ).select_related("slot__roadshow", "slot__achievement"):
+        found.setdefault(material.slot_id, {})[material.kind] = material
+    return found
 
 
 def materials_missing(*, roadshow: Roadshow) -> list[tuple[Slot, list[str]]]:

@@ -14,9 +14,11 @@ from accounts import permissions
 
 from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanResult
 from .models import Registration, Roadshow, Scan
+from .services import roadshow_is_public
 
 OPEN_STATUSES = {RoadshowStatus.PUBLISHED, RoadshowStatus.LIVE}
 QR_PREFIX = "RS1-"
+_LOOK_ALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
 
 class RegistrationError(Exception):
@@ -31,7 +33,8 @@ def normalize_code(text: str) -> str:
     code = (text or "").strip().upper().replace(" ", "").replace("-", "")
     if code.startswith(QR_PREFIX.replace("-", "")):
         code = code[len(QR_PREFIX) - 1 :]
-    return code[:40]
+    # Base32 has no 0, 1 or 8: a typed look-alike can only mean O, I or B.
+    return code[:40].translate(_LOOK_ALIKES)
 
 
 def short_code_of(secret: str) -> str:
@@ -59,7 +62,7 @@ def attendance_options(roadshow: Roadshow) -> list[str]:
 def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | None:
     """Why this user cannot register now, or None."""
     now = now or timezone.now()
-    if roadshow.status not in OPEN_STATUSES or roadshow.first_published_at is None:
+    if roadshow.status not in OPEN_STATUSES or not roadshow_is_public(roadshow):
         return _("该路演目前不接受报名。")
     opens = roadshow.registration_opens
     closes = roadshow.registration_closes or roadshow.start

@@ -5,13 +5,12 @@ from typing import Any
 from accounts import permissions
 from accounts.permissions import rule
 
-from .services import PUBLIC_STATUSES
+from .services import roadshow_is_public
 
 
 @rule("roadshow.view")
 def _view(user: Any, roadshow: Any) -> bool:
-    public = roadshow.status in PUBLIC_STATUSES and roadshow.first_published_at
-    return bool(public) or permissions.is_organizer(user)
+    return roadshow_is_public(roadshow) or permissions.is_organizer(user)
 
 
 @rule("roadshow.manage")

@@ -40,6 +40,15 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
 PUBLIC_STATUSES = {S.PUBLISHED, S.LIVE, S.CLOSED, S.ARCHIVED, S.CANCELLED}
 # Who may see a roadshow at all: published once, whatever became of it since.
 PUBLIC_Q = Q(status__in=PUBLIC_STATUSES) & Q(first_published_at__isnull=False)
+
+
+def roadshow_is_public(roadshow: Roadshow) -> bool:
+    """PUBLIC_Q for one loaded roadshow (the same rule, without a query)."""
+    return (
+        roadshow.status in PUBLIC_STATUSES and roadshow.first_published_at is not None
+    )
+
+
 # Fields whose change calendar subscribers must see (bumps SEQUENCE).
 CALENDAR_FIELDS = {
     "title",

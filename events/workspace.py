@@ -7,7 +7,7 @@ from achievements.extensions import detail_section
 
 from .calendars import personal_token
 from .enums import RoadshowStatus
-from .materials import current_materials
+from .materials import current_materials_of
 from .models import Registration, Slot
 
 
@@ -23,7 +23,9 @@ def roadshows_panel(request):
         .select_related("roadshow", "achievement")
         .order_by("roadshow__start", "position")
     )
-    rows = [(slot, current_materials(slot=slot)) for slot in slots]
+    slots = list(slots)
+    materials = current_materials_of(slots=slots)
+    rows = [(slot, materials.get(slot.pk, {})) for slot in slots]
     registrations = (
         Registration.objects.filter(user=user)
         .exclude(status="cancelled")

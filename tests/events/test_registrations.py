@@ -227,3 +227,10 @@ def test_organizer_sees_no_shows_after_the_roadshow(client, open_roadshow):
     roadshow.save()
     page = client.get(f"/admin/roadshows/{roadshow.pk}/manage/").content.decode()
     assert "未到场" in page and "absent@example.cn" in page
+
+
+def test_typed_look_alikes_are_read_as_base32(open_roadshow):
+    from events.registrations import normalize_code
+
+    assert normalize_code(" ab1c0-8xyz ") == "ABICOBXYZ"
+    assert normalize_code("RS1-ABC") == "ABC"
