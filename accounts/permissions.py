@@ -46,6 +46,13 @@ def _memberships(user: Any) -> list[tuple[int, str, str]]:
     return cached
 
 
+def forget(user: Any) -> None:
+    """Drop the memberships cached on a user object that lives long (a
+    WebSocket's), so the next check reads them afresh."""
+    if user is not None and hasattr(user, "_roadshow_memberships"):
+        del user._roadshow_memberships
+
+
 def roles_of(user: Any) -> set[str]:
     roles = {role for _org, role, _status in _memberships(user)}
     if getattr(user, "is_superuser", False) and user.is_active:

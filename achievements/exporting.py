@@ -21,6 +21,12 @@ def _safe(sheet, value):
     return value
 
 
+def append_safe(sheet, row) -> None:
+    """Append a row of a write-only sheet, people's text kept as text (never a
+    formula), whatever it starts with."""
+    sheet.append([_safe(sheet, v) for v in row])
+
+
 def export_achievements(*, queryset: QuerySet[Achievement], stream: IO[bytes]) -> int:
     from django.utils.translation import gettext as _
 
@@ -58,7 +64,7 @@ def export_achievements(*, queryset: QuerySet[Achievement], stream: IO[bytes]) -
             a.get_publication_display(),
             published,
         ]
-        sheet.append([_safe(sheet, v) for v in row])
+        append_safe(sheet, row)
         count += 1
     workbook.save(stream)
     return count

@@ -18,6 +18,7 @@ from events import selectors as roadshow_selectors
 from events.enums import RoadshowKind, RoadshowStatus
 from events.materials import current_materials_of
 from events.services import SHANGHAI, programme_timeline
+from livestream.services import answered_questions
 
 from .blocks import BaseStreamBlock, LogoBlock
 
@@ -162,9 +163,15 @@ class RoadshowPage(Page):
                 for kind, material in materials.get(item.slot.pk, {}).items()
                 if user_can(request.user, "material.view", material)
             }
+        answered = [
+            q
+            for q in answered_questions(roadshow=roadshow)
+            if q.achievement_id is None or q.achievement_id in published
+        ]
         context.update(
             roadshow=roadshow,
             timeline=shown,
+            answered=answered,
             co_hosts=roadshow.co_hosts.all(),
             invited=roadshow.invited.all(),
         )

@@ -252,6 +252,8 @@ def checkin_counts_api(request, pk: int):
 def registrations_export(request, pk: int):
     from openpyxl import Workbook
 
+    from achievements.exporting import append_safe
+
     roadshow = get_object_or_404(Roadshow, pk=pk)
     _door_staff(request, roadshow)
     workbook = Workbook(write_only=True)
@@ -273,7 +275,8 @@ def registrations_export(request, pk: int):
     )
     for r in rows:
         orgs = "、".join(m.organization.name for m in r.user.memberships.all())
-        sheet.append(
+        append_safe(
+            sheet,
             [
                 str(r.user),
                 orgs,
@@ -285,7 +288,7 @@ def registrations_export(request, pk: int):
                 if r.checked_in_at
                 else "",
                 r.checked_in_door,
-            ]
+            ],
         )
     stream = io.BytesIO()
     workbook.save(stream)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("achievements.urls")),
     path("", include("events.urls")),
+    path("", include("livestream.urls")),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "achievements",
     "events",
+    "livestream",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

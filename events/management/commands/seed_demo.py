@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from achievements.demo import seed_demo
 from events.demo import seed_roadshows
+from livestream.demo import seed_live_room
 
 
 class Command(BaseCommand):
@@ -17,12 +18,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
         roadshows = seed_roadshows(seed=options["seed"])
+        live = seed_live_room()
         if options["quiet"]:
             return
         self.stdout.write(
             f"Demo data: {result['created']} new achievements, "
             f"{roadshows} roadshows held or published."
         )
+        if live is not None:
+            self.stdout.write(f"Live now: /live/{live.pk}/ ({live.title})")
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
         for username, what in result["logins"]:
             self.stdout.write(f"  {username:<18} {what}")

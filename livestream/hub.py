@@ -1,0 +1,341 @@
+"""One hub per room per worker process: the room's only subscription to the
+channel layer in this process, and the fan-out to this process's viewers.
+
+Each event is serialized once per audience (everyone, moderators) and written
+straight to each connection's ASGI ``send`` — no channel-layer message, no
+consumer dispatch and no thread hop per viewer (see NOTES: Channels fan-out).
+
+The hub keeps the room's sequence: an event arriving with a gap (another
+worker's broadcast overtaken, or lost by the layer, which delivers at most
+once) makes it read the missing events from the database first, so viewers
+get every event in order, once.  Vote counts are coalesced into one frame per
+tick.  The hub also reports this worker's audience for presence, and checks
+the database now and then for events whose broadcast never arrived.
+"""
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import uuid
+import weakref
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from . import services
+from .broadcast import group_of
+
+log = logging.getLogger(__name__)
+
+WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _setting(name: str, default: float) -> float:
+    return getattr(settings, name, default)
+
+
+def dumps(frame: dict) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def _close_frame(code: str, message: str) -> dict:
+    return {"v": 1, "t": "error", "code": code, "message": message}
+
+
+class RoomHub:
+    def __init__(self, room_id: int):
+        self.room_id = room_id
+        self.conns: set = set()
+        self.last = 0
+        self.presence = 0
+        self.pending: list[dict] = []
+        self.flush_handle: asyncio.TimerHandle | None = None
+        self.lock = asyncio.Lock()
+        self.tasks: list[asyncio.Task] = []
+        self.idle_since: float | None = None
+        self.channel = ""
+        self.wake = asyncio.Event()
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        layer = get_channel_layer()
+        self.channel = await layer.new_channel("live-hub.")
+        await layer.group_add(group_of(self.room_id), self.channel)
+        self.last = await database_sync_to_async(services.last_seq)(self.room_id)
+        self.tasks = [
+            asyncio.create_task(self._read(layer)),
+            asyncio.create_task(self._keep()),
+        ]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        layer = get_channel_layer()
+        try:
+            await layer.group_discard(group_of(self.room_id), self.channel)
+            await database_sync_to_async(services.presence_report)(
+                self.room_id, WORKER_ID, 0, fresh_seconds=0
+            )
+        except Exception:
+            log.exception("live room %s: hub stop", self.room_id)
+
+    async def _read(self, layer) -> None:
+        while True:
+            try:
+                message = await layer.receive(self.channel)
+                await self.ingest(message["event"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("live room %s: hub read", self.room_id)
+                await asyncio.sleep(0.5)
+
+    async def _keep(self) -> None:
+        """Presence, catching up on lost broadcasts, the group's lease."""
+        interval = _setting("LIVE_PRESENCE_INTERVAL", 5.0)
+        layer = get_channel_layer()
+        loop = asyncio.get_running_loop()
+        lease = loop.time()
+        while True:
+            try:
+                try:  # a viewer came or went: report soon, once per burst
+                    await asyncio.wait_for(self.wake.wait(), timeout=interval)
+                    await asyncio.sleep(min(1.0, interval))
+                except TimeoutError:
+                    pass
+                self.wake.clear()
+                total, seq = await database_sync_to_async(self._report)(
+                    len(self.conns), interval
+                )
+                if seq > self.last:
+                    await self.ingest(None, upto=seq)
+                if total != self.presence:
+                    self.presence = total
+                    await self.send_all(self.presence_frame())
+                if loop.time() - lease > 3600:  # renew before group_expiry
+                    await layer.group_add(group_of(self.room_id), self.channel)
+                    lease = loop.time()
+                if not self.conns:
+                    self.idle_since = self.idle_since or loop.time()
+                    if loop.time() - self.idle_since > 3 * interval:
+                        await _retire(self)
+                        return
+                else:
+                    self.idle_since = None
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("live room %s: hub upkeep", self.room_id)
+
+    def _report(self, count: int, interval: float) -> tuple[int, int]:
+        total = services.presence_report(
+            self.room_id, WORKER_ID, count, fresh_seconds=3 * interval
+        )
+        return total, services.last_seq(self.room_id)
+
+    def presence_frame(self) -> str:
+        return dumps({"v": 1, "t": "presence", "count": self.presence})
+
+    # ------------------------------------------------------------ viewers
+
+    def add(self, conn) -> None:
+        conn.paused = True
+        conn.buffer = []
+        self.conns.add(conn)
+        self.wake.set()
+
+    def discard(self, conn) -> None:
+        self.conns.discard(conn)
+        self.wake.set()
+
+    async def resume(self, conn) -> None:
+        """Send what arrived while the viewer's first state was being read."""
+        buffered, conn.buffer, conn.paused = conn.buffer, [], False
+        if buffered:
+            await self._send_to(conn, buffered)
+        if self.presence:
+            await conn.base_send(
+                {"type": "websocket.send", "text": self.presence_frame()}
+            )
+
+    async def send_all(self, text: str) -> None:
+        message = {"type": "websocket.send", "text": text}
+        for conn in list(self.conns):
+            if not conn.paused:
+                await self._safe_send(conn, message)
+
+    async def _safe_send(self, conn, message: dict) -> None:
+        try:
+            await conn.base_send(message)
+        except Exception:  # the connection is gone
+            self.conns.discard(conn)
+
+    # ------------------------------------------------------------ events
+
+    async def ingest(self, wire: dict | None, *, upto: int | None = None) -> None:
+        async with self.lock:
+            top = wire["seq"] if wire is not None else upto
+            if top <= self.last:
+                return
+            expected = top - 1 if wire is not None else top
+            batch = []
+            if expected > self.last:
+                batch = await database_sync_to_async(services.events_between)(
+                    self.room_id, self.last, expected
+                )
+            if wire is not None:
+                batch.append(wire)
+            self.last = top
+            self.pending.extend(batch)
+            if all(w["kind"] == "votes" for w in self.pending):
+                if self.flush_handle is None:
+                    tick = _setting("LIVE_VOTE_TICK", 0.1)
+                    loop = asyncio.get_running_loop()
+                    self.flush_handle = loop.call_later(
+                        tick, lambda: asyncio.ensure_future(self.flush())
+                    )
+                return
+        await self.flush()
+
+    async def flush(self) -> None:
+        if self.flush_handle is not None:
+            self.flush_handle.cancel()
+            self.flush_handle = None
+        events, self.pending = self.pending, []
+        if not events:
+            return
+        # Coalesce: of several vote counts for one question, the last wins.
+        last_vote = {
+            w["data"]["id"]: i for i, w in enumerate(events) if w["kind"] == "votes"
+        }
+        events = [
+            w
+            for i, w in enumerate(events)
+            if w["kind"] != "votes" or last_vote[w["data"]["id"]] == i
+        ]
+        await self._fan_out(events)
+
+    async def _fan_out(self, events: list[dict]) -> None:
+        first, top = events[0]["seq"], events[-1]["seq"]
+        frames: dict[str, str | None] = {}
+
+        def frame(moderator: bool) -> str | None:
+            key = "mod" if moderator else "all"
+            if key not in frames:
+                shown = [
+                    e
+                    for e in (
+                        services.for_viewer(w, user_id=None, moderator=moderator)
+                        for w in events
+                    )
+                    if e is not None
+                ]
+                frames[key] = (
+                    dumps({"v": 1, "t": "events", "seq": top, "events": shown})
+                    if shown
+                    else None
+                )
+            return frames[key]
+
+        targeted = {w["user"] for w in events if w["user"] is not None}
+        removed = {
+            w["data"]["user"]
+            for w in events
+            if w["kind"] == "sanction"
+            and w["data"]["kind"] == "remove"
+            and w["data"]["active"]
+        }
+        for conn in list(self.conns):
+            if conn.paused:
+                conn.buffer.extend(events)
+                continue
+            if conn.last_seq >= top:
+                continue
+            if conn.last_seq >= first or (
+                conn.user_id in targeted and not conn.moderator
+            ):
+                await self._send_to(conn, events)
+            else:
+                text = frame(conn.moderator)
+                conn.last_seq = top
+                if text is not None:
+                    await self._safe_send(
+                        conn, {"type": "websocket.send", "text": text}
+                    )
+            if conn.user_id in removed and not conn.moderator:
+                await conn.removed()
+
+    async def _send_to(self, conn, events: list[dict]) -> None:
+        """The slow path: this viewer's own selection of the events."""
+        shown = []
+        top = conn.last_seq
+        for wire in events:
+            if wire["seq"] <= conn.last_seq:
+                continue
+            top = wire["seq"]
+            event = services.for_viewer(
+                wire, user_id=conn.user_id, moderator=conn.moderator
+            )
+            if event is not None:
+                shown.append(event)
+        conn.last_seq = top
+        if shown:
+            text = dumps({"v": 1, "t": "events", "seq": top, "events": shown})
+            await self._safe_send(conn, {"type": "websocket.send", "text": text})
+
+
+# One registry per event loop (a Daphne process has one; tests make several).
+_registries: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _registry() -> dict:
+    loop = asyncio.get_running_loop()
+    registry = _registries.get(loop)
+    if registry is None:
+        registry = _registries[loop] = {"hubs": {}, "starting": {}}
+    return registry
+
+
+async def join(room_id: int, conn) -> RoomHub:
+    """Register a viewer (paused until :meth:`RoomHub.resume`) with the room's
+    hub in this process, starting the hub on first use."""
+    registry = _registry()
+    hub = registry["hubs"].get(room_id)
+    if hub is None:
+        starting = registry["starting"].get(room_id)
+        if starting is None:
+            hub = RoomHub(room_id)
+            starting = asyncio.ensure_future(hub.start())
+            registry["starting"][room_id] = starting
+            try:
+                await starting
+            finally:
+                registry["starting"].pop(room_id, None)
+            registry["hubs"][room_id] = hub
+        else:
+            await starting
+            hub = registry["hubs"][room_id]
+    hub.add(conn)
+    return hub
+
+
+async def _retire(hub: RoomHub) -> None:
+    registry = _registry()
+    if registry["hubs"].get(hub.room_id) is hub and not hub.conns:
+        del registry["hubs"][hub.room_id]
+        current = asyncio.current_task()
+        for task in hub.tasks:
+            if task is not current:
+                task.cancel()
+        hub.tasks = []
+        await hub.stop()
+
+
+def hubs() -> dict:
+    return _registry()["hubs"]

@@ -1,0 +1,45 @@
+"""The words the live room's script shows, translated on the server and handed
+to the page as JSON (the script itself carries no text)."""
+
+from django.utils.translation import gettext as _
+
+
+def client_text() -> dict[str, str]:
+    return {
+        "connecting": _("正在连接…"),
+        "live": _("已连接"),
+        "reconnecting": _("连接中断，%(s)s 秒后重连…"),
+        "offline": _("已断开"),
+        "watching": _("%(n)s 人在线"),
+        "votes": _("赞"),
+        "upvote": _("点赞"),
+        "unvote": _("取消点赞"),
+        "anonymous": _("匿名"),
+        "pending": _("待审核"),
+        "answered": _("已回答"),
+        "pinned": _("正在回答"),
+        "approve": _("通过"),
+        "edit_approve": _("修改后通过"),
+        "dismiss": _("忽略"),
+        "pin": _("置顶回答"),
+        "unpin": _("取消置顶"),
+        "mark_answered": _("标为已回答"),
+        "mark_unanswered": _("取消已回答"),
+        "mute": _("禁言"),
+        "unmute": _("解除禁言"),
+        "readmit": _("允许回到直播间"),
+        "no_sanctions": _("没有被禁言或移出的用户。"),
+        "remove": _("移出"),
+        "delete": _("删除"),
+        "now_presenting": _("正在路演"),
+        "set_current": _("设为当前"),
+        "no_questions": _("还没有问题。"),
+        "no_chat": _("还没有消息。"),
+        "sent_for_review": _("问题已提交，主持人审核后展示。"),
+        "you_are_muted": _("你已被主持人禁言。"),
+        "mute_lifted": _("主持人已解除你的禁言。"),
+        "edit_prompt": _("修改问题后通过："),
+        "confirm_remove": _("把此用户移出直播间？"),
+        "all_pitches": _("全部项目"),
+        "waiting": _("等待主持人选择要回答的问题"),
+    }

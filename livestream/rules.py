@@ -1,0 +1,66 @@
+"""Permission rules for live rooms, registered in accounts.permissions.
+
+``obj`` is the ``Room`` (with its roadshow loaded).
+"""
+
+from typing import Any
+
+from accounts import permissions
+from accounts.enums import Role
+from accounts.permissions import rule
+from events.enums import RoadshowStatus
+from events.services import roadshow_is_public
+
+from .enums import SanctionKind
+
+
+def _is_moderator(user: Any, room: Any) -> bool:
+    if permissions.is_organizer(user):
+        return True
+    if not (user is not None and user.is_authenticated):
+        return False
+    return room.moderators.filter(pk=user.pk).exists()
+
+
+def _sanctioned(user: Any, room: Any, kind: str) -> bool:
+    if not (user is not None and user.is_authenticated):
+        return False
+    return room.sanctions.filter(user_id=user.pk, kind=kind).exists()
+
+
+@rule("live.moderate")
+def _moderate(user: Any, room: Any) -> bool:
+    return _is_moderator(user, room)
+
+
+@rule("live.view")
+def _view(user: Any, room: Any) -> bool:
+    """Watch and read: a public roadshow's room; one limited to approved
+    investors only for them, its presenting teams and the moderators."""
+    if _is_moderator(user, room):
+        return True
+    roadshow = room.roadshow
+    if not roadshow_is_public(roadshow):
+        return False
+    if roadshow.status == RoadshowStatus.CANCELLED:
+        return False
+    if _sanctioned(user, room, SanctionKind.REMOVE):
+        return False
+    if not roadshow.investors_only:
+        return True
+    if permissions.is_approved_investor(user):
+        return True
+    teams = permissions.organization_ids(user, role=Role.TEAM)
+    return bool(teams) and roadshow.slots.filter(team_id__in=teams).exists()
+
+
+@rule("live.participate")
+def _participate(user: Any, room: Any) -> bool:
+    """Ask, vote and chat: signed in, able to view, the roadshow live, not muted."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    if room.roadshow.status != RoadshowStatus.LIVE:
+        return False
+    if not _view(user, room):
+        return False
+    return not _sanctioned(user, room, SanctionKind.MUTE)

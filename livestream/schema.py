@@ -1,0 +1,95 @@
+"""Version 1 of the frames a client may send, and the check every incoming
+frame goes through before anything else looks at it."""
+
+from django.utils.translation import gettext as _
+
+VERSION = 1
+MAX_FRAME_CHARS = 8192
+
+# Field types: "str:N" (a string of at most N characters), "int" (a positive
+# integer, not a boolean), "int?" (that or null), "bool", or a tuple of the
+# allowed strings.  Fields named in REQUIRED must be present; others may be.
+FRAMES: dict[str, dict[str, object]] = {
+    "ping": {},
+    "ask": {"cid": "str:64", "text": "str:2000", "anonymous": "bool", "slot": "int?"},
+    "vote": {"id": "int", "on": "bool"},
+    "chat": {"cid": "str:64", "text": "str:1000"},
+    "moderate": {
+        "id": "int",
+        "action": ("approve", "dismiss", "pin", "unpin", "answered", "unanswered"),
+        "text": "str:2000",
+    },
+    "chat_delete": {"id": "int"},
+    "sanction": {"user": "int", "kind": ("mute", "remove"), "active": "bool"},
+    "room": {
+        "premoderation": "bool",
+        "current_slot": "int?",
+        "publish_answered": "bool",
+    },
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "ping": (),
+    "ask": ("cid", "text"),
+    "vote": ("id", "on"),
+    "chat": ("cid", "text"),
+    "moderate": ("id", "action"),
+    "chat_delete": ("id",),
+    "sanction": ("user", "kind", "active"),
+    "room": (),
+}
+COMMON = {"v", "t", "ref"}
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _fits(value: object, kind: object) -> bool:
+    if isinstance(kind, tuple):
+        return isinstance(value, str) and value in kind
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind in ("int", "int?"):
+        if value is None:
+            return kind == "int?"
+        return (
+            isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+        )
+    if isinstance(kind, str) and kind.startswith("str:"):
+        return isinstance(value, str) and 0 < len(value) <= int(kind[4:])
+    raise AssertionError(kind)
+
+
+def validate(frame: object) -> dict:
+    """The frame if it is a well-formed version-1 frame; FrameError otherwise."""
+    if not isinstance(frame, dict):
+        raise FrameError("bad_frame", _("消息格式不正确。"))
+    if frame.get("v") != VERSION:
+        raise FrameError("bad_version", _("不支持的协议版本，请刷新页面。"))
+    kind = frame.get("t")
+    if not isinstance(kind, str) or kind not in FRAMES:
+        raise FrameError("unknown_type", _("未知的消息类型。"))
+    ref = frame.get("ref")
+    if ref is not None and not (isinstance(ref, str) and len(ref) <= 64):
+        raise FrameError("bad_frame", _("消息格式不正确。"))
+    fields = FRAMES[kind]
+    for name in frame:
+        if name not in COMMON and name not in fields:
+            raise FrameError(
+                "bad_frame",
+                _("消息包含未知字段：%(name)s。") % {"name": str(name)[:40]},
+            )
+    for name in REQUIRED[kind]:
+        if name not in frame:
+            raise FrameError(
+                "bad_frame", _("消息缺少字段：%(name)s。") % {"name": name}
+            )
+    for name, value in frame.items():
+        if name in fields and not _fits(value, fields[name]):
+            raise FrameError(
+                "bad_frame", _("字段 %(name)s 的值不正确。") % {"name": name}
+            )
+    return frame

@@ -1,0 +1,115 @@
+import datetime as dt
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.utils import timezone
+
+from events.enums import SlotKind
+from events.models import Slot
+from livestream.routing import websocket_urlpatterns
+from livestream.services import room_of
+from tests.factories import make_achievement
+from tests.factories.events import make_roadshow
+
+ROUTER = URLRouter(websocket_urlpatterns)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hubs(settings):
+    settings.LIVE_PRESENCE_INTERVAL = 0.2
+    settings.LIVE_VOTE_TICK = 0.02
+    settings.LIVE_RATE_LIMITS = {"ask": (100, 60), "chat": (100, 60)}
+
+
+@pytest.fixture
+def live(roles):
+    """A live public roadshow with one pitch, and its room."""
+    users, orgs = roles
+    now = timezone.now()
+    roadshow = make_roadshow(
+        status="live",
+        first_published_at=now,
+        start=now - dt.timedelta(minutes=5),
+        end=now + dt.timedelta(hours=3),
+    )
+    achievement = make_achievement(owner=orgs["owner"], state="public")
+    slot = Slot.objects.create(
+        roadshow=roadshow,
+        kind=SlotKind.PITCH,
+        achievement=achievement,
+        team=orgs["owner"],
+        position=1,
+    )
+    room = room_of(roadshow)
+    return {"roadshow": roadshow, "room": room, "slot": slot, **users}
+
+
+class Client:
+    """A WebSocket client of the live room with a user in its scope."""
+
+    def __init__(self, roadshow_id, user=None, last=None, cookies=None):
+        path = f"/ws/live/{roadshow_id}/" + (
+            f"?last={last}" if last is not None else ""
+        )
+        self.comm = WebsocketCommunicator(ROUTER, path)
+        if user is not None:
+            self.comm.scope["user"] = user
+        self.comm.scope["cookies"] = cookies or {}
+        self.seq = None
+        self.backlog = []
+
+    async def connect(self):
+        connected, _sub = await self.comm.connect()
+        assert connected
+        return await self.receive()
+
+    async def receive(self, timeout=3):
+        frame = await self.comm.receive_json_from(timeout=timeout)
+        if "seq" in frame and frame["t"] in ("snapshot", "events"):
+            self.seq = frame["seq"]
+        return frame
+
+    async def until(self, predicate, timeout=3):
+        """The first frame, received earlier or now, that matches; the frames
+        passed over are kept for later calls, in order."""
+        for index, frame in enumerate(self.backlog):
+            if predicate(frame):
+                del self.backlog[index]
+                return frame
+        while True:
+            frame = await self.receive(timeout)
+            if predicate(frame):
+                return frame
+            if frame["t"] != "presence":
+                self.backlog.append(frame)
+
+    async def event(self, event_kind, timeout=3, **match):
+        """The next event of this kind whose data has these values."""
+
+        def wanted(event):
+            return event["kind"] == event_kind and all(
+                event["data"].get(k) == v for k, v in match.items()
+            )
+
+        frame = await self.until(
+            lambda f: f["t"] == "events" and any(wanted(e) for e in f["events"]),
+            timeout,
+        )
+        return next(e for e in frame["events"] if wanted(e))
+
+    async def send(self, **frame):
+        await self.comm.send_json_to({"v": 1, **frame})
+
+    async def reply(self, ref):
+        return await self.until(
+            lambda f: f.get("ref") == ref and f["t"] in ("ack", "error")
+        )
+
+    async def close(self):
+        await self.comm.disconnect()
+
+
+def run(coroutine_function):
+    return async_to_sync(coroutine_function)()

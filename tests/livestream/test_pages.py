@@ -1,0 +1,147 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from livestream import services
+from livestream.models import Question
+from livestream.stream import stream_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_room_page_for_anyone_when_public(client, live):
+    response = client.get(reverse("livestream:room", args=[live["roadshow"].pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'data-ws="/ws/live/{live["roadshow"].pk}/"' in body
+    assert "导出全部问题" not in body  # moderators only
+    assert 'id="live-text"' in body
+
+
+def test_restricted_room_sends_visitors_to_login_and_refuses_others(client, live):
+    roadshow = live["roadshow"]
+    roadshow.investors_only = True
+    roadshow.save()
+    url = reverse("livestream:room", args=[roadshow.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(live["pending_investor"])
+    assert client.get(url).status_code == 404
+    client.force_login(live["investor"])
+    assert client.get(url).status_code == 200
+
+
+def test_unpublished_roadshow_has_no_room_page(client, live):
+    roadshow = live["roadshow"]
+    roadshow.status = "draft"
+    roadshow.first_published_at = None
+    roadshow.save()
+    assert client.get(reverse("livestream:room", args=[roadshow.pk])).status_code == 404
+    assert (
+        client.get(reverse("livestream:screen", args=[roadshow.pk])).status_code == 404
+    )
+
+
+def test_export_of_questions_for_moderators_only(client, live):
+    room = live["room"]
+    services.ask(
+        user=live["investor"],
+        room_id=room.pk,
+        text='=HYPERLINK("x")',
+        client_id="1",
+        anonymous=True,
+    )
+    services.ask(
+        user=live["enterprise"], room_id=room.pk, text="授权费用？", client_id="2"
+    )
+    url = reverse("livestream:export", args=[live["roadshow"].pk])
+    client.force_login(live["investor"])
+    assert client.get(url).status_code == 403
+    client.force_login(live["organizer"])
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values
+    )
+    assert len(rows) == 3
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["问题"] == '=HYPERLINK("x")'  # kept as text, never a formula
+    assert first["提问人"] == live["investor"].name  # anonymous to the audience only
+    assert first["对观众匿名"] == "是"
+    assert first["成果"] == live["slot"].achievement.title
+
+
+def test_organizers_name_moderators_who_then_moderate(client, live):
+    url = reverse("livestream:moderators", args=[live["roadshow"].pk])
+    client.force_login(live["investor"])
+    assert client.post(url, {"login": "enterprise"}).status_code == 403
+    client.force_login(live["organizer"])
+    client.post(url, {"login": "no-such-user"})
+    assert not live["room"].moderators.exists()
+    live["enterprise"].email = "zhou@example.cn"
+    live["enterprise"].save()
+    client.post(url, {"login": "ZHOU@example.cn"})
+    assert list(live["room"].moderators.all()) == [live["enterprise"]]
+    question = services.ask(
+        user=live["investor"], room_id=live["room"].pk, text="问题", client_id="1"
+    )
+    services.moderate(
+        user=live["enterprise"],
+        room_id=live["room"].pk,
+        action="pin",
+        question_id=question.pk,
+    )
+    client.post(url, {"remove": live["enterprise"].pk})
+    assert not live["room"].moderators.exists()
+    with pytest.raises(services.LiveError):
+        services.moderate(
+            user=live["enterprise"],
+            room_id=live["room"].pk,
+            action="unpin",
+            question_id=question.pk,
+        )
+
+
+def test_answered_questions_appear_on_the_roadshow_page_once_published(
+    client, live, django_capture_on_commit_callbacks
+):
+    from cms.sync import roadshow_page_sync
+
+    page = roadshow_page_sync(roadshow_id=live["roadshow"].pk)
+    room = live["room"]
+    question = services.ask(
+        user=live["investor"], room_id=room.pk, text="中试线在哪里建？", client_id="1"
+    )
+    services.moderate(
+        user=live["organizer"],
+        room_id=room.pk,
+        action="answered",
+        question_id=question.pk,
+    )
+    assert "中试线在哪里建" not in client.get(page.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.room_update(
+            user=live["organizer"], room_id=room.pk, publish_answered=True
+        )
+    body = client.get(page.url).content.decode()
+    assert "进入直播间" in body
+    assert "中试线在哪里建" in body
+    assert Question.objects.get().answered_at is not None
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://cdn.example.cn/live/stream.m3u8", "hls"),
+        ("https://player.bilibili.com/player.html?bvid=1", "iframe"),
+        ("http://player.bilibili.com/player.html", "link"),  # an iframe only over https
+        ("https://evil.example.com/embed", "link"),
+        ("javascript:alert(1)", None),
+        ("", None),
+    ],
+)
+def test_stream_urls_are_played_embedded_or_linked(url, kind):
+    stream = stream_of(url)
+    assert (stream.kind if stream else None) == kind
