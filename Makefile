@@ -39,7 +39,7 @@ test: lint
 	@echo "== pass 2: PostgreSQL and Redis =="
 	@$(BIN)/python scripts/services.py; status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -m "not browser"; \
+		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -m "not browser or redis"; \
 	elif [ $$status -eq 2 ]; then echo "(service-backed pass skipped)"; \
 	else exit 1; fi
 

@@ -1,10 +1,11 @@
+import datetime as dt
 import os
 
 import pytest
 from django.db import connection
 
 from accounts.enums import InvestorStatus, OrganizationKind, Role
-from tests.factories import make_org, make_user
+from tests.factories import make_achievement, make_org, make_user
 
 
 def pytest_collection_modifyitems(config, items):
@@ -12,9 +13,15 @@ def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(
         reason="needs PostgreSQL: run `make test` with the service on 127.0.0.1:5432"
     )
+    on_redis = bool(os.environ.get("REDIS_URL"))
+    skip_redis = pytest.mark.skip(
+        reason="needs Redis: run `make test` with the service on 127.0.0.1:6379"
+    )
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+        if "redis" in item.keywords and not on_redis:
+            item.add_marker(skip_redis)
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +87,33 @@ def roles(db):
         "enterprise": enterprise,
     }
     return users, orgs
+
+
+@pytest.fixture
+def live(roles):
+    """A live public roadshow with one pitch, and its room."""
+    from django.utils import timezone
+
+    from events.enums import SlotKind
+    from events.models import Slot
+    from livestream.services import room_of
+    from tests.factories.events import make_roadshow
+
+    users, orgs = roles
+    now = timezone.now()
+    roadshow = make_roadshow(
+        status="live",
+        first_published_at=now,
+        start=now - dt.timedelta(minutes=5),
+        end=now + dt.timedelta(hours=3),
+    )
+    achievement = make_achievement(owner=orgs["owner"], state="public")
+    slot = Slot.objects.create(
+        roadshow=roadshow,
+        kind=SlotKind.PITCH,
+        achievement=achievement,
+        team=orgs["owner"],
+        position=1,
+    )
+    room = room_of(roadshow)
+    return {"roadshow": roadshow, "room": room, "slot": slot, **users}

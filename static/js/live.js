@@ -109,12 +109,15 @@
 
   // ------------------------------------------------------------ frames
 
+  var noticeTimer = null;
   function notice(text, kind) {
     var node = $("notice");
     if (!node) { return; }
     node.textContent = text;
     node.className = "live-notice " + (kind || "");
     node.hidden = !text;
+    clearTimeout(noticeTimer);
+    if (text && kind === "ok") { noticeTimer = setTimeout(function () { node.hidden = true; }, 6000); }
   }
 
   function handle(frame) {

@@ -1,17 +1,9 @@
-import datetime as dt
-
 import pytest
 from asgiref.sync import async_to_sync
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
-from django.utils import timezone
 
-from events.enums import SlotKind
-from events.models import Slot
 from livestream.routing import websocket_urlpatterns
-from livestream.services import room_of
-from tests.factories import make_achievement
-from tests.factories.events import make_roadshow
 
 ROUTER = URLRouter(websocket_urlpatterns)
 
@@ -21,29 +13,6 @@ def _fast_hubs(settings):
     settings.LIVE_PRESENCE_INTERVAL = 0.2
     settings.LIVE_VOTE_TICK = 0.02
     settings.LIVE_RATE_LIMITS = {"ask": (100, 60), "chat": (100, 60)}
-
-
-@pytest.fixture
-def live(roles):
-    """A live public roadshow with one pitch, and its room."""
-    users, orgs = roles
-    now = timezone.now()
-    roadshow = make_roadshow(
-        status="live",
-        first_published_at=now,
-        start=now - dt.timedelta(minutes=5),
-        end=now + dt.timedelta(hours=3),
-    )
-    achievement = make_achievement(owner=orgs["owner"], state="public")
-    slot = Slot.objects.create(
-        roadshow=roadshow,
-        kind=SlotKind.PITCH,
-        achievement=achievement,
-        team=orgs["owner"],
-        position=1,
-    )
-    room = room_of(roadshow)
-    return {"roadshow": roadshow, "room": room, "slot": slot, **users}
 
 
 class Client:
