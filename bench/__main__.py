@@ -4,7 +4,7 @@ import importlib
 import subprocess
 import sys
 
-BENCHMARKS = ["catalogue", "import", "pages", "registration", "checkin"]
+BENCHMARKS = ["catalogue", "import", "pages", "registration", "checkin", "live"]
 
 
 def main(argv: list[str]) -> int:

@@ -25,7 +25,15 @@ def free_port() -> int:
 
 
 class Worker:
-    def __init__(self, *, settings: str, env: dict, log: Path, cpus: str | None = None):
+    def __init__(
+        self,
+        *,
+        settings: str,
+        env: dict,
+        log: Path,
+        cpus: str | None = None,
+        app: str = "roadshow.asgi:application",
+    ):
         self.port = free_port()
         command = [
             str(ROOT / ".venv" / "bin" / "daphne"),
@@ -35,7 +43,7 @@ class Worker:
             str(self.port),
             "--access-log",
             os.devnull,
-            "roadshow.asgi:application",
+            app,
         ]
         if cpus is not None:
             command = ["taskset", "-c", cpus, *command]
@@ -149,11 +157,21 @@ class Balancer:
 
 
 @contextlib.contextmanager
-def cluster(*, n: int, settings: str, env: dict, logs: Path, cpus: str | None = None):
+def cluster(
+    *,
+    n: int,
+    settings: str,
+    env: dict,
+    logs: Path,
+    cpus: str | None = None,
+    app: str = "roadshow.asgi:application",
+):
     """``n`` Daphne workers behind a balancer; yields (workers, balancer)."""
     logs.mkdir(parents=True, exist_ok=True)
     workers = [
-        Worker(settings=settings, env=env, log=logs / f"daphne-{i}.log", cpus=cpus)
+        Worker(
+            settings=settings, env=env, log=logs / f"daphne-{i}.log", cpus=cpus, app=app
+        )
         for i in range(n)
     ]
     balancer = None

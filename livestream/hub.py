@@ -304,25 +304,28 @@ def _registry() -> dict:
 
 async def join(room_id: int, conn) -> RoomHub:
     """Register a viewer (paused until :meth:`RoomHub.resume`) with the room's
-    hub in this process, starting the hub on first use."""
+    hub in this process, starting the hub on first use (once, however many
+    viewers arrive together)."""
     registry = _registry()
     hub = registry["hubs"].get(room_id)
     if hub is None:
         starting = registry["starting"].get(room_id)
         if starting is None:
-            hub = RoomHub(room_id)
-            starting = asyncio.ensure_future(hub.start())
+            starting = asyncio.ensure_future(_start(registry, room_id))
             registry["starting"][room_id] = starting
-            try:
-                await starting
-            finally:
-                registry["starting"].pop(room_id, None)
-            registry["hubs"][room_id] = hub
-        else:
-            await starting
-            hub = registry["hubs"][room_id]
+        hub = await asyncio.shield(starting)
     hub.add(conn)
     return hub
+
+
+async def _start(registry: dict, room_id: int) -> RoomHub:
+    hub = RoomHub(room_id)
+    try:
+        await hub.start()
+        registry["hubs"][room_id] = hub
+        return hub
+    finally:
+        registry["starting"].pop(room_id, None)
 
 
 async def _retire(hub: RoomHub) -> None:

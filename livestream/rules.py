@@ -23,9 +23,16 @@ def _is_moderator(user: Any, room: Any) -> bool:
 
 
 def _sanctioned(user: Any, room: Any, kind: str) -> bool:
+    """Whether the user is muted or removed here.  The user's sanctions are read
+    once per loaded room object (a room is loaded afresh for every action)."""
     if not (user is not None and user.is_authenticated):
         return False
-    return room.sanctions.filter(user_id=user.pk, kind=kind).exists()
+    cache = room.__dict__.setdefault("_sanctions_of", {})
+    if user.pk not in cache:
+        cache[user.pk] = set(
+            room.sanctions.filter(user_id=user.pk).values_list("kind", flat=True)
+        )
+    return kind in cache[user.pk]
 
 
 @rule("live.moderate")

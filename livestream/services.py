@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,8 +139,12 @@ def _emit(
     """Give the change the room's next sequence number and log it; broadcast
     once the surrounding transaction commits.  The counter's row stays locked
     until then, so numbers are given in commit order, without holes."""
-    Room.objects.filter(pk=room.pk).update(seq=F("seq") + 1)
-    seq = Room.objects.filter(pk=room.pk).values_list("seq", flat=True).get()
+    with connection.cursor() as cursor:  # one statement (PostgreSQL and SQLite)
+        cursor.execute(
+            f"UPDATE {Room._meta.db_table} SET seq = seq + 1 WHERE id = %s RETURNING seq",
+            [room.pk],
+        )
+        seq = cursor.fetchone()[0]
     event = RoomEvent.objects.create(
         room_id=room.pk,
         seq=seq,
@@ -239,13 +243,24 @@ def chat_data(message: ChatMessage) -> tuple[dict, dict]:
 
 
 def _current_slot_id(room: Room, timeline=None, now=None) -> int | None:
-    """ "Now presenting": the moderators' choice, else the programme's clock."""
+    """Now presenting: the moderators' choice, else the programme's clock
+    (the pitch whose time it is, by the same timing as programme_timeline)."""
     if room.current_slot_id:
         return room.current_slot_id
     now = now or timezone.now()
-    for item in timeline or programme_timeline(roadshow=room.roadshow):
-        if item.start <= now < item.end and item.slot.kind == SlotKind.PITCH:
-            return item.slot.pk
+    if timeline is not None:
+        slots = [(t.slot.pk, t.slot.kind, t.start, t.end) for t in timeline]
+    else:
+        at, slots = room.roadshow.start, []
+        for pk, kind, minutes in Slot.objects.filter(
+            roadshow_id=room.roadshow_id
+        ).values_list("pk", "kind", "duration_minutes"):  # in programme order
+            end = at + dt.timedelta(minutes=minutes)
+            slots.append((pk, kind, at, end))
+            at = end
+    for pk, kind, start, end in slots:
+        if start <= now < end and kind == SlotKind.PITCH:
+            return pk
     return None
 
 
@@ -424,12 +439,8 @@ def ask(
     _throttle("ask", user)
     slot = _slot_for(room, slot_id)
     try:
+        premoderated = room.premoderation  # as loaded for this action
         with transaction.atomic():
-            premoderated = (
-                Room.objects.filter(pk=room.pk)
-                .values_list("premoderation", flat=True)
-                .get()
-            )
             question = Question.objects.create(
                 room=room,
                 slot=slot,

@@ -137,7 +137,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                # redis-py 8 times reads out after 5 s by default, the same
+                # time channels_redis blocks in BZPOPMIN for: every idle
+                # receive would fail (channels_redis#422).  Longer than the
+                # block, still short enough to notice a dead connection.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # Room hubs drain their channel at once; allow bursts.
+                "capacity": 1000,
+            },
         }
     }
     CACHES = {
