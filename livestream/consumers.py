@@ -17,6 +17,7 @@ from .services import LiveError
 
 FORBIDDEN = 4403
 NOT_FOUND = 4404
+RESTART = 4000
 REFUSALS = {
     "not_found": _("直播间不存在。"),
     "forbidden": _("你无权进入这个直播间。"),
@@ -175,6 +176,13 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             )
             return {}
         raise AssertionError(kind)
+
+    async def restart(self) -> None:
+        """Called by the hub when what this viewer may see changed: the client
+        drops its state and reconnects for a fresh snapshot."""
+        self.hub = None
+        await self._send({"v": 1, "t": "reset"})
+        await self.close(code=RESTART)
 
     async def removed(self) -> None:
         """Called by the hub when a moderator removed this user from the room."""

@@ -2,8 +2,11 @@
 channel layer in this process, and the fan-out to this process's viewers.
 
 Each event is serialized once per audience (everyone, moderators) and written
-straight to each connection's ASGI ``send`` — no channel-layer message, no
-consumer dispatch and no thread hop per viewer (see NOTES: Channels fan-out).
+straight to each connection — no channel-layer message, no consumer dispatch
+and no thread hop per viewer (see NOTES: Channels fan-out).  Under Daphne the
+WebSocket frame itself is built once too (autobahn's ``prepareMessage``, made
+for broadcasting) and written to each viewer's socket; under any other server
+the hub uses each connection's ASGI ``send``.
 
 The hub keeps the room's sequence: an event arriving with a gap (another
 worker's broadcast overtaken, or lost by the layer, which delivers at most
@@ -14,6 +17,7 @@ the database now and then for events whose broadcast never arrived.
 """
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -113,6 +117,7 @@ class RoomHub:
                 )
                 if seq > self.last:
                     await self.ingest(None, upto=seq)
+                await self._recheck_moderators()
                 if total != self.presence:
                     self.presence = total
                     await self.send_all(self.presence_frame())
@@ -131,11 +136,38 @@ class RoomHub:
             except Exception:
                 log.exception("live room %s: hub upkeep", self.room_id)
 
+    async def _recheck_moderators(self) -> None:
+        """A moderator whose rights were taken away stops getting what only
+        moderators see: their page starts again from a fresh snapshot."""
+        for conn in [c for c in self.conns if c.moderator and not c.paused]:
+            still = await database_sync_to_async(services.is_moderator)(
+                user=conn.user, room_id=self.room_id
+            )
+            if not still:
+                self.conns.discard(conn)
+                await conn.restart()
+
     def _report(self, count: int, interval: float) -> tuple[int, int]:
         total = services.presence_report(
             self.room_id, WORKER_ID, count, fresh_seconds=3 * interval
         )
         return total, services.last_seq(self.room_id)
+
+    def _write(self, conn, text: str, prepared: dict) -> bool:
+        """Write a frame straight to a Daphne WebSocket, framed once per text;
+        False when the connection has no such socket (use ASGI send)."""
+        protocol = conn.raw
+        if protocol is None:
+            return False
+        if protocol.state != protocol.STATE_OPEN:
+            self.conns.discard(conn)
+            return True
+        message = prepared.get(text)
+        if message is None:
+            message = prepared[text] = protocol.factory.prepareMessage(text.encode())
+        if not _send_now(protocol, message.payloadHybi):
+            protocol.sendPreparedMessage(message)
+        return True
 
     def presence_frame(self) -> str:
         return dumps({"v": 1, "t": "presence", "count": self.presence})
@@ -145,6 +177,7 @@ class RoomHub:
     def add(self, conn) -> None:
         conn.paused = True
         conn.buffer = []
+        conn.raw = daphne_socket(conn.base_send)
         self.conns.add(conn)
         self.wake.set()
 
@@ -164,8 +197,9 @@ class RoomHub:
 
     async def send_all(self, text: str) -> None:
         message = {"type": "websocket.send", "text": text}
+        prepared: dict = {}
         for conn in list(self.conns):
-            if not conn.paused:
+            if not conn.paused and not self._write(conn, text, prepared):
                 await self._safe_send(conn, message)
 
     async def _safe_send(self, conn, message: dict) -> None:
@@ -249,6 +283,7 @@ class RoomHub:
             and w["data"]["kind"] == "remove"
             and w["data"]["active"]
         }
+        prepared: dict = {}
         for conn in list(self.conns):
             if conn.paused:
                 conn.buffer.extend(events)
@@ -262,7 +297,7 @@ class RoomHub:
             else:
                 text = frame(conn.moderator)
                 conn.last_seq = top
-                if text is not None:
+                if text is not None and not self._write(conn, text, prepared):
                     await self._safe_send(
                         conn, {"type": "websocket.send", "text": text}
                     )
@@ -286,6 +321,54 @@ class RoomHub:
         if shown:
             text = dumps({"v": 1, "t": "events", "seq": top, "events": shown})
             await self._safe_send(conn, {"type": "websocket.send", "text": text})
+
+
+def _send_now(protocol, data: bytes) -> bool:
+    """Write the framed bytes to the socket at once when nothing is queued
+    before them (else Twisted's buffer keeps the order); whatever the socket
+    does not take now goes to that buffer.  Saves Twisted's per-write
+    scheduling, the largest per-viewer cost left; False if not applicable
+    (e.g. a TLS transport)."""
+    transport = protocol.transport
+    sock = getattr(transport, "socket", None)
+    try:
+        idle = (
+            sock is not None
+            and not protocol.send_queue
+            and not transport._tempDataLen
+            and transport.offset == len(transport.dataBuffer)
+            and transport.connected
+            and not transport.disconnecting
+        )
+    except AttributeError:
+        return False
+    if not idle:
+        return False
+    try:
+        sent = sock.send(data)
+    except (BlockingIOError, InterruptedError):
+        sent = 0
+    except OSError:
+        return True  # the connection is gone; Twisted will notice
+    if sent < len(data):
+        transport.write(data[sent:])
+    return True
+
+
+def daphne_socket(send):
+    """The autobahn WebSocket protocol behind an ASGI ``send`` when the server
+    is Daphne (whose ``send`` is ``partial(server.handle_reply, protocol)``),
+    seen through Channels' session wrapper; None under any other server."""
+    for _ in range(4):
+        owner = getattr(send, "__self__", None)
+        if owner is None or not hasattr(owner, "real_send"):
+            break
+        send = owner.real_send
+    if isinstance(send, functools.partial) and send.args:
+        protocol = send.args[0]
+        if hasattr(protocol, "sendPreparedMessage") and hasattr(protocol, "factory"):
+            return protocol
+    return None
 
 
 # One registry per event loop (a Daphne process has one; tests make several).

@@ -680,16 +680,35 @@ def room_update(
                 raise LiveError("bad_slot", _("这个路演项目不属于本场路演。"))
             locked.current_slot_id = current_slot
         locked.save(update_fields=["premoderation", "current_slot", "publish_answered"])
-        _emit(
-            locked,
-            "room",
-            {
-                "premoderation": locked.premoderation,
-                "current_slot": _current_slot_id(locked),
-                "publish_answered": locked.publish_answered,
-            },
-        )
+        _emit(locked, "room", _room_data(locked))
     return locked
+
+
+def _room_data(room: Room) -> dict:
+    return {
+        "status": room.roadshow.status,
+        "premoderation": room.premoderation,
+        "current_slot": _current_slot_id(room),
+        "publish_answered": room.publish_answered,
+    }
+
+
+def room_announce(*, roadshow_id: int) -> None:
+    """The roadshow changed (it went live, closed, was cancelled…): tell the
+    room, whose viewers may now ask, or not."""
+    room = (
+        Room.objects.select_related("roadshow").filter(roadshow_id=roadshow_id).first()
+    )
+    if room is None:
+        return
+    with transaction.atomic():
+        _emit(room, "room", _room_data(room))
+
+
+def is_moderator(*, user: Any, room_id: int) -> bool:
+    room = _room(room_id)
+    _fresh(user)
+    return permissions.user_can(user, "live.moderate", room)
 
 
 def presence_total(room_id: int, *, fresh_seconds: float) -> int:

@@ -134,10 +134,14 @@
       connected();
       renderAll();
     } else if (frame.t === "events") {
-      frame.events.forEach(apply);
+      var restart = false;
+      frame.events.forEach(function (event) { restart = apply(event) || restart; });
       state.seq = frame.seq;
       connected();
       renderAll();
+      if (restart && ws) { state.seq = null; ws.close(); }
+    } else if (frame.t === "reset") {
+      state.seq = null;  // what we may see changed: start again from a snapshot
     } else if (frame.t === "presence") {
       state.presence = frame.count;
       renderPresence();
@@ -172,6 +176,7 @@
     } else if (event.kind === "chat_delete") {
       state.chat = state.chat.filter(function (m) { return m.id !== data.id; });
     } else if (event.kind === "room") {
+      if (data.status !== state.room.status) { return true; }  // who may ask changed: snapshot
       state.room.premoderation = data.premoderation;
       state.room.current_slot = data.current_slot;
       state.room.publish_answered = data.publish_answered;

@@ -1,9 +1,20 @@
+import contextlib
+
 import pytest
+from channels.db import database_sync_to_async
+from django.db import transaction
 
 from livestream.models import Question, RoomEvent
 from tests.livestream.conftest import Client, run
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@contextlib.contextmanager
+def captured_on_commit():
+    """Run the block in a transaction (its on_commit callbacks run at the end)."""
+    with transaction.atomic():
+        yield
 
 
 def test_ask_broadcasts_to_other_viewer(live):
@@ -202,5 +213,70 @@ def test_forged_sequence_number_gets_a_fresh_snapshot(live, last):
         assert frame["t"] == "snapshot"
         assert frame["seq"] == 0
         await client.close()
+
+    run(scenario)
+
+
+def test_a_viewer_away_too_long_gets_a_fresh_snapshot(live, settings):
+    settings.LIVE_RESUME_LIMIT = 3
+
+    async def scenario():
+        asker = Client(live["roadshow"].pk, live["investor"])
+        await asker.connect()
+        for n in range(5):
+            await asker.send(t="ask", ref=f"q{n}", cid=f"c{n}", text=f"问题{n}")
+            await asker.reply(f"q{n}")
+        near = Client(live["roadshow"].pk, live["enterprise"], last=2)
+        frame = await near.connect()
+        assert (frame["t"], [e["seq"] for e in frame["events"]]) == (
+            "events",
+            [3, 4, 5],
+        )
+        far = Client(live["roadshow"].pk, live["enterprise"], last=1)
+        frame = await far.connect()
+        assert frame["t"] == "snapshot" and frame["seq"] == 5
+        assert [q["text"] for q in frame["questions"]] == [f"问题{n}" for n in range(5)]
+        for client in (asker, near, far):
+            await client.close()
+
+    run(scenario)
+
+
+def test_the_room_is_told_when_the_roadshow_closes(live):
+    from events.services import roadshow_transition
+
+    async def scenario():
+        viewer = Client(live["roadshow"].pk, live["investor"])
+        snap = await viewer.connect()
+        assert snap["me"]["can_participate"] is True
+        await database_sync_to_async(_close)()
+        event = await viewer.event("room", status="closed")
+        assert event["data"]["premoderation"] is False
+        await viewer.close()
+
+    def _close():
+        with captured_on_commit():
+            roadshow_transition(roadshow=live["roadshow"], action="close", by=None)
+
+    run(scenario)
+
+
+def test_a_moderator_whose_rights_are_taken_away_starts_again(live):
+    live["room"].moderators.add(live["enterprise"])
+    live["room"].premoderation = True
+    live["room"].save()
+
+    async def scenario():
+        moderator = Client(live["roadshow"].pk, live["enterprise"])
+        snap = await moderator.connect()
+        assert snap["me"]["moderator"] is True
+        await database_sync_to_async(live["room"].moderators.clear)()
+        reset = await moderator.until(lambda f: f["t"] == "reset", timeout=5)
+        assert reset == {"v": 1, "t": "reset"}
+        closed = await moderator.comm.receive_output()
+        assert closed == {"type": "websocket.close", "code": 4000}
+        again = Client(live["roadshow"].pk, live["enterprise"])
+        assert (await again.connect())["me"]["moderator"] is False
+        await again.close()
 
     run(scenario)

@@ -2,6 +2,8 @@
 sees the same room, and when a worker is killed its viewers reconnect to the
 other and miss nothing."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync
 
@@ -94,3 +96,42 @@ def test_one_room_across_workers_and_a_killed_worker_loses_nothing(live, tmp_pat
 
     assert Question.objects.count() == 6
     assert RoomEvent.objects.filter(room=live["room"]).count() == 8
+
+
+def test_reconnect_storm_and_oversized_frames_are_absorbed(live, tmp_path):
+    """300 viewers connecting in the same instant all get their room; a 2 MB
+    frame closes only its sender's connection."""
+    roadshow_id = live["roadshow"].pk
+    session = session_of(live["investor"])
+
+    with workers(2, tmp_path) as (procs, _balancer):
+        ports = [w.port for w in procs]
+
+        async def scenario():
+            watcher = Viewer(roadshow_id, session)
+            await watcher.connect(ports[0])
+            storm = [Viewer(roadshow_id) for _ in range(300)]
+            firsts = await asyncio.gather(
+                *(v.connect(ports[i % 2]) for i, v in enumerate(storm))
+            )
+            assert {f["t"] for f in firsts} == {"snapshot"}
+
+            big = Viewer(roadshow_id, session)
+            await big.connect(ports[1])
+            await big.ws.send("x" * (2 * 1024 * 1024))
+            await big.until(lambda: big.ws.state.name == "CLOSED")
+            # Over Daphne's 1 MB limit the sender is dropped (autobahn fails the
+            # connection by dropping it); frames over 8 KB but under the limit
+            # get an error frame (test_bad_input).
+            assert big.ws.close_code in (1006, 1009)
+
+            ack = await watcher.send(t="ask", cid="after-storm", text="风暴之后的问题")
+            assert ack["t"] == "ack"
+            for viewer in (storm[0], storm[1], storm[-1]):
+                await viewer.until(
+                    lambda v=viewer: any(e["kind"] == "question" for e in v.events)
+                )
+            for viewer in (watcher, big, *storm):
+                await viewer.close()
+
+        async_to_sync(scenario)()
