@@ -162,3 +162,17 @@ def member_add(
     user.save()
     Membership.objects.create(user=user, organization=organization, role=role)
     return user
+
+
+def user_by_login(login: str) -> User | None:
+    """The active account with this username, or else the one with this email
+    (never a guess between two accounts sharing an email)."""
+    login = login.strip()
+    if not login:
+        return None
+    active = User.objects.filter(is_active=True)
+    user = active.filter(username=login).first()
+    if user is None and "@" in login:
+        by_email = list(active.filter(email__iexact=login)[:2])
+        user = by_email[0] if len(by_email) == 1 else None
+    return user

@@ -55,6 +55,7 @@ class Viewer(asyncio.Protocol):
         self.seen: list[tuple[int, float]] = []
         self.transport = None
         self.closed = False
+        self.frames = 0
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -104,6 +105,8 @@ class Viewer(asyncio.Protocol):
                 start = 10
             if len(buf) < start + length:
                 return
+            if opcode == 1:
+                self.frames += 1
             if opcode == 1 and buf[start : start + len(EVENTS_PREFIX)] == EVENTS_PREFIX:
                 # A frame may carry several events: every one is counted.
                 for seq in EVENT_SEQ.findall(buf, start, start + length):
@@ -122,10 +125,12 @@ class Viewer(asyncio.Protocol):
             self.opened.set_exception(RuntimeError("connection lost"))
 
 
-async def open_viewers(ports: list[int], path: str, n: int) -> list[Viewer]:
+async def open_viewers(
+    ports: list[int], path: str, n: int, at_once: int = 64
+) -> list[Viewer]:
     loop = asyncio.get_running_loop()
     viewers: list[Viewer] = []
-    gate = asyncio.Semaphore(64)
+    gate = asyncio.Semaphore(at_once)
 
     async def one(i: int) -> None:
         port = ports[i % len(ports)]
@@ -420,6 +425,23 @@ async def measure(
                 break
             best = rate
         result["max_events_per_s"] = best
+        # A reconnect storm: half the audience drops and comes back at once.
+        storm = len(viewers) // 2
+        last = max((v.seen[-1][0] for v in viewers[:storm] if v.seen), default=0)
+        close_viewers(viewers[:storm])
+        viewers = viewers[storm:]
+        await settle(pids)
+        t0 = time.monotonic()
+        back = await open_viewers(ports, f"{path}?last={last}", storm, at_once=storm)
+        while any(not v.frames and not v.closed for v in back):  # resumed
+            await asyncio.sleep(0.05)
+        result["storm"] = {
+            "viewers": storm,
+            "all_back_s": round(time.monotonic() - t0, 1),
+            "refused": sum(v.closed for v in back),
+        }
+        print(f"  {name:>9} reconnect storm: {json.dumps(result['storm'])}", flush=True)
+        viewers += back
     close_viewers(viewers)
     await asyncio.sleep(2)
     return result

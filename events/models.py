@@ -138,6 +138,13 @@ class Roadshow(TimeStamped):
         default=RoadshowStatus.DRAFT,
         db_index=True,
     )
+    door_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="door_roadshows",
+        verbose_name=_("签到工作人员"),
+        help_text=_("组织方之外，可以在现场扫码签到的账户。"),
+    )
     cancel_reason = models.TextField(_("取消原因"), blank=True)
     # Set when first published: a roadshow cancelled after that stays public
     # (marked cancelled); one cancelled before it never was public.

@@ -49,5 +49,9 @@ def _material_view(user: Any, material: Any) -> bool:
 
 @rule("roadshow.checkin")
 def _checkin(user: Any, roadshow: Any) -> bool:
-    # Door staff: organizers.  (Naming other staff per roadshow is to come.)
-    return permissions.is_organizer(user)
+    """Door staff: organizers, and the accounts they name for this roadshow."""
+    if permissions.is_organizer(user):
+        return True
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    return roadshow.door_staff.filter(pk=user.pk).exists()

@@ -167,6 +167,7 @@ def scanner(request, pk: int):
             "roadshow": roadshow,
             "counts": checkin_counts(roadshow),
             "results": dict(ScanResult.choices),
+            "can_export": user_can(request.user, "roadshow.manage", roadshow),
         },
     )
 
@@ -190,8 +191,12 @@ def checkin_api(request, pk: int):
     roadshow = get_object_or_404(Roadshow, pk=pk)
     _door_staff(request, roadshow)
     key = f"scan-rate:{request.user.pk}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=120)
-    if cache.incr(key) > scans_per_minute():
+    try:
+        scans = cache.incr(key)  # one round trip for every scan but a minute's first
+    except ValueError:
+        cache.add(key, 0, timeout=120)
+        scans = cache.incr(key)
+    if scans > scans_per_minute():
         return JsonResponse(
             {
                 "ok": False,
@@ -220,14 +225,18 @@ def checkin_api(request, pk: int):
         "message": str(ScanResult(scan.result).label),
     }
     if registration is not None and scan.result in (ScanResult.OK, ScanResult.ALREADY):
-        org = (
-            Membership.objects.filter(user_id=registration.user_id)
-            .select_related("organization")
-            .first()
-        )
+        organization = getattr(registration, "organization_name", None)
+        if organization is None:  # a retried scan: its first answer, read back
+            org = (
+                Membership.objects.filter(user_id=registration.user_id)
+                .select_related("organization")
+                .order_by("pk")
+                .first()
+            )
+            organization = org.organization.name if org else ""
         payload.update(
             name=str(registration.user),
-            organization=org.organization.name if org else "",
+            organization=organization or "",
             checked_in_at=timezone.localtime(registration.checked_in_at).strftime(
                 "%H:%M:%S"
             ),
@@ -255,7 +264,9 @@ def registrations_export(request, pk: int):
     from achievements.exporting import append_safe
 
     roadshow = get_object_or_404(Roadshow, pk=pk)
-    _door_staff(request, roadshow)
+    # The list carries registrants' emails: organizers only, not door staff.
+    if not user_can(request.user, "roadshow.manage", roadshow):
+        raise PermissionDenied
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("报名"))
     sheet.append(

@@ -145,6 +145,19 @@ def manage_view(request, pk: int):
                     )
                 else:
                     messages.warning(request, _("该团队没有可接收邮件的成员。"))
+            elif op == "staff_add":
+                added = services.door_staff_add(
+                    roadshow=roadshow, login=request.POST.get("login", "")
+                )
+                messages.success(
+                    request,
+                    _("已添加签到工作人员：%(name)s")
+                    % {"name": added.name or added.username},
+                )
+            elif op == "staff_remove":
+                services.door_staff_remove(
+                    roadshow=roadshow, user_id=request.POST.get("user")
+                )
             elif op in {"move_up", "move_down", "remove"}:
                 slot = get_object_or_404(
                     Slot, pk=request.POST.get("slot"), roadshow=roadshow
@@ -173,6 +186,7 @@ def manage_view(request, pk: int):
         {
             "roadshow": roadshow,
             "timeline": services.programme_timeline(roadshow=roadshow),
+            "door_staff": roadshow.door_staff.order_by("name", "username"),
             "problems": services.programme_problems(roadshow=roadshow),
             "actions": actions,
             "slot_form": slot_form,

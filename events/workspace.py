@@ -32,7 +32,19 @@ def roadshows_panel(request):
         .select_related("roadshow")
         .order_by("-roadshow__start")[:50]
     )
+    doors = (
+        user.door_roadshows.exclude(
+            status__in=[
+                RoadshowStatus.CANCELLED,
+                RoadshowStatus.ARCHIVED,
+                RoadshowStatus.CLOSED,
+            ]
+        ).order_by("start")
+        if user.is_authenticated
+        else []
+    )
     return "events/includes/panel_roadshows.html", {
+        "doors": doors,
         "slots": rows,
         "registrations": registrations,
         "feed_url": request.build_absolute_uri(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User
+from accounts.services import user_by_login
 from achievements.selectors import achievements_published_to
 from events.enums import SlotKind
 from events.models import Roadshow, Slot
@@ -731,12 +732,7 @@ def presence_report(
 
 def moderator_add(*, room: Room, login: str) -> User:
     """Name a moderator by username or email."""
-    login = login.strip()
-    active = User.objects.filter(is_active=True)
-    user = active.filter(username=login).first() if login else None
-    if user is None and "@" in login:
-        by_email = list(active.filter(email__iexact=login)[:2])
-        user = by_email[0] if len(by_email) == 1 else None  # never guess
+    user = user_by_login(login)
     if user is None:
         raise LiveError("not_found", _("没有这个用户名或邮箱的账户。"))
     room.moderators.add(user)

@@ -234,3 +234,48 @@ def test_typed_look_alikes_are_read_as_base32(open_roadshow):
 
     assert normalize_code(" ab1c0-8xyz ") == "ABICOBXYZ"
     assert normalize_code("RS1-ABC") == "ABC"
+
+
+def test_door_staff_named_for_one_roadshow_check_in_there_only(client, open_roadshow):
+    users, orgs, roadshow = open_roadshow
+    other = roadshow_transition(
+        roadshow=make_roadshow(
+            lead_host=orgs["torch"], day=dt.date.today() + dt.timedelta(days=21)
+        ),
+        action="publish",
+        by=users["organizer"],
+    )
+    guest = registration_create(
+        roadshow=roadshow, user=person("g"), attendance="onsite"
+    )
+    staff = person("door")
+
+    client.force_login(users["organizer"])
+    manage = f"/admin/roadshows/{roadshow.pk}/manage/"
+    client.post(manage, {"op": "staff_add", "login": "nobody-by-that-name"})
+    assert not roadshow.door_staff.exists()
+    client.post(manage, {"op": "staff_add", "login": "door@example.cn"})
+    assert list(roadshow.door_staff.all()) == [staff]
+
+    client.force_login(staff)
+    assert f"/checkin/{roadshow.pk}/" in client.get("/workspace/").content.decode()
+    page = client.get(f"/checkin/{roadshow.pk}/")
+    assert page.status_code == 200
+    assert "registrations.xlsx" not in page.content.decode()  # no list of emails
+    assert client.get(f"/checkin/{roadshow.pk}/registrations.xlsx").status_code == 403
+    body = client.post(
+        f"/checkin/{roadshow.pk}/scan/",
+        json.dumps({"code": guest.short_code, "door": "东门", "scan_id": "s-1"}),
+        content_type="application/json",
+    ).json()
+    assert body["result"] == "ok"
+    assert client.get(f"/checkin/{other.pk}/").status_code == 403
+    assert client.get(f"/admin/roadshows/{roadshow.pk}/manage/").status_code in (
+        302,
+        403,
+    )
+
+    client.force_login(users["organizer"])
+    client.post(manage, {"op": "staff_remove", "user": staff.pk})
+    client.force_login(staff)
+    assert client.get(f"/checkin/{roadshow.pk}/").status_code == 403
