@@ -37,10 +37,10 @@ class Worker:
         self.port = free_port()
         command = [
             str(ROOT / ".venv" / "bin" / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
+            # Twisted listens with a backlog of 50 by default: a reconnect
+            # storm overflows it.
+            "-e",
+            f"tcp:port={self.port}:interface=127.0.0.1:backlog=1024",
             "--access-log",
             os.devnull,
             app,

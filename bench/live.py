@@ -146,6 +146,32 @@ async def open_viewers(
     return viewers
 
 
+async def reconnect_storm(ports: list[int], path: str, n: int) -> tuple[list, int]:
+    """``n`` viewers reconnecting in the same instant; one that cannot connect
+    tries again after a jittered, doubling delay, as the room's script does."""
+    loop = asyncio.get_running_loop()
+    retries = 0
+
+    async def one(i: int) -> Viewer:
+        nonlocal retries
+        delay = 0.5
+        while True:
+            port = ports[i % len(ports)]
+            opened = loop.create_future()
+            try:
+                viewer = Viewer(f"127.0.0.1:{port}", path, opened)
+                await loop.create_connection(lambda v=viewer: v, "127.0.0.1", port)
+                await asyncio.wait_for(opened, 30)
+                return viewer
+            except (OSError, RuntimeError, TimeoutError):
+                retries += 1
+                await asyncio.sleep(delay / 2 + random.random() * delay / 2)
+                delay = min(delay * 2, 30)
+
+    viewers = await asyncio.gather(*(one(i) for i in range(n)))
+    return list(viewers), retries
+
+
 def close_viewers(viewers: list[Viewer]) -> None:
     for viewer in viewers:
         viewer.transport.close()
@@ -432,13 +458,14 @@ async def measure(
         viewers = viewers[storm:]
         await settle(pids)
         t0 = time.monotonic()
-        back = await open_viewers(ports, f"{path}?last={last}", storm, at_once=storm)
+        back, retries = await reconnect_storm(ports, f"{path}?last={last}", storm)
         while any(not v.frames and not v.closed for v in back):  # resumed
             await asyncio.sleep(0.05)
         result["storm"] = {
             "viewers": storm,
             "all_back_s": round(time.monotonic() - t0, 1),
-            "refused": sum(v.closed for v in back),
+            "retries": retries,
+            "closed_after": sum(v.closed for v in back),
         }
         print(f"  {name:>9} reconnect storm: {json.dumps(result['storm'])}", flush=True)
         viewers += back
