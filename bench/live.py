@@ -31,6 +31,8 @@ from bench.common import OUT, database_url, django_setup, percentile
 SECONDS = float(os.environ.get("LIVE_BENCH_SECONDS", "60"))
 VIEWERS = [int(v) for v in os.environ.get("LIVE_BENCH_VIEWERS", "500,2000").split(",")]
 STEP_SECONDS = float(os.environ.get("LIVE_BENCH_STEP_SECONDS", "10"))
+# For looking at one system alone; the JSON line needs all three.
+SYSTEMS = os.environ.get("LIVE_BENCH_SYSTEMS", "platform,stock,bare").split(",")
 STEP_RATES = [5, 10, 20, 40, 80, 160]
 BASE_RATE = 2.0
 DRAIN = 5.0  # seconds an event may take to arrive before it counts as lost
@@ -412,15 +414,17 @@ async def measure(
             lost += len(published) - len(got)
             delivered += len(got)
         events = len(published)
-        if os.environ.get("LIVE_BENCH_DEBUG"):
-            for viewer, mark in list(zip(viewers, marks, strict=True)):
-                print(
-                    len(published),
-                    len(viewer.seen[mark:]),
-                    viewer.closed,
-                    len(viewer.seen),
-                    viewer.transport.get_extra_info("peername"),
-                )
+        # The slowest events: when to the last viewer (a pause on the server
+        # delays every viewer of one event; a slow client only its own).
+        last_at: dict[int, float] = {}
+        for viewer, mark in zip(viewers, marks, strict=True):
+            for seq, at in viewer.seen[mark:]:
+                if seq in published:
+                    last_at[seq] = max(last_at.get(seq, 0.0), at)
+        slowest = sorted(
+            ((round((at - published[seq]) * 1000), seq) for seq, at in last_at.items()),
+            reverse=True,
+        )[:3]
         return {
             "events_per_s": rate,
             "events": events,
@@ -431,6 +435,7 @@ async def measure(
             # Server CPU per event delivered to one viewer (an event a system
             # dropped costs it nothing, so it is not counted).
             "us_per_viewer": round(cpu / delivered * 1e6, 1) if delivered else None,
+            "slowest_events_ms": [ms for ms, _seq in slowest],
         }
 
     base = await burst(BASE_RATE, SECONDS)
@@ -536,6 +541,7 @@ async def run_size(n, roadshow_id, room_id, session, ports, pids) -> list[dict]:
             ("stock", "/ws/bench/stock/", StockPublisher(), False),
             ("bare", "/ws/bench/bare/", BarePublisher(), False),
         )
+        if name in SYSTEMS
     ]
 
 
@@ -582,6 +588,8 @@ def main() -> int:
             f"{r['p99_ms']!s:>8} {r['lost']:>6} {r['duplicated']:>4} {r['kb_per_connection']:>8}"
         )
     top = max(VIEWERS)
+    if set(SYSTEMS) != {"platform", "stock", "bare"}:
+        return 0  # a partial run has no comparison to print
     ours, stock, bare = by[("platform", top)], by[("stock", top)], by[("bare", top)]
     print(
         f"at {top} viewers: platform/bare CPU ratio {ours['us_per_viewer'] / bare['us_per_viewer']:.2f} "
