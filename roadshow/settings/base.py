@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "achievements",
     "events",
     "livestream",
+    "tracker",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    INTEREST = "interest", _("意向")
+    NEGOTIATION = "negotiation", _("洽谈")
+    EVALUATION = "evaluation", _("评价")
+    LISTING = "listing", _("挂牌")
+    BIDDING = "bidding", _("竞价")
+    SIGNED = "signed", _("签约")
+    SETTLEMENT = "settlement", _("结算")
+    REGISTRATION = "registration", _("登记")
+    DISCLOSURE = "disclosure", _("公示")
+    CERTIFICATE = "certificate", _("凭证")
+    LANDED = "landed", _("落地")
+    ABANDONED = "abandoned", _("终止")
+
+
+class AbandonReason(models.TextChoices):
+    TOO_EARLY = "too_early", _("技术尚不成熟")
+    PRICE = "price", _("价格未谈拢")
+    IP_ISSUE = "ip_issue", _("知识产权问题")
+    COUNTERPARTY_WITHDREW = "withdrew", _("对方退出")
+    TEAM_WITHDREW = "team_withdrew", _("成果方退出")
+    OTHER = "other", _("其他")
+
+
+class LandedKind(models.TextChoices):
+    PRODUCTION_LINE = "production_line", _("建成生产线")
+    COMPANY_FOUNDED = "company", _("成立企业")
+    PRODUCT_LAUNCHED = "product", _("产品上市")
+    OTHER = "other", _("其他")

@@ -1,0 +1,230 @@
+"""The deal flow: the one table of allowed moves, the data each stage needs,
+and the writes — each move checked, applied and recorded in one transaction,
+on a locked deal, so two people moving the same deal cannot both win."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .enums import AbandonReason, LandedKind, Stage
+from .models import Deal, DealMove, Payment
+
+S = Stage
+# The one table of forward moves: stage → the stages it may move to.  A stage
+# that may be skipped (evaluation, bidding) is simply not the only way on.
+MOVES: dict[str, set[str]] = {
+    S.INTEREST: {S.NEGOTIATION},
+    S.NEGOTIATION: {S.EVALUATION, S.LISTING},
+    S.EVALUATION: {S.LISTING},
+    S.LISTING: {S.BIDDING, S.SIGNED},
+    S.BIDDING: {S.SIGNED},
+    S.SIGNED: {S.SETTLEMENT},
+    S.SETTLEMENT: {S.REGISTRATION},
+    S.REGISTRATION: {S.DISCLOSURE},
+    S.DISCLOSURE: {S.CERTIFICATE},
+    S.CERTIFICATE: {S.LANDED},
+}
+# Explicit moves back, recorded as such (e.g. a disclosure objection upheld).
+BACK: dict[str, set[str]] = {S.DISCLOSURE: {S.NEGOTIATION}}
+OPTIONAL = {S.EVALUATION, S.BIDDING}
+ENDED = {S.LANDED, S.ABANDONED}
+# Data a stage needs before it is entered (deal fields).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    S.LISTING: ("listing_number", "listing_date", "listing_price"),
+    S.SIGNED: ("contract_number", "contract_date", "agreed_amount"),
+    S.REGISTRATION: ("registration_number",),
+    S.DISCLOSURE: ("disclosure_starts", "disclosure_ends"),
+    S.CERTIFICATE: ("certificate_number",),
+    S.LANDED: ("landed_kind", "landed_evidence", "province_id"),
+    S.ABANDONED: ("abandon_reason",),
+}
+DISCLOSURE_DAYS = 15
+MONEY_FIELDS = {"listing_price", "agreed_amount", "asking_amount"}
+DATE_FIELDS = {"listing_date", "contract_date", "disclosure_starts", "disclosure_ends"}
+CHOICE_FIELDS = {
+    "landed_kind": LandedKind.values,
+    "abandon_reason": AbandonReason.values,
+}
+
+
+class DealError(Exception):
+    """A move or write that is not allowed; the message is for the user."""
+
+
+def allowed_moves(stage: str) -> list[tuple[str, bool]]:
+    """(stage, backwards) pairs a deal in ``stage`` may move to."""
+    if stage in ENDED:
+        return []
+    moves = [(to, False) for to in sorted(MOVES.get(stage, ()))]
+    moves += [(to, True) for to in sorted(BACK.get(stage, ()))]
+    return moves + [(S.ABANDONED, False)]
+
+
+def _clean(field: str, value: Any) -> Any:
+    if value in (None, ""):
+        return (
+            None if field in MONEY_FIELDS | DATE_FIELDS or field.endswith("_id") else ""
+        )
+    if field in MONEY_FIELDS:
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation as exc:
+            raise DealError(_("金额格式不正确。")) from exc
+        if amount < 0 or not amount.is_finite():
+            raise DealError(_("金额不能为负数。"))
+        return amount
+    if field in DATE_FIELDS:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise DealError(_("日期格式不正确，应为 YYYY-MM-DD。")) from exc
+    if field in CHOICE_FIELDS and value not in CHOICE_FIELDS[field]:
+        raise DealError(_("选项不正确。"))
+    return value
+
+
+def deal_create(*, by: Any, note: str = "", **fields: Any) -> Deal:
+    """An expression of interest becomes a deal (stage: interest), recorded."""
+    with transaction.atomic():
+        for name in ("asking_amount",):
+            if name in fields:
+                fields[name] = _clean(name, fields[name])
+        deal = Deal.objects.create(stage=S.INTEREST, **fields)
+        DealMove.objects.create(
+            deal=deal, by=_actor(by), to_stage=S.INTEREST, note=note
+        )
+    return deal
+
+
+def _actor(by: Any) -> Any:
+    return by if getattr(by, "pk", None) else None
+
+
+def deal_move(
+    *,
+    deal_id: int,
+    to: str,
+    by: Any,
+    expected: str,
+    data: dict | None = None,
+    note: str = "",
+) -> Deal:
+    """Move a deal from ``expected`` to ``to`` with the data that stage needs.
+
+    ``expected`` is the stage the mover saw: if someone moved the deal in the
+    meantime, this move is refused rather than applied to a stage they did
+    not see."""
+    data = dict(data or {})
+    with transaction.atomic():
+        deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
+        if deal is None:
+            raise DealError(_("项目不存在。"))
+        if deal.stage != expected:
+            raise DealError(
+                _("该项目刚被他人推进到“%(stage)s”，请刷新后再操作。")
+                % {"stage": deal.get_stage_display()}
+            )
+        moves = dict(allowed_moves(deal.stage))
+        if to not in moves:
+            raise DealError(
+                _("不能从“%(from)s”进入“%(to)s”。")
+                % {
+                    "from": deal.get_stage_display(),
+                    "to": Stage(to).label if to in Stage.values else to,
+                }
+            )
+        backwards = moves[to]
+        if (
+            to == S.DISCLOSURE
+            and not data.get("disclosure_ends")
+            and data.get("disclosure_starts")
+        ):
+            starts = _clean("disclosure_starts", data["disclosure_starts"])
+            data["disclosure_ends"] = starts + dt.timedelta(days=DISCLOSURE_DAYS)
+        recorded = {}
+        for field, value in data.items():
+            if field not in REQUIRED.get(to, ()) and field not in ("asking_amount",):
+                raise DealError(
+                    _("“%(stage)s”阶段不接受字段 %(field)s。")
+                    % {"stage": Stage(to).label, "field": field}
+                )
+            cleaned = _clean(field, value)
+            setattr(deal, field, cleaned)
+            recorded[field] = str(cleaned) if cleaned is not None else None
+        missing = [f for f in REQUIRED.get(to, ()) if getattr(deal, f) in (None, "")]
+        if missing:
+            labels = "、".join(
+                str(Deal._meta.get_field(f.removesuffix("_id")).verbose_name)
+                for f in missing
+            )
+            raise DealError(
+                _("进入“%(stage)s”前请填写：%(fields)s。")
+                % {"stage": Stage(to).label, "fields": labels}
+            )
+        if to == S.DISCLOSURE and deal.disclosure_ends <= deal.disclosure_starts:
+            raise DealError(_("公示结束日期应晚于开始日期。"))
+        from_stage = deal.stage
+        deal.stage = to
+        deal.stage_entered_at = timezone.now()
+        deal.save()
+        DealMove.objects.create(
+            deal=deal,
+            by=_actor(by),
+            from_stage=from_stage,
+            to_stage=to,
+            backwards=backwards,
+            note=note,
+            data=recorded,
+        )
+    return deal
+
+
+def payment_add(
+    *, deal_id: int, amount: Any, paid_on: Any, by: Any, note: str = ""
+) -> Payment:
+    """Record a settlement payment; the total never exceeds the agreed amount."""
+    amount = _clean("agreed_amount", amount)
+    if not amount:
+        raise DealError(_("金额必须大于零。"))
+    paid_on = _clean("contract_date", paid_on)
+    if paid_on is None:
+        raise DealError(_("请填写支付日期。"))
+    with transaction.atomic():
+        deal = Deal.objects.select_for_update().get(pk=deal_id)
+        if deal.stage in (
+            S.INTEREST,
+            S.NEGOTIATION,
+            S.EVALUATION,
+            S.LISTING,
+            S.BIDDING,
+            S.SIGNED,
+            S.ABANDONED,
+        ):
+            raise DealError(_("进入结算阶段后才能登记付款。"))
+        if deal.settled_amount + amount > deal.agreed_amount:
+            raise DealError(
+                _(
+                    "累计结算不能超过成交金额（%(agreed)s 万元，已结算 %(settled)s 万元）。"
+                )
+                % {"agreed": deal.agreed_amount, "settled": deal.settled_amount}
+            )
+        payment = Payment.objects.create(
+            deal=deal, amount=amount, paid_on=paid_on, note=note
+        )
+        deal.settled_amount += amount
+        deal.save(update_fields=["settled_amount", "updated_at"])
+        DealMove.objects.create(
+            deal=deal,
+            by=_actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            note=note,
+            data={"payment": str(amount), "paid_on": paid_on.isoformat()},
+        )
+    return payment
