@@ -31,3 +31,16 @@ class LandedKind(models.TextChoices):
     COMPANY_FOUNDED = "company", _("成立企业")
     PRODUCT_LAUNCHED = "product", _("产品上市")
     OTHER = "other", _("其他")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    DISMISSED = "dismissed", _("不成立")
+    UPHELD = "upheld", _("成立")
+
+
+class FinancingKind(models.TextChoices):
+    IP_PLEDGE = "ip_pledge", _("知识产权质押融资")
+    SECURITIZATION = "securitization", _("知识产权证券化")
+    EQUITY = "equity", _("股权融资")
+    OTHER = "other", _("其他")

@@ -12,7 +12,7 @@ from achievements.enums import TransferMode
 from achievements.models import Achievement, Province
 from events.models import Roadshow, Slot
 
-from .enums import AbandonReason, LandedKind, Stage
+from .enums import AbandonReason, FinancingKind, LandedKind, ObjectionStatus, Stage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -197,3 +197,89 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.amount}"
+
+
+class Bid(models.Model):
+    """A bid in the (optional) bidding stage; one may be marked the winner."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="bids")
+    bidder = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("竞买方"),
+    )
+    amount = models.DecimalField(_("出价（万元）"), **MONEY)
+    placed_at = models.DateTimeField(_("出价时间"))
+    winner = models.BooleanField(_("竞得"), default=False)
+
+    class Meta:
+        ordering = ["placed_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bid_positive"),
+            models.UniqueConstraint(
+                fields=["deal"], condition=Q(winner=True), name="bid_one_winner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bidder_id}: {self.amount}"
+
+
+class Objection(models.Model):
+    """An objection filed against a deal's public disclosure 公示."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="objections")
+    name = models.CharField(_("姓名或单位"), max_length=100)
+    contact = models.CharField(_("联系方式"), max_length=100)
+    reason = models.TextField(_("异议理由"), max_length=2000)
+    status = models.CharField(
+        _("处理结果"),
+        max_length=12,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.OPEN,
+    )
+    resolution = models.TextField(_("处理意见"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+
+    def __str__(self) -> str:
+        return f"{self.deal_id}: {self.name}"
+
+
+class Financing(models.Model):
+    """Follow-up financing of an achievement (and its deal): IP pledge loans,
+    securitization, equity rounds."""
+
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.PROTECT, related_name="financings"
+    )
+    deal = models.ForeignKey(
+        Deal, on_delete=models.PROTECT, null=True, blank=True, related_name="financings"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=FinancingKind.choices)
+    institution = models.CharField(_("机构"), max_length=200)
+    amount = models.DecimalField(_("金额（万元）"), **MONEY)
+    on = models.DateField(_("日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="financing_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement_id}: {self.get_kind_display()} {self.amount}"

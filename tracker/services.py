@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .enums import AbandonReason, LandedKind, Stage
-from .models import Deal, DealMove, Payment
+from .enums import AbandonReason, FinancingKind, LandedKind, ObjectionStatus, Stage
+from .models import Bid, Deal, DealMove, Financing, Objection, Payment
 
 S = Stage
 # The one table of forward moves: stage → the stages it may move to.  A stage
@@ -169,6 +169,7 @@ def deal_move(
             )
         if to == S.DISCLOSURE and deal.disclosure_ends <= deal.disclosure_starts:
             raise DealError(_("公示结束日期应晚于开始日期。"))
+        _guard(deal, to, today=timezone.localdate())
         from_stage = deal.stage
         deal.stage = to
         deal.stage_entered_at = timezone.now()
@@ -183,6 +184,22 @@ def deal_move(
             data=recorded,
         )
     return deal
+
+
+def _guard(deal: Deal, to: str, *, today: dt.date) -> None:
+    """Conditions beyond the data: a winner before signing after bidding; the
+    disclosure period over, with no objection open, before the certificate."""
+    if deal.stage == S.BIDDING and to == S.SIGNED:
+        if not deal.bids.filter(winner=True).exists():
+            raise DealError(_("竞价尚未确定竞得方。"))
+    if deal.stage == S.DISCLOSURE and to == S.CERTIFICATE:
+        if today <= deal.disclosure_ends:
+            raise DealError(
+                _("公示期到 %(date)s 结束，结束后才能出具凭证。")
+                % {"date": deal.disclosure_ends.isoformat()}
+            )
+        if deal.objections.filter(status=ObjectionStatus.OPEN).exists():
+            raise DealError(_("仍有未处理的公示异议，处理后才能结束公示。"))
 
 
 def payment_add(
@@ -228,3 +245,135 @@ def payment_add(
             data={"payment": str(amount), "paid_on": paid_on.isoformat()},
         )
     return payment
+
+
+def bid_place(*, deal_id: int, bidder: Any, amount: Any, by: Any) -> Bid:
+    amount = _clean("agreed_amount", amount)
+    if not amount:
+        raise DealError(_("金额必须大于零。"))
+    with transaction.atomic():
+        deal = Deal.objects.select_for_update().get(pk=deal_id)
+        if deal.stage != S.BIDDING:
+            raise DealError(_("项目不在竞价阶段。"))
+        return Bid.objects.create(
+            deal=deal, bidder=bidder, amount=amount, placed_at=timezone.now()
+        )
+
+
+def bid_award(*, deal_id: int, bid_id: int, by: Any) -> Bid:
+    with transaction.atomic():
+        deal = Deal.objects.select_for_update().get(pk=deal_id)
+        if deal.stage != S.BIDDING:
+            raise DealError(_("项目不在竞价阶段。"))
+        bid = deal.bids.filter(pk=bid_id).first()
+        if bid is None:
+            raise DealError(_("出价不存在。"))
+        deal.bids.update(winner=False)
+        bid.winner = True
+        bid.save(update_fields=["winner"])
+        DealMove.objects.create(
+            deal=deal,
+            by=_actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            data={"winner": bid.bidder_id, "amount": str(bid.amount)},
+        )
+    return bid
+
+
+def objection_file(
+    *, deal_id: int, name: str, contact: str, reason: str, today: dt.date | None = None
+) -> Objection:
+    """Anyone may object while the deal is on public disclosure, never after."""
+    today = today or timezone.localdate()
+    name, contact, reason = name.strip(), contact.strip(), reason.strip()
+    if not (name and contact and reason):
+        raise DealError(_("请填写姓名或单位、联系方式和异议理由。"))
+    if len(name) > 100 or len(contact) > 100 or len(reason) > 2000:
+        raise DealError(_("内容过长。"))
+    with transaction.atomic():
+        deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
+        if deal is None or deal.stage != S.DISCLOSURE:
+            raise DealError(_("该项目不在公示期，不能提出异议。"))
+        if not (deal.disclosure_starts <= today <= deal.disclosure_ends):
+            raise DealError(
+                _("公示期为 %(start)s 至 %(end)s，期外不能提出异议。")
+                % {
+                    "start": deal.disclosure_starts.isoformat(),
+                    "end": deal.disclosure_ends.isoformat(),
+                }
+            )
+        return Objection.objects.create(
+            deal=deal, name=name, contact=contact, reason=reason
+        )
+
+
+def objection_resolve(
+    *, objection_id: int, upheld: bool, resolution: str, by: Any
+) -> Objection:
+    """Dismiss an objection, or uphold it: the deal goes back to negotiation
+    (a recorded move back), and its other open objections close with it."""
+    resolution = resolution.strip()
+    if not resolution:
+        raise DealError(_("请填写处理意见。"))
+    with transaction.atomic():
+        objection = (
+            Objection.objects.select_for_update().filter(pk=objection_id).first()
+        )
+        if objection is None:
+            raise DealError(_("异议不存在。"))
+        if objection.status != ObjectionStatus.OPEN:
+            raise DealError(_("该异议已处理。"))
+        objection.status = (
+            ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+        )
+        objection.resolution = resolution
+        objection.resolved_by = _actor(by)
+        objection.resolved_at = timezone.now()
+        objection.save()
+        if upheld:
+            deal_move(
+                deal_id=objection.deal_id,
+                to=S.NEGOTIATION,
+                by=by,
+                expected=S.DISCLOSURE,
+                note=resolution,
+            )
+            Objection.objects.filter(
+                deal_id=objection.deal_id, status=ObjectionStatus.OPEN
+            ).update(
+                status=ObjectionStatus.UPHELD,
+                resolution=resolution,
+                resolved_by=_actor(by),
+                resolved_at=objection.resolved_at,
+            )
+    return objection
+
+
+def financing_add(
+    *,
+    achievement: Any,
+    kind: str,
+    institution: str,
+    amount: Any,
+    on: Any,
+    deal: Deal | None = None,
+) -> Financing:
+    if kind not in FinancingKind.values:
+        raise DealError(_("选项不正确。"))
+    amount = _clean("agreed_amount", amount)
+    if not amount:
+        raise DealError(_("金额必须大于零。"))
+    on = _clean("contract_date", on)
+    if on is None or not institution.strip():
+        raise DealError(_("请填写机构和日期。"))
+    if deal is not None and deal.achievement_id != achievement.pk:
+        raise DealError(_("项目与成果不一致。"))
+    return Financing.objects.create(
+        achievement=achievement,
+        deal=deal,
+        kind=kind,
+        institution=institution.strip(),
+        amount=amount,
+        on=on,
+    )

@@ -10,12 +10,17 @@ from django.db import IntegrityError
 from achievements.models import Province
 from tests.concurrency import race
 from tests.factories import make_achievement
-from tracker.models import Deal, DealMove
+from tracker.models import Deal, DealMove, Objection
 from tracker.services import (
     DealError,
     allowed_moves,
+    bid_award,
+    bid_place,
     deal_create,
     deal_move,
+    financing_add,
+    objection_file,
+    objection_resolve,
     payment_add,
 )
 
@@ -60,9 +65,10 @@ def test_a_deal_goes_the_whole_way_and_every_move_is_recorded(deal, roles):
     payment_add(deal_id=deal.pk, amount="100", paid_on=TODAY, by=users["organizer"])
     payment_add(deal_id=deal.pk, amount="160", paid_on=TODAY, by=users["organizer"])
     move(deal, "registration", registration_number="110108-2027-0001")
-    move(deal, "disclosure", disclosure_starts=TODAY)
+    started = dt.date.today() - dt.timedelta(days=20)
+    move(deal, "disclosure", disclosure_starts=started)
     deal.refresh_from_db()
-    assert deal.disclosure_ends == TODAY + dt.timedelta(days=15)  # the default period
+    assert deal.disclosure_ends == started + dt.timedelta(days=15)  # the default period
     move(deal, "certificate", certificate_number="PZ-9")
     move(
         deal,
@@ -219,3 +225,141 @@ def test_two_people_moving_one_deal_at_once_one_wins(deal):
     losers = [o for o in outcomes if isinstance(o, DealError)]
     assert len(losers) == 2 and all("刚被他人推进" in str(o) for o in losers)
     assert deal.moves.filter(to_stage="negotiation").count() == 1
+
+
+def _to_disclosure(deal, starts):
+    move(deal, "negotiation")
+    move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="5")
+    move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="5")
+    move(deal, "settlement")
+    move(deal, "registration", registration_number="R")
+    move(deal, "disclosure", disclosure_starts=starts)
+    deal.refresh_from_db()
+
+
+def test_objections_only_during_the_period_and_the_period_waits_for_them(deal, roles):
+    users, _orgs = roles
+    today = dt.date.today()
+    _to_disclosure(deal, today - dt.timedelta(days=3))
+    with pytest.raises(DealError, match="期外"):
+        objection_file(
+            deal_id=deal.pk,
+            name="张三",
+            contact="13800000000",
+            reason="权属",
+            today=deal.disclosure_ends + dt.timedelta(days=1),
+        )
+    with pytest.raises(DealError, match="请填写"):
+        objection_file(deal_id=deal.pk, name=" ", contact="x", reason="y")
+    first = objection_file(
+        deal_id=deal.pk,
+        name="某研究所",
+        contact="010-1234",
+        reason="该专利的共有人未同意转让",
+    )
+    objection_resolve(
+        objection_id=first.pk,
+        upheld=False,
+        resolution="共有人已书面同意",
+        by=users["organizer"],
+    )
+    second = objection_file(
+        deal_id=deal.pk, name="李四", contact="li@example.cn", reason="价格明显偏低"
+    )
+    # The period is not over, and an objection is open: no certificate yet.
+    with pytest.raises(DealError, match="公示期到"):
+        move(deal, "certificate", certificate_number="PZ")
+    Deal.objects.filter(pk=deal.pk).update(
+        disclosure_starts=today - dt.timedelta(days=20),
+        disclosure_ends=today - dt.timedelta(days=5),
+    )
+    with pytest.raises(DealError, match="未处理的公示异议"):
+        move(deal, "certificate", certificate_number="PZ")
+    with pytest.raises(DealError, match="已处理"):
+        objection_resolve(
+            objection_id=first.pk, upheld=True, resolution="再议", by=None
+        )
+    objection_resolve(
+        objection_id=second.pk, upheld=False, resolution="价格经评估合理", by=None
+    )
+    move(deal, "certificate", certificate_number="PZ")
+
+
+def test_an_upheld_objection_sends_the_deal_back_to_negotiation(deal, roles):
+    users, _orgs = roles
+    _to_disclosure(deal, dt.date.today())
+    upheld = objection_file(
+        deal_id=deal.pk, name="王五", contact="w@example.cn", reason="权属争议"
+    )
+    other = objection_file(
+        deal_id=deal.pk, name="赵六", contact="z@example.cn", reason="同上"
+    )
+    objection_resolve(
+        objection_id=upheld.pk,
+        upheld=True,
+        resolution="异议成立，重新洽谈",
+        by=users["organizer"],
+    )
+    deal.refresh_from_db()
+    assert deal.stage == "negotiation"
+    last = deal.moves.last()
+    assert (last.from_stage, last.to_stage, last.backwards) == (
+        "disclosure",
+        "negotiation",
+        True,
+    )
+    assert Objection.objects.get(pk=other.pk).status == "upheld"
+    with pytest.raises(DealError, match="不在公示期"):
+        objection_file(deal_id=deal.pk, name="钱七", contact="q", reason="晚了")
+
+
+def test_bidding_needs_a_winner_before_signing(deal, roles):
+    _users, orgs = roles
+    move(deal, "negotiation")
+    with pytest.raises(DealError, match="竞价阶段"):
+        bid_place(deal_id=deal.pk, bidder=orgs["fund"], amount="10", by=None)
+    move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="5")
+    move(deal, "bidding")
+    low = bid_place(deal_id=deal.pk, bidder=orgs["fund"], amount="6", by=None)
+    high = bid_place(deal_id=deal.pk, bidder=orgs["enterprise"], amount="8", by=None)
+    with pytest.raises(DealError, match="竞得方"):
+        move(
+            deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="8"
+        )
+    bid_award(deal_id=deal.pk, bid_id=low.pk, by=None)
+    bid_award(
+        deal_id=deal.pk, bid_id=high.pk, by=None
+    )  # the winner can change before signing
+    assert [b.winner for b in deal.bids.order_by("pk")] == [False, True]
+    move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="8")
+
+
+def test_follow_up_financing_is_linked_to_the_achievement_and_deal(deal, roles):
+    _users, orgs = roles
+    pledge = financing_add(
+        achievement=deal.achievement,
+        deal=deal,
+        kind="ip_pledge",
+        institution="某银行",
+        amount="500",
+        on=TODAY,
+    )
+    assert list(deal.achievement.financings.all()) == [pledge]
+    with pytest.raises(DealError, match="负数"):
+        financing_add(
+            achievement=deal.achievement,
+            kind="equity",
+            institution="某基金",
+            amount="-1",
+            on=TODAY,
+        )
+    other = make_achievement(owner=orgs["other"], state="public")
+    with pytest.raises(DealError, match="不一致"):
+        financing_add(
+            achievement=other,
+            deal=deal,
+            kind="equity",
+            institution="某基金",
+            amount="1",
+            on=TODAY,
+        )
