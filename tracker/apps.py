@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("跟踪服务")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (register permission rules)
