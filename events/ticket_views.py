@@ -8,7 +8,6 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import ratelimit
 from accounts.models import Membership
 from accounts.permissions import user_can
 
@@ -190,13 +190,9 @@ def checkin_api(request, pk: int):
     """JSON: {"code", "door", "scan_id"} → {"ok", "result", "message", …}."""
     roadshow = get_object_or_404(Roadshow, pk=pk)
     _door_staff(request, roadshow)
-    key = f"scan-rate:{request.user.pk}:{timezone.now():%Y%m%d%H%M}"
-    try:
-        scans = cache.incr(key)  # one round trip for every scan but a minute's first
-    except ValueError:
-        cache.add(key, 0, timeout=120)
-        scans = cache.incr(key)
-    if scans > scans_per_minute():
+    if not ratelimit.allow(
+        "scan", request.user.pk, limit=scans_per_minute(), window=60
+    ):
         return JsonResponse(
             {
                 "ok": False,

@@ -96,18 +96,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             with translation.override(self.language):
                 frame = schema.validate(frame)
             answer = await self._act(frame)
-        except schema.FrameError as error:
-            await self._send(
-                {
-                    "v": 1,
-                    "t": "error",
-                    "ref": ref,
-                    "code": error.code,
-                    "message": error.message,
-                }
-            )
-            return
-        except LiveError as error:
+        except (schema.FrameError, LiveError) as error:
             await self._send(
                 {
                     "v": 1,

@@ -1,10 +1,9 @@
 """Per-user rate limits for live-room actions, counted in the shared cache
 (Redis at scale), so every worker counts against the same budget."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
+
+from accounts import ratelimit
 
 # action → (how many, per seconds); LIVE_RATE_LIMITS in settings overrides.
 DEFAULTS = {
@@ -22,11 +21,4 @@ def limit_of(action: str) -> tuple[int, int]:
 def allow(action: str, user_id: int) -> bool:
     """Count one ``action`` by the user; False once the window's budget is spent."""
     count, window = limit_of(action)
-    bucket = int(time.time() // window)
-    key = f"live-rate:{action}:{user_id}:{bucket}"
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        return cache.incr(key) <= count
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window * 2)
-        return True
+    return ratelimit.allow(f"live-{action}", user_id, limit=count, window=window)

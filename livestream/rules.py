@@ -15,11 +15,17 @@ from .enums import SanctionKind
 
 
 def _is_moderator(user: Any, room: Any) -> bool:
+    """Organizers, and the room's named moderators (read once per loaded room
+    object, as the sanctions are: the view, moderate and participate rules of
+    one action all ask)."""
     if permissions.is_organizer(user):
         return True
     if not (user is not None and user.is_authenticated):
         return False
-    return room.moderators.filter(pk=user.pk).exists()
+    cache = room.__dict__.setdefault("_moderator_of", {})
+    if user.pk not in cache:
+        cache[user.pk] = room.moderators.filter(pk=user.pk).exists()
+    return cache[user.pk]
 
 
 def _sanctioned(user: Any, room: Any, kind: str) -> bool:

@@ -64,26 +64,40 @@ def allowed_moves(stage: str) -> list[tuple[str, bool]]:
     return moves + [(S.ABANDONED, False)]
 
 
-def _clean(field: str, value: Any) -> Any:
+def _money(value: Any) -> Decimal | None:
+    """An amount in 10k CNY: a number, not negative; None when empty."""
     if value in (None, ""):
-        return (
-            None if field in MONEY_FIELDS | DATE_FIELDS or field.endswith("_id") else ""
-        )
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise DealError(_("金额格式不正确。")) from exc
+    if not amount.is_finite():
+        raise DealError(_("金额格式不正确。"))
+    if amount < 0:
+        raise DealError(_("金额不能为负数。"))
+    return amount
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise DealError(_("日期格式不正确，应为 YYYY-MM-DD。")) from exc
+
+
+def _clean(field: str, value: Any) -> Any:
+    """A deal field's value as given to a move, checked."""
     if field in MONEY_FIELDS:
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation as exc:
-            raise DealError(_("金额格式不正确。")) from exc
-        if amount < 0 or not amount.is_finite():
-            raise DealError(_("金额不能为负数。"))
-        return amount
+        return _money(value)
     if field in DATE_FIELDS:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise DealError(_("日期格式不正确，应为 YYYY-MM-DD。")) from exc
+        return _date(value)
+    if value in (None, ""):
+        return None if field.endswith("_id") else ""
     if field in CHOICE_FIELDS and value not in CHOICE_FIELDS[field]:
         raise DealError(_("选项不正确。"))
     return value
@@ -145,7 +159,7 @@ def deal_move(
             and not data.get("disclosure_ends")
             and data.get("disclosure_starts")
         ):
-            starts = _clean("disclosure_starts", data["disclosure_starts"])
+            starts = _date(data["disclosure_starts"])
             data["disclosure_ends"] = starts + dt.timedelta(days=DISCLOSURE_DAYS)
         recorded = {}
         for field, value in data.items():
@@ -206,10 +220,10 @@ def payment_add(
     *, deal_id: int, amount: Any, paid_on: Any, by: Any, note: str = ""
 ) -> Payment:
     """Record a settlement payment; the total never exceeds the agreed amount."""
-    amount = _clean("agreed_amount", amount)
+    amount = _money(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
-    paid_on = _clean("contract_date", paid_on)
+    paid_on = _date(paid_on)
     if paid_on is None:
         raise DealError(_("请填写支付日期。"))
     with transaction.atomic():
@@ -248,7 +262,7 @@ def payment_add(
 
 
 def bid_place(*, deal_id: int, bidder: Any, amount: Any, by: Any) -> Bid:
-    amount = _clean("agreed_amount", amount)
+    amount = _money(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
     with transaction.atomic():
@@ -361,10 +375,10 @@ def financing_add(
 ) -> Financing:
     if kind not in FinancingKind.values:
         raise DealError(_("选项不正确。"))
-    amount = _clean("agreed_amount", amount)
+    amount = _money(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
-    on = _clean("contract_date", on)
+    on = _date(on)
     if on is None or not institution.strip():
         raise DealError(_("请填写机构和日期。"))
     if deal is not None and deal.achievement_id != achievement.pk:
