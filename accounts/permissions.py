@@ -79,6 +79,16 @@ def is_approved_investor(user: Any) -> bool:
     )
 
 
+def approved_investor_orgs(user: Any) -> set[int]:
+    """The organizations the user acts for as an approved investor or
+    demand-side member."""
+    return {
+        org
+        for org, role, status in _memberships(user)
+        if role == Role.INVESTOR and status == InvestorStatus.APPROVED
+    }
+
+
 @rule("admin.access")
 def _admin_access(user: Any, obj: Any) -> bool:
     return is_organizer(user)

@@ -211,10 +211,20 @@ class CasePage(Page):
         related_name="+",
         verbose_name=_("相关成果"),
     )
+    # The landed deal the case tells (drafted from it in the tracker).
+    deal = models.OneToOneField(
+        "tracker.Deal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case",
+        verbose_name=_("成果转化项目"),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("achievement"),
+        FieldPanel("deal", read_only=True),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [

@@ -7,6 +7,14 @@ class RoadshowKind(models.TextChoices):
     REGION = "region", _("区域路演")
 
 
+class Level(models.TextChoices):
+    """National programme roadshows, or local ones the programme drives
+    (R9 counts achievements promoted in both)."""
+
+    NATIONAL = "national", _("国家科技计划成果路演")
+    LOCAL = "local", _("地方路演")
+
+
 class RegionKind(models.TextChoices):
     PROVINCE = "province", _("省级科技管理部门")
     HI_TECH_ZONE = "hi_tech_zone", _("国家高新区")

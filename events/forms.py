@@ -13,6 +13,7 @@ from .models import Roadshow
 
 ROADSHOW_FORM_FIELDS = [
     "kind",
+    "level",
     "field",
     "region_kind",
     "province",

@@ -11,6 +11,7 @@ from achievements.models import Achievement, IndustryField, Province
 from .enums import (
     Attendance,
     Format,
+    Level,
     RegionKind,
     RegistrationStatus,
     RoadshowKind,
@@ -67,6 +68,9 @@ class Roadshow(TimeStamped):
         verbose_name=_("年度计划"),
     )
     kind = models.CharField(_("类型"), max_length=16, choices=RoadshowKind.choices)
+    level = models.CharField(
+        _("级别"), max_length=16, choices=Level.choices, default=Level.NATIONAL
+    )
     field = models.ForeignKey(
         IndustryField,
         on_delete=models.PROTECT,

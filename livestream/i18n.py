@@ -24,6 +24,7 @@ def client_text() -> dict[str, str]:
         "pin": _("置顶回答"),
         "unpin": _("取消置顶"),
         "mark_answered": _("标为已回答"),
+        "to_deal": _("登记意向"),
         "mark_unanswered": _("取消已回答"),
         "mute": _("禁言"),
         "unmute": _("解除禁言"),

@@ -7,4 +7,4 @@ class TrackerConfig(AppConfig):
     verbose_name = _("跟踪服务")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (register permission rules)
+        from . import rules, workspace  # noqa: F401  (register rules and panels)

@@ -73,6 +73,14 @@ class Deal(TimeStamped):
         related_name="deals",
         verbose_name=_("落地省份"),
     )
+    origin_province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("成果所在省份"),
+    )
     agency = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -283,3 +291,93 @@ class Financing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.achievement_id}: {self.get_kind_display()} {self.amount}"
+
+
+def _document_path(instance: "DealDocument", filename: str) -> str:
+    return f"deals/{instance.deal_id}/{filename}"
+
+
+class DealDocument(models.Model):
+    """A document of a deal (contract, listing notice, evidence…), checked by
+    its content on upload and served only to the deal's parties."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="documents")
+    move = models.ForeignKey(
+        DealMove,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    title = models.CharField(_("文件说明"), max_length=200, blank=True)
+    file = models.FileField(upload_to=_document_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("项目文件")
+        verbose_name_plural = _("项目文件")
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+
+class TargetPeriod(models.Model):
+    """The programme's targets for a period (R9): data organizers set, the
+    first period being the seeds' 2022–2025 figures."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    starts = models.DateField(_("开始"))
+    ends = models.DateField(_("结束"))
+    roadshows = models.PositiveIntegerField(_("路演场次"))
+    promoted_national = models.PositiveIntegerField(_("路演推广成果（国家）"))
+    promoted_total = models.PositiveIntegerField(_("路演推广成果（含地方）"))
+    landed = models.PositiveIntegerField(_("落地转化成果"))
+    cross_region = models.PositiveIntegerField(
+        _("东部、中部成果落地东北、西部"), default=0
+    )
+    local_northwest = models.PositiveIntegerField(
+        _("东北、西部成果本地区转化"), default=0
+    )
+
+    class Meta:
+        ordering = ["-starts"]
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")), name="target_period_ends_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DigestSent(models.Model):
+    """The weekly follow-up digest sent to one person for one ISO week (so a
+    re-run of the command never sends it twice)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.CharField(max_length=8)
+    deals = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="digest_once_a_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.week}"

@@ -28,3 +28,23 @@ def _move(user: Any, deal: Any) -> bool:
 @rule("deal.decide_objection")
 def _decide(user: Any, deal: Any) -> bool:
     return permissions.is_organizer(user)
+
+
+@rule("deal.create")
+def _create(user: Any, achievement: Any) -> bool:
+    """Organizers; the achievement's own team (an interest they were told
+    of); an organization of the demand side registering its own interest in
+    an achievement it may see."""
+    if not (user is not None and user.is_authenticated):
+        return False
+    if permissions.is_organizer(user):
+        return True
+    orgs = permissions.organization_ids(user)
+    if achievement.owner_id in orgs:
+        return True
+    from achievements.selectors import achievement_is_published_to
+
+    demand = permissions.approved_investor_orgs(user)
+    return bool(demand - {achievement.owner_id}) and achievement_is_published_to(
+        user=user, achievement=achievement
+    )

@@ -3,6 +3,7 @@ and the writes — each move checked, applied and recorded in one transaction,
 on a locked deal, so two people moving the same deal cannot both win."""
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,8 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from achievements.enums import TransferMode
+from achievements.models import Province
+from achievements.uploads import CheckedFile, UploadRefused, check_attachment
+
 from .enums import AbandonReason, FinancingKind, LandedKind, ObjectionStatus, Stage
-from .models import Bid, Deal, DealMove, Financing, Objection, Payment
+from .models import Bid, Deal, DealDocument, DealMove, Financing, Objection, Payment
+
+MAX_DOCUMENTS = 5
 
 S = Stage
 # The one table of forward moves: stage → the stages it may move to.  A stage
@@ -42,6 +49,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     S.LANDED: ("landed_kind", "landed_evidence", "province_id"),
     S.ABANDONED: ("abandon_reason",),
 }
+# Data a stage accepts without requiring it.
+ACCEPTED: dict[str, tuple[str, ...]] = {S.ABANDONED: ("abandon_note",)}
 DISCLOSURE_DAYS = 15
 MONEY_FIELDS = {"listing_price", "agreed_amount", "asking_amount"}
 DATE_FIELDS = {"listing_date", "contract_date", "disclosure_starts", "disclosure_ends"}
@@ -49,6 +58,11 @@ CHOICE_FIELDS = {
     "landed_kind": LandedKind.values,
     "abandon_reason": AbandonReason.values,
 }
+
+
+def fields_of(stage: str) -> tuple[str, ...]:
+    """The deal fields a move into ``stage`` takes."""
+    return REQUIRED.get(stage, ()) + ACCEPTED.get(stage, ())
 
 
 class DealError(Exception):
@@ -103,17 +117,89 @@ def _clean(field: str, value: Any) -> Any:
     return value
 
 
-def deal_create(*, by: Any, note: str = "", **fields: Any) -> Deal:
+def province_of_organization(org: Any) -> Province | None:
+    """An organization's province from its unified social credit code (its
+    characters 3–4 are the province of the registering authority)."""
+    code = getattr(org, "credit_code", "") or ""
+    if len(code) != 18:
+        return None
+    return Province.objects.filter(code=code[2:4]).first()
+
+
+def deal_create(
+    *, by: Any, note: str = "", documents: Iterable[CheckedFile] = (), **fields: Any
+) -> Deal:
     """An expression of interest becomes a deal (stage: interest), recorded."""
+    if fields.get("transfer_mode") not in TransferMode.values:
+        raise DealError(_("请选择转化方式。"))
+    if not fields.get("achievement") or not fields.get("counterparty"):
+        raise DealError(_("请选择成果和受让/合作方。"))
+    if fields["counterparty"].pk == fields["achievement"].owner_id:
+        raise DealError(_("受让/合作方不能是成果持有单位本身。"))
+    if "asking_amount" in fields:
+        fields["asking_amount"] = _clean("asking_amount", fields["asking_amount"])
+    if fields.get("origin_province") is None:
+        fields["origin_province"] = province_of_organization(
+            fields["achievement"].owner
+        )
     with transaction.atomic():
-        for name in ("asking_amount",):
-            if name in fields:
-                fields[name] = _clean(name, fields[name])
         deal = Deal.objects.create(stage=S.INTEREST, **fields)
-        DealMove.objects.create(
+        entry = DealMove.objects.create(
             deal=deal, by=_actor(by), to_stage=S.INTEREST, note=note
         )
+        _attach(deal, entry, documents, by)
     return deal
+
+
+def _attach(deal: Deal, entry: DealMove | None, documents, by: Any) -> None:
+    for checked in documents:
+        DealDocument.objects.create(
+            deal=deal,
+            move=entry,
+            title=checked.original_name,
+            file=checked.content,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            uploaded_by=_actor(by),
+        )
+
+
+def check_documents(uploads: Iterable[Any]) -> list[CheckedFile]:
+    """Uploaded documents checked by their content (the rules of pitch
+    materials: a PDF that parses, without scripts, or an image that opens
+    and is re-encoded), all before anything is written."""
+    uploads = [u for u in uploads if u is not None]
+    if len(uploads) > MAX_DOCUMENTS:
+        raise UploadRefused(_("一次最多上传 %(n)d 个文件。") % {"n": MAX_DOCUMENTS})
+    return [check_attachment(upload) for upload in uploads]
+
+
+def deal_note(
+    *, deal_id: int, by: Any, note: str, documents: Iterable[CheckedFile] = ()
+) -> DealMove:
+    """A progress report (or documents) on the deal's current stage: recorded
+    in the history like a move that stays where it is."""
+    note = note.strip()
+    documents = list(documents)
+    if not note and not documents:
+        raise DealError(_("请填写进展说明或选择文件。"))
+    if len(note) > 4000:
+        raise DealError(_("内容过长。"))
+    with transaction.atomic():
+        deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
+        if deal is None:
+            raise DealError(_("项目不存在。"))
+        entry = DealMove.objects.create(
+            deal=deal,
+            by=_actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            note=note,
+        )
+        _attach(deal, entry, documents, by)
+        deal.save(update_fields=["updated_at"])
+    return entry
 
 
 def _actor(by: Any) -> Any:
@@ -128,6 +214,7 @@ def deal_move(
     expected: str,
     data: dict | None = None,
     note: str = "",
+    documents: Iterable[CheckedFile] = (),
 ) -> Deal:
     """Move a deal from ``expected`` to ``to`` with the data that stage needs.
 
@@ -163,7 +250,7 @@ def deal_move(
             data["disclosure_ends"] = starts + dt.timedelta(days=DISCLOSURE_DAYS)
         recorded = {}
         for field, value in data.items():
-            if field not in REQUIRED.get(to, ()) and field not in ("asking_amount",):
+            if field not in fields_of(to) and field not in ("asking_amount",):
                 raise DealError(
                     _("“%(stage)s”阶段不接受字段 %(field)s。")
                     % {"stage": Stage(to).label, "field": field}
@@ -188,7 +275,7 @@ def deal_move(
         deal.stage = to
         deal.stage_entered_at = timezone.now()
         deal.save()
-        DealMove.objects.create(
+        entry = DealMove.objects.create(
             deal=deal,
             by=_actor(by),
             from_stage=from_stage,
@@ -197,6 +284,7 @@ def deal_move(
             note=note,
             data=recorded,
         )
+        _attach(deal, entry, documents, by)
     return deal
 
 
@@ -214,6 +302,20 @@ def _guard(deal: Deal, to: str, *, today: dt.date) -> None:
             )
         if deal.objections.filter(status=ObjectionStatus.OPEN).exists():
             raise DealError(_("仍有未处理的公示异议，处理后才能结束公示。"))
+
+
+def deal_record(*, deal_id: int, by: Any, data: dict, note: str = "") -> DealMove:
+    """Record a change of the deal's facts (people, agency, amounts) in its
+    history; the change itself was saved in the same transaction."""
+    deal = Deal.objects.get(pk=deal_id)
+    return DealMove.objects.create(
+        deal=deal,
+        by=_actor(by),
+        from_stage=deal.stage,
+        to_stage=deal.stage,
+        note=note or _("修改项目信息"),
+        data=data,
+    )
 
 
 def payment_add(

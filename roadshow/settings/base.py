@@ -238,3 +238,20 @@ LOGGING = {
 # The programme's catalogue pages show this many achievements per page.
 CATALOGUE_PAGE_SIZE = 20
 PLATFORM_NAME = _("科技成果路演平台")
+
+# The follow-up tracker: a deal that has not moved for this many days in its
+# stage is listed as needing attention (and in the weekly digest).
+TRACKER_STALE_DAYS = {
+    "interest": 14,
+    "negotiation": 30,
+    "evaluation": 30,
+    "listing": 30,
+    "bidding": 14,
+    "signed": 30,
+    "settlement": 60,
+    "registration": 30,
+    "disclosure": 20,
+    "certificate": 60,
+}
+# Public disclosure objections: at most this many per client address a day.
+OBJECTIONS_PER_DAY = 5

@@ -309,6 +309,11 @@
         actions.appendChild(button(q.answered ? T.mark_unanswered : T.mark_answered, act(q.answered ? "unanswered" : "answered")));
       }
       actions.appendChild(button(T.dismiss, act("dismiss")));
+      if (!pendingQueue && q.achievement) {
+        var deal = el("a", "to-deal", T.to_deal);
+        deal.href = "/deals/new/?question=" + encodeURIComponent(q.id);
+        actions.appendChild(deal);
+      }
       if (q.author_id && q.author_id !== state.me.id) { sanctionButtons(actions, q.author_id); }
     }
     item.appendChild(actions);

@@ -1,0 +1,201 @@
+"""Progress against the programme's targets (R9): figures that move with the
+records, that link to the records behind them, that export, at a number of
+queries that does not grow with the data; cases drafted from landed deals."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from achievements.models import Province
+from events.enums import SlotKind
+from events.models import Slot
+from tests.factories import make_achievement
+from tests.factories.events import make_roadshow
+from tracker.models import Deal, TargetPeriod
+from tracker.services import deal_create, deal_move
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def period(db):
+    today = timezone.localdate()
+    TargetPeriod.objects.all().delete()
+    return TargetPeriod.objects.create(
+        name="本期",
+        starts=today.replace(month=1, day=1),
+        ends=today.replace(month=12, day=31),
+        roadshows=4,
+        promoted_national=10,
+        promoted_total=20,
+        landed=2,
+        cross_region=1,
+        local_northwest=1,
+    )
+
+
+def land(deal, by, province):
+    today = timezone.localdate()
+    steps = [
+        ("negotiation", {}),
+        ("listing", {"listing_number": "L", "listing_date": today, "listing_price": 9}),
+        (
+            "signed",
+            {"contract_number": "C", "contract_date": today, "agreed_amount": 8},
+        ),
+        ("settlement", {}),
+        ("registration", {"registration_number": "R"}),
+        ("disclosure", {"disclosure_starts": today - dt.timedelta(days=20)}),
+        ("certificate", {"certificate_number": "Z"}),
+        (
+            "landed",
+            {
+                "landed_kind": "production_line",
+                "landed_evidence": "建成中试线",
+                "province_id": province.pk,
+            },
+        ),
+    ]
+    for to, data in steps:
+        deal.refresh_from_db()
+        deal_move(deal_id=deal.pk, to=to, by=by, expected=deal.stage, data=data)
+    deal.refresh_from_db()
+    return deal
+
+
+def held_roadshow(orgs, level="national", n=1):
+    now = timezone.now()
+    roadshow = make_roadshow(
+        status="closed",
+        first_published_at=now,
+        start=now - dt.timedelta(days=1),
+        end=now - dt.timedelta(days=1) + dt.timedelta(hours=3),
+    )
+    roadshow.level = level
+    roadshow.save()
+    for i in range(n):
+        Slot.objects.create(
+            roadshow=roadshow,
+            kind=SlotKind.PITCH,
+            achievement=make_achievement(owner=orgs["owner"], state="public"),
+            team=orgs["owner"],
+            position=i + 1,
+        )
+    return roadshow
+
+
+def figure(client, key):
+    page = client.get("/deals/dashboard/")
+    row = next(r for r in page.context["rows"] if r["key"] == key)
+    return row["value"], row["href"]
+
+
+def test_the_figures_move_with_the_records_and_link_to_them(client, roles, period):
+    users, orgs = roles
+    client.force_login(users["organizer"])
+    assert figure(client, "roadshows")[0] == 0
+    roadshow = held_roadshow(orgs, n=2)
+    held_roadshow(orgs, level="local", n=1)
+    value, href = figure(client, "roadshows")
+    assert value == 1
+    assert roadshow.title in client.get(href).content.decode()
+    assert figure(client, "promoted_national")[0] == 2
+    assert figure(client, "promoted_total")[0] == 3
+
+    slot = roadshow.slots.first()
+    east = Province.objects.get(code="32")  # Jiangsu
+    west = Province.objects.get(code="51")  # Sichuan
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=slot.achievement,
+        counterparty=orgs["enterprise"],
+        transfer_mode="licence",
+        roadshow=roadshow,
+        slot=slot,
+        origin_province=east,
+    )
+    assert figure(client, "landed")[0] == 0
+    land(deal, users["organizer"], west)
+    value, href = figure(client, "landed")
+    assert value == 1
+    assert deal.achievement.title in client.get(href).content.decode()
+    value, href = figure(client, "cross_region")
+    assert value == 1
+    assert deal.achievement.title in client.get(href).content.decode()
+    page = client.get("/deals/dashboard/")
+    body = page.content.decode()
+    assert "<svg" in body and "/deals/?reached=landed" in body
+    assert page.context["f"].amounts["agreed"] == 8
+
+    export = client.get("/deals/dashboard.xlsx")
+    assert export.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    targets = list(book.worksheets[0].values)
+    assert targets[0][0] == "指标"
+    landed_row = next(r for r in targets if r[0] == "落地转化成果")
+    assert landed_row[1:3] == (1, 2)
+
+
+def test_only_organizers_see_the_dashboard(client, roles):
+    users, _orgs = roles
+    for name in ("team", "investor", "enterprise"):
+        client.force_login(users[name])
+        assert client.get("/deals/dashboard/").status_code == 403
+        assert client.get("/deals/dashboard.xlsx").status_code == 403
+    client.logout()
+    assert client.get("/deals/dashboard/").status_code == 403
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(client, roles, period):
+    users, orgs = roles
+    client.force_login(users["organizer"])
+    held_roadshow(orgs, n=1)
+    with CaptureQueriesContext(connection) as small:
+        client.get("/deals/dashboard/")
+    for _ in range(3):
+        roadshow = held_roadshow(orgs, n=3)
+        for slot in roadshow.slots.all():
+            deal = deal_create(
+                by=users["organizer"],
+                achievement=slot.achievement,
+                counterparty=orgs["enterprise"],
+                transfer_mode="licence",
+                roadshow=roadshow,
+            )
+            land(deal, users["organizer"], Province.objects.get(code="21"))
+    with CaptureQueriesContext(connection) as large:
+        client.get("/deals/dashboard/")
+    assert len(large) == len(small)
+
+
+def test_a_landed_deal_becomes_a_draft_case_with_public_facts(client, roles, period):
+    from cms.models import CasePage
+
+    users, orgs = roles
+    client.force_login(users["organizer"])
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=make_achievement(owner=orgs["owner"], state="public"),
+        counterparty=orgs["enterprise"],
+        transfer_mode="licence",
+    )
+    response = client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    assert "落地后才能" in response.content.decode()
+    land(deal, users["organizer"], Province.objects.get(code="21"))
+    response = client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    case = CasePage.objects.get(deal=deal)
+    assert response["Location"] == f"/admin/pages/{case.pk}/edit/"
+    assert not case.live and case.achievement == deal.achievement
+    assert deal.achievement.title in case.title
+    assert orgs["enterprise"].name in case.summary
+    text = str(case.body)
+    assert "建成中试线" not in text and "C" != case.summary  # no internal notes
+    # The same page the second time, not a copy.
+    client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    assert CasePage.objects.filter(deal=deal).count() == 1
+    assert Deal.objects.get(pk=deal.pk).case == case

@@ -1,0 +1,258 @@
+"""The programme's progress against its targets (R9): every figure is one
+aggregate query over the period, so the dashboard costs the same number of
+queries whatever the size of the data."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from achievements.enums import MacroRegion
+from achievements.models import IndustryField, Province
+from events.enums import Level, RoadshowKind, RoadshowStatus
+from events.models import Roadshow, Slot
+
+from .enums import Stage
+from .models import Deal, DealMove, TargetPeriod
+
+HELD = [RoadshowStatus.LIVE, RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED]
+# seeds/004 四: east and south (here east and central) to northeast and west.
+SOURCE_REGIONS = {MacroRegion.EAST, MacroRegion.CENTRAL}
+NORTHWEST = {MacroRegion.NORTHEAST, MacroRegion.WEST}
+FUNNEL = [s for s in Stage.values if s != Stage.ABANDONED]
+
+
+@dataclass
+class Period:
+    name: str
+    starts: dt.date
+    ends: dt.date
+    target: TargetPeriod | None = None
+
+
+@dataclass
+class Figures:
+    period: Period
+    roadshows: dict = field(default_factory=dict)
+    roadshows_by_month: list = field(default_factory=list)
+    promoted: dict = field(default_factory=dict)
+    promoted_by_field: list = field(default_factory=list)
+    funnel: list = field(default_factory=list)
+    current_stages: dict = field(default_factory=dict)
+    landed: dict = field(default_factory=dict)
+    landed_by_field: list = field(default_factory=list)
+    landed_by_province: list = field(default_factory=list)
+    landed_by_month: list = field(default_factory=list)
+    amounts: dict = field(default_factory=dict)
+    amounts_by_roadshow: list = field(default_factory=list)
+    cross: dict = field(default_factory=dict)
+    matrix: list = field(default_factory=list)
+
+
+def periods() -> list[TargetPeriod]:
+    return list(TargetPeriod.objects.all())
+
+
+def period_for(target: TargetPeriod | None, *, today: dt.date | None = None) -> Period:
+    if target is not None:
+        return Period(target.name, target.starts, target.ends, target)
+    today = today or timezone.localdate()
+    return Period(
+        str(today.year), dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    )
+
+
+def _in(prefix: str, period: Period) -> Q:
+    return Q(**{f"{prefix}__gte": period.starts, f"{prefix}__lte": period.ends})
+
+
+def _months(period: Period) -> list[dt.date]:
+    months, day = [], period.starts.replace(day=1)
+    while day <= period.ends:
+        months.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def compute(period: Period) -> Figures:
+    f = Figures(period=period)
+    local = timezone.get_current_timezone()
+
+    # Roadshows held (1 query): by month, kind and level.
+    held = Roadshow.objects.filter(
+        _in("start__date", period), status__in=HELD
+    ).annotate(month=TruncMonth("start", tzinfo=local))
+    per_month: dict[dt.date, dict[str, int]] = {}
+    totals = {"national": 0, "local": 0, "field": 0, "region": 0}
+    for row in held.values("month", "kind", "level").annotate(n=Count("id")):
+        month = _as_date(row["month"])
+        bucket = per_month.setdefault(month, {"field": 0, "region": 0, "local": 0})
+        if row["level"] == Level.LOCAL:
+            bucket["local"] += row["n"]
+            totals["local"] += row["n"]
+        else:
+            bucket[row["kind"]] += row["n"]
+            totals["national"] += row["n"]
+            totals[row["kind"]] += row["n"]
+    f.roadshows = totals
+    f.roadshows_by_month = [
+        (m, per_month.get(m, {"field": 0, "region": 0, "local": 0}))
+        for m in _months(period)
+    ]
+
+    # Achievements promoted: pitched in a roadshow held in the period (2 queries).
+    pitched = Slot.objects.filter(
+        kind="pitch",
+        achievement__isnull=False,
+        roadshow__status__in=HELD,
+        roadshow__start__date__gte=period.starts,
+        roadshow__start__date__lte=period.ends,
+    )
+    f.promoted = pitched.aggregate(
+        national=Count(
+            "achievement",
+            distinct=True,
+            filter=Q(roadshow__level=Level.NATIONAL),
+        ),
+        total=Count("achievement", distinct=True),
+    )
+    fields = {x.pk: x for x in IndustryField.objects.all()}
+    f.promoted_by_field = sorted(
+        (
+            (fields.get(row["achievement__field"]), row["n"])
+            for row in pitched.values("achievement__field").annotate(
+                n=Count("achievement", distinct=True)
+            )
+        ),
+        key=lambda item: -item[1],
+    )
+
+    # The funnel: deals that reached each stage (1 query), and where they
+    # are now (1 query); deals created in the period.
+    deals = Deal.objects.filter(_in("created_at__date", period))
+    reached = dict(
+        DealMove.objects.filter(deal__in=deals)
+        .values("to_stage")
+        .annotate(n=Count("deal", distinct=True))
+        .values_list("to_stage", "n")
+    )
+    f.funnel = [(Stage(s), reached.get(s, 0)) for s in FUNNEL]
+    f.current_stages = dict(
+        deals.values("stage").annotate(n=Count("id")).values_list("stage", "n")
+    )
+
+    # Landed in the period (4 queries): totals, by field, province, month.
+    landed = Deal.objects.filter(
+        _in("stage_entered_at__date", period), stage=Stage.LANDED
+    )
+    f.landed = landed.aggregate(
+        achievements=Count("achievement", distinct=True), deals=Count("id")
+    )
+    f.landed_by_field = sorted(
+        (
+            (fields.get(row["achievement__field"]), row["n"])
+            for row in landed.values("achievement__field").annotate(
+                n=Count("achievement", distinct=True)
+            )
+        ),
+        key=lambda item: -item[1],
+    )
+    provinces = {p.pk: p for p in Province.objects.all()}
+    f.landed_by_province = sorted(
+        (
+            (provinces.get(row["province"]), row["n"])
+            for row in landed.values("province").annotate(
+                n=Count("achievement", distinct=True)
+            )
+        ),
+        key=lambda item: -item[1],
+    )
+    by_month = {
+        _as_date(row["month"]): row["n"]
+        for row in landed.annotate(month=TruncMonth("stage_entered_at", tzinfo=local))
+        .values("month")
+        .annotate(n=Count("achievement", distinct=True))
+    }
+    f.landed_by_month = [(m, by_month.get(m, 0)) for m in _months(period)]
+
+    # Amounts signed in the period and settled on them (2 queries).
+    signed = Deal.objects.filter(_in("contract_date", period)).exclude(
+        stage=Stage.ABANDONED
+    )
+    f.amounts = signed.aggregate(
+        deals=Count("id"), agreed=Sum("agreed_amount"), settled=Sum("settled_amount")
+    )
+    f.amounts = {
+        k: v or (0 if k == "deals" else Decimal(0)) for k, v in f.amounts.items()
+    }
+    f.amounts_by_roadshow = list(
+        signed.filter(roadshow__isnull=False)
+        .values("roadshow", "roadshow__title")
+        .annotate(n=Count("id"), agreed=Sum("agreed_amount"))
+        .order_by("-agreed", "roadshow")[:10]
+    )
+
+    # Cross-region transfers among landed deals (1 query).
+    matrix: dict[tuple[str, str], int] = {}
+    for row in landed.values(
+        "origin_province__macro_region", "province__macro_region"
+    ).annotate(n=Count("achievement", distinct=True)):
+        origin = row["origin_province__macro_region"] or ""
+        dest = row["province__macro_region"] or ""
+        matrix[(origin, dest)] = row["n"]
+    regions = list(MacroRegion)
+    f.matrix = [
+        (
+            origin,
+            [(dest, matrix.get((origin.value, dest.value), 0)) for dest in regions],
+        )
+        for origin in regions
+    ]
+    f.cross = {
+        "to_northwest": sum(
+            n for (o, d), n in matrix.items() if o in SOURCE_REGIONS and d in NORTHWEST
+        ),
+        "from_northwest": sum(
+            n for (o, d), n in matrix.items() if o in NORTHWEST and d in SOURCE_REGIONS
+        ),
+        "northwest_local": sum(
+            n for (o, d), n in matrix.items() if o in NORTHWEST and d == o
+        ),
+        "unknown": sum(n for (o, d), n in matrix.items() if not o or not d),
+    }
+    return f
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def targets_rows(f: Figures) -> list[dict]:
+    """Each target beside its figure."""
+    target = f.period.target
+    rows = [
+        ("roadshows", RoadshowKind.FIELD.label, f.roadshows["national"]),
+        ("promoted_national", None, f.promoted["national"]),
+        ("promoted_total", None, f.promoted["total"]),
+        ("landed", None, f.landed["achievements"]),
+        ("cross_region", None, f.cross["to_northwest"]),
+        ("local_northwest", None, f.cross["northwest_local"]),
+    ]
+    out = []
+    for key, _label, value in rows:
+        goal = getattr(target, key, None) if target is not None else None
+        out.append(
+            {
+                "key": key,
+                "label": TargetPeriod._meta.get_field(key).verbose_name,
+                "value": value,
+                "target": goal,
+                "percent": min(100, round(100 * value / goal)) if goal else None,
+            }
+        )
+    return out

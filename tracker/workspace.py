@@ -1,0 +1,35 @@
+"""The deals' panel of the workspace: the user's own deals (the team's,
+the counterparty's, the agency's), those needing follow-up first."""
+
+from accounts import permissions
+from accounts.workspace import panel
+
+from .selectors import deals_needing_attention, deals_visible_to
+from .services import ENDED
+
+
+@panel(order=40)
+def deals_panel(request):
+    user = request.user
+    organizer = permissions.is_organizer(user)
+    if not (organizer or permissions.organization_ids(user)):
+        return None
+    visible = deals_visible_to(user=user)
+    open_deals = visible.exclude(stage__in=ENDED)
+    attention = set(
+        deals_needing_attention(open_deals).values_list("pk", flat=True)[:500]
+    )
+    deals = list(
+        open_deals.select_related("achievement", "counterparty").order_by(
+            "-updated_at"
+        )[:10]
+    )
+    if not deals and not organizer:
+        return None
+    return "tracker/includes/panel_deals.html", {
+        "deals": deals,
+        "attention": attention,
+        "attention_count": len(attention),
+        "open_count": open_deals.count(),
+        "organizer": organizer,
+    }
