@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from achievements.demo import seed_demo
 from events.demo import seed_roadshows
 from livestream.demo import seed_live_room
+from tracker.demo import seed_deals
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
         roadshows = seed_roadshows(seed=options["seed"])
         live = seed_live_room()
+        seed_deals(seed=options["seed"])
         if options["quiet"]:
             return
         self.stdout.write(

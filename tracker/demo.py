@@ -1,0 +1,224 @@
+"""Demo data for the tracker: interest from this year's held roadshows
+followed along the flow through the same services people use — some deals
+landed, some signed, one on public disclosure with an objection, some
+abandoned, some gone quiet — and a target period for this year."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import OrganizationKind
+from accounts.models import Organization, User
+from achievements.models import Province
+from events.enums import RoadshowStatus
+from events.models import Slot
+
+from . import services
+from .models import Deal, DealMove, TargetPeriod
+
+# Where the demo's owners are (their credit codes are not set in the demo).
+OWNER_PROVINCES = {
+    "清华大学": "11",
+    "浙江大学": "33",
+    "华中农业大学": "42",
+    "西北工业大学": "61",
+    "中国科学院宁波材料技术与工程研究所": "33",
+    "中国农业科学院作物科学研究所": "11",
+}
+LANDING = ["51", "61", "21", "62", "45", "32", "44", "42", "22", "65"]
+COUNTERPARTY_KINDS = [
+    OrganizationKind.ENTERPRISE,
+    OrganizationKind.MARKET_FUND,
+    OrganizationKind.GUIDANCE_SUB_FUND,
+]
+# How far each demo deal goes (cycled over the slots chosen).
+ENDS = [
+    "landed",
+    "negotiation",
+    "landed",
+    "signed",
+    "abandoned",
+    "settlement",
+    "landed",
+    "listing",
+    "interest",
+    "landed",
+    "certificate",
+    "negotiation",
+    "landed",
+    "disclosure",
+    "interest",
+]
+PATH = [
+    "negotiation",
+    "listing",
+    "signed",
+    "settlement",
+    "registration",
+    "disclosure",
+    "certificate",
+    "landed",
+]
+
+
+@transaction.atomic
+def seed_deals(*, seed: int = 2026) -> int:
+    """Runs once: nothing is written when deals exist."""
+    if Deal.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    organizer = User.objects.filter(username="organizer").first()
+    exchange = Organization.objects.filter(
+        kind=OrganizationKind.TRANSFER_OFFICE
+    ).first()
+    counterparties = list(
+        Organization.objects.filter(kind__in=COUNTERPARTY_KINDS).order_by("pk")
+    )
+    provinces = {p.code: p for p in Province.objects.all()}
+    slots = list(
+        Slot.objects.filter(
+            kind="pitch",
+            achievement__isnull=False,
+            roadshow__status=RoadshowStatus.CLOSED,
+        )
+        .select_related("roadshow", "achievement__owner")
+        .order_by("roadshow__start", "position")
+    )
+    if not (organizer and counterparties and slots):
+        return 0
+    today = timezone.localdate()
+    year = today.year
+    TargetPeriod.objects.get_or_create(
+        name=f"{year} 年度",
+        defaults={
+            "starts": dt.date(year, 1, 1),
+            "ends": dt.date(year, 12, 31),
+            "roadshows": 24,
+            "promoted_national": 300,
+            "promoted_total": 500,
+            "landed": 40,
+            "cross_region": 15,
+            "local_northwest": 10,
+        },
+    )
+    chosen = slots[:: max(1, len(slots) // 45)][:45]
+    made = 0
+    for i, slot in enumerate(chosen):
+        end = ENDS[i % len(ENDS)]
+        counterparty = counterparties[i % len(counterparties)]
+        if counterparty.pk == slot.achievement.owner_id:
+            continue
+        origin = provinces.get(OWNER_PROVINCES.get(slot.achievement.owner.name, ""))
+        deal = services.deal_create(
+            by=organizer,
+            achievement=slot.achievement,
+            counterparty=counterparty,
+            transfer_mode=rng.choice(["licence", "assignment", "equity"]),
+            asking_amount=rng.choice([80, 150, 300, 500, 1200]),
+            roadshow=slot.roadshow,
+            slot=slot,
+            agency=exchange,
+            origin_province=origin,
+            note="路演现场对接后表达合作意向",
+        )
+        made += 1
+        start = slot.roadshow.end
+        # The deal's steps spread over the time since its roadshow.
+        days = max(1, (timezone.now() - start).days)
+        _walk(deal, end, organizer, rng, provinces, start, days)
+    return made
+
+
+def _walk(deal, end, by, rng, provinces, start, days) -> None:
+    if end == "interest":
+        _backdate(deal, start, days, 1)
+        return
+    if end == "abandoned":
+        services.deal_move(
+            deal_id=deal.pk, to="negotiation", by=by, expected="interest"
+        )
+        services.deal_move(
+            deal_id=deal.pk,
+            to="abandoned",
+            by=by,
+            expected="negotiation",
+            data={"abandon_reason": "price", "abandon_note": "报价差距较大"},
+        )
+        _backdate(deal, start, days, 2)
+        return
+    target = PATH.index(end)
+    today = timezone.localdate()
+    amount = rng.choice([60, 120, 260, 450, 900])
+    # The dates the stage data names match the spread history (_backdate).
+    entries = target + 2 + (1 if target >= PATH.index("settlement") else 0)
+    span = max(1, min(days, 300))
+
+    def on(entry: int) -> dt.date:
+        return (start + dt.timedelta(days=span * entry / (entries + 1))).date()
+
+    disclosure_start = (
+        today - dt.timedelta(days=3)
+        if end == "disclosure"
+        else min(on(PATH.index("disclosure") + 2), today - dt.timedelta(days=20))
+    )
+    data = {
+        "listing": {
+            "listing_number": f"GP-{deal.pk:05d}",
+            "listing_date": on(2),
+            "listing_price": amount + 20,
+        },
+        "signed": {
+            "contract_number": f"HT-{deal.pk:05d}",
+            "contract_date": on(3),
+            "agreed_amount": amount,
+        },
+        "registration": {"registration_number": f"DJ{deal.pk:08d}"},
+        "disclosure": {"disclosure_starts": disclosure_start},
+        "certificate": {"certificate_number": f"PZ-{deal.pk:05d}"},
+        "landed": {
+            "landed_kind": rng.choice(["production_line", "company", "product"]),
+            "landed_evidence": "已建成中试线并实现首批产品交付。",
+            "province_id": provinces[rng.choice(LANDING)].pk,
+        },
+    }
+    for step in PATH[: target + 1]:
+        deal.refresh_from_db()
+        services.deal_move(
+            deal_id=deal.pk,
+            to=step,
+            by=by,
+            expected=deal.stage,
+            data=data.get(step, {}),
+        )
+        if step == "settlement":
+            services.payment_add(
+                deal_id=deal.pk,
+                amount=amount // 2,
+                paid_on=on(5),
+                by=by,
+                note="首期款",
+            )
+    if end == "disclosure":
+        services.objection_file(
+            deal_id=deal.pk,
+            name="某科技有限公司",
+            contact="010-00000000",
+            reason="我方认为该成果与我方在先申请的专利存在重叠，请核实权属。",
+        )
+    _backdate(deal, start, days, target + 2)
+
+
+def _backdate(deal, start, days, steps) -> None:
+    """Spread the deal's demo history over the days since its roadshow (the
+    one place demo data rewrites timestamps; people's moves are never edited)."""
+    moves = list(DealMove.objects.filter(deal=deal).order_by("id"))
+    span = max(1, min(days, 300))
+    for n, move in enumerate(moves):
+        when = start + dt.timedelta(days=span * (n + 1) / (len(moves) + 1))
+        DealMove.objects.filter(pk=move.pk).update(created_at=when)
+    last = start + dt.timedelta(days=span * len(moves) / (len(moves) + 1))
+    Deal.objects.filter(pk=deal.pk).update(
+        created_at=start, stage_entered_at=last, updated_at=last
+    )
