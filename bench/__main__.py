@@ -4,7 +4,15 @@ import importlib
 import subprocess
 import sys
 
-BENCHMARKS = ["catalogue", "import", "pages", "registration", "checkin", "live"]
+BENCHMARKS = [
+    "catalogue",
+    "import",
+    "pages",
+    "registration",
+    "checkin",
+    "live",
+    "dashboard",
+]
 
 
 def main(argv: list[str]) -> int:

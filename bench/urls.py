@@ -29,7 +29,65 @@ def checkin_baseline(request):
     return JsonResponse({"ok": ok})
 
 
+def dashboard_baseline(request):
+    """The dashboard's baseline: the same rows it aggregates, read without
+    aggregating (an organizer's session, like the dashboard's)."""
+    from events.models import Roadshow, Slot
+    from tracker.dashboard import HELD, period_for
+    from tracker.models import Deal, DealMove, TargetPeriod
+
+    target = TargetPeriod.objects.get(pk=request.GET["period"])
+    period = period_for(target)
+    between = {"gte": period.starts, "lte": period.ends}
+    held = Roadshow.objects.filter(
+        start__date__gte=between["gte"],
+        start__date__lte=between["lte"],
+        status__in=HELD,
+    )
+    rows = [
+        list(held.values_list("start", "kind", "level")),
+        list(
+            Slot.objects.filter(kind="pitch", roadshow__in=held).values_list(
+                "achievement_id", "achievement__field_id", "roadshow__level"
+            )
+        ),
+        list(
+            DealMove.objects.filter(
+                deal__created_at__date__gte=between["gte"],
+                deal__created_at__date__lte=between["lte"],
+            ).values_list("deal_id", "to_stage")
+        ),
+        list(
+            Deal.objects.filter(
+                created_at__date__gte=between["gte"],
+                created_at__date__lte=between["lte"],
+            ).values_list("stage")
+        ),
+        list(
+            Deal.objects.filter(
+                stage="landed",
+                stage_entered_at__date__gte=between["gte"],
+                stage_entered_at__date__lte=between["lte"],
+            ).values_list(
+                "achievement_id",
+                "achievement__field_id",
+                "province_id",
+                "stage_entered_at",
+                "origin_province__macro_region",
+                "province__macro_region",
+            )
+        ),
+        list(
+            Deal.objects.filter(
+                contract_date__gte=between["gte"], contract_date__lte=between["lte"]
+            ).values_list("agreed_amount", "settled_amount", "roadshow_id")
+        ),
+    ]
+    return JsonResponse({"rows": [len(r) for r in rows]})
+
+
 urlpatterns = [
+    path("bench/dashboard-baseline", dashboard_baseline),
     path("bench/trivial", trivial),
     path("bench/checkin-baseline", checkin_baseline),
     *platform,

@@ -2,7 +2,9 @@
 the counterparty's, the agency's), those needing follow-up first."""
 
 from accounts import permissions
+from accounts.permissions import user_can
 from accounts.workspace import panel
+from achievements.extensions import detail_section
 
 from .selectors import deals_needing_attention, deals_visible_to
 from .services import ENDED
@@ -32,4 +34,28 @@ def deals_panel(request):
         "attention_count": len(attention),
         "open_count": open_deals.count(),
         "organizer": organizer,
+    }
+
+
+@detail_section(order=20)
+def achievement_deals(request, achievement):
+    """On an achievement's page: its deals the reader may see, and the way to
+    register interest in it (approved investors and enterprises, its team,
+    organizers)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    deals = list(
+        deals_visible_to(user=user)
+        .filter(achievement=achievement)
+        .select_related("counterparty")
+        .order_by("-updated_at")[:20]
+    )
+    can_create = user_can(user, "deal.create", achievement)
+    if not deals and not can_create:
+        return None
+    return "tracker/includes/achievement_deals.html", {
+        "deals": deals,
+        "can_create": can_create,
+        "achievement": achievement,
     }

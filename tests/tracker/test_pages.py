@@ -307,3 +307,16 @@ def test_landing_needs_its_province_and_the_list_exports(client, roles, deal):
     login(client, users["team"])
     assert client.get("/deals/?format=xlsx").status_code == 403
     assert Province.objects.exists()
+
+
+def test_the_achievement_page_offers_interest_and_lists_its_deals(client, roles, deal):
+    users, orgs = roles
+    url = f"/achievements/{deal.achievement.pk}/"
+    login(client, users["investor"])
+    body = client.get(url).content.decode()
+    assert f"/deals/new/?achievement={deal.achievement.pk}" in body
+    assert f"/deals/{deal.pk}/" not in body  # not the fund's deal
+    login(client, users["team"])
+    assert f"/deals/{deal.pk}/" in client.get(url).content.decode()
+    login(client, users["pending_investor"])
+    assert "/deals/new/" not in client.get(url).content.decode()
