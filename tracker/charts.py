@@ -157,7 +157,7 @@ def funnel(rows: list[Row], *, label: str, width: int = 560) -> SafeString:
     """The stage funnel: centred bars, each as wide as its share of the first."""
     if not rows:
         return mark_safe("")
-    bar_h, gap, left = 24, 4, 90
+    bar_h, gap, left = 24, 4, 130
     height = len(rows) * (bar_h + gap)
     first = float(rows[0][1]) or max((float(v) for _l, v, _h in rows), default=0) or 1
     span = width - left - 10

@@ -48,6 +48,9 @@ class Figures:
     landed_by_month: list = field(default_factory=list)
     amounts: dict = field(default_factory=dict)
     amounts_by_roadshow: list = field(default_factory=list)
+    amounts_by_month: list = field(default_factory=list)
+    by_field: list = field(default_factory=list)
+    by_province: list = field(default_factory=list)
     cross: dict = field(default_factory=dict)
     matrix: list = field(default_factory=list)
 
@@ -193,6 +196,56 @@ def compute(period: Period) -> Figures:
         .values("roadshow", "roadshow__title")
         .annotate(n=Count("id"), agreed=Sum("agreed_amount"))
         .order_by("-agreed", "roadshow")[:10]
+    )
+
+    # Amounts by month, field and province (3 queries).
+    money = {
+        "n": Count("id"),
+        "agreed": Sum("agreed_amount"),
+        "settled": Sum("settled_amount"),
+    }
+    per_month = {
+        _as_date(row["month"]): row
+        for row in signed.annotate(month=TruncMonth("contract_date"))
+        .values("month")
+        .annotate(**money)
+    }
+    f.amounts_by_month = [
+        (m, per_month.get(m, {"n": 0, "agreed": None, "settled": None}))
+        for m in _months(period)
+    ]
+    amounts_field = {
+        row["achievement__field"]: row
+        for row in signed.values("achievement__field").annotate(**money)
+    }
+    amounts_province = {
+        row["province"]: row for row in signed.values("province").annotate(**money)
+    }
+    promoted_field = {x.pk if x else None: n for x, n in f.promoted_by_field}
+    landed_field = {x.pk if x else None: n for x, n in f.landed_by_field}
+    f.by_field = [
+        {
+            "field": x,
+            "promoted": promoted_field.get(x.pk, 0),
+            "landed": landed_field.get(x.pk, 0),
+            "signed": amounts_field.get(x.pk, {}).get("n", 0),
+            "agreed": amounts_field.get(x.pk, {}).get("agreed") or Decimal(0),
+            "settled": amounts_field.get(x.pk, {}).get("settled") or Decimal(0),
+        }
+        for x in sorted(fields.values(), key=lambda x: x.sort_order)
+    ]
+    landed_province = {p.pk if p else None: n for p, n in f.landed_by_province}
+    f.by_province = sorted(
+        (
+            {
+                "province": provinces.get(pk),
+                "landed": landed_province.get(pk, 0),
+                "signed": amounts_province.get(pk, {}).get("n", 0),
+                "agreed": amounts_province.get(pk, {}).get("agreed") or Decimal(0),
+            }
+            for pk in set(landed_province) | set(amounts_province)
+        ),
+        key=lambda row: (-row["landed"], -row["agreed"]),
     )
 
     # Cross-region transfers among landed deals (1 query).

@@ -58,11 +58,11 @@ def _records(kind: str, period, **params) -> str:
     return reverse("tracker:dashboard_records") + "?" + urlencode(params)
 
 
-def _month_range(month) -> dict:
+def _month_range(month, what: str = "landed") -> dict:
     last = calendar.monthrange(month.year, month.month)[1]
     return {
-        "landed_from": month.isoformat(),
-        "landed_to": month.replace(day=last).isoformat(),
+        f"{what}_from": month.isoformat(),
+        f"{what}_to": month.replace(day=last).isoformat(),
     }
 
 
@@ -119,8 +119,15 @@ def dashboard(request):
         series=[("n", _("落地成果"))],
         label=_("每月落地的成果"),
     )
+    created = {
+        "created_from": period.starts.isoformat(),
+        "created_to": period.ends.isoformat(),
+    }
     funnel_chart = charts.funnel(
-        [(str(stage.label), n, _deals(reached=stage.value)) for stage, n in f.funnel],
+        [
+            (str(stage.label), n, _deals(reached=stage.value, **created))
+            for stage, n in f.funnel
+        ],
         label=_("各阶段项目数"),
     )
     field_chart = charts.hbars(
@@ -169,6 +176,43 @@ def dashboard(request):
         ],
         label=_("按来源路演的成交金额（万元）"),
     )
+    amounts_chart = charts.columns(
+        [
+            (
+                m.strftime(month_label),
+                {"agreed": float(row["agreed"] or 0)},
+                _deals(**_month_range(m, "signed")),
+            )
+            for m, row in f.amounts_by_month
+        ],
+        series=[("agreed", _("成交金额（万元）"))],
+        label=_("每月签约的成交金额（万元）"),
+    )
+    by_field = [
+        {
+            **row,
+            "promoted_href": _records("promoted", period, field=row["field"].code),
+            "landed_href": _deals(
+                stage=Stage.LANDED, field=row["field"].code, **landed
+            ),
+            "signed_href": _deals(field=row["field"].code, **signed),
+        }
+        for row in f.by_field
+    ]
+    by_province = [
+        {
+            **row,
+            "landed_href": _deals(
+                stage=Stage.LANDED, province=row["province"].code, **landed
+            )
+            if row["province"]
+            else None,
+            "signed_href": _deals(province=row["province"].code, **signed)
+            if row["province"]
+            else None,
+        }
+        for row in f.by_province
+    ]
     matrix = [
         (
             origin,
@@ -203,6 +247,10 @@ def dashboard(request):
             "province_chart": province_chart,
             "promoted_chart": promoted_chart,
             "roadshow_amounts": roadshow_amounts,
+            "amounts_chart": amounts_chart,
+            "by_field": by_field,
+            "by_province": by_province,
+            "created_href": _deals(**created),
             "matrix": matrix,
             "regions": list(MacroRegion),
             "signed_href": _deals(**signed),
@@ -279,6 +327,57 @@ def dashboard_export(request):
             for r in f.amounts_by_roadshow
         ]
         + [[_("已结算（万元）"), "", float(f.amounts["settled"])]],
+    )
+    _sheet(
+        workbook,
+        _("成交按月"),
+        [_("月份"), _("签约项目"), _("成交金额（万元）"), _("已结算（万元）")],
+        [
+            [
+                m.strftime("%Y-%m"),
+                row["n"],
+                float(row["agreed"] or 0),
+                float(row["settled"] or 0),
+            ]
+            for m, row in f.amounts_by_month
+        ],
+    )
+    _sheet(
+        workbook,
+        _("按领域"),
+        [
+            _("领域"),
+            _("路演推广成果"),
+            _("落地成果"),
+            _("签约项目"),
+            _("成交金额（万元）"),
+            _("已结算（万元）"),
+        ],
+        [
+            [
+                r["field"].name,
+                r["promoted"],
+                r["landed"],
+                r["signed"],
+                float(r["agreed"]),
+                float(r["settled"]),
+            ]
+            for r in f.by_field
+        ],
+    )
+    _sheet(
+        workbook,
+        _("按省份"),
+        [_("省份"), _("落地成果"), _("签约项目"), _("成交金额（万元）")],
+        [
+            [
+                r["province"].name if r["province"] else _("未定"),
+                r["landed"],
+                r["signed"],
+                float(r["agreed"]),
+            ]
+            for r in f.by_province
+        ],
     )
     regions = list(MacroRegion)
     _sheet(

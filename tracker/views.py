@@ -83,10 +83,14 @@ def filtered_deals(request, qs):
         ("landed_to", "stage_entered_at__date__lte", {"stage": Stage.LANDED}),
         ("signed_from", "contract_date__gte", {}),
         ("signed_to", "contract_date__lte", {}),
+        ("created_from", "created_at__date__gte", {}),
+        ("created_to", "created_at__date__lte", {}),
     ):
         day = _day(g.get(key, ""))
         if day is not None:
             qs = qs.filter(**{lookup: day}, **extra)
+            if key.startswith("signed"):
+                qs = qs.exclude(stage=Stage.ABANDONED)
     return qs
 
 

@@ -199,3 +199,59 @@ def test_a_landed_deal_becomes_a_draft_case_with_public_facts(client, roles, per
     client.post(f"/deals/{deal.pk}/", {"op": "case"})
     assert CasePage.objects.filter(deal=deal).count() == 1
     assert Deal.objects.get(pk=deal.pk).case == case
+
+
+def test_each_breakdown_links_to_the_records_it_counts(client, roles, period):
+    users, orgs = roles
+    client.force_login(users["organizer"])
+    roadshow = held_roadshow(orgs, n=1)
+    slot = roadshow.slots.get()
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=slot.achievement,
+        counterparty=orgs["enterprise"],
+        transfer_mode="licence",
+        roadshow=roadshow,
+    )
+    land(deal, users["organizer"], Province.objects.get(code="21"))
+    page = client.get("/deals/dashboard/")
+    row = next(r for r in page.context["by_field"] if r["landed"])
+    assert (row["promoted"], row["landed"], row["signed"]) == (1, 1, 1)
+    for key in ("landed_href", "signed_href"):
+        listed = client.get(row[key]).context["page"]
+        assert [d.pk for d in listed] == [deal.pk]
+    assert slot.achievement.title in client.get(row["promoted_href"]).content.decode()
+    province = next(r for r in page.context["by_province"] if r["province"])
+    assert [d.pk for d in client.get(province["landed_href"]).context["page"]] == [
+        deal.pk
+    ]
+    funnel = client.get(f"/deals/?reached=signed&created_from={period.starts}")
+    assert [d.pk for d in funnel.context["page"]] == [deal.pk]
+    book = load_workbook(
+        io.BytesIO(b"".join(client.get("/deals/dashboard.xlsx").streaming_content))
+    )
+    assert {"按领域", "按省份", "成交按月", "跨区域转化"} <= set(book.sheetnames)
+
+
+def test_organizers_set_target_periods_in_the_admin(client, roles, period):
+    users, _orgs = roles
+    client.force_login(users["organizer"])
+    assert client.get("/admin/tracker/targetperiod/").status_code == 200
+    response = client.post(
+        "/admin/tracker/targetperiod/new/",
+        {
+            "name": "2026—2030",
+            "starts": "2026-01-01",
+            "ends": "2030-12-31",
+            "roadshows": 100,
+            "promoted_national": 4000,
+            "promoted_total": 6000,
+            "landed": 1500,
+            "cross_region": 1200,
+            "local_northwest": 1200,
+        },
+    )
+    assert response.status_code == 302
+    assert TargetPeriod.objects.filter(name="2026—2030").exists()
+    client.force_login(users["team"])
+    assert client.get("/admin/tracker/targetperiod/").status_code in (302, 403)
