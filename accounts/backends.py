@@ -1,4 +1,5 @@
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 
 from . import permissions
 
@@ -8,8 +9,28 @@ _ROLE_PERMS = {
 }
 
 
+USER_TTL = 300
+
+
+def user_cache_key(user_id) -> str:
+    return f"auth:user:{user_id}"
+
+
 class RoleBackend(ModelBackend):
-    """Password authentication plus Wagtail's admin gate from our roles."""
+    """Password authentication plus Wagtail's admin gate from our roles.
+
+    The signed-in user is read from the shared cache (dropped whenever the
+    user row is saved or deleted: accounts/signals.py), not from the
+    database on every request."""
+
+    def get_user(self, user_id):
+        key = user_cache_key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is not None:
+                cache.set(key, user, USER_TTL)
+        return user
 
     def has_perm(self, user_obj, perm, obj=None):
         action = _ROLE_PERMS.get(perm)

@@ -8,6 +8,8 @@ views, the API and commands all ask :func:`user_can`.
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
+
 from .enums import InvestorStatus, Role
 
 _RULES: dict[str, Callable[..., bool]] = {}
@@ -31,17 +33,44 @@ def user_can(user: Any, action: str, obj: Any = None) -> bool:
     return bool(check(user, obj))
 
 
+MEMBERSHIPS_VERSION = "perm:memberships:version"
+MEMBERSHIPS_TTL = 3600
+
+
+def _memberships_version() -> int:
+    version = cache.get(MEMBERSHIPS_VERSION)
+    if version is None:
+        cache.add(MEMBERSHIPS_VERSION, 1, timeout=None)
+        version = cache.get(MEMBERSHIPS_VERSION, 1)
+    return version
+
+
+def memberships_changed() -> None:
+    """Every user's cached memberships are stale (a membership, or an
+    organization's investor status, changed)."""
+    try:
+        cache.incr(MEMBERSHIPS_VERSION)
+    except ValueError:
+        cache.add(MEMBERSHIPS_VERSION, 2, timeout=None)
+
+
 def _memberships(user: Any) -> list[tuple[int, str, str]]:
-    """(organization id, role, investor status) for the user, cached on it."""
+    """(organization id, role, investor status) for the user: cached on the
+    user object, and in the shared cache under the memberships' version (so
+    a request does not read them from the database each time)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_roadshow_memberships", None)
     if cached is None:
-        cached = list(
-            user.memberships.values_list(
-                "organization_id", "role", "organization__investor_status"
+        key = f"perm:memberships:{user.pk}:{_memberships_version()}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = list(
+                user.memberships.values_list(
+                    "organization_id", "role", "organization__investor_status"
+                )
             )
-        )
+            cache.set(key, cached, MEMBERSHIPS_TTL)
         user._roadshow_memberships = cached
     return cached
 

@@ -5,11 +5,15 @@ the group that Wagtail's initial data gives full editorial rights (Moderators).
 """
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from . import permissions
+from .backends import user_cache_key
 from .enums import Role
-from .models import Membership
+from .models import Membership, Organization, User
 
 EDITORIAL_GROUP = "Moderators"
 
@@ -24,11 +28,36 @@ def _sync(user) -> None:
         user.groups.remove(group)
 
 
+def _roles_changed() -> None:
+    # Now (this transaction reads its own writes) and again after commit
+    # (a request that cached the old roles meanwhile cached them under the
+    # version this makes stale).
+    permissions.memberships_changed()
+    transaction.on_commit(permissions.memberships_changed)
+
+
 @receiver(post_save, sender=Membership)
 def membership_saved(sender, instance: Membership, **kwargs) -> None:
     _sync(instance.user)
+    _roles_changed()
 
 
 @receiver(post_delete, sender=Membership)
 def membership_deleted(sender, instance: Membership, **kwargs) -> None:
     _sync(instance.user)
+    _roles_changed()
+
+
+@receiver(post_save, sender=Organization)
+@receiver(post_delete, sender=Organization)
+def organization_changed(sender, instance: Organization, **kwargs) -> None:
+    _roles_changed()  # the investor status is part of each membership read
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def user_changed(sender, instance: User, **kwargs) -> None:
+    """The cached signed-in user is dropped now and again after commit."""
+    key = user_cache_key(instance.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
