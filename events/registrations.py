@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.models import Membership
+from accounts.models import Membership, Organization, User
 
 from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanResult
 from .models import Registration, Roadshow, Scan
@@ -230,6 +230,80 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
     transaction.on_commit(message.send)
 
 
+def _check_in_two_statements(
+    match: dict, *, roadshow_id: int, now, door: str
+) -> tuple[bool, Registration | None]:
+    """The conditional UPDATE, then the ticket read back (with its holder's
+    first organization)."""
+    checked_in = Registration.objects.filter(
+        **{**match, "roadshow_id": roadshow_id},
+        status=RegistrationStatus.CONFIRMED,
+        attendance=Attendance.ONSITE,
+        checked_in_at__isnull=True,
+    ).update(checked_in_at=now, checked_in_door=door)
+    first_org = Membership.objects.filter(user_id=OuterRef("user_id")).order_by("pk")
+    registration = (
+        Registration.objects.filter(**match)
+        .select_related("user")
+        .annotate(
+            organization_name=Subquery(first_org.values("organization__name")[:1])
+        )
+        .first()
+    )
+    return bool(checked_in), registration
+
+
+def _check_in_one_statement(
+    match: dict, *, roadshow_id: int, now, door: str
+) -> tuple[bool, Registration | None]:
+    """The same on PostgreSQL in one round trip: the conditional UPDATE in a
+    CTE beside the read of the ticket (which sees the row as it was before
+    the UPDATE: a ticket it checked in gets this check-in's time and door)."""
+    reg = Registration._meta.db_table
+    user = User._meta.db_table
+    membership = Membership._meta.db_table
+    organization = Organization._meta.db_table
+    where = " AND ".join(f"{{t}}.{column} = %s" for column in match)
+    values = list(match.values())
+    sql = f"""
+        WITH hit AS (
+            UPDATE {reg} AS t SET checked_in_at = %s, checked_in_door = %s
+            WHERE {where.format(t="t")} AND t.roadshow_id = %s AND t.status = %s
+              AND t.attendance = %s AND t.checked_in_at IS NULL
+            RETURNING t.id
+        )
+        SELECT r.id, r.roadshow_id, r.user_id, r.status, r.attendance,
+               r.checked_in_at, r.checked_in_door, u.username, u.name,
+               (SELECT o.name FROM {membership} m
+                  JOIN {organization} o ON o.id = m.organization_id
+                 WHERE m.user_id = r.user_id ORDER BY m.id LIMIT 1),
+               EXISTS (SELECT 1 FROM hit)
+          FROM {reg} r JOIN {user} u ON u.id = r.user_id
+         WHERE {where.format(t="r")}
+         LIMIT 1
+    """
+    params = [now, door, *values, roadshow_id]
+    params += [RegistrationStatus.CONFIRMED, Attendance.ONSITE, *values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False, None
+    (pk, rs, user_id, status, attendance, at, at_door, username, name, org, hit) = row
+    registration = Registration(
+        pk=pk,
+        roadshow_id=rs,
+        user_id=user_id,
+        status=status,
+        attendance=attendance,
+        checked_in_at=now if hit else at,
+        checked_in_door=door if hit else at_door,
+    )
+    registration.user = User(pk=user_id, username=username, name=name)
+    registration.organization_name = org
+    return hit, registration
+
+
 def ticket_check_in(
     *, roadshow: Roadshow, code: str, door: str, scan_id: str, by: Any
 ) -> Scan:
@@ -253,23 +327,14 @@ def ticket_check_in(
     registration = None
     result = ScanResult.UNKNOWN
     if match is not None:
-        checked_in = Registration.objects.filter(
-            **{**match, "roadshow_id": roadshow.pk},
-            status=RegistrationStatus.CONFIRMED,
-            attendance=Attendance.ONSITE,
-            checked_in_at__isnull=True,
-        ).update(checked_in_at=now, checked_in_door=door)
-        first_org = Membership.objects.filter(user_id=OuterRef("user_id")).order_by(
-            "pk"
-        )
-        registration = (
-            Registration.objects.filter(**match)
-            .select_related("user")
-            .annotate(
-                organization_name=Subquery(first_org.values("organization__name")[:1])
+        if connection.vendor == "postgresql":
+            checked_in, registration = _check_in_one_statement(
+                match, roadshow_id=roadshow.pk, now=now, door=door
             )
-            .first()
-        )
+        else:
+            checked_in, registration = _check_in_two_statements(
+                match, roadshow_id=roadshow.pk, now=now, door=door
+            )
         if checked_in and registration is not None:
             result = ScanResult.OK
         elif registration is None:
@@ -299,5 +364,9 @@ def ticket_check_in(
             )
     except IntegrityError:
         # This scan id was recorded before (a retry, or two at once): the
-        # first answer stands.
-        return Scan.objects.select_related("registration").get(scan_id=scan_id)
+        # first answer stands.  Without one, the roadshow itself is gone.
+        first = Scan.objects.select_related("registration").filter(scan_id=scan_id)
+        scan = first.first()
+        if scan is None:
+            raise Roadshow.DoesNotExist from None
+        return scan

@@ -184,11 +184,16 @@ def checkin_counts(roadshow: Roadshow) -> dict:
     )
 
 
+NOT_READ = object()  # an attribute a retried scan's registration lacks
+
+
 @login_required
 @require_POST
 def checkin_api(request, pk: int):
     """JSON: {"code", "door", "scan_id"} → {"ok", "result", "message", …}."""
-    roadshow = get_object_or_404(Roadshow, pk=pk)
+    # A scan needs only the roadshow's key (door staff are a list by key): a
+    # roadshow that does not exist is found out when the scan is recorded.
+    roadshow = Roadshow(pk=pk)
     _door_staff(request, roadshow)
     if not ratelimit.allow(
         "scan", request.user.pk, limit=scans_per_minute(), window=60
@@ -211,9 +216,12 @@ def checkin_api(request, pk: int):
             {"ok": False, "result": "bad_request", "message": _("请求格式错误。")},
             status=400,
         )
-    scan = ticket_check_in(
-        roadshow=roadshow, code=code, door=door, scan_id=scan_id, by=request.user
-    )
+    try:
+        scan = ticket_check_in(
+            roadshow=roadshow, code=code, door=door, scan_id=scan_id, by=request.user
+        )
+    except Roadshow.DoesNotExist as exc:
+        raise Http404 from exc
     registration = scan.registration
     payload = {
         "ok": scan.result == ScanResult.OK,
@@ -221,8 +229,8 @@ def checkin_api(request, pk: int):
         "message": str(ScanResult(scan.result).label),
     }
     if registration is not None and scan.result in (ScanResult.OK, ScanResult.ALREADY):
-        organization = getattr(registration, "organization_name", None)
-        if organization is None:  # a retried scan: its first answer, read back
+        organization = getattr(registration, "organization_name", NOT_READ)
+        if organization is NOT_READ:  # a retried scan: its first answer, read back
             org = (
                 Membership.objects.filter(user_id=registration.user_id)
                 .select_related("organization")

@@ -279,3 +279,23 @@ def test_door_staff_named_for_one_roadshow_check_in_there_only(client, open_road
     client.post(manage, {"op": "staff_remove", "user": staff.pk})
     client.force_login(staff)
     assert client.get(f"/checkin/{roadshow.pk}/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_scan_for_a_roadshow_that_does_not_exist_is_not_found(client, open_roadshow):
+    """The scan API reads no roadshow row: the scan's own insert finds out."""
+    users, _orgs, roadshow = open_roadshow
+    registration = registration_create(
+        roadshow=roadshow, user=person("gone"), attendance="onsite"
+    )
+    client.force_login(users["organizer"])
+    missing = roadshow.pk + 1000
+    response = client.post(
+        f"/checkin/{missing}/scan/",
+        json.dumps({"code": registration.secret, "door": "东门", "scan_id": "x-1"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not Scan.objects.exists()
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
