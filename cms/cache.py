@@ -4,18 +4,27 @@ Every cached page is keyed by the site's content version, which any publish,
 unpublish or change of a roadshow or achievement bumps: a stale page is never
 served after a change.  With several workers the cache must be shared (Redis,
 REDIS_URL); the embedded default runs one process.
+
+One writer, two readers of the same entries: the Django middleware (first in
+the stack, so it stores the response with every header the rest of the stack
+set) stores and serves them; under ASGI, ``PageCacheApp`` serves a hit before
+Django is entered at all (no request object, no middleware, no thread).
 """
 
 import hashlib
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
-from django.utils import translation
+
+from roadshow.middleware import request_language
 
 VERSION_KEY = "site-content-version"
 TIMEOUT = 600
 CACHED_PREFIXES = ("/roadshows/", "/cases/")
+HIT_HEADER = "X-Page-Cache"
 
 
 def content_version() -> int:
@@ -34,13 +43,22 @@ def content_changed(**kwargs) -> None:
         cache.set(VERSION_KEY, 2, timeout=None)
 
 
-def _cacheable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD"):
+def cacheable(method: str, path: str, cookies: dict) -> bool:
+    if method != "GET":
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return False
-    path = request.path
     return path == "/" or path.startswith(CACHED_PREFIXES)
+
+
+def page_key(full_path: str, language: str, version: int) -> str:
+    digest = hashlib.sha256(full_path.encode()).hexdigest()
+    return f"page:{version}:{language}:{digest}"
+
+
+def lookup(full_path: str, language: str):
+    """The stored (status, headers, body) of this page, or None."""
+    return cache.get(page_key(full_path, language, content_version()))
 
 
 class AnonymousPageCacheMiddleware:
@@ -48,15 +66,17 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
+        if not cacheable(request.method, request.path, request.COOKIES):
             return self.get_response(request)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{content_version()}:{translation.get_language()}:{path}"
+        language = request_language(request.COOKIES)
+        key = page_key(request.get_full_path(), language, content_version())
         hit = cache.get(key)
         if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
+            status, headers, body = hit
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response[name] = value
+            response[HIT_HEADER] = "hit"
             return response
         response = self.get_response(request)
         if (
@@ -65,6 +85,54 @@ class AnonymousPageCacheMiddleware:
             and not getattr(response, "streaming", False)
             and response.get("Content-Type", "").startswith("text/html")
         ):
-            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
-            response["X-Page-Cache"] = "miss"
+            headers = [(k, v) for k, v in response.items() if k != HIT_HEADER]
+            cache.set(key, (200, headers, response.content), TIMEOUT)
+            response[HIT_HEADER] = "miss"
         return response
+
+
+def _cookies(scope) -> dict:
+    from django.http.cookie import parse_cookie
+
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            return parse_cookie(value.decode("latin-1"))
+    return {}
+
+
+class PageCacheApp:
+    """ASGI: answer a cached public page without entering Django."""
+
+    def __init__(self, app):
+        self.app = app
+        # An in-process cache is read in the event loop; a shared one (a
+        # network round trip) in a worker thread.
+        self.local = isinstance(cache, LocMemCache)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            cookies = _cookies(scope)
+            if cacheable(scope["method"], scope["path"], cookies):
+                full_path = scope.get("root_path", "") + scope["path"]
+                if scope.get("query_string"):
+                    full_path += "?" + scope["query_string"].decode("latin-1")
+                language = request_language(cookies)
+                if self.local:
+                    hit = lookup(full_path, language)
+                else:
+                    hit = await sync_to_async(lookup, thread_sensitive=False)(
+                        full_path, language
+                    )
+                if hit is not None:
+                    await _send(send, *hit)
+                    return
+        await self.app(scope, receive, send)
+
+
+async def _send(send, status: int, headers: list, body: bytes) -> None:
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    raw.append((b"x-page-cache", b"hit"))
+    if not any(k == b"content-length" for k, _v in raw):
+        raw.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})

@@ -3,6 +3,14 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 
+def request_language(cookies: dict) -> str:
+    """Simplified Chinese unless the visitor chose another language with the
+    language switch (its cookie); a browser's Accept-Language does not count."""
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """Simplified Chinese unless the visitor chose another language.
 
@@ -12,8 +20,5 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(request_language(request.COOKIES))
         request.LANGUAGE_CODE = translation.get_language()

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is stored with every header the stack below set
+    # (and under ASGI, cms.cache.PageCacheApp serves it before Django).
+    "cms.cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,8 +83,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Last, so cached responses still pass every header-setting middleware.
-    "cms.cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "roadshow.urls"

@@ -1,5 +1,7 @@
 """Anonymous page cache: fast for visitors, never stale after a change."""
 
+import pytest
+
 from events.services import roadshow_transition, roadshow_update
 from tests.factories import make_achievement
 from tests.factories.events import make_roadshow
@@ -45,3 +47,45 @@ def test_languages_are_cached_apart(client, db):
     client.get("/lang/en/")
     html = client.get("/roadshows/").content.decode()
     assert "Technology Roadshow Platform" in html
+
+
+def _get(path, cookie=None, method="GET"):
+    """A request through the ASGI application, as Daphne would make it."""
+    from asgiref.sync import async_to_sync
+    from channels.testing import HttpCommunicator
+
+    from roadshow.asgi import application
+
+    headers = [(b"host", b"testserver")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
+
+    async def run():
+        communicator = HttpCommunicator(application, method, path, headers=headers)
+        return await communicator.get_response(timeout=30)
+
+    response = async_to_sync(run)()
+    headers = {name.lower(): value for name, value in response["headers"]}
+    return response["status"], headers, response["body"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_under_asgi_a_cached_page_is_served_before_django_with_its_headers():
+    status, headers, body = _get("/roadshows/")
+    assert status == 200 and headers[b"x-page-cache"] == b"miss"
+    status, again, cached = _get("/roadshows/")
+    assert status == 200 and again[b"x-page-cache"] == b"hit"
+    assert cached == body
+    for name in (b"content-type", b"x-frame-options", b"x-content-type-options"):
+        assert again[name] == headers[name]
+    # Not for signed-in visitors (a session), other languages apart, not HEAD.
+    assert b"x-page-cache" not in _get("/roadshows/", "sessionid=abc")[1]
+    english = _get("/roadshows/", "django_language=en")
+    assert english[1][b"x-page-cache"] == b"miss"
+    assert b"Technology Roadshow Platform" in english[2]
+    assert _get("/roadshows/", method="HEAD")[1].get(b"x-page-cache") != b"hit"
+    # A change makes every cached page stale at once.
+    from cms.cache import content_changed
+
+    content_changed()
+    assert _get("/roadshows/")[1][b"x-page-cache"] == b"miss"
