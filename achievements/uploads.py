@@ -136,3 +136,22 @@ def check_attachment(upload) -> CheckedFile:
         data, content_type, ext = reencode_image(data)
     stored = ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}")
     return CheckedFile(stored, content_type, name, len(data))
+
+
+def protected_file_response(
+    stored, *, content_type: str, filename: str, cache: str = "private, no-store"
+):
+    """A checked upload served to someone allowed to see it: PDFs downloaded,
+    images shown, never sniffed into something else or run as a page."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=content_type,
+        as_attachment=content_type == "application/pdf",
+        filename=filename,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = cache
+    return response

@@ -23,7 +23,7 @@ from .extensions import detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
 from .matching import demand_matches
 from .models import Achievement, Attachment, Demand, IndustryField
-from .uploads import UploadRefused, check_attachment
+from .uploads import UploadRefused, check_attachment, protected_file_response
 
 
 def _filters(request) -> selectors.CatalogueFilters:
@@ -119,16 +119,11 @@ def attachment_download(request, pk: int, attachment_id: int):
     attachment = get_object_or_404(
         Attachment, pk=attachment_id, achievement=achievement
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
+    return protected_file_response(
+        attachment.file,
         content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
         filename=attachment.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Organization
 from accounts.permissions import user_can
 from achievements.models import IndustryField, Province
+from achievements.uploads import protected_file_response
 
 from . import selectors
 from .calendars import calendar_bytes, personal_token, user_for_token
@@ -194,13 +195,10 @@ def material_download(request, pk: int, thumbnail: bool = False):
     stored = material.thumbnail if thumbnail else material.file
     if not stored:
         raise Http404
-    response = FileResponse(
-        stored.open("rb"),
+    # A deck is the one PDF kind: downloaded; covers and thumbnails shown.
+    return protected_file_response(
+        stored,
         content_type=material.content_type,
-        as_attachment=material.kind == MaterialKind.DECK,
         filename=material.original_name,
+        cache="private, max-age=300",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=300"
-    return response

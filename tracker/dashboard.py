@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from achievements.enums import MacroRegion
 from achievements.models import IndustryField, Province
-from events.enums import Level, RoadshowKind, RoadshowStatus
+from events.enums import Level, RoadshowStatus
 from events.models import Roadshow, Slot
 
 from .enums import Stage
@@ -289,15 +289,15 @@ def targets_rows(f: Figures) -> list[dict]:
     """Each target beside its figure."""
     target = f.period.target
     rows = [
-        ("roadshows", RoadshowKind.FIELD.label, f.roadshows["national"]),
-        ("promoted_national", None, f.promoted["national"]),
-        ("promoted_total", None, f.promoted["total"]),
-        ("landed", None, f.landed["achievements"]),
-        ("cross_region", None, f.cross["to_northwest"]),
-        ("local_northwest", None, f.cross["northwest_local"]),
+        ("roadshows", f.roadshows["national"]),
+        ("promoted_national", f.promoted["national"]),
+        ("promoted_total", f.promoted["total"]),
+        ("landed", f.landed["achievements"]),
+        ("cross_region", f.cross["to_northwest"]),
+        ("local_northwest", f.cross["northwest_local"]),
     ]
     out = []
-    for key, _label, value in rows:
+    for key, value in rows:
         goal = getattr(target, key, None) if target is not None else None
         out.append(
             {

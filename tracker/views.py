@@ -24,7 +24,7 @@ from accounts.models import Organization
 from accounts.permissions import user_can
 from achievements.models import Province
 from achievements.selectors import achievements_visible_to
-from achievements.uploads import UploadRefused
+from achievements.uploads import UploadRefused, protected_file_response
 from events.models import Slot
 
 from . import services
@@ -577,13 +577,8 @@ def document_download(request, pk: int):
     )
     if not user_can(request.user, "deal.view", document.deal):
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
+    return protected_file_response(
+        document.file,
         content_type=document.content_type,
-        as_attachment=document.content_type == "application/pdf",
         filename=document.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
