@@ -25,7 +25,7 @@ demo: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) roadshow.asgi:application
+	$(BIN)/python -m roadshow.server -b $(HOST) -p $(PORT) roadshow.asgi:application
 
 lint: setup
 	$(BIN)/ruff check .

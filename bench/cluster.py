@@ -36,7 +36,9 @@ class Worker:
     ):
         self.port = free_port()
         command = [
-            str(ROOT / ".venv" / "bin" / "daphne"),
+            str(ROOT / ".venv" / "bin" / "python"),
+            "-m",
+            "roadshow.server",
             # Twisted listens with a backlog of 50 by default: a reconnect
             # storm overflows it.
             "-e",

@@ -88,7 +88,9 @@ def daphne_server():
     with (OUT / "daphne.log").open("w") as log:
         server = subprocess.Popen(
             [
-                str(ROOT / ".venv" / "bin" / "daphne"),
+                str(ROOT / ".venv" / "bin" / "python"),
+                "-m",
+                "roadshow.server",
                 "-b",
                 "127.0.0.1",
                 "-p",
