@@ -3,18 +3,12 @@ once, a failed one is left for Daphne's checker to log and answer, and the
 launcher serves the application."""
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from bench.cluster import Worker
 from roadshow.server import Server
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def _app_ok(scope, receive, send):
@@ -90,50 +84,16 @@ def test_a_failed_application_is_left_to_daphnes_checker(monkeypatch):
 
 
 def test_the_launcher_serves_the_platform(tmp_path):
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "roadshow.settings.dev",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    env.pop("REDIS_URL", None)
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "roadshow.server",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "roadshow.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
+    worker = Worker(  # bench.cluster's worker runs python -m roadshow.server
+        settings="roadshow.settings.dev",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "REDIS_URL": ""},
+        log=tmp_path / "server.log",
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/healthz", timeout=2
-                ) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        (tmp_path / "server.log").read_text()[-2000:]
-                    ) from None
-                time.sleep(0.2)
+        worker.wait_ready()
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{worker.port}/healthz", timeout=5
+        ) as response:
+            assert response.status == 200
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+        worker.stop()
