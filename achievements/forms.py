@@ -108,6 +108,9 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    # The revision the reviewer is looking at: a decision on anything else is
+    # refused by the service.
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, status: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -190,6 +190,9 @@ class Achievement(TimeStamped):
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     pending_changes = models.JSONField(_("待审修改"), null=True, blank=True)
+    # Moves on every change a reviewer must see (content, files): a review
+    # decision names the revision it was made on and is refused if it moved.
+    revision = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -327,6 +330,9 @@ class Attachment(TimeStamped):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Null until a reviewer clears the achievement with this file in it: only
+    # cleared files are shown beyond the team, organizers and reviewers.
+    cleared_at = models.DateTimeField(_("审查通过时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

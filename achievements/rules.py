@@ -38,8 +38,12 @@ def _submit(user: Any, achievement: Any) -> bool:
 
 @rule("achievement.review")
 def _review(user: Any, achievement: Any) -> bool:
-    # Only reviewers clear or restrict — not even organizers (R2).
-    return permissions.is_reviewer(user)
+    # Only reviewers clear or restrict — not even organizers (R2) — and never
+    # an achievement of an organization they belong to (conflict of interest).
+    return permissions.is_reviewer(user) and (
+        achievement is None
+        or achievement.owner_id not in permissions.organization_ids(user)
+    )
 
 
 @rule("achievement.history")

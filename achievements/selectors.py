@@ -293,9 +293,24 @@ def review_queue(*, user: Any) -> QuerySet[Achievement]:
         Achievement.objects.filter(
             status__in=[ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW]
         )
+        # A reviewer never reviews their own organizations' achievements.
+        .exclude(owner_id__in=permissions.organization_ids(user))
         .select_related("field", "owner")
         .order_by("updated_at", "id")
     )
+
+
+def attachments_visible_to(*, user: Any, achievement: Achievement) -> QuerySet:
+    """The files of an achievement this user may download: everything for
+    those who see its history (team, organizers, reviewers), only the files a
+    reviewer cleared for everybody else.  The achievement itself must be
+    visible to the user (the caller checks it with the visibility rule)."""
+    from .models import Attachment
+
+    files = Attachment.objects.filter(achievement=achievement)
+    if permissions.user_can(user, "achievement.history", achievement):
+        return files
+    return files.filter(cleared_at__isnull=False)
 
 
 def demands_visible_to(*, user: Any) -> QuerySet[Demand]:

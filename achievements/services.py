@@ -9,9 +9,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organization
+from accounts.permissions import user_can
 
 from .enums import Publication, ReviewStatus
-from .models import CONTENT_FIELDS, Achievement, IndustryField, Province, ReviewEvent
+from .models import (
+    CONTENT_FIELDS,
+    Achievement,
+    Attachment,
+    IndustryField,
+    Province,
+    ReviewEvent,
+)
 
 
 class ReviewError(Exception):
@@ -51,6 +59,8 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     ),
 }
 REVIEWER_ACTIONS = {"start_review", "clear", "restrict", "withhold", "return"}
+# Decisions are made on what the reviewer saw: they name its revision.
+DECISIONS = {"clear", "restrict", "withhold", "return"}
 _PUBLICATION_AFTER = {
     "clear": Publication.PUBLIC,
     "restrict": Publication.RESTRICTED,
@@ -160,9 +170,8 @@ def achievement_update(
     pending_changes, the published version stays as it is, and the achievement
     goes back to review.
     """
-    locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
-    if locked.status == ReviewStatus.UNDER_REVIEW:
-        raise ReviewError(_("成果正在审查中，审查结束前不能修改。"))
+    locked = _lock_for_edit(achievement)
+    locked.revision += 1
     if locked.publication == Publication.NONE:
         provinces = _assign(locked, data)
         locked.save()
@@ -175,14 +184,9 @@ def achievement_update(
         **_serialize({k: v for k, v in data.items() if k in CONTENT_FIELDS}),
     }
     locked.pending_changes = dict(proposed)
-    previous = locked.status
-    locked.status = TRANSITIONS["resubmit_edit"][1]
-    locked.save()
-    _record(
-        achievement=locked,
+    _back_to_review(
+        locked,
         by=by,
-        from_status=previous,
-        to_status=locked.status,
         comment=comment
         or gettext_noop(
             "已发布成果被修改，修改内容待保密审查；审查通过前继续展示原版本。"
@@ -191,11 +195,83 @@ def achievement_update(
     return locked
 
 
+def _lock_for_edit(achievement: Achievement) -> Achievement:
+    """The achievement's row, locked; refused while a reviewer is reading it."""
+    locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    if locked.status == ReviewStatus.UNDER_REVIEW:
+        raise ReviewError(_("成果正在审查中，审查结束前不能修改。"))
+    return locked
+
+
+def _back_to_review(locked: Achievement, *, by: Any, comment: str) -> None:
+    """A published achievement changed: it goes back to review (saved here)."""
+    previous = locked.status
+    locked.status = TRANSITIONS["resubmit_edit"][1]
+    locked.save()
+    if previous != locked.status:
+        _record(
+            achievement=locked,
+            by=by,
+            from_status=previous,
+            to_status=locked.status,
+            comment=comment,
+        )
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    achievement: Achievement,
+    content: Any,
+    original_name: str,
+    content_type: str,
+    size: int,
+    by: Any,
+) -> Attachment:
+    """Add a checked file.  It is shown beyond the team only once a reviewer
+    has cleared the achievement with it; on a published achievement it sends
+    the achievement back to review like an edit of its text."""
+    locked = _lock_for_edit(achievement)
+    attachment = Attachment.objects.create(
+        achievement=locked,
+        file=content,
+        original_name=original_name,
+        content_type=content_type,
+        size=size,
+        uploaded_by=by if by is not None and by.is_authenticated else None,
+    )
+    locked.revision += 1
+    if locked.publication == Publication.NONE:
+        locked.save()
+    else:
+        _back_to_review(
+            locked, by=by, comment=gettext_noop("已发布成果新增附件，附件待保密审查。")
+        )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by: Any) -> None:
+    """Withdraw a file (removing shows less: no review needed)."""
+    locked = _lock_for_edit(attachment.achievement)
+    attachment.delete()
+    locked.revision += 1
+    locked.save(update_fields=["revision", "updated_at"])
+
+
 @transaction.atomic
 def achievement_transition(
-    *, achievement: Achievement, action: str, by: Any, comment: str = ""
+    *,
+    achievement: Achievement,
+    action: str,
+    by: Any,
+    comment: str = "",
+    seen_revision: int | None = None,
 ) -> Achievement:
-    """Move an achievement through the review workflow (the table above)."""
+    """Move an achievement through the review workflow (the table above).
+
+    A decision names the revision the reviewer saw (``seen_revision``) and is
+    refused if the content or files changed since."""
     try:
         allowed_from, to_status = TRANSITIONS[action]
     except KeyError as exc:
@@ -203,6 +279,8 @@ def achievement_transition(
     if action == "resubmit_edit":
         raise ReviewError(_("未知的操作。"))
     locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    if action in REVIEWER_ACTIONS and not user_can(by, "achievement.review", locked):
+        raise ReviewError(_("您无权审查该成果（审查员不能审查本单位的成果）。"))
     if locked.status not in allowed_from:
         raise ReviewError(
             _("当前状态为“%(status)s”，不能执行该操作。")
@@ -210,6 +288,16 @@ def achievement_transition(
         )
     if action == "return" and not comment.strip():
         raise ReviewError(_("退回时必须填写原因。"))
+    if action in DECISIONS and seen_revision is None:
+        raise ReviewError(_("审查结论必须注明所审查的版本，请在成果页面上作出结论。"))
+    if action in DECISIONS and seen_revision != locked.revision:
+        raise ReviewError(
+            _(
+                "您查看之后成果内容或附件已被修改（第 %(seen)d 版 → 第 %(now)d 版），"
+                "请重新查看最新内容后再作结论。"
+            )
+            % {"seen": seen_revision, "now": locked.revision}
+        )
     previous = locked.status
     locked.status = to_status
     provinces = None
@@ -220,6 +308,10 @@ def achievement_transition(
         locked.publication = _PUBLICATION_AFTER[action]
         if locked.publication != Publication.NONE:
             locked.published_at = locked.published_at or timezone.now()
+            # The files the reviewer saw are cleared with the text.
+            Attachment.objects.filter(
+                achievement=locked, cleared_at__isnull=True
+            ).update(cleared_at=timezone.now())
         else:
             locked.published_at = None
     locked.save()

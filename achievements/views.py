@@ -22,7 +22,7 @@ from .exporting import export_achievements
 from .extensions import detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
 from .matching import demand_matches
-from .models import Achievement, Attachment, Demand, IndustryField
+from .models import Achievement, Demand, IndustryField
 from .uploads import UploadRefused, check_attachment, protected_file_response
 
 
@@ -94,7 +94,9 @@ def detail(request, pk: int):
             "achievement": achievement,
             "trl_text": TRL_DESCRIPTIONS.get(achievement.trl, ""),
             "provinces": achievement.target_provinces.all(),
-            "attachments": achievement.attachments.all(),
+            "attachments": selectors.attachments_visible_to(
+                user=request.user, achievement=achievement
+            ),
             "published_view": selectors.achievement_is_published_to(
                 user=request.user, achievement=achievement
             ),
@@ -103,7 +105,10 @@ def detail(request, pk: int):
             else None,
             "can_edit": user_can(request.user, "achievement.edit", achievement),
             "can_review": user_can(request.user, "achievement.review", achievement),
-            "review_form": ReviewForm(status=achievement.status),
+            "review_form": ReviewForm(
+                status=achievement.status,
+                initial={"revision": achievement.revision},
+            ),
             "pending_diff": services.achievement_pending_diff(achievement=achievement)
             if can_history
             else [],
@@ -117,7 +122,8 @@ def detail(request, pk: int):
 def attachment_download(request, pk: int, attachment_id: int):
     achievement = _visible_or_404(request, pk)
     attachment = get_object_or_404(
-        Attachment, pk=attachment_id, achievement=achievement
+        selectors.attachments_visible_to(user=request.user, achievement=achievement),
+        pk=attachment_id,
     )
     return protected_file_response(
         attachment.file,
@@ -141,14 +147,18 @@ def attachment_upload(request, pk: int):
     except UploadRefused as exc:
         messages.error(request, str(exc))
         return redirect(achievement)
-    Attachment.objects.create(
-        achievement=achievement,
-        file=checked.content,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=request.user,
-    )
+    try:
+        services.attachment_add(
+            achievement=achievement,
+            content=checked.content,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            by=request.user,
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+        return redirect(achievement)
     messages.success(request, _("附件已上传。"))
     return redirect(achievement)
 
@@ -258,6 +268,7 @@ def achievement_review(request, pk: int):
             action=form.cleaned_data["action"],
             by=request.user,
             comment=form.cleaned_data["comment"],
+            seen_revision=form.cleaned_data["revision"],
         )
     except services.ReviewError as exc:
         messages.error(request, str(exc))

@@ -19,10 +19,18 @@ def test_two_reviewers_deciding_at_once_one_wins(roles):
     results = race(
         [
             lambda: achievement_transition(
-                achievement=a, action="return", by=users["reviewer"], comment="退回"
+                achievement=a,
+                action="return",
+                by=users["reviewer"],
+                comment="退回",
+                seen_revision=a.revision,
             ),
             lambda: achievement_transition(
-                achievement=a, action="return", by=users["reviewer"], comment="退回"
+                achievement=a,
+                action="return",
+                by=users["reviewer"],
+                comment="退回",
+                seen_revision=a.revision,
             ),
         ]
     )

@@ -20,7 +20,11 @@ def test_full_path_records_every_transition(roles):
         achievement=a, action="start_review", by=users["reviewer"]
     )
     a = achievement_transition(
-        achievement=a, action="clear", by=users["reviewer"], comment="无涉密内容"
+        achievement=a,
+        action="clear",
+        by=users["reviewer"],
+        comment="无涉密内容",
+        seen_revision=a.revision,
     )
     assert (a.status, a.publication) == (ReviewStatus.CLEARED, Publication.PUBLIC)
     assert a.published_at is not None
@@ -40,7 +44,12 @@ def test_return_requires_a_reason(roles):
     users, orgs = roles
     a = make_achievement(owner=orgs["owner"], state="submitted")
     with pytest.raises(ReviewError, match="原因"):
-        achievement_transition(achievement=a, action="return", by=users["reviewer"])
+        achievement_transition(
+            achievement=a,
+            action="return",
+            by=users["reviewer"],
+            seen_revision=a.revision,
+        )
     a.refresh_from_db()
     assert a.status == ReviewStatus.SUBMITTED
 
@@ -49,7 +58,12 @@ def test_draft_cannot_be_cleared_without_submission(roles):
     users, orgs = roles
     a = make_achievement(owner=orgs["owner"], state="draft")
     with pytest.raises(ReviewError):
-        achievement_transition(achievement=a, action="clear", by=users["reviewer"])
+        achievement_transition(
+            achievement=a,
+            action="clear",
+            by=users["reviewer"],
+            seen_revision=a.revision,
+        )
     a.refresh_from_db()
     assert (a.status, a.publication) == (ReviewStatus.DRAFT, Publication.NONE)
 
@@ -66,7 +80,9 @@ def test_edit_of_cleared_keeps_published_version_until_cleared(roles, client):
     html = client.get(f"/achievements/{a.pk}/").content.decode()
     assert "原标题成果" in html and "新标题成果" not in html
     assert "新标题成果" not in client.get("/achievements/?q=新标题").content.decode()
-    a = achievement_transition(achievement=a, action="clear", by=users["reviewer"])
+    a = achievement_transition(
+        achievement=a, action="clear", by=users["reviewer"], seen_revision=a.revision
+    )
     assert (a.title, a.trl, a.pending_changes) == ("新标题成果", 8, None)
     assert "新标题成果" in client.get("/achievements/?q=新标题").content.decode()
 
@@ -78,7 +94,11 @@ def test_returned_edit_keeps_old_version_published(roles, client):
         achievement=a, data={"title": "有问题的修改"}, by=users["team"]
     )
     a = achievement_transition(
-        achievement=a, action="return", by=users["reviewer"], comment="含敏感参数"
+        achievement=a,
+        action="return",
+        by=users["reviewer"],
+        comment="含敏感参数",
+        seen_revision=a.revision,
     )
     assert a.status == ReviewStatus.RETURNED
     assert a.publication == Publication.PUBLIC
@@ -99,7 +119,11 @@ def test_withhold_unpublishes(roles, client):
     users, orgs = roles
     a = make_achievement(owner=orgs["owner"], state="public")
     a = achievement_transition(
-        achievement=a, action="withhold", by=users["reviewer"], comment="涉密"
+        achievement=a,
+        action="withhold",
+        by=users["reviewer"],
+        comment="涉密",
+        seen_revision=a.revision,
     )
     assert a.publication == Publication.NONE
     assert client.get(f"/achievements/{a.pk}/").status_code == 404
@@ -124,7 +148,7 @@ def test_reviewer_decides_via_the_web_and_history_is_shown(roles, client):
     client.force_login(users["reviewer"])
     response = client.post(
         f"/workspace/achievements/{a.pk}/review/",
-        {"action": "restrict", "comment": "仅限投资方"},
+        {"action": "restrict", "comment": "仅限投资方", "revision": a.revision},
     )
     assert response.status_code == 302
     a.refresh_from_db()

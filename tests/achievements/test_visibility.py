@@ -177,7 +177,11 @@ def test_cached_catalogue_counts_follow_every_change(client, roles):
     from achievements.services import achievement_transition
 
     achievement_transition(
-        achievement=a, action="withhold", by=users["reviewer"], comment="涉密"
+        achievement=a,
+        action="withhold",
+        by=users["reviewer"],
+        comment="涉密",
+        seen_revision=a.revision,
     )
     html = client.get("/achievements/").content.decode()
     assert "共 1 项成果" in html and "缓存样本甲" not in html

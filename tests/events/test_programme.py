@@ -97,7 +97,11 @@ def test_publish_refused_when_an_achievement_was_withdrawn(roles, roadshow):
     from achievements.services import achievement_transition
 
     achievement_transition(
-        achievement=a, action="withhold", by=users["reviewer"], comment="涉密"
+        achievement=a,
+        action="withhold",
+        by=users["reviewer"],
+        comment="涉密",
+        seen_revision=a.revision,
     )
     with pytest.raises(RoadshowError, match="尚未通过保密审查"):
         roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])

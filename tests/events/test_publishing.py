@@ -115,7 +115,11 @@ def test_withheld_achievement_disappears_from_the_programme(client, published, r
     from achievements.services import achievement_transition
 
     achievement_transition(
-        achievement=a, action="withhold", by=users["reviewer"], comment="涉密"
+        achievement=a,
+        action="withhold",
+        by=users["reviewer"],
+        comment="涉密",
+        seen_revision=a.revision,
     )
     html = client.get(RoadshowPage.objects.get(roadshow=roadshow).url).content.decode()
     assert "专用碳纤维复合材料研发" not in html

@@ -92,7 +92,11 @@ def make_achievement(
         "returned": "return",
     }[state]
     achievement = achievement_transition(
-        achievement=achievement, action=action, by=reviewer, comment="测试意见"
+        achievement=achievement,
+        action=action,
+        by=reviewer,
+        comment="测试意见",
+        seen_revision=achievement.revision,
     )
     expected = {"public": Publication.PUBLIC, "restricted": Publication.RESTRICTED}
     assert achievement.publication == expected.get(state, Publication.NONE)
