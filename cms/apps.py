@@ -17,16 +17,18 @@ class CmsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from achievements.models import Achievement
+        from events.models import PitchMaterial, Slot
 
         from .cache import content_changed
 
         # Any of these changes what a public page shows: cached pages go stale.
         for signal in (page_published, page_unpublished):
             signal.connect(content_changed, dispatch_uid=f"cms-cache-{signal}")
-        for signal in (post_save, post_delete):
-            signal.connect(
-                content_changed,
-                sender=Achievement,
-                dispatch_uid=f"cms-cache-achievement-{id(signal)}",
-            )
+        for model in (Achievement, Slot, PitchMaterial):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    content_changed,
+                    sender=model,
+                    dispatch_uid=f"cms-cache-{model.__name__}-{id(signal)}",
+                )
         roadshow_changed.connect(content_changed, dispatch_uid="cms-cache-roadshow")

@@ -17,6 +17,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.http import HttpResponse
 
 from roadshow.middleware import request_language
@@ -35,12 +36,29 @@ def content_version() -> int:
     return version
 
 
-def content_changed(**kwargs) -> None:
-    """Make every cached page stale (connected to the publishing signals)."""
+def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def content_changed(**kwargs) -> None:
+    """Make every cached page stale (connected to the publishing signals).
+
+    Bumped now, and again once the change commits: a request that renders
+    between the write and its commit reads the old rows and would store the
+    old page under the new version (a withheld achievement shown for the
+    entry's whole lifetime)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def mark_query_canonical(request, canonical: bool) -> None:
+    """A page tells the cache that its query string is one it recognised,
+    value by value, in its one canonical spelling: only such pages are stored,
+    so random query strings cannot mint unbounded entries."""
+    request.page_cache_query_ok = canonical
 
 
 def cacheable(method: str, path: str, cookies: dict) -> bool:
@@ -81,6 +99,7 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if (
             response.status_code == 200
+            and (not request.META.get("QUERY_STRING") or _query_ok(request))
             and not response.cookies
             and not getattr(response, "streaming", False)
             and response.get("Content-Type", "").startswith("text/html")
@@ -89,6 +108,10 @@ class AnonymousPageCacheMiddleware:
             cache.set(key, (200, headers, response.content), TIMEOUT)
             response[HIT_HEADER] = "miss"
         return response
+
+
+def _query_ok(request) -> bool:
+    return getattr(request, "page_cache_query_ok", False) is True
 
 
 def _cookies(scope) -> dict:

@@ -16,11 +16,12 @@ from achievements.selectors import (
 )
 from events import selectors as roadshow_selectors
 from events.enums import RoadshowKind, RoadshowStatus
-from events.materials import current_materials_of
+from events.materials import current_materials_of, public_links_of
 from events.services import SHANGHAI, programme_timeline
 from livestream.services import answered_questions
 
 from .blocks import BaseStreamBlock, LogoBlock
+from .cache import mark_query_canonical
 
 
 class HomePage(Page):
@@ -61,6 +62,16 @@ class HomePage(Page):
         return context
 
 
+def _canonical_filters(request, **valid: bool) -> bool:
+    """Whether the query names only these filters, each once and with a
+    valid value, spelled plainly: the filtered pages worth storing are then
+    bounded by the filters' values."""
+    items = list(request.GET.lists())
+    if any(len(values) != 1 or not valid.get(name) for name, values in items):
+        return False
+    return request.META.get("QUERY_STRING", "") == request.GET.urlencode()
+
+
 class RoadshowIndexPage(Page):
     """/roadshows/: every published roadshow by month, filterable."""
 
@@ -93,8 +104,21 @@ class RoadshowIndexPage(Page):
         if province:
             roadshows = roadshows.filter(province__code=province)
         year = request.GET.get("year", "")
-        if year.isdigit():
+        year_ok = year.isdigit() and 2000 <= int(year) <= 2100
+        if year_ok:
             roadshows = roadshows.filter(start__year=int(year))
+        fields = list(IndustryField.objects.all())
+        provinces = list(Province.objects.all())
+        mark_query_canonical(
+            request,
+            _canonical_filters(
+                request,
+                kind=kind in {"", *RoadshowKind.values},
+                field=field in {"", *(f.code for f in fields)},
+                province=province in {"", *(p.code for p in provinces)},
+                year=year == "" or year_ok,
+            ),
+        )
         months: dict[str, list] = {}
         for roadshow in roadshows:
             key = roadshow.start.astimezone(SHANGHAI).strftime("%Y-%m")
@@ -102,8 +126,8 @@ class RoadshowIndexPage(Page):
         context.update(
             months=sorted(months.items()),
             kinds=RoadshowKind.choices,
-            fields=IndustryField.objects.all(),
-            provinces=Province.objects.all(),
+            fields=fields,
+            provinces=provinces,
             current={"kind": kind, "field": field, "province": province, "year": year},
             progress=roadshow_selectors.programme_progress(),
         )
@@ -158,11 +182,15 @@ class RoadshowPage(Page):
         ]
         materials = current_materials_of(slots=[item.slot for item in shown])
         for item in shown:
+            current = materials.get(item.slot.pk, {})
             item.materials = {
                 kind: material
-                for kind, material in materials.get(item.slot.pk, {}).items()
+                for kind, material in current.items()
                 if user_can(request.user, "material.view", material)
             }
+            item.links, item.materials_pending = public_links_of(
+                slot=item.slot, current=current
+            )
         answered = [
             q
             for q in answered_questions(roadshow=roadshow)

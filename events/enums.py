@@ -62,3 +62,13 @@ class ScanResult(models.TextChoices):
     ONLINE = "online_only", _("线上报名，无现场名额")
     OTHER_ROADSHOW = "other_roadshow", _("不是本场路演的门票")
     UNKNOWN = "not_a_ticket", _("不是有效门票")
+
+
+class MaterialReview(models.TextChoices):
+    """Confidentiality review of pitch materials: every kind (deck, cover image,
+    video links) is shown beyond the team, organizers and reviewers only once
+    a reviewer has cleared it."""
+
+    PENDING = "pending", _("材料审核中")
+    CLEARED = "cleared", _("审核通过")
+    REFUSED = "refused", _("未通过审核")

@@ -212,3 +212,18 @@ class SwapForm(forms.Form):
     second = forms.ModelChoiceField(
         label=_("与哪一场对调日期"), queryset=Roadshow.objects.all()
     )
+
+
+class MaterialReviewForm(forms.Form):
+    """A reviewer's decision on a pitch file or a slot's video links."""
+
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[("clear", _("通过，可公开展示")), ("refuse", _("不予通过"))],
+    )
+    comment = forms.CharField(label=_("意见"), max_length=500, required=False)
+    # For video links: the list the reviewer saw, one per line.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=3000)
+
+    def seen_links(self) -> list[str]:
+        return [line for line in self.cleaned_data["seen"].splitlines() if line]

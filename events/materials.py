@@ -15,6 +15,7 @@ from accounts.enums import Role
 from accounts.models import User
 from achievements.uploads import UploadRefused, check_pdf, clean_name, reencode_image
 
+from .enums import MaterialReview
 from .models import MaterialKind, PitchMaterial, Roadshow, Slot
 
 DECK_MAX_BYTES = 50 * 1024 * 1024
@@ -22,7 +23,17 @@ COVER_MAX_BYTES = 10 * 1024 * 1024
 THUMBNAIL_SIZE = 480
 MAX_VIDEO_LINKS = 5
 
-__all__ = ["UploadRefused", "material_upload", "material_links_set"]
+__all__ = [
+    "UploadRefused",
+    "material_upload",
+    "material_links_set",
+    "material_review",
+    "material_links_review",
+]
+
+
+class ReviewRefused(Exception):
+    """A review decision that cannot be taken; the message is for the user."""
 
 
 def _check_deadline(slot: Slot, by: Any) -> None:
@@ -107,11 +118,126 @@ def material_links_set(*, slot: Slot, links: list[str], private: bool, by: Any) 
             cleaned.append(link)
     if len(cleaned) > MAX_VIDEO_LINKS:
         raise UploadRefused(_("最多 %(n)d 个视频链接。") % {"n": MAX_VIDEO_LINKS})
-    Slot.objects.filter(pk=slot.pk).update(
-        video_links=cleaned, materials_private=private
-    )
+    with transaction.atomic():
+        locked = Slot.objects.select_for_update().get(pk=slot.pk)
+        changed = cleaned != locked.video_links
+        locked.video_links, locked.materials_private = cleaned, private
+        fields = ["video_links", "materials_private"]
+        if changed:
+            # New links are shown once a reviewer has seen them.
+            locked.links_review = MaterialReview.PENDING
+            locked.links_review_comment = ""
+            fields += ["links_review", "links_review_comment"]
+        locked.save(update_fields=fields)
     slot.video_links, slot.materials_private = cleaned, private
+    slot.links_review = locked.links_review
     return slot
+
+
+DECISIONS = {"clear": MaterialReview.CLEARED, "refuse": MaterialReview.REFUSED}
+
+
+def _decision(decision: str, comment: str) -> str:
+    if decision not in DECISIONS:
+        raise ReviewRefused(_("未知的审核结论。"))
+    if decision == "refuse" and not comment.strip():
+        raise ReviewRefused(_("不予通过时必须填写原因，团队将据此修改。"))
+    return DECISIONS[decision]
+
+
+def material_review(
+    *, material: PitchMaterial, decision: str, by: Any, comment: str = ""
+) -> PitchMaterial:
+    """A reviewer clears or refuses the current version of a file."""
+    outcome = _decision(decision, comment)
+    with transaction.atomic():
+        locked = (
+            PitchMaterial.objects.select_for_update()
+            .select_related("slot__achievement")
+            .get(pk=material.pk)
+        )
+        if not permissions.user_can(by, "material.review", locked.slot):
+            raise ReviewRefused(_("您无权审核该材料（审查员不能审核本单位的材料）。"))
+        if locked.superseded_at is not None:
+            raise ReviewRefused(_("该文件已被新版本替换，请审核最新版本。"))
+        if locked.review != MaterialReview.PENDING:
+            raise ReviewRefused(_("该文件已审核。"))
+        locked.review = outcome
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.review_comment = comment.strip()[:500]
+        locked.save(
+            update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"]
+        )
+    return locked
+
+
+def material_links_review(
+    *, slot: Slot, decision: str, seen: list[str], by: Any, comment: str = ""
+) -> Slot:
+    """A reviewer clears or refuses the slot's video links, as they saw them:
+    links changed since are refused (the reviewer must look again)."""
+    outcome = _decision(decision, comment)
+    with transaction.atomic():
+        locked = (
+            Slot.objects.select_for_update()
+            .select_related("achievement")
+            .get(pk=slot.pk)
+        )
+        if not permissions.user_can(by, "material.review", locked):
+            raise ReviewRefused(_("您无权审核该材料（审查员不能审核本单位的材料）。"))
+        if list(seen) != list(locked.video_links):
+            raise ReviewRefused(
+                _("视频链接在您查看之后已被修改，请重新查看后再作结论。")
+            )
+        if locked.links_review != MaterialReview.PENDING:
+            raise ReviewRefused(_("视频链接已审核。"))
+        locked.links_review = outcome
+        locked.links_review_comment = comment.strip()[:500]
+        locked.save(update_fields=["links_review", "links_review_comment"])
+    return locked
+
+
+def materials_awaiting_review(*, user: Any):
+    """Current files and link lists waiting for this reviewer (never those of
+    the reviewer's own organizations)."""
+    if not permissions.is_reviewer(user):
+        return [], []
+    own = permissions.organization_ids(user)
+    files = (
+        PitchMaterial.objects.filter(
+            superseded_at__isnull=True, review=MaterialReview.PENDING
+        )
+        .exclude(slot__team_id__in=own)
+        .exclude(slot__achievement__owner_id__in=own)
+        .select_related("slot__roadshow", "slot__achievement", "slot__team")
+        .order_by("created_at", "id")
+    )
+    links = (
+        Slot.objects.filter(links_review=MaterialReview.PENDING)
+        .exclude(video_links=[])
+        .exclude(team_id__in=own)
+        .exclude(achievement__owner_id__in=own)
+        .select_related("roadshow", "achievement", "team")
+        .order_by("roadshow__start", "position")
+    )
+    return list(files[:100]), list(links[:100])
+
+
+def public_links_of(
+    *, slot: Slot, current: dict[str, PitchMaterial]
+) -> tuple[list[str], bool]:
+    """For a programme the viewer may see: the slot's video links a reviewer
+    cleared, and whether materials are still in review ("材料审核中")."""
+    if slot.materials_private:
+        return [], False
+    pending = any(m.review == MaterialReview.PENDING for m in current.values()) or bool(
+        slot.video_links and slot.links_review == MaterialReview.PENDING
+    )
+    links = (
+        list(slot.video_links) if slot.links_review == MaterialReview.CLEARED else []
+    )
+    return links, pending
 
 
 def current_materials(*, slot: Slot) -> dict[str, PitchMaterial]:

@@ -12,6 +12,7 @@ from .enums import (
     Attendance,
     Format,
     Level,
+    MaterialReview,
     RegionKind,
     RegistrationStatus,
     RoadshowKind,
@@ -251,6 +252,16 @@ class Slot(models.Model):
         default=False,
         help_text=_("勾选后，路演材料只有组织方和本团队可以查看。"),
     )
+    # The video links are reviewed as one list: any change waits again.
+    links_review = models.CharField(
+        _("视频链接审核"),
+        max_length=8,
+        choices=MaterialReview.choices,
+        default=MaterialReview.PENDING,
+    )
+    links_review_comment = models.CharField(
+        _("视频链接审核意见"), max_length=500, blank=True
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -293,6 +304,21 @@ class PitchMaterial(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     superseded_at = models.DateTimeField(_("被替换时间"), null=True, blank=True)
+    review = models.CharField(
+        _("审核"),
+        max_length=8,
+        choices=MaterialReview.choices,
+        default=MaterialReview.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -34,17 +34,33 @@ def _materials_edit(user: Any, slot: Any) -> bool:
 
 @rule("material.view")
 def _material_view(user: Any, material: Any) -> bool:
+    """The team, organizers and reviewers see every version; everybody else
+    only the current, reviewer-cleared file of a public pitch they may see."""
     from achievements.selectors import achievement_is_published_to
 
+    from .enums import MaterialReview
+
     slot = material.slot
-    if _materials_edit(user, slot):
+    if _materials_edit(user, slot) or permissions.is_reviewer(user):
         return True
+    if material.superseded_at is not None or material.review != MaterialReview.CLEARED:
+        return False
     roadshow = slot.roadshow
     if slot.materials_private or not _view(user, roadshow):
         return False
     return slot.achievement is not None and achievement_is_published_to(
         user=user, achievement=slot.achievement
     )
+
+
+@rule("material.review")
+def _material_review(user: Any, slot: Any) -> bool:
+    """Reviewers clear pitch materials, never those of their own organizations."""
+    if not permissions.is_reviewer(user):
+        return False
+    own = permissions.organization_ids(user)
+    owner = slot.achievement.owner_id if slot.achievement_id else None
+    return slot.team_id not in own and owner not in own
 
 
 @rule("roadshow.checkin")

@@ -19,6 +19,16 @@ urlpatterns = [
         name="slot_materials",
     ),
     path("materials/<int:pk>/", views.material_download, name="material"),
+    path(
+        "workspace/materials/<int:pk>/review/",
+        views.material_review_view,
+        name="material_review",
+    ),
+    path(
+        "workspace/slots/<int:pk>/links/review/",
+        views.links_review_view,
+        name="links_review",
+    ),
     path("r/<int:pk>/register/", ticket_views.register, name="register"),
     path("workspace/registrations/<int:pk>/", ticket_views.ticket, name="ticket"),
     path(

@@ -13,12 +13,16 @@ from achievements.uploads import protected_file_response
 
 from . import selectors
 from .calendars import calendar_bytes, personal_token, user_for_token
+from .forms import MaterialReviewForm
 from .materials import (
     COVER_MAX_BYTES,
     DECK_MAX_BYTES,
+    ReviewRefused,
     UploadRefused,
     current_materials,
+    material_links_review,
     material_links_set,
+    material_review,
     material_upload,
 )
 from .models import MaterialKind, PitchMaterial, Roadshow, Slot
@@ -201,4 +205,60 @@ def material_download(request, pk: int, thumbnail: bool = False):
         content_type=material.content_type,
         filename=material.original_name,
         cache="private, max-age=300",
+    )
+
+
+def _review_answer(request, done) -> HttpResponse:
+    """Run one review decision; say what happened; back to the queue."""
+    try:
+        done()
+    except ReviewRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("审核结论已记录。"))
+    return redirect("accounts:workspace")
+
+
+@login_required
+@require_POST
+def material_review_view(request, pk: int):
+    material = get_object_or_404(
+        PitchMaterial.objects.select_related("slot__achievement"), pk=pk
+    )
+    if not user_can(request.user, "material.review", material.slot):
+        raise PermissionDenied
+    form = MaterialReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("审核结论无效。"))
+        return redirect("accounts:workspace")
+    return _review_answer(
+        request,
+        lambda: material_review(
+            material=material,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            by=request.user,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def links_review_view(request, pk: int):
+    slot = get_object_or_404(Slot.objects.select_related("achievement"), pk=pk)
+    if not user_can(request.user, "material.review", slot):
+        raise PermissionDenied
+    form = MaterialReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("审核结论无效。"))
+        return redirect("accounts:workspace")
+    return _review_answer(
+        request,
+        lambda: material_links_review(
+            slot=slot,
+            decision=form.cleaned_data["decision"],
+            seen=form.seen_links(),
+            comment=form.cleaned_data["comment"],
+            by=request.user,
+        ),
     )

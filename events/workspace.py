@@ -7,8 +7,22 @@ from achievements.extensions import detail_section
 
 from .calendars import personal_token
 from .enums import RoadshowStatus
-from .materials import current_materials_of
+from .forms import MaterialReviewForm
+from .materials import current_materials_of, materials_awaiting_review
 from .models import Registration, Slot
+
+
+@panel(order=11)
+def material_review_panel(request):
+    """Reviewers: pitch materials waiting, beside the achievements' queue."""
+    if not permissions.is_reviewer(request.user):
+        return None
+    files, links = materials_awaiting_review(user=request.user)
+    return "events/includes/panel_material_review.html", {
+        "files": files,
+        "links": links,
+        "form": MaterialReviewForm(),
+    }
 
 
 @panel(order=30)

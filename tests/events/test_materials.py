@@ -120,6 +120,10 @@ def test_public_sees_materials_of_published_roadshows_unless_private(client, pit
     client.logout()
     assert client.get(f"/materials/{deck.pk}/").status_code == 404  # draft roadshow
     roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])
+    assert client.get(f"/materials/{deck.pk}/").status_code == 404  # not reviewed
+    client.force_login(users["reviewer"])
+    client.post(f"/workspace/materials/{deck.pk}/review/", {"decision": "clear"})
+    client.logout()
     response = client.get(f"/materials/{deck.pk}/")
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -196,3 +200,162 @@ def test_path_like_names_are_refused_by_the_service(pitch, name):
             by=users["team"],
         )
     assert PitchMaterial.objects.count() == 0
+
+
+def _publish_with_materials(client, pitch, on_commit):
+    users, _orgs, roadshow, slot = pitch
+    with on_commit(execute=True):
+        roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])
+    client.force_login(users["team"])
+    upload(client, slot, "deck", "机密参数版.pdf", pdf_bytes())
+    upload(client, slot, "cover", "封面.png", png_bytes(size=(800, 600)))
+    client.post(
+        f"/workspace/slots/{slot.pk}/materials/",
+        {"op": "links", "video_links": "https://v.example.cn/pitch-1"},
+    )
+    client.logout()
+    return roadshow, slot
+
+
+def _roadshow_html(client, roadshow):
+    from cms.models import RoadshowPage
+
+    return client.get(RoadshowPage.objects.get(roadshow=roadshow).url).content.decode()
+
+
+def test_materials_are_public_only_once_a_reviewer_clears_them(
+    client, pitch, django_capture_on_commit_callbacks
+):
+    users, _orgs, _roadshow, _slot = pitch
+    roadshow, slot = _publish_with_materials(
+        client, pitch, django_capture_on_commit_callbacks
+    )
+    deck = PitchMaterial.objects.get(kind="deck")
+    cover = PitchMaterial.objects.get(kind="cover")
+    # Nothing is public yet: the programme says the materials are in review.
+    html = _roadshow_html(client, roadshow)
+    assert "材料审核中" in html
+    assert f"/materials/{deck.pk}/" not in html
+    assert "pitch-1" not in html
+    for url in (
+        f"/materials/{deck.pk}/",
+        f"/materials/{cover.pk}/",
+        f"/materials/{cover.pk}/thumbnail/",
+    ):
+        assert client.get(url).status_code == 404
+    client.force_login(users["investor"])
+    assert client.get(f"/materials/{deck.pk}/").status_code == 404
+    # The reviewer finds them in the queue and decides.
+    client.force_login(users["reviewer"])
+    queue = client.get("/workspace/").content.decode()
+    assert "待审路演材料" in queue and "机密参数版.pdf" in queue and "pitch-1" in queue
+    assert client.get(f"/materials/{deck.pk}/").status_code == 200
+    client.post(f"/workspace/materials/{deck.pk}/review/", {"decision": "clear"})
+    client.post(
+        f"/workspace/materials/{cover.pk}/review/",
+        {"decision": "refuse", "comment": "图片含未公开参数"},
+    )
+    client.post(
+        f"/workspace/slots/{slot.pk}/links/review/",
+        {"decision": "clear", "seen": "https://v.example.cn/pitch-1"},
+    )
+    client.logout()
+    html = _roadshow_html(client, roadshow)
+    assert f"/materials/{deck.pk}/" in html and "pitch-1" in html
+    assert f"/materials/{cover.pk}/thumbnail/" not in html
+    assert client.get(f"/materials/{deck.pk}/").status_code == 200
+    assert client.get(f"/materials/{cover.pk}/thumbnail/").status_code == 404
+    # The team reads why the cover was refused.
+    client.force_login(users["team"])
+    page = client.get(f"/workspace/slots/{slot.pk}/materials/").content.decode()
+    assert "未通过审核" in page and "图片含未公开参数" in page
+
+
+def test_links_changed_after_the_reviewer_looked_are_not_cleared(
+    client, pitch, django_capture_on_commit_callbacks
+):
+    users, _orgs, _roadshow, _slot = pitch
+    roadshow, slot = _publish_with_materials(
+        client, pitch, django_capture_on_commit_callbacks
+    )
+    client.force_login(users["team"])
+    client.post(
+        f"/workspace/slots/{slot.pk}/materials/",
+        {"op": "links", "video_links": "https://v.example.cn/secret-demo"},
+    )
+    client.force_login(users["reviewer"])
+    response = client.post(
+        f"/workspace/slots/{slot.pk}/links/review/",
+        {"decision": "clear", "seen": "https://v.example.cn/pitch-1"},
+        follow=True,
+    )
+    assert "视频链接在您查看之后已被修改" in response.content.decode()
+    slot.refresh_from_db()
+    assert slot.links_review == "pending"
+    client.logout()
+    assert "secret-demo" not in _roadshow_html(client, roadshow)
+
+
+def test_superseded_versions_are_for_the_team_and_organizers(client, pitch):
+    users, _orgs, roadshow, slot = pitch
+    roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])
+    client.force_login(users["team"])
+    upload(client, slot, "deck", "旧版.pdf", pdf_bytes())
+    old = PitchMaterial.objects.get()
+    client.force_login(users["reviewer"])
+    client.post(f"/workspace/materials/{old.pk}/review/", {"decision": "clear"})
+    client.force_login(users["team"])
+    upload(client, slot, "deck", "新版.pdf", pdf_bytes())
+    old.refresh_from_db()
+    assert old.superseded_at is not None
+    for who in (None, "investor", "other_team", "pending_investor"):
+        client.logout()
+        if who:
+            client.force_login(users[who])
+        assert client.get(f"/materials/{old.pk}/").status_code == 404, who
+    for who in ("team", "organizer", "reviewer"):
+        client.force_login(users[who])
+        assert client.get(f"/materials/{old.pk}/").status_code == 200, who
+
+
+def test_review_of_materials_is_for_reviewers_of_other_organizations(client, pitch):
+    users, orgs, roadshow, slot = pitch
+    client.force_login(users["team"])
+    upload(client, slot, "deck", "路演.pdf", pdf_bytes())
+    deck = PitchMaterial.objects.get()
+    for who in ("team", "organizer", "investor"):
+        client.force_login(users[who])
+        response = client.post(
+            f"/workspace/materials/{deck.pk}/review/", {"decision": "clear"}
+        )
+        assert response.status_code == 403, who
+    # A reviewer of the presenting institution itself may not clear it.
+    from accounts.enums import Role
+    from accounts.models import Membership
+
+    Membership.objects.create(
+        user=users["reviewer"], organization=orgs["owner"], role=Role.TEAM
+    )
+    from accounts.permissions import memberships_changed
+
+    memberships_changed()
+    client.force_login(users["reviewer"])
+    response = client.post(
+        f"/workspace/materials/{deck.pk}/review/", {"decision": "clear"}
+    )
+    assert response.status_code == 403
+    deck.refresh_from_db()
+    assert deck.review == "pending"
+    # Refusing needs a reason.
+    Membership.objects.filter(
+        organization=orgs["owner"], user=users["reviewer"]
+    ).delete()
+    memberships_changed()
+    response = client.post(
+        f"/workspace/materials/{deck.pk}/review/",
+        {"decision": "refuse", "comment": ""},
+        follow=True,
+    )
+    assert "不予通过时必须填写原因" in response.content.decode()
+    deck.refresh_from_db()
+    assert deck.review == "pending"

@@ -89,3 +89,83 @@ def test_under_asgi_a_cached_page_is_served_before_django_with_its_headers():
 
     content_changed()
     assert _get("/roadshows/")[1][b"x-page-cache"] == b"miss"
+
+
+@pytest.mark.postgres  # two connections at once: the test SQLite is in memory
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_rendered_before_the_commit_is_not_served_after_it(roles):
+    """A visitor whose request reads the old rows while a withdrawal is being
+    committed must not leave the old page in the cache under the new version."""
+    import threading
+
+    from django.db import connections, transaction
+    from django.test import Client
+
+    from achievements.services import achievement_transition
+
+    users, orgs = roles
+    a = make_achievement(owner=orgs["owner"], title="即将撤回的成果")
+    assert "即将撤回的成果" in Client().get("/").content.decode()
+    seen = []
+
+    def visitor():
+        try:
+            seen.append(Client().get("/").content.decode())
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        achievement_transition(
+            achievement=a,
+            action="withhold",
+            by=users["reviewer"],
+            comment="涉密",
+            seen_revision=a.revision,
+        )
+        thread = threading.Thread(target=visitor)
+        thread.start()
+        thread.join()
+    # The visitor read the committed (old) rows, as a concurrent request would.
+    assert "即将撤回的成果" in seen[0]
+    assert "即将撤回的成果" not in Client().get("/").content.decode()
+
+
+def test_unknown_query_strings_are_not_stored(client, db):
+    from django.core.cache import cache
+
+    client.get("/roadshows/")
+    before = len(cache._cache)
+    for n in range(5):
+        response = client.get(f"/roadshows/?utm={n}")
+        assert response.status_code == 200
+        assert response.get("X-Page-Cache") != "hit"
+    for query in ("kind=nonsense", "field=x&field=y", "year=99999", "kind=field&x=1"):
+        client.get(f"/roadshows/?{query}")
+        assert client.get(f"/roadshows/?{query}").get("X-Page-Cache") != "hit"
+    assert len(cache._cache) == before
+    # A recognised filter, spelled plainly, is cached like the page itself.
+    assert client.get("/roadshows/?kind=field")["X-Page-Cache"] == "miss"
+    assert client.get("/roadshows/?kind=field")["X-Page-Cache"] == "hit"
+
+
+def test_unpublishing_in_wagtail_removes_the_cached_page(
+    client, roles, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from cms.models import RoadshowPage
+
+    users, orgs = roles
+    roadshow = make_roadshow(lead_host=orgs["torch"], title="将被下线的路演")
+    with django_capture_on_commit_callbacks(execute=True):
+        roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])
+    page = RoadshowPage.objects.get(roadshow=roadshow)
+    url = page.url
+    assert client.get(url).status_code == 200
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    admin = Client()
+    admin.force_login(users["organizer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(f"/admin/pages/{page.pk}/unpublish/")
+    assert response.status_code == 302
+    assert client.get(url).status_code == 404
