@@ -209,6 +209,17 @@ SUBMISSION_BODY = {
     "properties": {key: {} for key in COLUMN_KEYS},
     "additionalProperties": False,
     "required": [c.key for c in COLUMNS if c.required and c.key != "owner"],
+    "example": {
+        "project_number": "2024YFA0100001",
+        "title": "大型风电叶片碳纤维主梁成型技术",
+        "summary": "面向百米级风电叶片的碳纤维拉挤主梁及其成型工艺。",
+        "field": "new-materials",
+        "trl": 7,
+        "transfer_modes": ["licence", "joint_development"],
+        "target_provinces": ["32", "浙江"],
+        "price_min": "200",
+        "price_max": "500",
+    },
 }
 
 

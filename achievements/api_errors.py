@@ -67,7 +67,9 @@ def _message(item: dict[str, Any]) -> str:
     if kind == "less_than_equal":
         return _("不能大于 %(limit)s。") % {"limit": ctx.get("le")}
     if kind in {"literal_error", "enum"}:
-        return _("取值无效，可选：%(values)s。") % {"values": ctx.get("expected", "")}
+        # pydantic lists the values as "'a', 'b' or 'c'".
+        values = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return _("取值无效，可选：%(values)s。") % {"values": values}
     if kind == "string_pattern_mismatch":
         return _("包含不允许的字符。")
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
