@@ -343,3 +343,14 @@ def demand_detail(request, demand_id: Id):
     if demand is None or not user_can(request.user, "demand.view", demand):
         return not_found(_("需求不存在或无权查看。"))
     return demand
+
+
+@api.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    "/{path:rest}",
+    response={404: ErrorOut},
+    include_in_schema=False,
+)
+def unknown_path(request, rest: str):
+    """Any other path under /api/v1/ answers the API's 404, not a web page."""
+    return not_found(_("接口地址不存在。"))

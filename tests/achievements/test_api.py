@@ -341,3 +341,18 @@ def test_openapi_documents_the_bounds_and_the_error_responses(client, db):
         "code",
         "message",
     }
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing", "/api/v1/achievements/5/", "/api/v1/v2/demands"]
+)
+def test_an_unknown_api_path_answers_the_api_404(client, db, path):
+    # Before, the site's HTML "page not found" (or a redirect to it).
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {
+        "code": "not_found",
+        "message": "接口地址不存在。",
+        "errors": [],
+    }
