@@ -2,15 +2,14 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import Body, NinjaAPI, Query, Schema, Status
+from ninja import Body, Field, NinjaAPI, Path, Query, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 
@@ -18,9 +17,17 @@ from accounts.models import ApiToken
 from accounts.permissions import user_can
 
 from . import selectors, services
+from .api_errors import (
+    NO_NUL_PATTERN,
+    ErrorOut,
+    error,
+    forbidden_text,
+    install_error_handlers,
+    not_found,
+)
 from .enums import ReviewStatus, TransferMode
 from .models import Achievement, Demand
-from .validation import COLUMN_KEYS, Lookups, clean_record
+from .validation import COLUMN_KEYS, COLUMNS, Lookups, clean_record
 
 api = NinjaAPI(
     title="科技成果路演平台 API",
@@ -29,9 +36,22 @@ api = NinjaAPI(
     description=(
         "Published achievements and technology demands; submission of achievements "
         "by an organization's programme-management system with its token "
-        "(`Authorization: Bearer <token>`)."
+        "(`Authorization: Bearer <token>`). Every error answers "
+        '`{"code": …, "message": …, "errors": [{"field": …, "message": …}]}`; '
+        "invalid parameters answer 400 with code `invalid`."
     ),
 )
+install_error_handlers(api)
+
+# Deep pages cost a scan of every row before them; no caller needs more.
+MAX_PAGE = 10_000
+MAX_PAGE_SIZE = 100
+# Ids are 64-bit in every database the platform runs on.
+MAX_ID = 2**63 - 1
+
+# Text that the database can store and compare (no NUL).
+Text = Annotated[str, Field(pattern=NO_NUL_PATTERN)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class TokenAuth(HttpBearer):
@@ -91,13 +111,24 @@ class AchievementOut(Schema):
 
 
 class CatalogueQuery(Schema):
-    q: str = ""
-    field: str = ""
-    trl: int | None = None
-    province: str = ""
-    mode: str = ""
-    programme: str = ""
-    sort: str = "newest"
+    q: Text = Field("", description="Full-text search (the first 100 characters).")
+    field: Text = Field("", description="Industry field code.")
+    trl: int | None = Field(None, ge=1, le=9, description="Readiness level.")
+    province: Text = Field("", description="Target province code.")
+    mode: Literal[("", *TransferMode.values)] = ""
+    programme: Text = Field("", description="Source programme.")
+    sort: Literal[tuple(selectors.SORTS)] = "newest"
+
+
+class Pagination(PageNumberPagination):
+    """Page numbers and sizes within documented bounds (400 beyond them)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=20, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
 
 class DemandOut(Schema):
@@ -122,17 +153,6 @@ class DemandOut(Schema):
         return obj.province.code
 
 
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: list[ErrorItem] = []
-
-
 class SubmitOut(Schema):
     id: int
     project_number: str
@@ -140,32 +160,33 @@ class SubmitOut(Schema):
     created: bool
 
 
-@api.get("/achievements", response=list[AchievementOut], tags=["achievements"])
-@paginate(PageNumberPagination, page_size=20)
+@api.get(
+    "/achievements",
+    response={200: list[AchievementOut], 400: ErrorOut},
+    tags=["achievements"],
+)
+@paginate(Pagination)
 def achievement_list(request, filters: Query[CatalogueQuery]):
-    mode = filters.mode if filters.mode in TransferMode.values else ""
-    trl = filters.trl if filters.trl and 1 <= filters.trl <= 9 else None
-    sort = filters.sort if filters.sort in selectors.SORTS else "newest"
     return selectors.catalogue_search(
         user=request.user,
         filters=selectors.CatalogueFilters(
             q=filters.q[:100],
             field=filters.field,
-            trl=trl,
+            trl=filters.trl,
             province=filters.province,
-            mode=mode,
+            mode=filters.mode,
             programme=filters.programme,
-            sort=sort,
+            sort=filters.sort,
         ),
     ).prefetch_related("target_provinces")
 
 
 @api.get(
-    "/achievements/{int:achievement_id}",
-    response={200: AchievementOut, 404: ErrorOut},
+    "/achievements/{achievement_id}",
+    response={200: AchievementOut, 400: ErrorOut, 404: ErrorOut},
     tags=["achievements"],
 )
-def achievement_detail(request, achievement_id: int):
+def achievement_detail(request, achievement_id: Id):
     achievement = (
         selectors.achievements_visible_to(user=request.user)
         .select_related("field", "owner")
@@ -173,34 +194,72 @@ def achievement_detail(request, achievement_id: int):
         .first()
     )
     if achievement is None:
-        return _error(404, "not_found", _("成果不存在或无权查看。"))
+        return not_found(_("成果不存在或无权查看。"))
     return achievement
 
 
-def _error(status: int, code: str, message: str, errors=None) -> Status:
-    return Status(status, {"code": code, "message": message, "errors": errors or []})
+# The body of a submission: the import template's keys, nothing else.
+SUBMISSION_BODY = {
+    "type": "object",
+    "description": (
+        "The import template's keys; values are validated exactly like a "
+        "spreadsheet row (lists may be arrays or text). `owner` defaults to "
+        "the token's organization."
+    ),
+    "properties": {key: {} for key in COLUMN_KEYS},
+    "additionalProperties": False,
+    "required": [c.key for c in COLUMNS if c.required and c.key != "owner"],
+    "example": {
+        "project_number": "2024YFA0100001",
+        "title": "大型风电叶片碳纤维主梁成型技术",
+        "summary": "面向百米级风电叶片的碳纤维拉挤主梁及其成型工艺。",
+        "field": "new-materials",
+        "trl": 7,
+        "transfer_modes": ["licence", "joint_development"],
+        "target_provinces": ["32", "浙江"],
+        "price_min": "200",
+        "price_max": "500",
+    },
+}
 
 
 @api.post(
     "/achievements",
     auth=TokenAuth(),
-    response={200: SubmitOut, 201: SubmitOut, 400: ErrorOut, 409: ErrorOut},
+    response={
+        200: SubmitOut,
+        201: SubmitOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        409: ErrorOut,
+    },
     tags=["achievements"],
     summary="Submit or update an achievement (by project number)",
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": SUBMISSION_BODY}}}
+    },
 )
 def achievement_submit(request, payload: dict[str, Any] = Body(...)):  # noqa: B008
     token: ApiToken = request.auth
     unknown = sorted(set(payload) - set(COLUMN_KEYS))
     if unknown:
-        return _error(
+        return error(
             400,
             "unknown_fields",
             _("请求包含未知字段。"),
             [{"field": k, "message": _("未知字段。")} for k in unknown],
         )
+    bad = forbidden_text(payload, path="")
+    if bad is not None:
+        return error(
+            400,
+            "invalid",
+            _("数据校验未通过。"),
+            [{"field": bad, "message": _("包含不允许的字符。")}],
+        )
     payload = {**payload, "owner": payload.get("owner") or token.organization.name}
     if payload["owner"] != token.organization.name:
-        return _error(
+        return error(
             400,
             "owner_mismatch",
             _("只能提交本机构（令牌所属机构）的成果。"),
@@ -208,7 +267,7 @@ def achievement_submit(request, payload: dict[str, Any] = Body(...)):  # noqa: B
         )
     cleaned = clean_record(payload, lookups=Lookups())
     if cleaned.errors:
-        return _error(
+        return error(
             400,
             "invalid",
             _("数据校验未通过。"),
@@ -222,7 +281,7 @@ def achievement_submit(request, payload: dict[str, Any] = Body(...)):  # noqa: B
             .first()
         )
         if existing is not None and existing.owner_id != token.organization_id:
-            return _error(
+            return error(
                 409,
                 "project_number_taken",
                 _("该项目编号属于其他机构的成果。"),
@@ -237,7 +296,7 @@ def achievement_submit(request, payload: dict[str, Any] = Body(...)):  # noqa: B
                     comment=gettext_noop("通过接口更新"),
                 )
             except services.ReviewError as exc:
-                return _error(409, "under_review", str(exc))
+                return error(409, "under_review", str(exc))
         else:
             achievement = services.achievement_create(
                 owner=token.organization,
@@ -255,9 +314,13 @@ def achievement_submit(request, payload: dict[str, Any] = Body(...)):  # noqa: B
     return Status(201 if existing is None else 200, body)
 
 
-@api.get("/demands", response=list[DemandOut], tags=["demands"])
-@paginate(PageNumberPagination, page_size=20)
-def demand_list(request, field: str = ""):
+@api.get(
+    "/demands",
+    response={200: list[DemandOut], 400: ErrorOut},
+    tags=["demands"],
+)
+@paginate(Pagination)
+def demand_list(request, field: Text = ""):
     demands = selectors.demands_visible_to(user=request.user).select_related(
         "organization", "field", "province"
     )
@@ -267,14 +330,27 @@ def demand_list(request, field: str = ""):
 
 
 @api.get(
-    "/demands/{int:demand_id}",
-    response={200: DemandOut, 404: ErrorOut},
+    "/demands/{demand_id}",
+    response={200: DemandOut, 400: ErrorOut, 404: ErrorOut},
     tags=["demands"],
 )
-def demand_detail(request, demand_id: int):
-    demand = get_object_or_404(
-        Demand.objects.select_related("organization", "field", "province"), pk=demand_id
+def demand_detail(request, demand_id: Id):
+    demand = (
+        Demand.objects.select_related("organization", "field", "province")
+        .filter(pk=demand_id)
+        .first()
     )
-    if not user_can(request.user, "demand.view", demand):
-        return _error(404, "not_found", _("需求不存在或无权查看。"))
+    if demand is None or not user_can(request.user, "demand.view", demand):
+        return not_found(_("需求不存在或无权查看。"))
     return demand
+
+
+@api.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    "/{path:rest}",
+    response={404: ErrorOut},
+    include_in_schema=False,
+)
+def unknown_path(request, rest: str):
+    """Any other path under /api/v1/ answers the API's 404, not a web page."""
+    return not_found(_("接口地址不存在。"))

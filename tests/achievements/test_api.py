@@ -1,5 +1,6 @@
 """/api/v1/: reads with the catalogue's filters, token submission validated like imports."""
 
+import json
 import secrets
 
 import pytest
@@ -116,11 +117,242 @@ def test_project_number_of_another_org_conflicts(client, roles, token):
     assert response.json()["code"] == "project_number_taken"
 
 
-def test_malformed_json_is_a_4xx(client, token):
+def test_malformed_json_is_a_400_with_its_code(client, token):
     response = client.post(
         "/api/v1/achievements",
         "{not json",
         content_type="application/json",
         headers={"Authorization": f"Bearer {token}"},
     )
-    assert 400 <= response.status_code < 500
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "malformed",
+        "message": "请求体不是有效的 JSON。",
+        "errors": [{"field": "body", "message": "无法解析。"}],
+    }
+
+
+# Hostile input (#12, item 18): each case below was found by the fuzzing in
+# test_api_fuzz.py; before, each answered a 500, a 422 {"detail": …} in
+# English, an HTML page, or silently stored what the database cannot hold.
+
+INVALID = "请求参数无效。"
+
+
+def invalid(field, message):
+    return {
+        "code": "invalid",
+        "message": INVALID,
+        "errors": [{"field": field, "message": message}],
+    }
+
+
+@pytest.mark.parametrize("path", ["/api/v1/achievements", "/api/v1/demands"])
+def test_page_beyond_2_63_is_a_documented_400(client, roles, path):
+    response = client.get(path, {"page": 2**63})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == invalid("page", "不能大于 10000。")
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"page": 0}, "page", "不能小于 1。"),
+        ({"page": "abc"}, "page", "必须是整数。"),
+        ({"page_size": 10**20}, "page_size", "不能大于 100。"),
+        ({"page_size": 0}, "page_size", "不能小于 1。"),
+    ],
+)
+def test_page_and_page_size_outside_their_bounds_are_a_400(
+    client, roles, params, field, message
+):
+    response = client.get("/api/v1/achievements", params)
+    assert response.status_code == 400
+    assert response.json() == invalid(field, message)
+
+
+def test_last_allowed_page_answers_an_empty_page(client, roles):
+    make_achievement(owner=roles[1]["owner"])
+    response = client.get("/api/v1/demands", {"page": 10_000, "page_size": 100})
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": 0}
+    response = client.get("/api/v1/achievements", {"page": 10_000})
+    assert response.json() == {"items": [], "count": 1}
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"trl": "null"}, "trl", "必须是整数。"),
+        ({"trl": 10**20}, "trl", "不能大于 9。"),
+        ({"trl": 0}, "trl", "不能小于 1。"),
+        (
+            {"mode": "teleport"},
+            "mode",
+            "取值无效，可选：'', 'assignment', 'licence', 'open_licence', "
+            "'equity', 'joint_development'。",
+        ),
+        ({"sort": "random"}, "sort", "取值无效，可选：'newest', 'trl', 'title'。"),
+    ],
+)
+def test_odd_filter_values_are_a_400(client, roles, params, field, message):
+    response = client.get("/api/v1/achievements", params)
+    assert response.status_code == 400
+    assert response.json() == invalid(field, message)
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/achievements", "q"),
+        ("/api/v1/achievements", "field"),
+        ("/api/v1/achievements", "province"),
+        ("/api/v1/achievements", "programme"),
+        ("/api/v1/demands", "field"),
+    ],
+)
+def test_nul_in_a_text_filter_is_a_400(client, roles, path, field):
+    # PostgreSQL cannot compare text with NUL: this was a 500 there.
+    response = client.get(path, {field: "水稻\x00育种"})
+    assert response.status_code == 400
+    assert response.json() == invalid(field, "包含不允许的字符。")
+
+
+@pytest.mark.parametrize("resource", ["achievements", "demands"])
+@pytest.mark.parametrize("raw", [str(2**63), "0", "abc"])
+def test_an_id_that_cannot_exist_is_a_400(client, roles, resource, raw):
+    response = client.get(f"/api/v1/{resource}/{raw}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    field = "achievement_id" if resource == "achievements" else "demand_id"
+    message = {
+        str(2**63): f"不能大于 {2**63 - 1}。",
+        "0": "不能小于 1。",
+        "abc": "必须是整数。",
+    }[raw]
+    assert response.json() == invalid(field, message)
+
+
+def test_a_missing_demand_answers_the_documented_404(client, roles):
+    response = client.get("/api/v1/demands/999999")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "需求不存在或无权查看。",
+        "errors": [],
+    }
+
+
+def test_a_missing_achievement_answers_the_same_404(client, roles):
+    response = client.get("/api/v1/achievements/999999")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "成果不存在或无权查看。",
+        "errors": [],
+    }
+
+
+def test_submission_without_a_valid_token_is_a_401_with_its_code(client, token):
+    response = post(client, body(), "wrong")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert response.json() == {
+        "code": "unauthorized",
+        "message": "缺少接口令牌，或令牌无效、已吊销。",
+        "errors": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [("[1, 2]", "必须是 JSON 对象。"), ("", "必填项不能为空。")],
+)
+def test_submission_body_that_is_not_an_object_is_a_400(client, token, raw, message):
+    response = client.post(
+        "/api/v1/achievements",
+        raw,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 400
+    assert response.json() == invalid("body", message)
+    assert Achievement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (body(project_number="2024YFA\x000001"), "project_number"),
+        (body(title="接口\x00提交"), "title"),
+        (body(target_provinces=["32", "\x00"]), "target_provinces.1"),
+        (body(keywords="\ud800"), "keywords"),
+    ],
+)
+def test_text_the_database_cannot_hold_is_refused(client, token, data, field):
+    # SQLite stored the NUL; PostgreSQL answered a 500.
+    response = client.post(
+        "/api/v1/achievements",
+        json.dumps(data),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid",
+        "message": "数据校验未通过。",
+        "errors": [{"field": field, "message": "包含不允许的字符。"}],
+    }
+    assert Achievement.objects.count() == 0
+
+
+def test_openapi_documents_the_bounds_and_the_error_responses(client, db):
+    spec = client.get("/api/v1/openapi.json").json()
+    listing = spec["paths"]["/api/v1/achievements"]["get"]
+    params = {p["name"]: p["schema"] for p in listing["parameters"]}
+    assert (params["page"]["minimum"], params["page"]["maximum"]) == (1, 10_000)
+    assert params["page_size"]["anyOf"][0] == {
+        "maximum": 100,
+        "minimum": 1,
+        "type": "integer",
+    }
+    assert params["trl"]["anyOf"][0] == {"maximum": 9, "minimum": 1, "type": "integer"}
+    assert params["sort"]["enum"] == ["newest", "trl", "title"]
+    error_body = {"$ref": "#/components/schemas/ErrorOut"}
+    expected = {
+        ("/api/v1/achievements", "get"): {"200", "400"},
+        ("/api/v1/achievements", "post"): {"200", "201", "400", "401", "409"},
+        ("/api/v1/achievements/{achievement_id}", "get"): {"200", "400", "404"},
+        ("/api/v1/demands", "get"): {"200", "400"},
+        ("/api/v1/demands/{demand_id}", "get"): {"200", "400", "404"},
+    }
+    for (path, method), statuses in expected.items():
+        responses = spec["paths"][path][method]["responses"]
+        assert set(responses) == statuses
+        for status in statuses - {"200", "201"}:
+            content = responses[status]["content"]["application/json"]
+            assert content["schema"] == error_body
+    submission = spec["paths"]["/api/v1/achievements"]["post"]["requestBody"]
+    schema = submission["content"]["application/json"]["schema"]
+    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["project_number", "title", "summary", "field", "trl"]
+    assert set(spec["components"]["schemas"]["ErrorOut"]["required"]) == {
+        "code",
+        "message",
+    }
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing", "/api/v1/achievements/5/", "/api/v1/v2/demands"]
+)
+def test_an_unknown_api_path_answers_the_api_404(client, db, path):
+    # Before, the site's HTML "page not found" (or a redirect to it).
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {
+        "code": "not_found",
+        "message": "接口地址不存在。",
+        "errors": [],
+    }
