@@ -30,6 +30,23 @@ def _decide(user: Any, deal: Any) -> bool:
     return permissions.is_organizer(user)
 
 
+@rule("deal.award_bid")
+def _award_bid(user: Any, deal: Any) -> bool:
+    """Organizers, and the handling exchange (the deal's agency) that runs
+    the bidding."""
+    if permissions.is_organizer(user):
+        return True
+    return (
+        deal.agency_id is not None
+        and deal.agency_id in permissions.organization_ids(user)
+    )
+
+
+@rule("deal.review_disclosure")
+def _review_disclosure(user: Any, deal: Any) -> bool:
+    return permissions.is_reviewer(user)
+
+
 @rule("deal.create")
 def _create(user: Any, achievement: Any) -> bool:
     """Organizers; the achievement's own team (an interest they were told

@@ -4,9 +4,14 @@ the counterparty's, the agency's), those needing follow-up first."""
 from accounts import permissions
 from accounts.permissions import user_can
 from accounts.workspace import panel
+from achievements.enums import Publication
 from achievements.extensions import detail_section
 
-from .selectors import deals_needing_attention, deals_visible_to
+from .selectors import (
+    deals_needing_attention,
+    deals_visible_to,
+    disclosures_awaiting_review,
+)
 from .services import ENDED
 
 
@@ -37,6 +42,26 @@ def deals_panel(request):
     }
 
 
+@panel(order=12)
+def disclosure_review_panel(request):
+    """Reviewers: disclosures of achievements the public may not see, waiting
+    for their text to be cleared before they are published."""
+    if not permissions.is_reviewer(request.user):
+        return None
+    waiting = disclosures_awaiting_review()
+    count = waiting.count()
+    if not count:
+        return None
+    return "tracker/includes/panel_disclosure_review.html", {
+        "deals": list(
+            waiting.select_related("achievement__owner", "counterparty").order_by(
+                "stage_entered_at", "id"
+            )[:50]
+        ),
+        "count": count,
+    }
+
+
 @detail_section(order=20)
 def achievement_deals(request, achievement):
     """On an achievement's page: its deals the reader may see, and the way to
@@ -51,7 +76,9 @@ def achievement_deals(request, achievement):
         .select_related("counterparty")
         .order_by("-updated_at")[:20]
     )
-    can_create = user_can(user, "deal.create", achievement)
+    can_create = achievement.publication != Publication.NONE and user_can(
+        user, "deal.create", achievement
+    )
     if not deals and not can_create:
         return None
     return "tracker/includes/achievement_deals.html", {

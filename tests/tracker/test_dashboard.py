@@ -16,6 +16,7 @@ from events.enums import SlotKind
 from events.models import Slot
 from tests.factories import make_achievement
 from tests.factories.events import make_roadshow
+from tests.tracker.helpers import let_disclosure_run
 from tracker.models import Deal, TargetPeriod
 from tracker.services import deal_create, deal_move
 
@@ -50,7 +51,7 @@ def land(deal, by, province):
         ),
         ("settlement", {}),
         ("registration", {"registration_number": "R"}),
-        ("disclosure", {"disclosure_starts": today - dt.timedelta(days=20)}),
+        ("disclosure", {"disclosure_starts": today}),
         ("certificate", {"certificate_number": "Z"}),
         (
             "landed",
@@ -63,6 +64,8 @@ def land(deal, by, province):
     ]
     for to, data in steps:
         deal.refresh_from_db()
+        if to == "certificate":
+            let_disclosure_run(deal)
         deal_move(deal_id=deal.pk, to=to, by=by, expected=deal.stage, data=data)
     deal.refresh_from_db()
     return deal
