@@ -230,13 +230,13 @@ def test_two_people_moving_one_deal_at_once_one_wins(deal):
     assert deal.moves.filter(to_stage="negotiation").count() == 1
 
 
-def _to_disclosure(deal, *, started_days_ago=0):
+def _to_disclosure(deal, *, started_days_ago=0, **written):
     move(deal, "negotiation")
     move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="5")
     move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="5")
     move(deal, "settlement")
     move(deal, "registration", registration_number="R")
-    move(deal, "disclosure", disclosure_starts=timezone.localdate())
+    move(deal, "disclosure", disclosure_starts=timezone.localdate(), **written)
     if started_days_ago:
         let_disclosure_run(deal, days=started_days_ago, left=15 - started_days_ago)
     deal.refresh_from_db()
@@ -372,3 +372,29 @@ def test_follow_up_financing_is_linked_to_the_achievement_and_deal(deal, roles):
             amount="1",
             on=TODAY,
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_reviewers_clearing_one_disclosure_at_once_one_wins(roles):
+    from tracker.services import disclosure_review
+
+    users, orgs = roles
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=make_achievement(owner=orgs["owner"], state="restricted"),
+        counterparty=orgs["fund"],
+        transfer_mode="licence",
+    )
+    _to_disclosure(
+        deal, disclosure_title="某新材料", disclosure_summary="新材料技术许可。"
+    )
+    assert deal.disclosure_review == "pending"
+
+    def clear():
+        return disclosure_review(deal_id=deal.pk, by=users["reviewer"], neutral=False)
+
+    outcomes = race([clear, clear, clear], expected=(DealError,))
+    assert sum(isinstance(o, Deal) for o in outcomes) == 1
+    assert all("不在待审查之列" in str(o) for o in outcomes if isinstance(o, DealError))
+    assert deal.moves.filter(data__disclosure_review="cleared").count() == 1

@@ -766,3 +766,56 @@ def test_an_objection_with_hostile_text_is_refused_on_the_public_page(client, ro
     assert response.status_code == 400
     assert "无效字符" in response.content.decode()
     assert not Objection.objects.exists()
+
+
+def test_a_new_deal_with_hostile_values_is_refused(client, roles):
+    users, orgs = roles
+    achievement = make_achievement(owner=orgs["owner"], state="public")
+    login(client, users["team"])
+    url = f"/deals/new/?achievement={achievement.pk}"
+    good = {"counterparty": orgs["enterprise"].pk, "transfer_mode": "licence"}
+    for change, message in [
+        ({"counterparty": "999999"}, "选择一个有效的选项"),
+        ({"transfer_mode": "theft"}, "选择一个有效的选项"),
+        ({"asking_amount": "1e20"}, "不超过 14 个数字"),
+        ({"asking_amount": "-1"}, "大于或等于0"),
+        ({"agency": orgs["fund"].pk}, "选择一个有效的选项"),
+        ({"note": "长" * 5000}, "内容过长"),
+        ({"note": "意向\x00"}, "不允许是用空字符串"),
+    ]:
+        response = client.post(url, good | change)
+        assert response.status_code == 200, change
+        assert message in response.content.decode(), change
+    assert not Deal.objects.exists()
+
+
+def test_an_objection_decision_with_hostile_values_changes_nothing(client, roles, deal):
+    from tracker.services import objection_file
+
+    users, _orgs = roles
+    _walk(deal, users["organizer"], "disclosure")
+    objection = objection_file(deal_id=deal.pk, name="某人", contact="x", reason="理由")
+    login(client, users["organizer"])
+    for post, message in [
+        ({"decision": "maybe", "resolution": "意见"}, "请选择处理结果"),
+        ({"decision": "uphold", "resolution": "  "}, "请填写处理意见"),
+        ({"decision": "uphold", "resolution": "长" * 2001}, "内容过长"),
+        ({"decision": "dismiss", "resolution": "意见\x00"}, "无效字符"),
+    ]:
+        before = _state(deal)
+        response = client.post(
+            f"/deals/{deal.pk}/", {"op": "objection", "objection": objection.pk} | post
+        )
+        assert response.status_code == 200, post
+        assert message in response.content.decode(), post
+        assert _state(deal) == before, post
+    # A party may not decide at all.
+    login(client, users["team"])
+    response = client.post(
+        f"/deals/{deal.pk}/",
+        {"op": "objection", "objection": objection.pk, "decision": "dismiss"}
+        | {"resolution": "不成立"},
+    )
+    assert response.status_code == 403
+    objection.refresh_from_db()
+    assert objection.status == "open"
