@@ -262,6 +262,9 @@ def test_a_restricted_achievements_disclosure_is_public_only_once_reviewed(
     deal.refresh_from_db()
     assert (deal.stage, deal.disclosure_review) == ("disclosure", "pending")
     assert deal.disclosure_published_at is None
+    page = client.get(url).content.decode()
+    assert "正在等待审查人员审查" in page
+    assert f"/disclosures/{deal.pk}/" not in page  # no public page to link to
     # Nothing about it is public yet, and its 404 is any 404.
     client.logout()
     listing = client.get("/disclosures/?all=1").content.decode()
