@@ -4,7 +4,6 @@ the counterparty's, the agency's), those needing follow-up first."""
 from accounts import permissions
 from accounts.permissions import user_can
 from accounts.workspace import panel
-from achievements.enums import Publication
 from achievements.extensions import detail_section
 
 from .selectors import (
@@ -76,9 +75,7 @@ def achievement_deals(request, achievement):
         .select_related("counterparty")
         .order_by("-updated_at")[:20]
     )
-    can_create = achievement.publication != Publication.NONE and user_can(
-        user, "deal.create", achievement
-    )
+    can_create = user_can(user, "deal.create", achievement)
     if not deals and not can_create:
         return None
     return "tracker/includes/achievement_deals.html", {
