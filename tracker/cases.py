@@ -12,6 +12,7 @@ from achievements.enums import Publication, TransferMode
 
 from .enums import Stage
 from .models import Deal
+from .selectors import NEUTRAL_TITLE, public_disclosures
 from .services import DealError
 
 
@@ -20,8 +21,11 @@ def case_facts(deal: Deal) -> dict[str, str]:
     published, and how it landed.  Nothing from its documents, contacts or
     internal notes."""
     landed_at = deal.stage_entered_at
+    shown = public_disclosures([deal])
     return {
-        "title": deal.achievement.title,
+        # The title its disclosure showed (the library's only for an
+        # achievement published to everyone).
+        "title": shown[0].title if shown else str(NEUTRAL_TITLE),
         "owner": deal.achievement.owner.name,
         "counterparty": deal.counterparty.name,
         "mode": str(TransferMode(deal.transfer_mode).label)
@@ -60,7 +64,7 @@ def case_draft_from_deal(*, deal: Deal, by: Any):
         summary = (_("经“%(roadshow)s”路演对接，") % facts) + summary
     body = [
         ("heading", {"text": _("成果与团队")}),
-        ("paragraph", _paragraph(_achievement_text(deal))),
+        ("paragraph", _paragraph(_achievement_text(deal, facts))),
         ("heading", {"text": _("对接与交易")}),
         ("paragraph", _paragraph(_deal_text(facts))),
         ("heading", {"text": _("落地成效")}),
@@ -85,10 +89,10 @@ def _paragraph(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
-def _achievement_text(deal: Deal) -> str:
+def _achievement_text(deal: Deal, facts: dict[str, str]) -> str:
     achievement = deal.achievement
     text = _("成果名称：%(title)s；持有单位：%(owner)s；产业领域：%(field)s。") % {
-        "title": achievement.title,
+        "title": facts["title"],
         "owner": achievement.owner.name,
         "field": achievement.field.local_name,
     }

@@ -6,6 +6,7 @@ abandoned, some gone quiet — and a target period for this year."""
 import datetime as dt
 import random
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from events.enums import RoadshowStatus
 from events.models import Slot
 
 from . import services
+from .enums import DisclosureReview
 from .models import Deal, DealMove, TargetPeriod
 
 # Where the demo's owners are (their credit codes are not set in the demo).
@@ -175,7 +177,12 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
             "agreed_amount": amount,
         },
         "registration": {"registration_number": f"DJ{deal.pk:08d}"},
-        "disclosure": {"disclosure_starts": disclosure_start},
+        # Used only where the achievement is not public (then reviewed).
+        "disclosure": {
+            "disclosure_starts": today,
+            "disclosure_title": f"{deal.achievement.field.name}领域技术成果",
+            "disclosure_summary": "该成果未向公众公开，公示内容经审查后发布。",
+        },
         "certificate": {"certificate_number": f"PZ-{deal.pk:05d}"},
         "landed": {
             "landed_kind": rng.choice(["production_line", "company", "product"]),
@@ -192,6 +199,9 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
             expected=deal.stage,
             data=data.get(step, {}),
         )
+        if step == "disclosure":
+            _review_disclosure(deal)
+            _backdate_disclosure(deal, disclosure_start)
         if step == "settlement":
             services.payment_add(
                 deal_id=deal.pk,
@@ -208,6 +218,29 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
             reason="我方认为该成果与我方在先申请的专利存在重叠，请核实权属。",
         )
     _backdate(deal, start, days, target + 2)
+
+
+def _review_disclosure(deal) -> None:
+    """The demo reviewer clears the written text of a disclosure of an
+    achievement the public may not see."""
+    deal.refresh_from_db()
+    reviewer = User.objects.filter(username="reviewer").first()
+    if deal.disclosure_review == DisclosureReview.PENDING and reviewer is not None:
+        services.disclosure_review(
+            deal_id=deal.pk, by=reviewer, neutral=False, note="不含保密内容"
+        )
+
+
+def _backdate_disclosure(deal, starts: dt.date) -> None:
+    """The demo's disclosures were published on the day its history says
+    (people can only publish one from today on)."""
+    published = timezone.make_aware(dt.datetime.combine(starts, dt.time(9)))
+    Deal.objects.filter(pk=deal.pk).update(
+        disclosure_starts=starts,
+        disclosure_ends=starts
+        + dt.timedelta(days=settings.TRACKER_DISCLOSURE_MIN_DAYS),
+        disclosure_published_at=published,
+    )
 
 
 def _backdate(deal, start, days, steps) -> None:

@@ -44,3 +44,18 @@ class FinancingKind(models.TextChoices):
     SECURITIZATION = "securitization", _("知识产权证券化")
     EQUITY = "equity", _("股权融资")
     OTHER = "other", _("其他")
+
+
+class DisclosureReview(models.TextChoices):
+    """How a disclosure of an achievement the public may not see is shown:
+    nothing until a reviewer has cleared the text its parties wrote for it,
+    or chosen the neutral label."""
+
+    PENDING = "pending", _("等待审查")
+    CLEARED = "cleared", _("已审查（公示撰写的名称和简介）")
+    NEUTRAL = "neutral", _("已审查（以“保密成果”公示）")
+
+    @classmethod
+    def shown(cls) -> list[str]:
+        """The decisions that let the disclosure be published."""
+        return [cls.CLEARED, cls.NEUTRAL]

@@ -12,7 +12,14 @@ from achievements.enums import TransferMode
 from achievements.models import Achievement, Province
 from events.models import Roadshow, Slot
 
-from .enums import AbandonReason, FinancingKind, LandedKind, ObjectionStatus, Stage
+from .enums import (
+    AbandonReason,
+    DisclosureReview,
+    FinancingKind,
+    LandedKind,
+    ObjectionStatus,
+    Stage,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -126,6 +133,25 @@ class Deal(TimeStamped):
     )
     disclosure_starts = models.DateField(_("公示开始"), null=True, blank=True)
     disclosure_ends = models.DateField(_("公示结束"), null=True, blank=True)
+    # What the disclosure shows of an achievement the public may not see:
+    # text its parties wrote for it, shown once a reviewer has cleared it.
+    disclosure_title = models.CharField(_("公示成果名称"), max_length=200, blank=True)
+    disclosure_summary = models.TextField(_("公示成果简介"), blank=True)
+    disclosure_review = models.CharField(
+        _("公示审查"), max_length=12, choices=DisclosureReview.choices, blank=True
+    )
+    disclosure_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    disclosure_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # When the disclosure went public; the objection period runs from then.
+    disclosure_published_at = models.DateTimeField(
+        _("公示发布时间"), null=True, blank=True, db_index=True
+    )
     certificate_number = models.CharField(_("凭证编号"), max_length=64, blank=True)
     landed_kind = models.CharField(
         _("落地形式"), max_length=16, choices=LandedKind.choices, blank=True
@@ -219,6 +245,16 @@ class Bid(models.Model):
     )
     amount = models.DecimalField(_("出价（万元）"), **MONEY)
     placed_at = models.DateTimeField(_("出价时间"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    # Placed by an organizer for the bidder (not by the bidder's own people).
+    on_behalf = models.BooleanField(_("代为登记"), default=False)
     winner = models.BooleanField(_("竞得"), default=False)
 
     class Meta:

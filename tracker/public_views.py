@@ -1,5 +1,7 @@
 """Public disclosure 公示 (seeds/000 §2): the deals on disclosure, each with
-only what may be public, and the objection form open during the period."""
+only what may be public, and the objection form open during the period.
+What a disclosure shows of its achievement goes through the library's
+visibility rule for the anonymous public (selectors.public_disclosures)."""
 
 import time
 
@@ -19,6 +21,7 @@ from accounts import ratelimit
 from . import services
 from .enums import ObjectionStatus, Stage
 from .models import Deal
+from .selectors import disclosures_published, public_disclosures
 
 HONEYPOT = "homepage"
 FORM_SALT = "tracker.objection"
@@ -27,8 +30,8 @@ FORM_MAX_SECONDS = 6 * 3600
 
 
 def _disclosed():
-    """Deals whose disclosure was published (now or before)."""
-    return Deal.objects.filter(disclosure_starts__isnull=False).select_related(
+    """Deals whose disclosure the public may see (now or before)."""
+    return disclosures_published().select_related(
         "achievement", "achievement__owner", "counterparty", "province"
     )
 
@@ -49,7 +52,12 @@ def disclosure_list(request):
     return render(
         request,
         "tracker/disclosure_list.html",
-        {"page": page, "current": current, "today": today},
+        {
+            "page": page,
+            "rows": public_disclosures(page.object_list),
+            "current": current,
+            "today": today,
+        },
     )
 
 
@@ -69,6 +77,9 @@ def _state(deal: Deal, today) -> str:
 
 def disclosure(request, pk: int):
     deal = get_object_or_404(_disclosed(), pk=pk)
+    shown = public_disclosures([deal])
+    if not shown:
+        raise Http404
     today = timezone.localdate()
     state = _state(deal, today)
     if deal.stage == Stage.ABANDONED and state != "withdrawn":
@@ -98,6 +109,7 @@ def disclosure(request, pk: int):
         "tracker/disclosure.html",
         {
             "deal": deal,
+            "shown": shown[0],
             "state": state,
             "error": error,
             "posted": posted,

@@ -30,12 +30,30 @@ def _decide(user: Any, deal: Any) -> bool:
     return permissions.is_organizer(user)
 
 
+@rule("deal.award_bid")
+def _award_bid(user: Any, deal: Any) -> bool:
+    """Organizers, and the handling exchange (the deal's agency) that runs
+    the bidding."""
+    if permissions.is_organizer(user):
+        return True
+    return (
+        deal.agency_id is not None
+        and deal.agency_id in permissions.organization_ids(user)
+    )
+
+
 @rule("deal.create")
 def _create(user: Any, achievement: Any) -> bool:
     """Organizers; the achievement's own team (an interest they were told
     of); an organization of the demand side registering its own interest in
     an achievement it may see."""
+    from achievements.enums import Publication
+
     if not (user is not None and user.is_authenticated):
+        return False
+    # Never on an achievement that was never published (services refuse it
+    # with a message: achievement_open_for_deals).
+    if achievement.publication == Publication.NONE:
         return False
     if permissions.is_organizer(user):
         return True

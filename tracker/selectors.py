@@ -3,16 +3,23 @@ counterparty and the handling agency their own; the public none (it sees
 disclosures and published cases only)."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts import permissions
+from achievements.enums import Publication
+from achievements.selectors import achievements_published_to, achievements_visible_to
 
-from .enums import ObjectionStatus, Stage
+from .enums import DisclosureReview, ObjectionStatus, Stage
 from .models import Deal
+
+NEUTRAL_TITLE = gettext_lazy("保密成果")
 
 
 def deal_parties_q(*, user: Any) -> Q:
@@ -46,3 +53,79 @@ def needs_attention_q(*, now: dt.datetime | None = None) -> Q:
 
 def deals_needing_attention(qs: QuerySet[Deal], *, now=None) -> QuerySet[Deal]:
     return qs.filter(needs_attention_q(now=now)).distinct()
+
+
+# Public disclosure 公示: what the public sees of a deal's achievement goes
+# through the library's visibility rule, applied to the anonymous public.
+
+
+def _public_achievements() -> QuerySet:
+    return (
+        achievements_visible_to(user=AnonymousUser())
+        .exclude(publication=Publication.NONE)
+        .values("pk")
+    )
+
+
+def disclosures_published() -> QuerySet[Deal]:
+    """Deals whose disclosure the public may see: published, and either on
+    an achievement published to everyone or with what it shows cleared by a
+    reviewer."""
+    return Deal.objects.filter(disclosure_published_at__isnull=False).filter(
+        Q(achievement__in=_public_achievements())
+        | Q(disclosure_review__in=DisclosureReview.shown())
+    )
+
+
+def disclosures_awaiting_review() -> QuerySet[Deal]:
+    """Disclosures of achievements the public may not see, waiting for a
+    reviewer: those just moved to disclosure, and published ones whose
+    achievement is no longer public (hidden until cleared)."""
+    return (
+        Deal.objects.filter(
+            Q(stage=Stage.DISCLOSURE, disclosure_review=DisclosureReview.PENDING)
+            | Q(disclosure_published_at__isnull=False)
+        )
+        .exclude(achievement__in=_public_achievements())
+        .exclude(disclosure_review__in=DisclosureReview.shown())
+    )
+
+
+def achievement_is_public(*, achievement: Any) -> bool:
+    """Whether the anonymous public sees this achievement as published."""
+    return bool(achievements_published_to(user=AnonymousUser(), ids=[achievement.pk]))
+
+
+@dataclass(frozen=True)
+class PublicDisclosure:
+    """A deal as its public disclosure shows it."""
+
+    deal: Deal
+    title: str
+    summary: str
+    confidential: bool
+
+
+def public_disclosures(deals) -> list[PublicDisclosure]:
+    """The deals (from ``disclosures_published``) with the title and
+    description the public may read: the library's for an achievement
+    published to everyone, else the cleared disclosure text or the neutral
+    label; never the library's text of an achievement the public may not
+    see."""
+    deals = list(deals)
+    public = achievements_published_to(
+        user=AnonymousUser(), ids={d.achievement_id for d in deals}
+    )
+    shown = []
+    for deal in deals:
+        if deal.achievement_id in public:
+            title, summary, confidential = deal.achievement.title, "", False
+        elif deal.disclosure_review == DisclosureReview.CLEARED:
+            title, summary = deal.disclosure_title, deal.disclosure_summary
+            confidential = True
+        elif deal.disclosure_review == DisclosureReview.NEUTRAL:
+            title, summary, confidential = str(NEUTRAL_TITLE), "", True
+        else:
+            continue
+        shown.append(PublicDisclosure(deal, title, summary, confidential))
+    return shown

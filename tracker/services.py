@@ -3,20 +3,36 @@ and the writes — each move checked, applied and recorded in one transaction,
 on a locked deal, so two people moving the same deal cannot both win."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from achievements.enums import TransferMode
+from accounts import permissions
+from accounts.permissions import user_can
+from achievements.enums import Publication, TransferMode
 from achievements.models import Province
 from achievements.uploads import CheckedFile, UploadRefused, check_attachment
 
-from .enums import AbandonReason, FinancingKind, LandedKind, ObjectionStatus, Stage
+from .enums import (
+    AbandonReason,
+    DisclosureReview,
+    FinancingKind,
+    LandedKind,
+    ObjectionStatus,
+    Stage,
+)
 from .models import Bid, Deal, DealDocument, DealMove, Financing, Objection, Payment
+from .selectors import (
+    achievement_is_public,
+    disclosures_awaiting_review,
+    disclosures_published,
+)
 
 MAX_DOCUMENTS = 5
 
@@ -49,15 +65,26 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     S.LANDED: ("landed_kind", "landed_evidence", "province_id"),
     S.ABANDONED: ("abandon_reason",),
 }
-# Data a stage accepts without requiring it.
-ACCEPTED: dict[str, tuple[str, ...]] = {S.ABANDONED: ("abandon_note",)}
-DISCLOSURE_DAYS = 15
+# Data a stage accepts without requiring it (the disclosure's own title and
+# description are required for an achievement the public may not see).
+ACCEPTED: dict[str, tuple[str, ...]] = {
+    S.DISCLOSURE: ("disclosure_title", "disclosure_summary"),
+    S.ABANDONED: ("abandon_note",),
+}
 MONEY_FIELDS = {"listing_price", "agreed_amount", "asking_amount"}
 DATE_FIELDS = {"listing_date", "contract_date", "disclosure_starts", "disclosure_ends"}
 CHOICE_FIELDS = {
     "landed_kind": LandedKind.values,
     "abandon_reason": AbandonReason.values,
 }
+# Amounts are stored with 14 digits, 2 of them decimals (models.MONEY).
+MONEY_LIMIT = Decimal(10) ** 12
+# Dates a deal's record may carry.
+DATE_MIN = dt.date(1990, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+# The longest free text (notes, evidence, resolutions) in characters.
+TEXT_LIMIT = 4000
+DISCLOSURE_SUMMARY_LIMIT = 2000
 
 
 def fields_of(stage: str) -> tuple[str, ...]:
@@ -90,18 +117,44 @@ def _money(value: Any) -> Decimal | None:
         raise DealError(_("金额格式不正确。"))
     if amount < 0:
         raise DealError(_("金额不能为负数。"))
+    if amount >= MONEY_LIMIT:
+        raise DealError(_("金额过大。"))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DealError(_("金额最多保留两位小数。"))
     return amount
 
 
 def _date(value: Any) -> dt.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise DealError(_("日期格式不正确，应为 YYYY-MM-DD。")) from exc
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise DealError(_("日期格式不正确，应为 YYYY-MM-DD。")) from exc
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise DealError(
+            _("日期应在 %(min)s 至 %(max)s 之间。")
+            % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+        )
+    return value
+
+
+def _text(value: Any, *, limit: int, label: Any = None) -> str:
+    """Free text as typed: trimmed, no NUL (the database refuses it), not
+    longer than its column or ``limit``."""
+    text = "" if value is None else str(value).strip()
+    if "\x00" in text:
+        raise DealError(_("内容包含无效字符。"))
+    if len(text) > limit:
+        if label:
+            raise DealError(
+                _("“%(field)s”不能超过 %(n)d 个字。") % {"field": label, "n": limit}
+            )
+        raise DealError(_("内容过长。"))
+    return text
 
 
 def _clean(field: str, value: Any) -> Any:
@@ -110,11 +163,29 @@ def _clean(field: str, value: Any) -> Any:
         return _money(value)
     if field in DATE_FIELDS:
         return _date(value)
-    if value in (None, ""):
-        return None if field.endswith("_id") else ""
-    if field in CHOICE_FIELDS and value not in CHOICE_FIELDS[field]:
+    if field == "province_id":
+        return _province_id(value)
+    model_field = Deal._meta.get_field(field)
+    limit = (
+        DISCLOSURE_SUMMARY_LIMIT
+        if field == "disclosure_summary"
+        else model_field.max_length or TEXT_LIMIT
+    )
+    value = _text(value, limit=limit, label=model_field.verbose_name)
+    if value and field in CHOICE_FIELDS and value not in CHOICE_FIELDS[field]:
         raise DealError(_("选项不正确。"))
     return value
+
+
+def _province_id(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        raise DealError(_("请选择列表中的省份。"))
+    if not Province.objects.filter(pk=int(text)).exists():
+        raise DealError(_("请选择列表中的省份。"))
+    return int(text)
 
 
 def province_of_organization(org: Any) -> Province | None:
@@ -134,8 +205,10 @@ def deal_create(
         raise DealError(_("请选择转化方式。"))
     if not fields.get("achievement") or not fields.get("counterparty"):
         raise DealError(_("请选择成果和受让/合作方。"))
+    achievement_open_for_deals(achievement=fields["achievement"])
     if fields["counterparty"].pk == fields["achievement"].owner_id:
         raise DealError(_("受让/合作方不能是成果持有单位本身。"))
+    note = _text(note, limit=TEXT_LIMIT)
     if "asking_amount" in fields:
         fields["asking_amount"] = _clean("asking_amount", fields["asking_amount"])
     if fields.get("origin_province") is None:
@@ -149,6 +222,15 @@ def deal_create(
         )
         _attach(deal, entry, documents, by)
     return deal
+
+
+def achievement_open_for_deals(*, achievement: Any) -> None:
+    """A deal follows an achievement that was published (to everyone, or to
+    approved investors); never a draft or one never cleared by review."""
+    if achievement.publication == Publication.NONE:
+        raise DealError(
+            _("该成果尚未通过审查发布，不能登记转化项目。请在成果发布后再登记。")
+        )
 
 
 def _attach(deal: Deal, entry: DealMove | None, documents, by: Any) -> None:
@@ -180,12 +262,10 @@ def deal_note(
 ) -> DealMove:
     """A progress report (or documents) on the deal's current stage: recorded
     in the history like a move that stays where it is."""
-    note = note.strip()
+    note = _text(note, limit=TEXT_LIMIT)
     documents = list(documents)
     if not note and not documents:
         raise DealError(_("请填写进展说明或选择文件。"))
-    if len(note) > 4000:
-        raise DealError(_("内容过长。"))
     with transaction.atomic():
         deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
         if deal is None:
@@ -222,6 +302,8 @@ def deal_move(
     meantime, this move is refused rather than applied to a stage they did
     not see."""
     data = dict(data or {})
+    note = _text(note, limit=TEXT_LIMIT)
+    today = timezone.localdate()
     with transaction.atomic():
         deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
         if deal is None:
@@ -247,7 +329,9 @@ def deal_move(
             and data.get("disclosure_starts")
         ):
             starts = _date(data["disclosure_starts"])
-            data["disclosure_ends"] = starts + dt.timedelta(days=DISCLOSURE_DAYS)
+            data["disclosure_ends"] = starts + dt.timedelta(
+                days=settings.TRACKER_DISCLOSURE_MIN_DAYS
+            )
         recorded = {}
         for field, value in data.items():
             if field not in fields_of(to) and field not in ("asking_amount",):
@@ -268,9 +352,14 @@ def deal_move(
                 _("进入“%(stage)s”前请填写：%(fields)s。")
                 % {"stage": Stage(to).label, "fields": labels}
             )
-        if to == S.DISCLOSURE and deal.disclosure_ends <= deal.disclosure_starts:
-            raise DealError(_("公示结束日期应晚于开始日期。"))
-        _guard(deal, to, today=timezone.localdate())
+        if deal.agreed_amount is not None and deal.settled_amount > deal.agreed_amount:
+            raise DealError(
+                _("成交金额不能低于已结算的 %(settled)s 万元。")
+                % {"settled": deal.settled_amount}
+            )
+        if to == S.DISCLOSURE:
+            recorded.update(_disclosure_open(deal, by=by, note=note, today=today))
+        _guard(deal, to, today=today)
         from_stage = deal.stage
         deal.stage = to
         deal.stage_entered_at = timezone.now()
@@ -288,13 +377,103 @@ def deal_move(
     return deal
 
 
+def _disclosure_open(deal: Deal, *, by: Any, note: str, today: dt.date) -> dict:
+    """A deal entering disclosure: the period starts today or later and
+    lasts the minimum (organizers alone may shorten it, with a reason).  On
+    an achievement published to everyone it is public at once; otherwise it
+    waits, unpublished and with no period running, until a reviewer clears
+    the title and description its parties wrote for it.  Returns what the
+    history records beyond the fields."""
+    if deal.disclosure_starts < today:
+        raise DealError(_("公示开始日期不能早于今天。"))
+    if deal.disclosure_ends <= deal.disclosure_starts:
+        raise DealError(_("公示结束日期应晚于开始日期。"))
+    recorded: dict[str, Any] = {}
+    days = (deal.disclosure_ends - deal.disclosure_starts).days
+    minimum = settings.TRACKER_DISCLOSURE_MIN_DAYS
+    if days < minimum:
+        if not permissions.is_organizer(by):
+            raise DealError(_("公示期不得少于 %(n)d 天。") % {"n": minimum})
+        if not note:
+            raise DealError(_("缩短公示期须在“说明”中写明理由。"))
+        recorded["disclosure_shortened_to_days"] = days
+    deal.disclosure_review = ""
+    deal.disclosure_reviewed_by = None
+    deal.disclosure_reviewed_at = None
+    deal.disclosure_published_at = None
+    if achievement_is_public(achievement=deal.achievement):
+        deal.disclosure_published_at = timezone.now()
+    else:
+        if not (deal.disclosure_title and deal.disclosure_summary):
+            raise DealError(
+                _(
+                    "该成果未向公众公开：请填写公示用的成果名称和简介"
+                    "（不得含保密内容），经审查人员审查后公示。"
+                )
+            )
+        deal.disclosure_review = DisclosureReview.PENDING
+        recorded["disclosure_review"] = DisclosureReview.PENDING
+    return recorded
+
+
+def disclosure_review(*, deal_id: int, by: Any, neutral: bool, note: str = "") -> Deal:
+    """A reviewer clears what a disclosure shows of an achievement the public
+    may not see: the title and description its parties wrote, or the neutral
+    label "保密成果".  The disclosure is published now; a period whose start
+    has passed while it waited starts today, as long as it was meant to."""
+    if not permissions.is_reviewer(by):
+        raise DealError(_("只有审查人员可以审查公示内容。"))
+    note = _text(note, limit=TEXT_LIMIT)
+    today = timezone.localdate()
+    with transaction.atomic():
+        deal = (
+            Deal.objects.select_for_update()
+            .filter(pk=deal_id)
+            .select_related("achievement")
+            .first()
+        )
+        if deal is None:
+            raise DealError(_("项目不存在。"))
+        if not disclosures_awaiting_review().filter(pk=deal.pk).exists():
+            raise DealError(_("该公示不在待审查之列。"))
+        if not neutral and not (deal.disclosure_title and deal.disclosure_summary):
+            raise DealError(_("该公示没有撰写的成果名称和简介，只能以“保密成果”公示。"))
+        deal.disclosure_review = (
+            DisclosureReview.NEUTRAL if neutral else DisclosureReview.CLEARED
+        )
+        deal.disclosure_reviewed_by = _actor(by)
+        deal.disclosure_reviewed_at = timezone.now()
+        recorded: dict[str, Any] = {"disclosure_review": deal.disclosure_review}
+        if deal.disclosure_published_at is None:
+            if deal.disclosure_starts < today:
+                length = deal.disclosure_ends - deal.disclosure_starts
+                deal.disclosure_starts = today
+                deal.disclosure_ends = today + length
+            deal.disclosure_published_at = deal.disclosure_reviewed_at
+            recorded["disclosure_starts"] = deal.disclosure_starts.isoformat()
+            recorded["disclosure_ends"] = deal.disclosure_ends.isoformat()
+        deal.save()
+        DealMove.objects.create(
+            deal=deal,
+            by=_actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            note=note or str(DisclosureReview(deal.disclosure_review).label),
+            data=recorded,
+        )
+    return deal
+
+
 def _guard(deal: Deal, to: str, *, today: dt.date) -> None:
     """Conditions beyond the data: a winner before signing after bidding; the
-    disclosure period over, with no objection open, before the certificate."""
+    disclosure published, its period over, with no objection open, before
+    the certificate."""
     if deal.stage == S.BIDDING and to == S.SIGNED:
         if not deal.bids.filter(winner=True).exists():
             raise DealError(_("竞价尚未确定竞得方。"))
     if deal.stage == S.DISCLOSURE and to == S.CERTIFICATE:
+        if deal.disclosure_published_at is None:
+            raise DealError(_("公示尚未发布（等待审查），公示期尚未开始。"))
         if today <= deal.disclosure_ends:
             raise DealError(
                 _("公示期到 %(date)s 结束，结束后才能出具凭证。")
@@ -328,6 +507,7 @@ def payment_add(
     paid_on = _date(paid_on)
     if paid_on is None:
         raise DealError(_("请填写支付日期。"))
+    note = _text(note, limit=200, label=Payment._meta.get_field("note").verbose_name)
     with transaction.atomic():
         deal = Deal.objects.select_for_update().get(pk=deal_id)
         if deal.stage in (
@@ -364,21 +544,58 @@ def payment_add(
 
 
 def bid_place(*, deal_id: int, bidder: Any, amount: Any, by: Any) -> Bid:
+    """A bid is placed by the bidder's own people, or by an organizer on the
+    bidder's behalf (recorded as such)."""
     amount = _money(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
+    own = bidder.pk in permissions.organization_ids(by)
+    if not own and not permissions.is_organizer(by):
+        raise DealError(_("只能以本单位名义出价；代其他单位登记出价须由组织方办理。"))
     with transaction.atomic():
-        deal = Deal.objects.select_for_update().get(pk=deal_id)
+        deal = (
+            Deal.objects.select_for_update()
+            .filter(pk=deal_id)
+            .select_related("achievement")
+            .first()
+        )
+        if deal is None:
+            raise DealError(_("项目不存在。"))
         if deal.stage != S.BIDDING:
             raise DealError(_("项目不在竞价阶段。"))
-        return Bid.objects.create(
-            deal=deal, bidder=bidder, amount=amount, placed_at=timezone.now()
+        if bidder.pk in (deal.achievement.owner_id, deal.agency_id):
+            raise DealError(_("成果持有单位和承办交易机构不能参与竞价。"))
+        bid = Bid.objects.create(
+            deal=deal,
+            bidder=bidder,
+            amount=amount,
+            placed_at=timezone.now(),
+            placed_by=_actor(by),
+            on_behalf=not own,
         )
+        DealMove.objects.create(
+            deal=deal,
+            by=_actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            data={"bid": str(amount), "bidder": bidder.pk, "on_behalf": not own},
+        )
+    return bid
 
 
 def bid_award(*, deal_id: int, bid_id: int, by: Any) -> Bid:
+    """Only organizers and the handling exchange (the deal's agency) award."""
     with transaction.atomic():
-        deal = Deal.objects.select_for_update().get(pk=deal_id)
+        deal = (
+            Deal.objects.select_for_update()
+            .filter(pk=deal_id)
+            .select_related("achievement")
+            .first()
+        )
+        if deal is None:
+            raise DealError(_("项目不存在。"))
+        if not user_can(by, "deal.award_bid", deal):
+            raise DealError(_("只有组织方或承办的技术交易机构可以确定竞得方。"))
         if deal.stage != S.BIDDING:
             raise DealError(_("项目不在竞价阶段。"))
         bid = deal.bids.filter(pk=bid_id).first()
@@ -402,14 +619,18 @@ def objection_file(
 ) -> Objection:
     """Anyone may object while the deal is on public disclosure, never after."""
     today = today or timezone.localdate()
-    name, contact, reason = name.strip(), contact.strip(), reason.strip()
+    name = _text(name, limit=100)
+    contact = _text(contact, limit=100)
+    reason = _text(reason, limit=2000)
     if not (name and contact and reason):
         raise DealError(_("请填写姓名或单位、联系方式和异议理由。"))
-    if len(name) > 100 or len(contact) > 100 or len(reason) > 2000:
-        raise DealError(_("内容过长。"))
     with transaction.atomic():
         deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
-        if deal is None or deal.stage != S.DISCLOSURE:
+        if (
+            deal is None
+            or deal.stage != S.DISCLOSURE
+            or not disclosures_published().filter(pk=deal.pk).exists()
+        ):
             raise DealError(_("该项目不在公示期，不能提出异议。"))
         if not (deal.disclosure_starts <= today <= deal.disclosure_ends):
             raise DealError(
@@ -429,7 +650,7 @@ def objection_resolve(
 ) -> Objection:
     """Dismiss an objection, or uphold it: the deal goes back to negotiation
     (a recorded move back), and its other open objections close with it."""
-    resolution = resolution.strip()
+    resolution = _text(resolution, limit=2000)
     if not resolution:
         raise DealError(_("请填写处理意见。"))
     with transaction.atomic():
@@ -481,7 +702,12 @@ def financing_add(
     if not amount:
         raise DealError(_("金额必须大于零。"))
     on = _date(on)
-    if on is None or not institution.strip():
+    institution = _text(
+        institution,
+        limit=200,
+        label=Financing._meta.get_field("institution").verbose_name,
+    )
+    if on is None or not institution:
         raise DealError(_("请填写机构和日期。"))
     if deal is not None and deal.achievement_id != achievement.pk:
         raise DealError(_("项目与成果不一致。"))
@@ -489,7 +715,7 @@ def financing_add(
         achievement=achievement,
         deal=deal,
         kind=kind,
-        institution=institution.strip(),
+        institution=institution,
         amount=amount,
         on=on,
     )

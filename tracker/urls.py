@@ -8,6 +8,11 @@ urlpatterns = [
     path("deals/new/", views.deal_new, name="deal_new"),
     path("deals/<int:pk>/", views.deal_detail, name="deal"),
     path("deals/documents/<int:pk>/", views.document_download, name="document"),
+    path(
+        "deals/<int:pk>/disclosure-review/",
+        views.disclosure_review,
+        name="disclosure_review",
+    ),
     path("deals/dashboard/", dashboard_views.dashboard, name="dashboard"),
     path(
         "deals/dashboard.xlsx", dashboard_views.dashboard_export, name="dashboard_xlsx"

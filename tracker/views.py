@@ -4,6 +4,7 @@ the flow the services define."""
 
 import datetime as dt
 import io
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,11 +29,17 @@ from achievements.uploads import UploadRefused, protected_file_response
 from events.models import Slot
 
 from . import services
-from .enums import AbandonReason, FinancingKind, LandedKind, Stage
+from .enums import AbandonReason, FinancingKind, LandedKind, ObjectionStatus, Stage
 from .exporting import export_deals
 from .forms import DealCreateForm, DealEditForm
 from .models import Deal, DealDocument
-from .selectors import deals_needing_attention, deals_visible_to, needs_attention_q
+from .selectors import (
+    deals_needing_attention,
+    deals_visible_to,
+    disclosures_awaiting_review,
+    disclosures_published,
+    needs_attention_q,
+)
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,6 +168,13 @@ def deal_new(request):
     if source["achievement"] is None:
         return _pick_achievement(request)
     achievement = source["achievement"]
+    try:
+        # Before the permission: nobody may follow an unpublished achievement.
+        services.achievement_open_for_deals(achievement=achievement)
+    except services.DealError as exc:
+        return render(
+            request, "tracker/deal_refused.html", {"error": str(exc)}, status=409
+        )
     if not user_can(request.user, "deal.create", achievement):
         raise PermissionDenied
     initial = {}
@@ -346,7 +360,7 @@ def _stage_inputs(deal: Deal, to: str, posted) -> list[dict]:
                 (str(p.pk), p.local_name) for p in Province.objects.all()
             ]
             kind, choices = "select", provinces
-        elif name in ("landed_evidence", "abandon_note"):
+        elif name in ("landed_evidence", "abandon_note", "disclosure_summary"):
             kind = "textarea"
         rows.append(
             {
@@ -356,6 +370,7 @@ def _stage_inputs(deal: Deal, to: str, posted) -> list[dict]:
                 "choices": choices,
                 "value": value,
                 "required": name in services.REQUIRED.get(to, ()),
+                "max_length": getattr(field, "max_length", None),
             }
         )
     return rows
@@ -420,6 +435,7 @@ def deal_detail(request, pk: int):
         for to, backwards in services.allowed_moves(deal.stage)
     ]
     history = deal.moves.select_related("by").prefetch_related("documents")
+    is_organizer = permissions.is_organizer(request.user)
     edit_form = DealEditForm(
         posted if error_op == "edit" else None, instance=deal, prefix="edit"
     )
@@ -435,12 +451,16 @@ def deal_detail(request, pk: int):
             "history": history,
             "documents": deal.documents.select_related("uploaded_by", "move"),
             "payments": deal.payments.all(),
-            "bids": deal.bids.select_related("bidder"),
-            "objections": deal.objections.all(),
+            "bids": deal.bids.select_related("bidder", "placed_by"),
+            "can_award": user_can(request.user, "deal.award_bid", deal),
+            # Objectors' names and contacts are for organizers alone.
+            "objections": deal.objections.all()
+            if is_organizer
+            else _objections_for_parties(deal),
             "financings": deal.financings.all(),
             "can_move": can_move,
             "can_decide": user_can(request.user, "deal.decide_objection", deal),
-            "is_organizer": permissions.is_organizer(request.user),
+            "is_organizer": is_organizer,
             "attention": deals_needing_attention(
                 Deal.objects.filter(pk=deal.pk)
             ).exists(),
@@ -449,18 +469,41 @@ def deal_detail(request, pk: int):
             "error_op": error_op,
             "posted": posted or {},
             "financing_kinds": FinancingKind.choices,
-            "bidders": Organization.objects.exclude(
-                pk=deal.achievement.owner_id
-            ).order_by("name")
+            "bidders": _bidders(request.user, deal)
             if deal.stage == Stage.BIDDING
             else [],
             "today": timezone.localdate(),
-            "public_disclosure": deal.disclosure_starts is not None,
+            "public_disclosure": disclosures_published().filter(pk=deal.pk).exists(),
+            "disclosure_min_days": settings.TRACKER_DISCLOSURE_MIN_DAYS,
             "case": _case_of(deal),
             "doc_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
             "max_documents": services.MAX_DOCUMENTS,
         },
     )
+
+
+def _objections_for_parties(deal: Deal) -> list[SimpleNamespace]:
+    """A deal's objections as its parties see them: the text and the
+    decision, never who objected or how to reach them."""
+    labels = dict(ObjectionStatus.choices)
+    return [
+        SimpleNamespace(**row, get_status_display=labels.get(row["status"], ""))
+        for row in deal.objections.values(
+            "pk", "reason", "status", "resolution", "created_at"
+        )
+    ]
+
+
+def _bidders(user, deal: Deal):
+    """Whom this user may place a bid for: their own organizations; an
+    organizer, any (on the bidder's behalf).  Never the achievement's owner
+    or the exchange that runs the bidding."""
+    orgs = Organization.objects.exclude(
+        pk__in=[deal.achievement.owner_id, deal.agency_id or 0]
+    )
+    if not permissions.is_organizer(user):
+        orgs = orgs.filter(pk__in=permissions.organization_ids(user))
+    return orgs.order_by("name")
 
 
 def _case_of(deal: Deal):
@@ -498,7 +541,7 @@ def _apply(request, deal: Deal, op: str):
             amount=post.get("amount", ""),
             paid_on=post.get("paid_on", ""),
             by=user,
-            note=note[:200],
+            note=note,
         )
         return _("付款已登记。")
     if op == "bid":
@@ -537,7 +580,7 @@ def _apply(request, deal: Deal, op: str):
             achievement=deal.achievement,
             deal=deal,
             kind=post.get("kind", ""),
-            institution=post.get("institution", "")[:200],
+            institution=post.get("institution", ""),
             amount=post.get("amount", ""),
             on=post.get("on", ""),
         )
@@ -564,10 +607,50 @@ def _apply(request, deal: Deal, op: str):
 
 
 def _int(value) -> int:
+    """A posted id; 0 (which matches nothing) for anything else."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return 0
+    return number if 0 < number < 2**31 else 0
+
+
+@login_required
+def disclosure_review(request, pk: int):
+    """A reviewer clears what a disclosure shows of an achievement the public
+    may not see: the title and description the deal's parties wrote, or the
+    neutral label; the disclosure is published then."""
+    if not permissions.is_reviewer(request.user):
+        raise Http404
+    deal = get_object_or_404(
+        disclosures_awaiting_review().select_related(
+            "achievement", "achievement__owner", "counterparty"
+        ),
+        pk=pk,
+    )
+    error = None
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision not in ("cleared", "neutral"):
+                raise services.DealError(_("请选择审查结果。"))
+            services.disclosure_review(
+                deal_id=deal.pk,
+                by=request.user,
+                neutral=decision == "neutral",
+                note=request.POST.get("note", ""),
+            )
+        except services.DealError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("公示内容已审查，公示已发布。"))
+            return redirect("accounts:workspace")
+    return render(
+        request,
+        "tracker/disclosure_review.html",
+        {"deal": deal, "error": error, "posted": request.POST},
+        status=400 if error else 200,
+    )
 
 
 @require_GET

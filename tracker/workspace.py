@@ -6,7 +6,11 @@ from accounts.permissions import user_can
 from accounts.workspace import panel
 from achievements.extensions import detail_section
 
-from .selectors import deals_needing_attention, deals_visible_to
+from .selectors import (
+    deals_needing_attention,
+    deals_visible_to,
+    disclosures_awaiting_review,
+)
 from .services import ENDED
 
 
@@ -34,6 +38,26 @@ def deals_panel(request):
         "attention_count": len(attention),
         "open_count": open_deals.count(),
         "organizer": organizer,
+    }
+
+
+@panel(order=12)
+def disclosure_review_panel(request):
+    """Reviewers: disclosures of achievements the public may not see, waiting
+    for their text to be cleared before they are published."""
+    if not permissions.is_reviewer(request.user):
+        return None
+    waiting = disclosures_awaiting_review()
+    count = waiting.count()
+    if not count:
+        return None
+    return "tracker/includes/panel_disclosure_review.html", {
+        "deals": list(
+            waiting.select_related("achievement__owner", "counterparty").order_by(
+                "stage_entered_at", "id"
+            )[:50]
+        ),
+        "count": count,
     }
 
 

@@ -256,3 +256,6 @@ TRACKER_STALE_DAYS = {
 }
 # Public disclosure objections: at most this many per client address a day.
 OBJECTIONS_PER_DAY = 5
+# The shortest objection period of a public disclosure, in days (only
+# organizers may set a shorter one, with a reason recorded in the history).
+TRACKER_DISCLOSURE_MIN_DAYS = 15

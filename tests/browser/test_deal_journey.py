@@ -204,13 +204,12 @@ def test_from_a_live_question_to_a_published_case(browser, live, tmp_path, roles
         move(org, "signed")
         move(org, "settlement")
         move(org, "registration")
-        move(
-            org,
-            "disclosure",
-            {
-                "disclosure_starts": (today - dt.timedelta(days=20)).isoformat(),
-                "disclosure_ends": (today - dt.timedelta(days=5)).isoformat(),
-            },
+        move(org, "disclosure", {"disclosure_starts": today.isoformat()})
+        # Nobody may date a disclosure in the past: time passes here instead.
+        Deal.objects.filter(pk=deal.pk).update(
+            disclosure_starts=today - dt.timedelta(days=20),
+            disclosure_ends=today - dt.timedelta(days=5),
+            disclosure_published_at=timezone.now() - dt.timedelta(days=20),
         )
         move(org, "certificate", {"certificate_number": "PZ-2026-0001"})
         move(

@@ -16,6 +16,7 @@ from events.enums import SlotKind
 from events.models import Slot
 from tests.factories import make_achievement
 from tests.factories.events import make_roadshow
+from tests.tracker.helpers import let_disclosure_run
 from tracker.models import Deal, TargetPeriod
 from tracker.services import deal_create, deal_move
 
@@ -50,7 +51,7 @@ def land(deal, by, province):
         ),
         ("settlement", {}),
         ("registration", {"registration_number": "R"}),
-        ("disclosure", {"disclosure_starts": today - dt.timedelta(days=20)}),
+        ("disclosure", {"disclosure_starts": today}),
         ("certificate", {"certificate_number": "Z"}),
         (
             "landed",
@@ -63,6 +64,8 @@ def land(deal, by, province):
     ]
     for to, data in steps:
         deal.refresh_from_db()
+        if to == "certificate":
+            let_disclosure_run(deal)
         deal_move(deal_id=deal.pk, to=to, by=by, expected=deal.stage, data=data)
     deal.refresh_from_db()
     return deal
@@ -257,3 +260,69 @@ def test_organizers_set_target_periods_in_the_admin(client, roles, period):
     assert TargetPeriod.objects.filter(name="2026—2030").exists()
     client.force_login(users["team"])
     assert client.get("/admin/tracker/targetperiod/").status_code in (302, 403)
+
+
+def test_a_case_drafted_from_a_confidential_deal_keeps_the_library_text_out(
+    client, roles, period
+):
+    from cms.models import CasePage
+    from tracker.services import disclosure_review
+
+    users, orgs = roles
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=make_achievement(
+            owner=orgs["owner"], state="restricted", title="保密的工艺名称"
+        ),
+        counterparty=orgs["fund"],
+        transfer_mode="licence",
+    )
+    today = timezone.localdate()
+    for to, data in [
+        ("negotiation", {}),
+        ("listing", {"listing_number": "L", "listing_date": today, "listing_price": 9}),
+        (
+            "signed",
+            {"contract_number": "C", "contract_date": today, "agreed_amount": 8},
+        ),
+        ("settlement", {}),
+        ("registration", {"registration_number": "R"}),
+        (
+            "disclosure",
+            {
+                "disclosure_starts": today,
+                "disclosure_title": "某新型材料",
+                "disclosure_summary": "新材料技术许可。",
+            },
+        ),
+    ]:
+        deal.refresh_from_db()
+        deal_move(
+            deal_id=deal.pk, to=to, by=users["team"], expected=deal.stage, data=data
+        )
+    disclosure_review(deal_id=deal.pk, by=users["reviewer"], neutral=False)
+    let_disclosure_run(deal)
+    deal_move(
+        deal_id=deal.pk,
+        to="certificate",
+        by=users["team"],
+        expected="disclosure",
+        data={"certificate_number": "Z"},
+    )
+    deal_move(
+        deal_id=deal.pk,
+        to="landed",
+        by=users["team"],
+        expected="certificate",
+        data={
+            "landed_kind": "company",
+            "landed_evidence": "成立企业",
+            "province_id": Province.objects.get(code="21").pk,
+        },
+    )
+    client.force_login(users["organizer"])
+    client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    case = CasePage.objects.get(deal=deal)
+    assert "某新型材料" in case.title
+    for text in (case.title, case.summary, str(case.body)):
+        assert "保密的工艺名称" not in text

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError
+from django.utils import timezone
 
 from achievements.models import Province
 from tests.concurrency import race
 from tests.factories import make_achievement
+from tests.tracker.helpers import let_disclosure_run
 from tracker.models import Deal, DealMove, Objection
 from tracker.services import (
     DealError,
@@ -65,10 +67,11 @@ def test_a_deal_goes_the_whole_way_and_every_move_is_recorded(deal, roles):
     payment_add(deal_id=deal.pk, amount="100", paid_on=TODAY, by=users["organizer"])
     payment_add(deal_id=deal.pk, amount="160", paid_on=TODAY, by=users["organizer"])
     move(deal, "registration", registration_number="110108-2027-0001")
-    started = dt.date.today() - dt.timedelta(days=20)
+    started = timezone.localdate()
     move(deal, "disclosure", disclosure_starts=started)
     deal.refresh_from_db()
     assert deal.disclosure_ends == started + dt.timedelta(days=15)  # the default period
+    let_disclosure_run(deal)
     move(deal, "certificate", certificate_number="PZ-9")
     move(
         deal,
@@ -227,20 +230,22 @@ def test_two_people_moving_one_deal_at_once_one_wins(deal):
     assert deal.moves.filter(to_stage="negotiation").count() == 1
 
 
-def _to_disclosure(deal, starts):
+def _to_disclosure(deal, *, started_days_ago=0, **written):
     move(deal, "negotiation")
     move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="5")
     move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="5")
     move(deal, "settlement")
     move(deal, "registration", registration_number="R")
-    move(deal, "disclosure", disclosure_starts=starts)
+    move(deal, "disclosure", disclosure_starts=timezone.localdate(), **written)
+    if started_days_ago:
+        let_disclosure_run(deal, days=started_days_ago, left=15 - started_days_ago)
     deal.refresh_from_db()
 
 
 def test_objections_only_during_the_period_and_the_period_waits_for_them(deal, roles):
     users, _orgs = roles
-    today = dt.date.today()
-    _to_disclosure(deal, today - dt.timedelta(days=3))
+    today = timezone.localdate()
+    _to_disclosure(deal, started_days_ago=3)
     with pytest.raises(DealError, match="期外"):
         objection_file(
             deal_id=deal.pk,
@@ -287,7 +292,7 @@ def test_objections_only_during_the_period_and_the_period_waits_for_them(deal, r
 
 def test_an_upheld_objection_sends_the_deal_back_to_negotiation(deal, roles):
     users, _orgs = roles
-    _to_disclosure(deal, dt.date.today())
+    _to_disclosure(deal)
     upheld = objection_file(
         deal_id=deal.pk, name="王五", contact="w@example.cn", reason="权属争议"
     )
@@ -314,21 +319,25 @@ def test_an_upheld_objection_sends_the_deal_back_to_negotiation(deal, roles):
 
 
 def test_bidding_needs_a_winner_before_signing(deal, roles):
-    _users, orgs = roles
+    users, orgs = roles
+    organizer = users["organizer"]
     move(deal, "negotiation")
     with pytest.raises(DealError, match="竞价阶段"):
-        bid_place(deal_id=deal.pk, bidder=orgs["fund"], amount="10", by=None)
+        bid_place(deal_id=deal.pk, bidder=orgs["fund"], amount="10", by=organizer)
     move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="5")
     move(deal, "bidding")
-    low = bid_place(deal_id=deal.pk, bidder=orgs["fund"], amount="6", by=None)
-    high = bid_place(deal_id=deal.pk, bidder=orgs["enterprise"], amount="8", by=None)
+    low = bid_place(deal_id=deal.pk, bidder=orgs["fund"], amount="6", by=organizer)
+    high = bid_place(
+        deal_id=deal.pk, bidder=orgs["enterprise"], amount="8", by=users["enterprise"]
+    )
+    assert (low.on_behalf, high.on_behalf) == (True, False)
     with pytest.raises(DealError, match="竞得方"):
         move(
             deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="8"
         )
-    bid_award(deal_id=deal.pk, bid_id=low.pk, by=None)
+    bid_award(deal_id=deal.pk, bid_id=low.pk, by=organizer)
     bid_award(
-        deal_id=deal.pk, bid_id=high.pk, by=None
+        deal_id=deal.pk, bid_id=high.pk, by=organizer
     )  # the winner can change before signing
     assert [b.winner for b in deal.bids.order_by("pk")] == [False, True]
     move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="8")
@@ -363,3 +372,29 @@ def test_follow_up_financing_is_linked_to_the_achievement_and_deal(deal, roles):
             amount="1",
             on=TODAY,
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_reviewers_clearing_one_disclosure_at_once_one_wins(roles):
+    from tracker.services import disclosure_review
+
+    users, orgs = roles
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=make_achievement(owner=orgs["owner"], state="restricted"),
+        counterparty=orgs["fund"],
+        transfer_mode="licence",
+    )
+    _to_disclosure(
+        deal, disclosure_title="某新材料", disclosure_summary="新材料技术许可。"
+    )
+    assert deal.disclosure_review == "pending"
+
+    def clear():
+        return disclosure_review(deal_id=deal.pk, by=users["reviewer"], neutral=False)
+
+    outcomes = race([clear, clear, clear], expected=(DealError,))
+    assert sum(isinstance(o, Deal) for o in outcomes) == 1
+    assert all("不在待审查之列" in str(o) for o in outcomes if isinstance(o, DealError))
+    assert deal.moves.filter(data__disclosure_review="cleared").count() == 1

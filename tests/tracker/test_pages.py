@@ -7,10 +7,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from achievements.models import Province
 from tests.factories import make_achievement
+from tests.tracker.helpers import let_disclosure_run
 from tracker.models import Deal, DealDocument, DealMove
 from tracker.services import deal_create, deal_move
 
@@ -320,3 +322,500 @@ def test_the_achievement_page_offers_interest_and_lists_its_deals(client, roles,
     assert f"/deals/{deal.pk}/" in client.get(url).content.decode()
     login(client, users["pending_investor"])
     assert "/deals/new/" not in client.get(url).content.decode()
+
+
+# Bids (#12): placed by the bidder's own people, or by an organizer on the
+# bidder's behalf; awarded by organizers or the handling exchange only.
+
+
+@pytest.fixture
+def bidding(roles):
+    from accounts.enums import OrganizationKind, Role
+    from tests.factories import make_org, make_user
+
+    users, orgs = roles
+    exchange = make_org(kind=OrganizationKind.TECHNOLOGY_EXCHANGE, name="某技术交易所")
+    clerk = make_user(role=Role.TEAM, org=exchange, username="exchange_clerk")
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=make_achievement(owner=orgs["owner"], state="public"),
+        counterparty=orgs["enterprise"],
+        transfer_mode="assignment",
+        agency=exchange,
+    )
+    for to, data in [
+        ("negotiation", {}),
+        (
+            "listing",
+            {"listing_number": "L", "listing_date": "2027-05-10", "listing_price": "5"},
+        ),
+        ("bidding", {}),
+    ]:
+        deal.refresh_from_db()
+        deal_move(
+            deal_id=deal.pk,
+            to=to,
+            by=users["organizer"],
+            expected=deal.stage,
+            data=data,
+        )
+    return deal, clerk
+
+
+def test_a_bid_is_placed_by_its_bidder_and_awarded_by_the_exchange(
+    client, roles, bidding
+):
+    from tracker.models import Bid
+
+    users, orgs = roles
+    deal, clerk = bidding
+    url = f"/deals/{deal.pk}/"
+    login(client, users["enterprise"])
+    # Not for another organization.
+    response = client.post(url, {"op": "bid", "bidder": orgs["fund"].pk, "amount": "9"})
+    assert "只能以本单位名义出价" in response.content.decode()
+    assert not Bid.objects.exists()
+    client.post(url, {"op": "bid", "bidder": orgs["enterprise"].pk, "amount": "8"})
+    own = Bid.objects.get()
+    assert (own.bidder, own.placed_by, own.on_behalf) == (
+        orgs["enterprise"],
+        users["enterprise"],
+        False,
+    )
+    # A party may not award the win (its own or anyone's).
+    for name in ("enterprise", "team"):
+        login(client, users[name])
+        response = client.post(url, {"op": "award", "bid": own.pk})
+        assert "只有组织方或承办的技术交易机构" in response.content.decode(), name
+        assert 'name="op" value="award"' not in client.get(url).content.decode()
+    assert not Bid.objects.filter(winner=True).exists()
+    # An organizer places a bid on the fund's behalf, recorded as such.
+    login(client, users["organizer"])
+    client.post(url, {"op": "bid", "bidder": orgs["fund"].pk, "amount": "9"})
+    behalf = Bid.objects.get(bidder=orgs["fund"])
+    assert (behalf.placed_by, behalf.on_behalf) == (users["organizer"], True)
+    entry = deal.moves.last()
+    assert entry.data == {"bid": "9", "bidder": orgs["fund"].pk, "on_behalf": True}
+    assert "代为登记" in client.get(url).content.decode()
+    # The handling exchange awards.
+    login(client, clerk)
+    assert 'name="op" value="award"' in client.get(url).content.decode()
+    client.post(url, {"op": "award", "bid": behalf.pk})
+    assert Bid.objects.get(winner=True) == behalf
+
+
+# Bad input (#12): every form of the deal page answers hostile values with a
+# message in the user's language and changes nothing.
+
+
+def _state(deal):
+    from django.forms.models import model_to_dict
+
+    from tracker.models import Bid, Financing, Objection, Payment
+
+    deal.refresh_from_db()
+    return (
+        model_to_dict(deal),
+        list(DealMove.objects.values_list("pk", flat=True)),
+        list(Payment.objects.values_list("pk", "amount")),
+        list(Bid.objects.values_list("pk", "amount", "winner")),
+        list(Objection.objects.values_list("pk", "status", "resolution")),
+        list(Financing.objects.values_list("pk", flat=True)),
+        list(DealDocument.objects.values_list("pk", flat=True)),
+    )
+
+
+def _walk(deal, by, to_stage):
+    today = dt.date(2027, 5, 10)
+    steps = [
+        ("negotiation", {}),
+        ("listing", {"listing_number": "L", "listing_date": today, "listing_price": 9}),
+        (
+            "signed",
+            {"contract_number": "C", "contract_date": today, "agreed_amount": 8},
+        ),
+        ("settlement", {}),
+        ("registration", {"registration_number": "R"}),
+        ("disclosure", {"disclosure_starts": timezone.localdate()}),
+        ("certificate", {"certificate_number": "Z"}),
+    ]
+    deal.refresh_from_db()
+    names = [to for to, _data in steps]
+    start = names.index(deal.stage) + 1 if deal.stage in names else 0
+    for to, data in steps[start : names.index(to_stage) + 1]:
+        deal.refresh_from_db()
+        if to == "certificate":
+            let_disclosure_run(deal)
+        deal_move(deal_id=deal.pk, to=to, by=by, expected=deal.stage, data=data)
+    deal.refresh_from_db()
+
+
+LONG = "长" * 5000
+NUL = "合同\x00编号"
+MONEY_BAD = [
+    ("abc", "金额格式不正确"),
+    ("-1", "不能为负数"),
+    ("1e20", "金额过大"),
+    ("99999999999999999999", "金额过大"),
+    ("0.001", "两位小数"),
+    ("NaN", "金额格式不正确"),
+]
+DATE_BAD = [
+    ("2027-02-30", "日期格式不正确"),
+    ("明天", "日期格式不正确"),
+    ("9999-12-31", "日期应在"),
+    ("0001-01-01", "日期应在"),
+]
+HOSTILE = [
+    # (stage the deal is in, posted values, message)
+    *[
+        (
+            "negotiation",
+            {"op": "move:listing", "listing_number": "L", "listing_date": "2027-05-10"}
+            | {"listing_price": value},
+            message,
+        )
+        for value, message in MONEY_BAD
+    ],
+    *[
+        (
+            "negotiation",
+            {"op": "move:listing", "listing_number": "L", "listing_price": "5"}
+            | {"listing_date": value},
+            message,
+        )
+        for value, message in DATE_BAD
+    ],
+    (
+        "negotiation",
+        {
+            "op": "move:listing",
+            "listing_number": "L" * 65,
+            "listing_date": "2027-05-10",
+            "listing_price": "5",
+        },
+        "不能超过 64 个字",
+    ),
+    (
+        "negotiation",
+        {
+            "op": "move:listing",
+            "listing_number": NUL,
+            "listing_date": "2027-05-10",
+            "listing_price": "5",
+        },
+        "无效字符",
+    ),
+    ("negotiation", {"op": "move:negotiation"}, "不能从"),
+    ("negotiation", {"op": "move:abandoned", "abandon_reason": "bored"}, "选项不正确"),
+    (
+        "negotiation",
+        {"op": "move:abandoned", "abandon_reason": "price", "abandon_note": LONG},
+        "不能超过 4000 个字",
+    ),
+    ("negotiation", {"op": "note", "note": LONG}, "内容过长"),
+    ("negotiation", {"op": "note", "note": "进展\x00"}, "无效字符"),
+    (
+        "registration",
+        {"op": "move:disclosure", "disclosure_starts": "9999-12-31"},
+        "日期应在",
+    ),
+    (
+        "registration",
+        {"op": "move:disclosure", "disclosure_starts": "2026-13-01"},
+        "日期格式不正确",
+    ),
+    *[
+        ("settlement", {"op": "payment", "amount": value, "paid_on": "2027-05-10"}, m)
+        for value, m in MONEY_BAD
+    ],
+    *[
+        ("settlement", {"op": "payment", "amount": "1", "paid_on": value}, m)
+        for value, m in DATE_BAD
+    ],
+    (
+        "settlement",
+        {"op": "payment", "amount": "1", "paid_on": "2027-05-10", "note": "注" * 201},
+        "不能超过 200 个字",
+    ),
+    (
+        "settlement",
+        {"op": "payment", "amount": "1", "paid_on": "2027-05-10", "note": "\x00"},
+        "无效字符",
+    ),
+    (
+        "certificate",
+        {
+            "op": "move:landed",
+            "landed_kind": "production_line",
+            "landed_evidence": "投产",
+            "province_id": "999999",
+        },
+        "请选择列表中的省份",
+    ),
+    (
+        "certificate",
+        {
+            "op": "move:landed",
+            "landed_kind": "production_line",
+            "landed_evidence": "投产",
+            "province_id": "1 OR 1=1",
+        },
+        "请选择列表中的省份",
+    ),
+    (
+        "certificate",
+        {
+            "op": "move:landed",
+            "landed_kind": "spaceship",
+            "landed_evidence": "投产",
+            "province_id": "1",
+        },
+        "选项不正确",
+    ),
+    *[
+        (
+            "negotiation",
+            {
+                "op": "financing",
+                "kind": "equity",
+                "institution": "某基金",
+                "on": "2027-05-10",
+            }
+            | {"amount": value},
+            m,
+        )
+        for value, m in MONEY_BAD
+    ],
+    (
+        "negotiation",
+        {"op": "financing", "kind": "bogus", "institution": "某基金", "amount": "1"},
+        "选项不正确",
+    ),
+    (
+        "negotiation",
+        {
+            "op": "financing",
+            "kind": "equity",
+            "institution": "某基金",
+            "amount": "1",
+            "on": "2027-02-30",
+        },
+        "日期格式不正确",
+    ),
+    (
+        "negotiation",
+        {
+            "op": "financing",
+            "kind": "equity",
+            "institution": "机" * 201,
+            "amount": "1",
+            "on": "2027-05-10",
+        },
+        "不能超过 200 个字",
+    ),
+    (
+        "negotiation",
+        {
+            "op": "financing",
+            "kind": "equity",
+            "institution": "\x00",
+            "amount": "1",
+            "on": "2027-05-10",
+        },
+        "无效字符",
+    ),
+    ("negotiation", {"op": "edit", "edit-asking_amount": "1e20"}, "请更正"),
+    ("negotiation", {"op": "edit", "edit-asking_amount": "abc"}, "请更正"),
+    ("negotiation", {"op": "edit", "edit-agency": "999999"}, "请更正"),
+    ("negotiation", {"op": "edit", "edit-origin_province": "abc"}, "请更正"),
+    ("negotiation", {"op": "edit", "edit-owner_contact": "OTHER_USER"}, "请更正"),
+    ("negotiation", {"op": "case"}, "项目落地后才能生成典型案例"),
+    ("negotiation", {"op": "objection", "objection": "OTHER_OBJECTION"}, "异议不存在"),
+    ("negotiation", {"op": "objection", "objection": "99999999999999999999"}, "不存在"),
+]
+
+
+@pytest.fixture
+def elsewhere(roles):
+    """Another deal with an objection and a bid, whose ids are posted."""
+    from tracker.models import Bid, Objection
+
+    users, orgs = roles
+    other = deal_create(
+        by=users["organizer"],
+        achievement=make_achievement(owner=orgs["other"], state="public"),
+        counterparty=orgs["fund"],
+        transfer_mode="licence",
+    )
+    objection = Objection.objects.create(
+        deal=other, name="某人", contact="x", reason="理由"
+    )
+    bid = Bid.objects.create(
+        deal=other, bidder=orgs["enterprise"], amount=5, placed_at=timezone.now()
+    )
+    return {
+        "OTHER_OBJECTION": str(objection.pk),
+        "OTHER_BID": str(bid.pk),
+        "OTHER_USER": str(users["investor"].pk),
+    }
+
+
+@pytest.mark.parametrize(("stage", "post", "message"), HOSTILE)
+def test_every_deal_form_answers_hostile_values_and_changes_nothing(
+    client, roles, deal, elsewhere, stage, post, message
+):
+    users, _orgs = roles
+    _walk(deal, users["organizer"], stage)
+    post = {key: elsewhere.get(value, value) for key, value in post.items()}
+    post.setdefault("expected", deal.stage)
+    if post["op"] == "edit":
+        post = {
+            "edit-asking_amount": "300",
+            "edit-agency": "",
+            "edit-origin_province": "",
+            "edit-owner_contact": "",
+            "edit-counterparty_contact": "",
+        } | post
+    before = _state(deal)
+    login(client, users["organizer"])
+    response = client.post(f"/deals/{deal.pk}/", post)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert _state(deal) == before
+
+
+def test_bids_with_hostile_values_change_nothing(client, roles, bidding, elsewhere):
+    users, orgs = roles
+    deal, _clerk = bidding
+    login(client, users["organizer"])
+    cases = [
+        ({"op": "bid", "bidder": "999999", "amount": "5"}, "请选择竞买方"),
+        ({"op": "bid", "bidder": "abc", "amount": "5"}, "请选择竞买方"),
+        ({"op": "bid", "bidder": orgs["owner"].pk, "amount": "5"}, "不能参与竞价"),
+        *[
+            ({"op": "bid", "bidder": orgs["fund"].pk, "amount": v}, m)
+            for v, m in MONEY_BAD
+        ],
+        ({"op": "award", "bid": elsewhere["OTHER_BID"]}, "出价不存在"),
+        ({"op": "award", "bid": "abc"}, "出价不存在"),
+        ({"op": "award", "bid": "99999999999999999999"}, "出价不存在"),
+    ]
+    for post, message in cases:
+        before = _state(deal)
+        response = client.post(f"/deals/{deal.pk}/", post)
+        assert response.status_code == 200, post
+        assert message in response.content.decode(), post
+        assert _state(deal) == before, post
+
+
+def test_re_signing_below_the_settled_amount_is_refused(client, roles, deal):
+    from tracker.services import objection_file, objection_resolve, payment_add
+
+    users, _orgs = roles
+    _walk(deal, users["organizer"], "settlement")
+    payment_add(deal_id=deal.pk, amount="8", paid_on="2027-05-10", by=users["team"])
+    _walk(deal, users["organizer"], "disclosure")
+    objection = objection_file(
+        deal_id=deal.pk, name="某人", contact="x", reason="权属争议"
+    )
+    objection_resolve(
+        objection_id=objection.pk, upheld=True, resolution="成立", by=users["organizer"]
+    )
+    deal_move(
+        deal_id=deal.pk, to="listing", by=users["organizer"], expected="negotiation"
+    )
+    before = _state(deal)
+    login(client, users["team"])
+    response = client.post(
+        f"/deals/{deal.pk}/",
+        {
+            "op": "move:signed",
+            "expected": "listing",
+            "contract_number": "C-2",
+            "contract_date": "2027-06-01",
+            "agreed_amount": "5",
+        },
+    )
+    assert response.status_code == 200
+    assert "成交金额不能低于已结算的 8.00 万元" in response.content.decode()
+    assert _state(deal) == before
+
+
+def test_an_objection_with_hostile_text_is_refused_on_the_public_page(client, roles):
+    import time
+
+    from django.core import signing
+
+    from tracker.models import Objection
+    from tracker.public_views import FORM_SALT
+
+    users, orgs = roles
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=make_achievement(owner=orgs["owner"], state="public"),
+        counterparty=orgs["enterprise"],
+        transfer_mode="licence",
+    )
+    _walk(deal, users["organizer"], "disclosure")
+    token = signing.dumps({"deal": deal.pk, "t": time.time() - 10}, salt=FORM_SALT)
+    response = client.post(
+        f"/disclosures/{deal.pk}/",
+        {"token": token, "name": "张\x00三", "contact": "x", "reason": "理由"},
+    )
+    assert response.status_code == 400
+    assert "无效字符" in response.content.decode()
+    assert not Objection.objects.exists()
+
+
+def test_a_new_deal_with_hostile_values_is_refused(client, roles):
+    users, orgs = roles
+    achievement = make_achievement(owner=orgs["owner"], state="public")
+    login(client, users["team"])
+    url = f"/deals/new/?achievement={achievement.pk}"
+    good = {"counterparty": orgs["enterprise"].pk, "transfer_mode": "licence"}
+    for change, message in [
+        ({"counterparty": "999999"}, "选择一个有效的选项"),
+        ({"transfer_mode": "theft"}, "选择一个有效的选项"),
+        ({"asking_amount": "1e20"}, "不超过 14 个数字"),
+        ({"asking_amount": "-1"}, "大于或等于0"),
+        ({"agency": orgs["fund"].pk}, "选择一个有效的选项"),
+        ({"note": "长" * 5000}, "内容过长"),
+        ({"note": "意向\x00"}, "不允许是用空字符串"),
+    ]:
+        response = client.post(url, good | change)
+        assert response.status_code == 200, change
+        assert message in response.content.decode(), change
+    assert not Deal.objects.exists()
+
+
+def test_an_objection_decision_with_hostile_values_changes_nothing(client, roles, deal):
+    from tracker.services import objection_file
+
+    users, _orgs = roles
+    _walk(deal, users["organizer"], "disclosure")
+    objection = objection_file(deal_id=deal.pk, name="某人", contact="x", reason="理由")
+    login(client, users["organizer"])
+    for post, message in [
+        ({"decision": "maybe", "resolution": "意见"}, "请选择处理结果"),
+        ({"decision": "uphold", "resolution": "  "}, "请填写处理意见"),
+        ({"decision": "uphold", "resolution": "长" * 2001}, "内容过长"),
+        ({"decision": "dismiss", "resolution": "意见\x00"}, "无效字符"),
+    ]:
+        before = _state(deal)
+        response = client.post(
+            f"/deals/{deal.pk}/", {"op": "objection", "objection": objection.pk} | post
+        )
+        assert response.status_code == 200, post
+        assert message in response.content.decode(), post
+        assert _state(deal) == before, post
+    # A party may not decide at all.
+    login(client, users["team"])
+    response = client.post(
+        f"/deals/{deal.pk}/",
+        {"op": "objection", "objection": objection.pk, "decision": "dismiss"}
+        | {"resolution": "不成立"},
+    )
+    assert response.status_code == 403
+    objection.refresh_from_db()
+    assert objection.status == "open"
