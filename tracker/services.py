@@ -436,6 +436,9 @@ def disclosure_review(*, deal_id: int, by: Any, neutral: bool, note: str = "") -
             raise DealError(_("项目不存在。"))
         if not disclosures_awaiting_review().filter(pk=deal.pk).exists():
             raise DealError(_("该公示不在待审查之列。"))
+        parties = {deal.achievement.owner_id, deal.counterparty_id, deal.agency_id}
+        if parties & permissions.organization_ids(by):
+            raise DealError(_("审查人员不能审查本单位参与的项目的公示。"))
         if not neutral and not (deal.disclosure_title and deal.disclosure_summary):
             raise DealError(_("该公示没有撰写的成果名称和简介，只能以“保密成果”公示。"))
         deal.disclosure_review = (

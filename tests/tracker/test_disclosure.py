@@ -348,6 +348,40 @@ def test_a_reviewer_may_publish_a_disclosure_under_the_neutral_label(
     assert "保密成果" in client.get("/disclosures/").content.decode()
 
 
+def test_a_reviewer_of_a_party_may_not_review_its_disclosure(
+    client, roles, restricted_deal
+):
+    from accounts.enums import Role
+    from accounts.models import Membership
+    from accounts.permissions import memberships_changed
+
+    users, orgs = roles
+    deal = restricted_deal
+    deal_move(
+        deal_id=deal.pk,
+        to="disclosure",
+        by=users["team"],
+        expected="registration",
+        data={
+            "disclosure_starts": timezone.localdate(),
+            "disclosure_title": "固态电解质（暂定名）",
+            "disclosure_summary": "电池材料。",
+        },
+    )
+    # The reviewer also works for the fund that is the deal's counterparty.
+    Membership.objects.create(
+        user=users["reviewer"], organization=orgs["fund"], role=Role.INVESTOR
+    )
+    memberships_changed()
+    client.force_login(users["reviewer"])
+    response = client.post(
+        f"/deals/{deal.pk}/disclosure-review/", {"decision": "neutral"}, follow=True
+    )
+    assert "审查人员不能审查本单位参与的项目的公示" in response.content.decode()
+    deal.refresh_from_db()
+    assert (deal.disclosure_review, deal.disclosure_published_at) == ("pending", None)
+
+
 def test_a_disclosure_whose_achievement_is_no_longer_public_is_hidden(
     client, roles, disclosed
 ):
