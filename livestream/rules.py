@@ -63,6 +63,13 @@ def _moderate(user: Any, room: Any) -> bool:
     return _is_moderator(user, room)
 
 
+@rule("live.export_contacts")
+def _export_contacts(user: Any, room: Any) -> bool:
+    """The askers' organizations and emails in the questions export: for
+    organizers (named moderators export only what the room shows them)."""
+    return permissions.is_organizer(user)
+
+
 @rule("live.view")
 def _view(user: Any, room: Any) -> bool:
     """Watch and read: a public roadshow's room; one limited to approved
