@@ -70,3 +70,46 @@ def test_one_ticket_at_two_doors_checks_in_once(roles):
         ]
     )
     assert sorted(results) == ["already_checked_in"] * 3 + ["ok"]
+
+
+def test_one_scan_id_sent_with_two_tickets_at_once_checks_in_one(roles):
+    """The scan id's key decides: one ticket checked in, the other send told
+    ``scan_id_reused`` with nothing checked in, one scan recorded."""
+    from events.models import Scan
+
+    users, orgs = roles
+    roadshow = make_roadshow(
+        lead_host=orgs["torch"],
+        capacity=10,
+        day=dt.date.today() + dt.timedelta(days=10),
+    )
+    roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])
+    tickets = [
+        registration_create(
+            roadshow=roadshow, user=make_user(username=f"g{i}"), attendance="onsite"
+        )
+        for i in range(2)
+    ]
+    for _round in range(5):
+        Scan.objects.all().delete()
+        Registration.objects.update(checked_in_at=None, checked_in_door="")
+        results = race(
+            [
+                (
+                    lambda t=t: (
+                        ticket_check_in(
+                            roadshow=roadshow,
+                            code="RS1-" + t.secret,
+                            door="east",
+                            scan_id="same",
+                            by=users["organizer"],
+                        ).result
+                    )
+                )
+                for t in tickets
+            ]
+        )
+        assert sorted(results) == ["ok", "scan_id_reused"]
+        [scan] = Scan.objects.all()
+        checked = Registration.objects.filter(checked_in_at__isnull=False)
+        assert list(checked.values_list("pk", flat=True)) == [scan.registration_id]
