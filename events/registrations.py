@@ -159,25 +159,51 @@ def registration_cancel(*, registration: Registration, by: Any) -> Registration 
     locked.status = RegistrationStatus.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
-    if not freed or locked_roadshow.status not in OPEN_STATUSES | {RoadshowStatus.LIVE}:
+    if not freed:
         return None
-    first = (
-        Registration.objects.select_for_update()
+    promoted = waitlist_promote(roadshow=locked_roadshow)
+    return promoted[0] if promoted else None
+
+
+@transaction.atomic
+def waitlist_promote(*, roadshow: Roadshow) -> list[Registration]:
+    """Give the free on-site places to the waitlist in the order people
+    joined it, and tell each by email (after commit).  Called whenever a place
+    may have been freed or added (a cancellation, the capacity raised or
+    removed).  The roadshow row is locked as registering locks it, so a
+    registration at the same moment never takes a place twice."""
+    locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
+    if locked.status not in OPEN_STATUSES:
+        return []
+    waiting = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("user")
         .filter(
-            roadshow=locked_roadshow,
+            roadshow=locked,
             attendance=Attendance.ONSITE,
             status=RegistrationStatus.WAITLISTED,
         )
         .order_by("created_at", "id")
-        .first()
     )
-    if first is None:
-        return None
-    first.status = RegistrationStatus.CONFIRMED
-    first.confirmed_at = timezone.now()
-    first.save(update_fields=["status", "confirmed_at"])
-    _notify(first, promoted=True)
-    return first
+    if locked.capacity is not None:
+        taken = Registration.objects.filter(
+            roadshow=locked,
+            attendance=Attendance.ONSITE,
+            status=RegistrationStatus.CONFIRMED,
+        ).count()
+        free = locked.capacity - taken
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    now = timezone.now()
+    for registration in promoted:
+        registration.roadshow = locked
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        _notify(registration, promoted=True)
+    return promoted
 
 
 def _notify(registration: Registration, *, promoted: bool = False) -> None:

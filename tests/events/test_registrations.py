@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from events.models import Registration, Scan
 from events.registrations import (
@@ -372,3 +373,68 @@ def test_a_scan_id_reused_with_another_ticket_checks_nothing_in(client, open_roa
     assert list(
         Scan.objects.order_by("id").values_list("scan_id", "registration_id", "result")
     ) == [("s-1", first.pk, "ok"), ("s-2", second.pk, "ok")]
+
+
+def _edit_capacity(client, roadshow, capacity):
+    """The organizer changes the capacity in the roadshow's admin edit form."""
+    url = f"/admin/roadshow/edit/{roadshow.pk}/"
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    start = timezone.localtime(roadshow.start)
+    end = timezone.localtime(roadshow.end)
+    data.update(
+        {
+            "start": start.strftime("%Y-%m-%d %H:%M:%S"),
+            "end": end.strftime("%Y-%m-%d %H:%M:%S"),
+            "co_hosts": [],
+            "invited": [],
+            "capacity": "" if capacity is None else capacity,
+        }
+    )
+    data.pop("investors_only", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def test_raising_capacity_promotes_the_waitlist_in_order(
+    client, open_roadshow, django_capture_on_commit_callbacks
+):
+    """Issue #12: places added in the admin go to those who waited, in order,
+    and they are told; someone registering afterwards does not jump ahead."""
+    users, _orgs, roadshow = open_roadshow
+    people = [person(name) for name in ("a", "b", "c", "d", "e")]
+    for user in people:
+        registration_create(roadshow=roadshow, user=user, attendance="onsite")
+
+    def statuses():
+        return dict(
+            Registration.objects.filter(roadshow=roadshow).values_list(
+                "user__username", "status"
+            )
+        )
+
+    assert list(statuses().values()).count("waitlisted") == 3
+    client.force_login(users["organizer"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit_capacity(client, roadshow, 4)
+    assert statuses() == {
+        "a": "confirmed",
+        "b": "confirmed",
+        "c": "confirmed",
+        "d": "confirmed",
+        "e": "waitlisted",
+    }
+    assert [(m.to, m.subject.split("：")[0]) for m in mail.outbox] == [
+        (["c@example.cn"], "候补转正，报名已确认"),
+        (["d@example.cn"], "候补转正，报名已确认"),
+    ]
+    assert [a[0] for a in mail.outbox[0].attachments] == ["ticket.png", "roadshow.ics"]
+
+    late = registration_create(roadshow=roadshow, user=person("f"), attendance="onsite")
+    assert late.status == "waitlisted"  # behind e
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit_capacity(client, roadshow, None)  # no limit: everyone waiting is in
+    assert set(statuses().values()) == {"confirmed"}
+    assert [m.to for m in mail.outbox[2:]] == [["e@example.cn"], ["f@example.cn"]]
