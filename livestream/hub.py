@@ -65,6 +65,7 @@ class RoomHub:
         self.idle_since: float | None = None
         self.channel = ""
         self.wake = asyncio.Event()
+        self.rechecks: set[asyncio.Task] = set()
 
     # ------------------------------------------------------------ lifecycle
 
@@ -84,7 +85,7 @@ class RoomHub:
         return group_of(self.room_id), ACCESS_GROUP
 
     async def stop(self) -> None:
-        for task in self.tasks:
+        for task in [*self.tasks, *self.rechecks]:
             task.cancel()
         layer = get_channel_layer()
         try:
@@ -101,7 +102,10 @@ class RoomHub:
             try:
                 message = await layer.receive(self.channel)
                 if message.get("type") == "live.access":
-                    await self.recheck(message)
+                    # Judged beside the events, which keep flowing meanwhile.
+                    task = asyncio.ensure_future(self.recheck(message))
+                    self.rechecks.add(task)
+                    task.add_done_callback(self.rechecks.discard)
                 else:
                     await self.ingest(message["event"])
             except asyncio.CancelledError:
@@ -166,6 +170,14 @@ class RoomHub:
         afresh — once per user, in batches, off the event path — and close
         the sockets of those who may no longer watch (4403); a moderator
         who became a viewer, or the reverse, starts again (4000)."""
+        try:
+            await self._recheck(notice)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live room %s: re-check", self.room_id)
+
+    async def _recheck(self, notice: dict) -> None:
         room = notice.get("room")
         if room is not None and room != self.room_id:
             return
@@ -207,10 +219,13 @@ class RoomHub:
             return
         self.conns.discard(conn)
         self.wake.set()
-        if verdict == "restart":
-            await conn.restart()
-        else:
-            await conn.revoke(verdict)
+        try:
+            if verdict == "restart":
+                await conn.restart()
+            else:
+                await conn.revoke(verdict)
+        except Exception:  # the connection is gone already
+            log.debug("live room %s: closing a viewer failed", self.room_id)
 
     def _report(self, count: int, interval: float) -> tuple[int, int]:
         total = services.presence_report(
