@@ -62,6 +62,9 @@ class ScanResult(models.TextChoices):
     ONLINE = "online_only", _("线上报名，无现场名额")
     OTHER_ROADSHOW = "other_roadshow", _("不是本场路演的门票")
     UNKNOWN = "not_a_ticket", _("不是有效门票")
+    # The scanner sent a scan id it had used for another ticket: nothing is
+    # checked in (a scan id names one scan, and its first answer stands).
+    REUSED = "scan_id_reused", _("扫码编号已用于另一张门票，本次未签到，请重新扫码")
 
 
 class MaterialReview(models.TextChoices):

@@ -390,9 +390,10 @@ class Registration(models.Model):
 
 
 class Scan(models.Model):
-    """One scan at a door, kept so a retried scan (same scan id) counts once."""
+    """One scan at a door, kept so a retried scan (same scan id) counts once.
+    A scan id is the scanner's own: unique within its roadshow only."""
 
-    scan_id = models.CharField(max_length=64, unique=True)
+    scan_id = models.CharField(max_length=64)
     roadshow = models.ForeignKey(
         Roadshow, on_delete=models.CASCADE, related_name="scans"
     )
@@ -408,6 +409,11 @@ class Scan(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadshow", "scan_id"], name="scan_id_unique_per_roadshow"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.scan_id}: {self.result}"

@@ -159,25 +159,51 @@ def registration_cancel(*, registration: Registration, by: Any) -> Registration 
     locked.status = RegistrationStatus.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
-    if not freed or locked_roadshow.status not in OPEN_STATUSES | {RoadshowStatus.LIVE}:
+    if not freed:
         return None
-    first = (
-        Registration.objects.select_for_update()
+    promoted = waitlist_promote(roadshow=locked_roadshow)
+    return promoted[0] if promoted else None
+
+
+@transaction.atomic
+def waitlist_promote(*, roadshow: Roadshow) -> list[Registration]:
+    """Give the free on-site places to the waitlist in the order people
+    joined it, and tell each by email (after commit).  Called whenever a place
+    may have been freed or added (a cancellation, the capacity raised or
+    removed).  The roadshow row is locked as registering locks it, so a
+    registration at the same moment never takes a place twice."""
+    locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
+    if locked.status not in OPEN_STATUSES:
+        return []
+    waiting = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("user")
         .filter(
-            roadshow=locked_roadshow,
+            roadshow=locked,
             attendance=Attendance.ONSITE,
             status=RegistrationStatus.WAITLISTED,
         )
         .order_by("created_at", "id")
-        .first()
     )
-    if first is None:
-        return None
-    first.status = RegistrationStatus.CONFIRMED
-    first.confirmed_at = timezone.now()
-    first.save(update_fields=["status", "confirmed_at"])
-    _notify(first, promoted=True)
-    return first
+    if locked.capacity is not None:
+        taken = Registration.objects.filter(
+            roadshow=locked,
+            attendance=Attendance.ONSITE,
+            status=RegistrationStatus.CONFIRMED,
+        ).count()
+        free = locked.capacity - taken
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    now = timezone.now()
+    for registration in promoted:
+        registration.roadshow = locked
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        _notify(registration, promoted=True)
+    return promoted
 
 
 def _notify(registration: Registration, *, promoted: bool = False) -> None:
@@ -231,11 +257,16 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
 
 
 def _check_in_two_statements(
-    match: dict, *, roadshow_id: int, now, door: str
-) -> tuple[bool, Registration | None]:
-    """The conditional UPDATE, then the ticket read back (with its holder's
-    first organization)."""
-    checked_in = Registration.objects.filter(
+    match: dict, *, roadshow_id: int, scan_id: str, now, door: str
+) -> tuple[bool, Registration | None, tuple | None]:
+    """The scan id's earlier scan, if any; else the conditional UPDATE; then
+    the ticket read back (with its holder's first organization)."""
+    prior = (
+        Scan.objects.filter(roadshow_id=roadshow_id, scan_id=scan_id)
+        .values_list("id", "registration_id")
+        .first()
+    )
+    checked_in = prior is None and Registration.objects.filter(
         **{**match, "roadshow_id": roadshow_id},
         status=RegistrationStatus.CONFIRMED,
         attendance=Attendance.ONSITE,
@@ -250,26 +281,32 @@ def _check_in_two_statements(
         )
         .first()
     )
-    return bool(checked_in), registration
+    return bool(checked_in), registration, prior
 
 
 def _check_in_one_statement(
-    match: dict, *, roadshow_id: int, now, door: str
-) -> tuple[bool, Registration | None]:
-    """The same on PostgreSQL in one round trip: the conditional UPDATE in a
-    CTE beside the read of the ticket (which sees the row as it was before
-    the UPDATE: a ticket it checked in gets this check-in's time and door)."""
+    match: dict, *, roadshow_id: int, scan_id: str, now, door: str
+) -> tuple[bool, Registration | None, tuple | None]:
+    """The same on PostgreSQL in one round trip: the scan id's earlier scan
+    and the conditional UPDATE (only without one) in CTEs beside the read of
+    the ticket (which sees the row as it was before the UPDATE: a ticket it
+    checked in gets this check-in's time and door)."""
     reg = Registration._meta.db_table
     user = User._meta.db_table
     membership = Membership._meta.db_table
     organization = Organization._meta.db_table
+    scan = Scan._meta.db_table
     where = " AND ".join(f"{{t}}.{column} = %s" for column in match)
     values = list(match.values())
     sql = f"""
-        WITH hit AS (
+        WITH prior AS (
+            SELECT s.id, s.registration_id FROM {scan} s
+             WHERE s.roadshow_id = %s AND s.scan_id = %s
+        ), hit AS (
             UPDATE {reg} AS t SET checked_in_at = %s, checked_in_door = %s
             WHERE {where.format(t="t")} AND t.roadshow_id = %s AND t.status = %s
               AND t.attendance = %s AND t.checked_in_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM prior)
             RETURNING t.id
         )
         SELECT r.id, r.roadshow_id, r.user_id, r.status, r.attendance,
@@ -277,19 +314,24 @@ def _check_in_one_statement(
                (SELECT o.name FROM {membership} m
                   JOIN {organization} o ON o.id = m.organization_id
                  WHERE m.user_id = r.user_id ORDER BY m.id LIMIT 1),
-               EXISTS (SELECT 1 FROM hit)
-          FROM {reg} r JOIN {user} u ON u.id = r.user_id
-         WHERE {where.format(t="r")}
+               EXISTS (SELECT 1 FROM hit),
+               (SELECT p.id FROM prior p), (SELECT p.registration_id FROM prior p)
+          FROM (SELECT 1) AS one
+          LEFT JOIN ({reg} r JOIN {user} u ON u.id = r.user_id)
+            ON {where.format(t="r")}
          LIMIT 1
     """
-    params = [now, door, *values, roadshow_id]
+    params = [roadshow_id, scan_id, now, door, *values, roadshow_id]
     params += [RegistrationStatus.CONFIRMED, Attendance.ONSITE, *values]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return False, None
-    (pk, rs, user_id, status, attendance, at, at_door, username, name, org, hit) = row
+    (pk, rs, user_id, status, attendance, at, at_door, username, name, org, hit) = row[
+        :11
+    ]
+    prior = None if row[11] is None else (row[11], row[12])
+    if pk is None:
+        return False, None, prior
     registration = Registration(
         pk=pk,
         roadshow_id=rs,
@@ -301,7 +343,7 @@ def _check_in_one_statement(
     )
     registration.user = User(pk=user_id, username=username, name=name)
     registration.organization_name = org
-    return hit, registration
+    return hit, registration, prior
 
 
 def ticket_check_in(
@@ -311,10 +353,14 @@ def ticket_check_in(
     (the same scan id returns the first answer) and however many doors scan it
     at once (a conditional UPDATE decides).
 
-    The usual scan — a valid ticket, first time — costs one UPDATE (which finds
-    and checks in the ticket at once) and one INSERT of the scan; only a refused
-    scan reads the ticket to say why.  A retried scan id is caught by the scan's
-    unique key: its UPDATE changes nothing (the ticket is already checked in)."""
+    A scan id is the scanner's key for one scan, unique within the roadshow:
+    sent again with the same ticket it returns the first answer; sent with
+    another ticket it checks nothing in and answers ``scan_id_reused`` (an
+    unsaved scan: the id is taken).
+
+    The usual scan — a valid ticket, first time — costs one statement (which
+    looks for the scan id, finds and checks in the ticket at once) and one
+    INSERT of the scan; only a refused or retried scan reads more."""
     code = normalize_code(code)
     door = door[:40]
     if len(code) == 10:
@@ -325,30 +371,40 @@ def ticket_check_in(
         match = None
     now = timezone.now()
     registration = None
+    checked_in = False
     result = ScanResult.UNKNOWN
     if match is not None:
-        if connection.vendor == "postgresql":
-            checked_in, registration = _check_in_one_statement(
-                match, roadshow_id=roadshow.pk, now=now, door=door
-            )
-        else:
-            checked_in, registration = _check_in_two_statements(
-                match, roadshow_id=roadshow.pk, now=now, door=door
-            )
-        if checked_in and registration is not None:
-            result = ScanResult.OK
-        elif registration is None:
-            result = ScanResult.UNKNOWN
-        elif registration.roadshow_id != roadshow.pk:
-            result, registration = ScanResult.OTHER_ROADSHOW, None
-        elif registration.status == RegistrationStatus.CANCELLED:
-            result = ScanResult.CANCELLED
-        elif registration.status == RegistrationStatus.WAITLISTED:
-            result = ScanResult.WAITLISTED
-        elif registration.attendance != Attendance.ONSITE:
-            result = ScanResult.ONLINE
-        else:
-            result = ScanResult.ALREADY
+        check_in = (
+            _check_in_one_statement
+            if connection.vendor == "postgresql"
+            else _check_in_two_statements
+        )
+        checked_in, registration, prior = check_in(
+            match, roadshow_id=roadshow.pk, scan_id=scan_id, now=now, door=door
+        )
+    else:
+        prior = (
+            Scan.objects.filter(roadshow_id=roadshow.pk, scan_id=scan_id)
+            .values_list("id", "registration_id")
+            .first()
+        )
+    if checked_in and registration is not None:
+        result = ScanResult.OK
+    elif registration is None:
+        result = ScanResult.UNKNOWN
+    elif registration.roadshow_id != roadshow.pk:
+        result, registration = ScanResult.OTHER_ROADSHOW, None
+    elif registration.status == RegistrationStatus.CANCELLED:
+        result = ScanResult.CANCELLED
+    elif registration.status == RegistrationStatus.WAITLISTED:
+        result = ScanResult.WAITLISTED
+    elif registration.attendance != Attendance.ONSITE:
+        result = ScanResult.ONLINE
+    else:
+        result = ScanResult.ALREADY
+    ticket_id = registration.pk if registration is not None else None
+    if prior is not None:  # a retry, or the id reused: nothing was checked in
+        return _scan_again(roadshow=roadshow, scan_id=scan_id, ticket_id=ticket_id)
     # In autocommit (the API) a duplicate scan id fails alone; inside a
     # transaction it needs a savepoint of its own.
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
@@ -363,10 +419,32 @@ def ticket_check_in(
                 scanned_by=by if getattr(by, "pk", None) else None,
             )
     except IntegrityError:
-        # This scan id was recorded before (a retry, or two at once): the
-        # first answer stands.  Without one, the roadshow itself is gone.
-        first = Scan.objects.select_related("registration").filter(scan_id=scan_id)
-        scan = first.first()
-        if scan is None:
+        # The same scan id was recorded meanwhile (two sends at once), or the
+        # roadshow itself is gone.
+        if not Scan.objects.filter(roadshow_id=roadshow.pk, scan_id=scan_id).exists():
             raise Roadshow.DoesNotExist from None
+        scan = _scan_again(roadshow=roadshow, scan_id=scan_id, ticket_id=ticket_id)
+        if scan.result == ScanResult.REUSED and checked_in:
+            # This send checked in another ticket than the scan id's: undone.
+            Registration.objects.filter(
+                pk=ticket_id, checked_in_at=now, checked_in_door=door
+            ).update(checked_in_at=None, checked_in_door="")
         return scan
+
+
+def _scan_again(*, roadshow: Roadshow, scan_id: str, ticket_id: int | None) -> Scan:
+    """A scan id this roadshow has recorded: its first answer for the same
+    ticket, ``scan_id_reused`` (unsaved, no ticket) for another."""
+    first = (
+        Scan.objects.select_related("registration__user")
+        .filter(roadshow_id=roadshow.pk, scan_id=scan_id)
+        .first()
+    )
+    if first is not None and first.registration_id == ticket_id:
+        return first
+    return Scan(
+        scan_id=scan_id,
+        roadshow=roadshow,
+        registration=None,
+        result=ScanResult.REUSED,
+    )

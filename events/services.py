@@ -141,6 +141,7 @@ def roadshow_update(*, roadshow: Roadshow, data: dict[str, Any], by: Any) -> Roa
     locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
     if locked.status in {S.CLOSED, S.ARCHIVED, S.CANCELLED}:
         raise RoadshowError(_("已结束、已归档或已取消的路演不能修改。"))
+    previous_capacity = locked.capacity
     changed = False
     many = {}
     for key, value in data.items():
@@ -154,12 +155,18 @@ def roadshow_update(*, roadshow: Roadshow, data: dict[str, Any], by: Any) -> Roa
         raise RoadshowError(_("结束时间必须晚于开始时间。"))
     if changed:
         locked.sequence += 1
+    more_places = "capacity" in data and _more_places(previous_capacity, locked)
     locked.save()
     for key, value in many.items():
         getattr(locked, key).set(value)
     problems = programme_problems(roadshow=locked)
     if problems and locked.status in {S.PUBLISHED, S.LIVE}:
         raise RoadshowError(_("修改后议程有问题：") + "；".join(problems))
+    if more_places:
+        # Registrations live above this module (they use its rules).
+        from .registrations import waitlist_promote
+
+        waitlist_promote(roadshow=locked)
     if changed and locked.status in PUBLIC_STATUSES:
         _record(
             roadshow=locked,
@@ -170,6 +177,14 @@ def roadshow_update(*, roadshow: Roadshow, data: dict[str, Any], by: Any) -> Roa
         )
     _announce(locked.pk)
     return locked
+
+
+def _more_places(before: int | None, roadshow: Roadshow) -> bool:
+    """Whether the on-site places grew (``None``: no limit)."""
+    after = roadshow.capacity
+    if after is None:
+        return before is not None
+    return before is not None and after > before
 
 
 # ---------------------------------------------------------------- programme --

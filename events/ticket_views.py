@@ -246,7 +246,10 @@ def checkin_api(request, pk: int):
             ),
             door=registration.checked_in_door,
         )
-    return JsonResponse(payload)
+    # A scan id sent before with another ticket: nothing happened (409).
+    return JsonResponse(
+        payload, status=409 if scan.result == ScanResult.REUSED else 200
+    )
 
 
 @login_required

@@ -7,9 +7,33 @@ class LivestreamConfig(AppConfig):
     verbose_name = _("直播互动")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.models import Membership, Organization
         from events.signals import roadshow_changed
 
-        from . import rules  # noqa: F401  (register permission rules)
-        from .receivers import on_roadshow_changed
+        from . import receivers, rules  # noqa: F401  (rules: permission rules)
 
-        roadshow_changed.connect(on_roadshow_changed, dispatch_uid="livestream-room")
+        roadshow_changed.connect(
+            receivers.on_roadshow_changed, dispatch_uid="livestream-room"
+        )
+        # Rights that change under a viewer's open socket (see RoomHub.recheck).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receivers.on_membership_changed,
+                sender=Membership,
+                dispatch_uid=f"livestream-membership-{signal is post_save}",
+            )
+            signal.connect(
+                receivers.on_organization_changed,
+                sender=Organization,
+                dispatch_uid=f"livestream-organization-{signal is post_save}",
+            )
+            signal.connect(
+                receivers.on_user_changed,
+                sender=get_user_model(),
+                dispatch_uid=f"livestream-user-{signal is post_save}",
+            )
+        user_logged_out.connect(receivers.on_logged_out, dispatch_uid="livestream-out")

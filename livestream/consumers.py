@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import hub, schema, services
+from .broadcast import session_tag
 from .services import LiveError
 
 FORBIDDEN = 4403
@@ -22,6 +23,7 @@ REFUSALS = {
     "not_found": _("直播间不存在。"),
     "forbidden": _("你无权进入这个直播间。"),
     "removed": _("你已被主持人移出直播间。"),
+    "signed_out": _("你已退出登录，请重新进入直播间。"),
 }
 
 
@@ -35,8 +37,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.paused = True
         self.buffer: list = []
         self.last_seq = -1
+        self.verdict = None
         self.language = self._language()
         self.user = self.scope.get("user") or AnonymousUser()
+        self.session_tag = session_tag(self._session_key())
         roadshow_id = int(self.scope["url_route"]["kwargs"]["pk"])
         access = await self._call(
             services.access, user=self.user, roadshow_id=roadshow_id
@@ -173,6 +177,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self._send({"v": 1, "t": "reset"})
         await self.close(code=RESTART)
 
+    async def revoke(self, code: str) -> None:
+        """Called by the hub when this viewer may no longer watch (rights
+        taken away, account deactivated, signed out, roadshow closed to them)."""
+        self.hub = None
+        await self._refuse(code, FORBIDDEN)
+
     async def removed(self) -> None:
         """Called by the hub when a moderator removed this user from the room."""
         self.hub.discard(self)
@@ -186,6 +196,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                 return function(**kwargs)
 
         return await database_sync_to_async(run)()
+
+    def _session_key(self) -> str | None:
+        session = self.scope.get("session")
+        return getattr(session, "session_key", None) if session is not None else None
 
     def _user_id(self):
         return self.user.pk if self.user.is_authenticated else None

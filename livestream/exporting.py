@@ -1,12 +1,19 @@
-"""All questions of a room as XLSX, for the follow-up tracker."""
+"""All questions of a room as XLSX, for the follow-up tracker.
 
-from typing import IO
+Organizers get the askers' contacts (name, organizations, email); a named
+moderator gets what the room shows them — the asker's name, nothing more.
+Either way the achievements are named only as far as the visibility rule lets
+the exporting user see them (as the room's programme does)."""
+
+from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from accounts import permissions
 from achievements.exporting import append_safe
+from achievements.selectors import achievements_published_to
 
 from .models import Question, Room
 
@@ -15,7 +22,15 @@ def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def export_questions(*, room: Room, stream: IO[bytes]) -> int:
+def _slot_label(slot, shown: set[int]) -> str:
+    """The pitch as the room's programme names it to this user."""
+    if slot.achievement_id in shown:
+        return slot.achievement.title
+    return slot.title or slot.get_kind_display()
+
+
+def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
+    contacts = permissions.user_can(user, "live.export_contacts", room)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("问题"))
     sheet.append(
@@ -26,8 +41,7 @@ def export_questions(*, room: Room, stream: IO[bytes]) -> int:
             _("问题"),
             _("原始问题"),
             _("提问人"),
-            _("提问人单位"),
-            _("邮箱"),
+            *([_("提问人单位"), _("邮箱")] if contacts else []),
             _("对观众匿名"),
             _("状态"),
             _("点赞数"),
@@ -37,24 +51,34 @@ def export_questions(*, room: Room, stream: IO[bytes]) -> int:
     )
     rows = (
         Question.objects.filter(room=room)
-        .select_related("slot", "achievement", "author")
-        .prefetch_related("author__memberships__organization")
+        .select_related("slot__achievement", "achievement", "author")
         .order_by("created_at", "id")
     )
-    count = 0
+    if contacts:
+        rows = rows.prefetch_related("author__memberships__organization")
+    rows = list(rows)
+    shown = achievements_published_to(
+        user=user,
+        ids={q.achievement_id for q in rows if q.achievement_id}
+        | {q.slot.achievement_id for q in rows if q.slot_id and q.slot.achievement_id},
+    )
     for q in rows:
-        orgs = "、".join(m.organization.name for m in q.author.memberships.all())
+        visible = q.achievement_id in shown
+        if contacts:
+            orgs = "、".join(m.organization.name for m in q.author.memberships.all())
+            contact = [orgs, q.author.email]
+        else:
+            contact = []
         append_safe(
             sheet,
             [
-                str(q.slot) if q.slot_id else "",
-                q.achievement.title if q.achievement_id else "",
-                q.achievement.project_number if q.achievement_id else "",
+                _slot_label(q.slot, shown) if q.slot_id else "",
+                q.achievement.title if visible else "",
+                q.achievement.project_number if visible else "",
                 q.text,
                 q.original_text,
                 q.author.name or q.author.username,
-                orgs,
-                q.author.email,
+                *contact,
                 _("是") if q.anonymous else _("否"),
                 q.get_status_display(),
                 q.votes,
@@ -62,6 +86,5 @@ def export_questions(*, room: Room, stream: IO[bytes]) -> int:
                 _when(q.answered_at),
             ],
         )
-        count += 1
     workbook.save(stream)
-    return count
+    return len(rows)

@@ -30,9 +30,12 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from . import services
-from .broadcast import group_of
+from .broadcast import ACCESS_GROUP, group_of
 
 log = logging.getLogger(__name__)
+
+# Users judged per database call when a whole room is re-checked.
+RECHECK_BATCH = 200
 
 WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -62,25 +65,32 @@ class RoomHub:
         self.idle_since: float | None = None
         self.channel = ""
         self.wake = asyncio.Event()
+        self.rechecks: set[asyncio.Task] = set()
 
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         layer = get_channel_layer()
         self.channel = await layer.new_channel("live-hub.")
-        await layer.group_add(group_of(self.room_id), self.channel)
+        for group in self.groups():
+            await layer.group_add(group, self.channel)
         self.last = await database_sync_to_async(services.last_seq)(self.room_id)
         self.tasks = [
             asyncio.create_task(self._read(layer)),
             asyncio.create_task(self._keep()),
         ]
 
+    def groups(self) -> tuple[str, str]:
+        """The room's events and notices, and the notices for every room."""
+        return group_of(self.room_id), ACCESS_GROUP
+
     async def stop(self) -> None:
-        for task in self.tasks:
+        for task in [*self.tasks, *self.rechecks]:
             task.cancel()
         layer = get_channel_layer()
         try:
-            await layer.group_discard(group_of(self.room_id), self.channel)
+            for group in self.groups():
+                await layer.group_discard(group, self.channel)
             await database_sync_to_async(services.presence_report)(
                 self.room_id, WORKER_ID, 0, fresh_seconds=0
             )
@@ -91,7 +101,13 @@ class RoomHub:
         while True:
             try:
                 message = await layer.receive(self.channel)
-                await self.ingest(message["event"])
+                if message.get("type") == "live.access":
+                    # Judged beside the events, which keep flowing meanwhile.
+                    task = asyncio.ensure_future(self.recheck(message))
+                    self.rechecks.add(task)
+                    task.add_done_callback(self.rechecks.discard)
+                else:
+                    await self.ingest(message["event"])
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -122,7 +138,8 @@ class RoomHub:
                     self.presence = total
                     await self.send_all(self.presence_frame())
                 if loop.time() - lease > 3600:  # renew before group_expiry
-                    await layer.group_add(group_of(self.room_id), self.channel)
+                    for group in self.groups():
+                        await layer.group_add(group, self.channel)
                     lease = loop.time()
                 if not self.conns:
                     self.idle_since = self.idle_since or loop.time()
@@ -146,6 +163,69 @@ class RoomHub:
             if not still:
                 self.conns.discard(conn)
                 await conn.restart()
+
+    async def recheck(self, notice: dict) -> None:
+        """Who may watch changed (an account, an organization's standing, a
+        session ended, the roadshow itself): judge the viewers concerned
+        afresh — once per user, in batches, off the event path — and close
+        the sockets of those who may no longer watch (4403); a moderator
+        who became a viewer, or the reverse, starts again (4000)."""
+        try:
+            await self._recheck(notice)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live room %s: re-check", self.room_id)
+
+    async def _recheck(self, notice: dict) -> None:
+        room = notice.get("room")
+        if room is not None and room != self.room_id:
+            return
+        users = set(notice.get("users") or ())
+        everyone = room is not None and not users
+        sessions = set(notice.get("sessions") or ())
+        for conn in [c for c in self.conns if c.session_tag in sessions]:
+            await self._apply(conn, "signed_out")
+        judged = [
+            c
+            for c in self.conns
+            if everyone or (c.user_id is not None and c.user_id in users)
+        ]
+        if not judged:
+            return
+        ids = list({c.user_id for c in judged})
+        verdicts: dict = {}
+        for start in range(0, len(ids), RECHECK_BATCH):
+            verdicts.update(
+                await database_sync_to_async(services.viewers_access)(
+                    room_id=self.room_id, user_ids=ids[start : start + RECHECK_BATCH]
+                )
+            )
+        for conn in judged:
+            access = verdicts.get(conn.user_id)
+            if access is None or not access.can_view:
+                await self._apply(conn, "forbidden")
+            elif access.is_moderator != conn.moderator:
+                await self._apply(conn, "restart")
+
+    async def _apply(self, conn, verdict: str) -> None:
+        """Close a viewer's socket (``forbidden``, ``signed_out``) or make it
+        start again (``restart``); one still reading its first state learns
+        it when it resumes."""
+        if conn not in self.conns:
+            return
+        if conn.paused:
+            conn.verdict = conn.verdict or verdict
+            return
+        self.conns.discard(conn)
+        self.wake.set()
+        try:
+            if verdict == "restart":
+                await conn.restart()
+            else:
+                await conn.revoke(verdict)
+        except Exception:  # the connection is gone already
+            log.debug("live room %s: closing a viewer failed", self.room_id)
 
     def _report(self, count: int, interval: float) -> tuple[int, int]:
         total = services.presence_report(
@@ -177,6 +257,7 @@ class RoomHub:
     def add(self, conn) -> None:
         conn.paused = True
         conn.buffer = []
+        conn.verdict = None
         conn.raw = daphne_socket(conn.base_send)
         self.conns.add(conn)
         self.wake.set()
@@ -188,6 +269,9 @@ class RoomHub:
     async def resume(self, conn) -> None:
         """Send what arrived while the viewer's first state was being read."""
         buffered, conn.buffer, conn.paused = conn.buffer, [], False
+        if conn.verdict is not None:  # judged again meanwhile: the first state
+            await self._apply(conn, conn.verdict)  # may predate the change
+            return
         if buffered:
             await self._send_to(conn, buffered)
         if self.presence:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +27,7 @@ from events.models import Roadshow, Slot
 from events.services import programme_timeline
 from events.signals import roadshow_changed
 
-from . import broadcast, limits
+from . import broadcast, limits, rules
 from .enums import Audience, QuestionStatus, SanctionKind
 from .models import (
     ChatMessage,
@@ -101,6 +102,36 @@ def access(*, user: Any, roadshow_id: int) -> Access | None:
         is_moderator=permissions.user_can(user, "live.moderate", room),
         can_participate=permissions.user_can(user, "live.participate", room),
     )
+
+
+def viewers_access(
+    *, room_id: int, user_ids: list[int | None]
+) -> dict[int | None, Access]:
+    """What each of these connected viewers (``None``: anonymous) may do now,
+    judged afresh: each account read again (a deactivated or deleted one gets
+    no answer: it may do nothing), with its memberships and the roadshow as
+    they are now."""
+    room = Room.objects.select_related("roadshow").filter(pk=room_id).first()
+    if room is None:
+        return {}
+    signed_in = [pk for pk in user_ids if pk is not None]
+    users: dict[int | None, Any] = {
+        user.pk: user for user in User.objects.filter(pk__in=signed_in, is_active=True)
+    }
+    users[None] = AnonymousUser()
+    rules.prime(room, [pk for pk in users if pk is not None])
+    verdicts = {}
+    for pk in user_ids:
+        user = users.get(pk)
+        if user is None:
+            continue
+        verdicts[pk] = Access(
+            room_id=room.pk,
+            can_view=permissions.user_can(user, "live.view", room),
+            is_moderator=permissions.user_can(user, "live.moderate", room),
+            can_participate=permissions.user_can(user, "live.participate", room),
+        )
+    return verdicts
 
 
 def _require(user: Any, action: str, room: Room) -> None:
@@ -741,6 +772,11 @@ def moderator_add(*, room: Room, login: str) -> User:
 
 def moderator_remove(*, room: Room, user_id) -> None:
     try:
-        room.moderators.remove(int(user_id))
+        user_id = int(user_id)
+        room.moderators.remove(user_id)
     except (TypeError, ValueError) as exc:
         raise LiveError("not_found", _("用户不存在。")) from exc
+    # Their open sockets are judged again now, not at the next upkeep.
+    transaction.on_commit(
+        lambda: broadcast.access_changed(room_id=room.pk, user_ids=[user_id])
+    )

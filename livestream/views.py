@@ -70,7 +70,7 @@ def questions_export(request, pk: int):
     if not access.is_moderator:
         raise PermissionDenied
     stream = io.BytesIO()
-    export_questions(room=room, stream=stream)
+    export_questions(room=room, user=request.user, stream=stream)
     stream.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(

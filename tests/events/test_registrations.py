@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from events.models import Registration, Scan
 from events.registrations import (
@@ -299,3 +300,141 @@ def test_a_scan_for_a_roadshow_that_does_not_exist_is_not_found(client, open_roa
     assert not Scan.objects.exists()
     registration.refresh_from_db()
     assert registration.checked_in_at is None
+
+
+def _scan(client, roadshow, code, scan_id, door="东门"):
+    return client.post(
+        f"/checkin/{roadshow.pk}/scan/",
+        json.dumps({"code": code, "door": door, "scan_id": scan_id}),
+        content_type="application/json",
+    )
+
+
+def test_a_scan_id_of_another_roadshow_reveals_nothing_of_it(client, open_roadshow):
+    """Issue #12: scan ids are the scanners' own, unique per roadshow; the
+    same id at another roadshow is a new scan there, not a look-up."""
+    users, orgs, roadshow = open_roadshow
+    other = roadshow_transition(
+        roadshow=make_roadshow(
+            lead_host=orgs["torch"], day=dt.date.today() + dt.timedelta(days=22)
+        ),
+        action="publish",
+        by=users["organizer"],
+    )
+    here = registration_create(
+        roadshow=roadshow, user=person("here"), attendance="onsite"
+    )
+    there = registration_create(
+        roadshow=other, user=person("there"), attendance="onsite"
+    )
+    there.user.name = "别场的来宾"
+    there.user.save()
+    client.force_login(users["organizer"])
+    first = _scan(client, other, there.short_code, "door-7").json()
+    assert (first["result"], first["name"]) == ("ok", "别场的来宾")
+
+    response = _scan(client, roadshow, here.short_code, "door-7")
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["ok"], body["result"], body["name"]) == (True, "ok", "测试用户")
+    here.refresh_from_db()
+    assert here.checked_in_door == "东门"
+    assert sorted(Scan.objects.values_list("roadshow_id", "registration_id")) == sorted(
+        [(other.pk, there.pk), (roadshow.pk, here.pk)]
+    )
+
+
+def test_a_scan_id_reused_with_another_ticket_checks_nothing_in(client, open_roadshow):
+    """Issue #12: a scan id sent again with another ticket is refused with a
+    typed result and checks nothing in; with its own ticket it is a retry."""
+    users, _orgs, roadshow = open_roadshow
+    first = registration_create(
+        roadshow=roadshow, user=person("a"), attendance="onsite"
+    )
+    second = registration_create(
+        roadshow=roadshow, user=person("b"), attendance="onsite"
+    )
+    client.force_login(users["organizer"])
+    assert _scan(client, roadshow, first.short_code, "s-1").json()["result"] == "ok"
+
+    response = _scan(client, roadshow, "RS1-" + second.secret, "s-1", door="西门")
+    assert response.status_code == 409
+    assert response.json() == {
+        "ok": False,
+        "result": "scan_id_reused",
+        "message": "扫码编号已用于另一张门票，本次未签到，请重新扫码",
+    }
+    second.refresh_from_db()
+    assert (second.checked_in_at, second.checked_in_door) == (None, "")
+
+    retry = _scan(client, roadshow, first.short_code, "s-1", door="西门").json()
+    assert (retry["result"], retry["door"]) == ("ok", "东门")  # the first answer
+    assert _scan(client, roadshow, second.short_code, "s-2").json()["result"] == "ok"
+    assert list(
+        Scan.objects.order_by("id").values_list("scan_id", "registration_id", "result")
+    ) == [("s-1", first.pk, "ok"), ("s-2", second.pk, "ok")]
+
+
+def _edit_capacity(client, roadshow, capacity):
+    """The organizer changes the capacity in the roadshow's admin edit form."""
+    url = f"/admin/roadshow/edit/{roadshow.pk}/"
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    start = timezone.localtime(roadshow.start)
+    end = timezone.localtime(roadshow.end)
+    data.update(
+        {
+            "start": start.strftime("%Y-%m-%d %H:%M:%S"),
+            "end": end.strftime("%Y-%m-%d %H:%M:%S"),
+            "co_hosts": [],
+            "invited": [],
+            "capacity": "" if capacity is None else capacity,
+        }
+    )
+    data.pop("investors_only", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def test_raising_capacity_promotes_the_waitlist_in_order(
+    client, open_roadshow, django_capture_on_commit_callbacks
+):
+    """Issue #12: places added in the admin go to those who waited, in order,
+    and they are told; someone registering afterwards does not jump ahead."""
+    users, _orgs, roadshow = open_roadshow
+    people = [person(name) for name in ("a", "b", "c", "d", "e")]
+    for user in people:
+        registration_create(roadshow=roadshow, user=user, attendance="onsite")
+
+    def statuses():
+        return dict(
+            Registration.objects.filter(roadshow=roadshow).values_list(
+                "user__username", "status"
+            )
+        )
+
+    assert list(statuses().values()).count("waitlisted") == 3
+    client.force_login(users["organizer"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit_capacity(client, roadshow, 4)
+    assert statuses() == {
+        "a": "confirmed",
+        "b": "confirmed",
+        "c": "confirmed",
+        "d": "confirmed",
+        "e": "waitlisted",
+    }
+    assert [(m.to, m.subject.split("：")[0]) for m in mail.outbox] == [
+        (["c@example.cn"], "候补转正，报名已确认"),
+        (["d@example.cn"], "候补转正，报名已确认"),
+    ]
+    assert [a[0] for a in mail.outbox[0].attachments] == ["ticket.png", "roadshow.ics"]
+
+    late = registration_create(roadshow=roadshow, user=person("f"), attendance="onsite")
+    assert late.status == "waitlisted"  # behind e
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit_capacity(client, roadshow, None)  # no limit: everyone waiting is in
+    assert set(statuses().values()) == {"confirmed"}
+    assert [m.to for m in mail.outbox[2:]] == [["e@example.cn"], ["f@example.cn"]]

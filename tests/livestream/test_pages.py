@@ -145,3 +145,77 @@ def test_answered_questions_appear_on_the_roadshow_page_once_published(
 def test_stream_urls_are_played_embedded_or_linked(url, kind):
     stream = stream_of(url)
     assert (stream.kind if stream else None) == kind
+
+
+def _export(client, live):
+    url = reverse("livestream:export", args=[live["roadshow"].pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values
+    )
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_a_named_moderator_exports_no_contacts_and_only_achievements_they_see(
+    client, live
+):
+    """Issue #12: a moderator who is not an organizer gets the askers' names
+    (the room shows them to moderators) but no emails or organizations, and a
+    restricted pitch's achievement only as the room names it to them."""
+    from events.enums import SlotKind
+    from events.models import Slot
+    from tests.factories import make_achievement
+
+    roadshow = live["roadshow"]
+    roadshow.investors_only = True
+    roadshow.save()
+    secret = make_achievement(
+        owner=live["slot"].team, state="restricted", title="保密的固态电池工艺"
+    )
+    restricted = Slot.objects.create(
+        roadshow=roadshow,
+        kind=SlotKind.PITCH,
+        achievement=secret,
+        team=live["slot"].team,
+        position=2,
+    )
+    live["investor"].email = "asker@fund.example.cn"
+    live["investor"].save()
+    room = live["room"]
+    for n, slot in enumerate((live["slot"], restricted)):
+        services.ask(
+            user=live["investor"],
+            room_id=room.pk,
+            text=f"问题{n}",
+            client_id=str(n),
+            slot_id=slot.pk,
+        )
+    room.moderators.add(live["nobody"])  # a named moderator, no investor
+
+    client.force_login(live["nobody"])
+    rows = _export(client, live)
+    assert [(r["路演项目"], r["成果"], r["项目编号"], r["提问人"]) for r in rows] == [
+        (
+            live["slot"].achievement.title,
+            live["slot"].achievement.title,
+            live["slot"].achievement.project_number,
+            live["investor"].name,
+        ),
+        ("项目路演", None, None, live["investor"].name),  # empty cells
+    ]
+    assert "邮箱" not in rows[0] and "提问人单位" not in rows[0]
+    assert not [v for r in rows for v in r.values() if "asker@" in str(v)]
+
+    client.force_login(live["organizer"])
+    rows = _export(client, live)
+    assert [(r["成果"], r["项目编号"], r["邮箱"]) for r in rows] == [
+        (
+            live["slot"].achievement.title,
+            live["slot"].achievement.project_number,
+            "asker@fund.example.cn",
+        ),
+        (secret.title, secret.project_number, "asker@fund.example.cn"),
+    ]
+    assert rows[1]["路演项目"] == secret.title
+    assert rows[0]["提问人单位"] == "丙基金"

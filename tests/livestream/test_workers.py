@@ -5,7 +5,7 @@ other and miss nothing."""
 import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 
 from livestream.models import Question, RoomEvent
 from tests.livestream.cluster import Viewer, session_of, workers
@@ -132,6 +132,66 @@ def test_reconnect_storm_and_oversized_frames_are_absorbed(live, tmp_path):
                     lambda v=viewer: any(e["kind"] == "question" for e in v.events)
                 )
             for viewer in (watcher, big, *storm):
+                await viewer.close()
+
+        async_to_sync(scenario)()
+
+
+def test_rights_taken_away_in_one_process_close_sockets_on_every_worker(live, tmp_path):
+    """The notice travels through Redis: an organization's approval revoked,
+    and a session signed out, in this process close the viewers' sockets on
+    both workers (4403); the others' stay open."""
+    from django.test import Client as HttpClient
+
+    from accounts.enums import InvestorStatus
+
+    roadshow = live["roadshow"]
+    roadshow.investors_only = True
+    roadshow.save()
+    sessions = {
+        name: session_of(live[name]) for name in ("investor", "enterprise", "team")
+    }
+    leaving = HttpClient()
+    leaving.force_login(live["enterprise"])
+
+    def revoke():
+        fund = live["investor"].memberships.get().organization
+        fund.investor_status = InvestorStatus.REJECTED
+        fund.save()
+
+    def sign_out():
+        assert leaving.post("/accounts/logout/").status_code == 302
+
+    with workers(2, tmp_path) as (procs, _balancer):
+        a, b = procs
+
+        async def closed(viewer, code):
+            error = await viewer.frame(lambda f: f["t"] == "error")
+            assert (error["code"], error["fatal"]) == (code, True)
+            await viewer.until(lambda: viewer.ws.state.name == "CLOSED")
+            assert viewer.ws.close_code == 4403
+
+        async def scenario():
+            investor_a = Viewer(roadshow.pk, sessions["investor"])
+            investor_b = Viewer(roadshow.pk, sessions["investor"])
+            team = Viewer(roadshow.pk, sessions["team"])
+            enterprise = Viewer(roadshow.pk, sessions["enterprise"])
+            leaving_b = Viewer(roadshow.pk, leaving.cookies["sessionid"].value)
+            for viewer, worker in (
+                (investor_a, a),
+                (investor_b, b),
+                (team, a),
+                (enterprise, b),
+                (leaving_b, b),
+            ):
+                assert (await viewer.connect(worker.port))["t"] == "snapshot"
+            await sync_to_async(revoke)()  # in this test's thread
+            await closed(investor_a, "forbidden")
+            await closed(investor_b, "forbidden")
+            await sync_to_async(sign_out)()
+            await closed(leaving_b, "signed_out")
+            for viewer in (team, enterprise):
+                assert (await viewer.send(t="ping"))["t"] == "ack"
                 await viewer.close()
 
         async_to_sync(scenario)()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0006_roadshow_level"),
+        ("events", "0007_scan_id_unique_per_roadshow"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

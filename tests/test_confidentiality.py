@@ -1,0 +1,497 @@
+"""R2 on every path: walk every URL pattern of the platform as each adversary
+and prove that nothing of a restricted, a withheld or a draft achievement
+leaks (title, summary, project number, files).
+
+Every URL pattern must be listed in ``ROUTES`` with the concrete paths to try:
+a new route that is not listed fails ``test_every_route_is_walked``.
+"""
+
+import io
+import zipfile
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from achievements.services import achievement_transition, attachment_add
+from achievements.uploads import check_attachment
+from events.calendars import personal_token
+from events.enums import SlotKind
+from events.materials import material_review, material_upload
+from events.registrations import registration_create
+from events.services import roadshow_transition, slot_add
+from livestream.services import ask, room_of
+from tests.factories import make_achievement
+from tests.factories.events import make_roadshow
+
+# Every secret's text carries its marker (ASCII, so it is found in JSON,
+# escaped HTML and inside PDFs alike).
+RESTRICTED, WITHHELD, DRAFT = "ZQRSECRET", "ZQWSECRET", "ZQDSECRET"
+
+# Who may legitimately see which: approved investors and demand-side members
+# see restricted achievements; nobody outside sees withheld or draft ones.
+ADVERSARIES = {
+    "anonymous": {RESTRICTED, WITHHELD, DRAFT},
+    "pending_investor": {RESTRICTED, WITHHELD, DRAFT},
+    "other_team": {RESTRICTED, WITHHELD, DRAFT},
+    "investor": {WITHHELD, DRAFT},
+    "deal_party": {WITHHELD, DRAFT},
+}
+
+
+def _pdf(marker: str) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": f"{marker}-file", "/Subject": marker})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _secret(marker: str, owner, state: str, field_code="new-materials"):
+    from achievements.models import IndustryField
+
+    return make_achievement(
+        owner=owner,
+        state=state,
+        title=f"{marker}成果标题",
+        summary=f"{marker} 成果摘要，含未公开参数。",
+        project_number=f"{marker}-2026",
+        team=f"{marker}团队",
+        keywords=f"{marker}",
+        patents=f"ZL{marker}",
+        field=IndustryField.objects.get(code=field_code),
+    )
+
+
+def _attach(achievement, marker: str, by):
+    checked = check_attachment(
+        SimpleUploadedFile(f"{marker}-附件.pdf", _pdf(marker), "application/pdf")
+    )
+    return attachment_add(
+        achievement=achievement,
+        content=checked.content,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        by=by,
+    )
+
+
+@pytest.fixture
+def world(roles, django_capture_on_commit_callbacks):
+    """A public roadshow whose programme had an achievement that was later
+    withheld (with cleared materials, files and a live question), an
+    investors-only roadshow with a restricted achievement, a draft, deals."""
+    from achievements.models import Demand, Province
+    from tracker.services import deal_create, deal_move, disclosure_review
+
+    users, orgs = roles
+    owner, reviewer = orgs["owner"], users["reviewer"]
+    public = make_achievement(owner=owner, state="public", title="公开的成果")
+    restricted = _secret(RESTRICTED, owner, "draft")
+    withheld = _secret(WITHHELD, owner, "draft")
+    draft = _secret(DRAFT, owner, "draft")
+    for achievement, marker in ((restricted, RESTRICTED), (withheld, WITHHELD)):
+        _attach(achievement, marker, users["team"])
+        achievement_transition(achievement=achievement, action="submit", by=None)
+    _attach(draft, DRAFT, users["team"])
+    for achievement, action in ((restricted, "restrict"), (withheld, "clear")):
+        achievement.refresh_from_db()
+        achievement_transition(
+            achievement=achievement,
+            action=action,
+            by=reviewer,
+            comment="审查意见",
+            seen_revision=achievement.revision,
+        )
+        achievement.refresh_from_db()
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        open_day = make_roadshow(
+            lead_host=orgs["torch"],
+            title="公开路演",
+            registration_opens=now - timezone.timedelta(days=1),
+            start=now - timezone.timedelta(minutes=30),
+            end=now + timezone.timedelta(hours=2),
+        )
+        slots = [
+            slot_add(
+                roadshow=open_day,
+                kind=SlotKind.PITCH,
+                duration_minutes=20,
+                achievement=a,
+            )
+            for a in (public, withheld)
+        ]
+        closed_door = make_roadshow(
+            lead_host=orgs["torch"], title="投资方专场", investors_only=True
+        )
+        slots.append(
+            slot_add(
+                roadshow=closed_door,
+                kind=SlotKind.PITCH,
+                duration_minutes=20,
+                achievement=restricted,
+            )
+        )
+        for roadshow in (open_day, closed_door):
+            roadshow_transition(
+                roadshow=roadshow, action="publish", by=users["organizer"]
+            )
+        roadshow_transition(roadshow=open_day, action="go_live", by=users["organizer"])
+    materials = []
+    for slot, marker in ((slots[1], WITHHELD), (slots[2], RESTRICTED)):
+        material = material_upload(
+            slot=slot,
+            kind="deck",
+            upload=SimpleUploadedFile(f"{marker}.pdf", _pdf(marker)),
+            by=users["team"],
+        )
+        material_review(material=material, decision="clear", by=reviewer)
+        materials.append(material)
+    room = room_of(open_day)
+    question = ask(
+        user=users["investor"],
+        room_id=room.pk,
+        text="请问中试进展如何？",
+        client_id="walk-1",
+        slot_id=slots[1].pk,
+    )
+    # Now the withdrawal: everything about it must disappear.
+    withheld.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_transition(
+            achievement=withheld,
+            action="withhold",
+            by=reviewer,
+            comment="涉密",
+            seen_revision=withheld.revision,
+        )
+    deal_party = users["enterprise"]
+    deals = [
+        deal_create(
+            by=users["investor"],
+            achievement=restricted,
+            counterparty=orgs["fund"],
+            transfer_mode="assignment",
+        ),
+        deal_create(
+            by=deal_party,
+            achievement=public,
+            counterparty=orgs["enterprise"],
+            transfer_mode="licence",
+        ),
+    ]
+    # The restricted deal is followed to its public disclosure, whose own
+    # text a reviewer cleared.
+    today = timezone.localdate()
+    for to, data in [
+        ("negotiation", {}),
+        (
+            "listing",
+            {"listing_number": "L-1", "listing_date": today, "listing_price": "90"},
+        ),
+        (
+            "signed",
+            {"contract_number": "HT-1", "contract_date": today, "agreed_amount": "88"},
+        ),
+        ("settlement", {}),
+        ("registration", {"registration_number": "REG-1"}),
+        (
+            "disclosure",
+            {
+                "disclosure_starts": today,
+                "disclosure_ends": today + timezone.timedelta(days=20),
+                "disclosure_title": "一项新材料技术的许可",
+                "disclosure_summary": "按公示要求撰写的简介。",
+            },
+        ),
+    ]:
+        deals[0].refresh_from_db()
+        deal_move(
+            deal_id=deals[0].pk,
+            to=to,
+            by=users["organizer"],
+            expected=deals[0].stage,
+            data=data,
+        )
+    disclosure_review(deal_id=deals[0].pk, by=reviewer, neutral=False)
+    demand = Demand.objects.create(
+        organization=orgs["enterprise"],
+        title="新材料需求",
+        field=public.field,
+        description="寻找新材料技术",
+        province=Province.objects.get(code="32"),
+        status="published",
+    )
+    registration = registration_create(
+        roadshow=closed_door, user=users["investor"], attendance="onsite"
+    )
+    users = {**users, "deal_party": deal_party}
+    return {
+        "users": users,
+        "orgs": orgs,
+        "achievements": [public, restricted, withheld, draft],
+        "attachments": [
+            (a.pk, f.pk)
+            for a in (restricted, withheld, draft)
+            for f in a.attachments.all()
+        ],
+        "roadshows": [open_day, closed_door],
+        "slots": slots,
+        "materials": materials,
+        "room": room,
+        "question": question,
+        "deals": deals,
+        "demand": demand,
+        "registration": registration,
+    }
+
+
+def _achievement_ids(w):
+    return [a.pk for a in w["achievements"]]
+
+
+def _roadshow_ids(w):
+    return [r.pk for r in w["roadshows"]]
+
+
+def _pages(w):
+    from cms.models import RoadshowPage
+
+    urls = ["/", "/roadshows/", "/cases/", "/roadshows/?kind=field"]
+    return urls + [p.url for p in RoadshowPage.objects.all()]
+
+
+def _each(template: str, ids: Callable) -> Callable:
+    return lambda w: [template.format(pk) for pk in ids(w)]
+
+
+# Pattern -> the paths tried for it (GET, as every adversary).
+ROUTES: dict[str, Callable] = {
+    "healthz": lambda w: ["/healthz"],
+    "admin/": lambda w: ["/admin/", "/admin/snippets/", "/admin/pages/"],
+    "django-admin/": lambda w: ["/django-admin/"],
+    "documents/^(\\d+)/(.*)$": lambda w: ["/documents/1/x.pdf"],
+    "documents/authenticate_with_password/<int:restriction_id>/": lambda w: [
+        "/documents/authenticate_with_password/1/"
+    ],
+    "i18n/setlang/": lambda w: ["/i18n/setlang/"],
+    "lang/<str:code>/": lambda w: ["/lang/en/?next=/achievements/"],
+    "jsi18n/": lambda w: ["/jsi18n/"],
+    "api/v1/openapi.json": lambda w: ["/api/v1/openapi.json"],
+    "api/v1/docs": lambda w: ["/api/v1/docs"],
+    "api/v1/achievements": lambda w: [
+        "/api/v1/achievements",
+        "/api/v1/achievements?q=成果标题",
+        "/api/v1/achievements?q=未公开参数",
+        "/api/v1/achievements?field=new-materials",
+    ],
+    "api/v1/achievements/<achievement_id>": _each(
+        "/api/v1/achievements/{}", _achievement_ids
+    ),
+    "api/v1/demands": lambda w: ["/api/v1/demands"],
+    "api/v1/<path:rest>": lambda w: ["/api/v1/nothing/here"],
+    "api/v1/demands/<demand_id>": lambda w: [f"/api/v1/demands/{w['demand'].pk}"],
+    "api/v1/": lambda w: ["/api/v1/"],
+    "accounts/login/": lambda w: ["/accounts/login/"],
+    "accounts/logout/": lambda w: [],  # GET is refused; logging out ends the walk
+    "workspace/": lambda w: ["/workspace/"],
+    "workspace/members/": lambda w: ["/workspace/members/"],
+    "accounts/signup/": lambda w: ["/accounts/signup/"],
+    "accounts/confirm/<str:token>/": lambda w: ["/accounts/confirm/forged:token/"],
+    "accounts/password-reset/": lambda w: ["/accounts/password-reset/"],
+    "accounts/password-reset/sent/": lambda w: ["/accounts/password-reset/sent/"],
+    "accounts/reset/<uidb64>/<token>/": lambda w: ["/accounts/reset/MQ/forged/"],
+    "achievements/": lambda w: [
+        "/achievements/",
+        "/achievements/?q=成果标题",
+        "/achievements/?q=未公开参数",
+        "/achievements/?q=团队",
+        "/achievements/?field=new-materials&sort=title",
+    ],
+    "achievements/export.xlsx": lambda w: ["/achievements/export.xlsx"],
+    "achievements/<int:pk>/": _each("/achievements/{}/", _achievement_ids),
+    "achievements/<int:pk>/files/<int:attachment_id>/": lambda w: [
+        f"/achievements/{a}/files/{f}/" for a, f in w["attachments"]
+    ],
+    "achievements/<int:pk>/files/": _each("/achievements/{}/files/", _achievement_ids),
+    "workspace/achievements/new/": lambda w: ["/workspace/achievements/new/"],
+    "workspace/achievements/<int:pk>/edit/": _each(
+        "/workspace/achievements/{}/edit/", _achievement_ids
+    ),
+    "workspace/achievements/<int:pk>/submit/": _each(
+        "/workspace/achievements/{}/submit/", _achievement_ids
+    ),
+    "workspace/achievements/<int:pk>/review/": _each(
+        "/workspace/achievements/{}/review/", _achievement_ids
+    ),
+    "workspace/profile/": lambda w: ["/workspace/profile/"],
+    "demands/": lambda w: ["/demands/"],
+    "demands/<int:pk>/": lambda w: [f"/demands/{w['demand'].pk}/"],
+    "workspace/demands/new/": lambda w: ["/workspace/demands/new/"],
+    "workspace/demands/<int:pk>/edit/": lambda w: [
+        f"/workspace/demands/{w['demand'].pk}/edit/"
+    ],
+    "calendar/roadshows.ics": lambda w: ["/calendar/roadshows.ics"],
+    "calendar/roadshows/<int:pk>.ics": _each(
+        "/calendar/roadshows/{}.ics", _roadshow_ids
+    ),
+    "calendar/field/<slug:code>.ics": lambda w: ["/calendar/field/new-materials.ics"],
+    "calendar/province/<str:code>.ics": lambda w: ["/calendar/province/32.ics"],
+    "calendar/zone/<int:pk>.ics": lambda w: [
+        f"/calendar/zone/{w['orgs']['torch'].pk}.ics"
+    ],
+    "calendar/host/<int:pk>.ics": lambda w: [
+        f"/calendar/host/{w['orgs']['torch'].pk}.ics"
+    ],
+    "calendar/u/<str:token>.ics": lambda w: [
+        f"/calendar/u/{personal_token(user)}.ics" for user in w["users"].values()
+    ],
+    "workspace/calendar/reset/": lambda w: ["/workspace/calendar/reset/"],
+    "r/<int:pk>/": _each("/r/{}/", _roadshow_ids),
+    "workspace/slots/<int:pk>/materials/": lambda w: [
+        f"/workspace/slots/{s.pk}/materials/" for s in w["slots"]
+    ],
+    "materials/<int:pk>/": lambda w: [f"/materials/{m.pk}/" for m in w["materials"]],
+    "workspace/materials/<int:pk>/review/": lambda w: [
+        f"/workspace/materials/{m.pk}/review/" for m in w["materials"]
+    ],
+    "workspace/slots/<int:pk>/links/review/": lambda w: [
+        f"/workspace/slots/{s.pk}/links/review/" for s in w["slots"]
+    ],
+    "r/<int:pk>/register/": _each("/r/{}/register/", _roadshow_ids),
+    "workspace/registrations/<int:pk>/": lambda w: [
+        f"/workspace/registrations/{w['registration'].pk}/"
+    ],
+    "workspace/registrations/<int:pk>/qr.<str:fmt>": lambda w: [
+        f"/workspace/registrations/{w['registration'].pk}/qr.svg"
+    ],
+    "workspace/registrations/<int:pk>/cancel/": lambda w: [
+        f"/workspace/registrations/{w['registration'].pk}/cancel/"
+    ],
+    "checkin/<int:pk>/": _each("/checkin/{}/", _roadshow_ids),
+    "checkin/<int:pk>/scan/": _each("/checkin/{}/scan/", _roadshow_ids),
+    "checkin/<int:pk>/counts/": _each("/checkin/{}/counts/", _roadshow_ids),
+    "checkin/<int:pk>/registrations.xlsx": _each(
+        "/checkin/{}/registrations.xlsx", _roadshow_ids
+    ),
+    "materials/<int:pk>/thumbnail/": lambda w: [
+        f"/materials/{m.pk}/thumbnail/" for m in w["materials"]
+    ],
+    "live/<int:pk>/": _each("/live/{}/", _roadshow_ids),
+    "live/<int:pk>/screen/": _each("/live/{}/screen/", _roadshow_ids),
+    "live/<int:pk>/questions.xlsx": _each("/live/{}/questions.xlsx", _roadshow_ids),
+    "live/<int:pk>/moderators/": _each("/live/{}/moderators/", _roadshow_ids),
+    "deals/": lambda w: ["/deals/"],
+    "deals/new/": lambda w: (
+        [f"/deals/new/?achievement={pk}" for pk in _achievement_ids(w)]
+        + [f"/deals/new/?question={w['question'].pk}"]
+    ),
+    "deals/<int:pk>/": lambda w: [f"/deals/{d.pk}/" for d in w["deals"]],
+    "deals/documents/<int:pk>/": lambda w: ["/deals/documents/1/"],
+    "deals/dashboard/": lambda w: ["/deals/dashboard/"],
+    "deals/dashboard.xlsx": lambda w: ["/deals/dashboard.xlsx"],
+    "deals/dashboard/records/": lambda w: ["/deals/dashboard/records/?kind=landed"],
+    "disclosures/": lambda w: ["/disclosures/"],
+    "disclosures/<int:pk>/": lambda w: [f"/disclosures/{d.pk}/" for d in w["deals"]],
+    "deals/<int:pk>/disclosure-review/": lambda w: [
+        f"/deals/{d.pk}/disclosure-review/" for d in w["deals"]
+    ],
+    "sitemap.xml": lambda w: ["/sitemap.xml"],
+    "sitemap-<section>.xml": lambda w: [
+        "/sitemap-pages.xml",
+        "/sitemap-achievements.xml",
+    ],
+    "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
+        lambda w: ["/_util/authenticate_with_password/1/1/"]
+    ),
+    "_util/login/": lambda w: ["/_util/login/"],
+    "^((?:[\\w\\-]+/)*)$": _pages,
+}
+
+
+def _patterns(patterns=None, prefix: str = "") -> list[str]:
+    """Every URL pattern of the project; the admin sites count as one each."""
+    found = []
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            if route in {"admin/", "django-admin/"}:
+                found.append(route)
+            else:
+                found.extend(_patterns(p.url_patterns, route))
+        elif isinstance(p, URLPattern):
+            found.append(route)
+    return found
+
+
+def test_every_route_is_walked():
+    missing = sorted(set(_patterns()) - set(ROUTES))
+    stale = sorted(set(ROUTES) - set(_patterns()))
+    assert (missing, stale) == ([], [])
+
+
+def _texts(response) -> list[bytes]:
+    """What the response shows: its body, and inside spreadsheets (zipped)
+    every part."""
+    body = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
+    texts = [body]
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            texts.extend(archive.read(name) for name in archive.namelist())
+    return texts
+
+
+@pytest.mark.parametrize("who", sorted(ADVERSARIES))
+def test_no_route_shows_a_secret_to_an_adversary(world, who):
+    client = Client()
+    if who != "anonymous":
+        client.force_login(world["users"][who])
+    forbidden = ADVERSARIES[who]
+    leaks = []
+    walked = 0
+    for route, paths in ROUTES.items():
+        for path in paths(world):
+            response = client.get(path)
+            walked += 1
+            assert response.status_code < 500, (who, path)
+            for text in _texts(response):
+                leaks.extend(
+                    (route, path, marker)
+                    for marker in forbidden
+                    if marker.encode() in text
+                )
+    assert leaks == [], "\n".join(map(str, leaks))
+    assert walked > 120
+
+
+def test_the_walk_would_see_a_leak(world):
+    """The check is real: those allowed to see each secret do see it on the
+    paths walked above."""
+    owner_team = Client()
+    owner_team.force_login(world["users"]["team"])
+    seen = set()
+    for path in _each("/achievements/{}/", _achievement_ids)(world):
+        body = owner_team.get(path).content
+        seen |= {m for m in (RESTRICTED, WITHHELD, DRAFT) if m.encode() in body}
+    assert seen == {RESTRICTED, WITHHELD, DRAFT}
+    investor = Client()
+    investor.force_login(world["users"]["investor"])
+    a, f = world["attachments"][0]
+    download = investor.get(f"/achievements/{a}/files/{f}/")
+    assert any(RESTRICTED.encode() in text for text in _texts(download))
+    assert RESTRICTED.encode() in investor.get(f"/api/v1/achievements/{a}").content
+    # The restricted deal's disclosure is public, in its reviewed words only.
+    disclosure = Client().get(f"/disclosures/{world['deals'][0].pk}/")
+    assert disclosure.status_code == 200
+    assert "一项新材料技术的许可" in disclosure.content.decode()
