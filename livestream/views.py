@@ -66,7 +66,10 @@ screen_page = _page("livestream/screen.html")
 
 @require_GET
 def questions_export(request, pk: int):
-    roadshow, room, access = _room_or_refuse(request, pk)
+    try:
+        roadshow, room, access = _room_or_refuse(request, pk)
+    except _LoginFirst:
+        return redirect_to_login(request.get_full_path())
     if not access.is_moderator:
         raise PermissionDenied
     stream = io.BytesIO()

@@ -219,3 +219,14 @@ def test_a_named_moderator_exports_no_contacts_and_only_achievements_they_see(
     ]
     assert rows[1]["路演项目"] == secret.title
     assert rows[0]["提问人单位"] == "丙基金"
+
+
+def test_the_export_of_an_investors_only_room_sends_the_anonymous_to_log_in(
+    client, live
+):
+    from events.models import Roadshow
+
+    Roadshow.objects.filter(pk=live["roadshow"].pk).update(investors_only=True)
+    response = client.get(f"/live/{live['roadshow'].pk}/questions.xlsx")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
