@@ -12,7 +12,26 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class RoadshowUserAdmin(UserAdmin):
     inlines = [MembershipInline]
-    fieldsets = UserAdmin.fieldsets + (("Roadshow", {"fields": ("name",)}),)
+    fieldsets = UserAdmin.fieldsets + (
+        (
+            "Roadshow",
+            {
+                "fields": (
+                    "name",
+                    "email_confirmed_at",
+                    "deactivated_at",
+                    "deactivated_by",
+                )
+            },
+        ),
+    )
+    readonly_fields = ["email_confirmed_at", "deactivated_at", "deactivated_by"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            obj.deactivated_by = request.user
+            obj.save(update_fields=["deactivated_by"])
 
 
 @admin.register(Organization)

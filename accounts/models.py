@@ -3,6 +3,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import InvestorStatus, OrganizationKind, Role
@@ -70,6 +71,19 @@ class User(AbstractUser):
     organizations = models.ManyToManyField(
         Organization, through="Membership", related_name="users", blank=True
     )
+    # An inactive account is either waiting for its confirmation link (both
+    # empty) or was deactivated (deactivated_at set): the link only ever
+    # activates the first kind, once.
+    email_confirmed_at = models.DateTimeField(_("邮箱确认时间"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("停用人"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -77,6 +91,29 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args, **kwargs):
+        """Whoever turns an account off (the Django or Wagtail admin, a
+        service), the deactivation is recorded; turning it on clears it."""
+        changed = []
+        if getattr(self, "_loaded_active", None) and not self.is_active:
+            if self.deactivated_at is None:
+                self.deactivated_at = timezone.now()
+                changed.append("deactivated_at")
+        elif self.is_active and self.deactivated_at is not None:
+            self.deactivated_at = None
+            self.deactivated_by = None
+            changed += ["deactivated_at", "deactivated_by"]
+        if changed and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *changed}
+        super().save(*args, **kwargs)
+        self._loaded_active = self.is_active
 
 
 class Membership(TimeStamped):

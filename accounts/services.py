@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from .credit_code import normalize_credit_code
@@ -30,8 +31,30 @@ def _mail_after_commit(subject: str, body: str, recipients: list[str]) -> None:
         )
 
 
+def _confirmation_state(user: User) -> str:
+    """A digest of what the confirmation changes (and of the password and
+    address): a link is valid for one state of the account only, so it works
+    once, as Django's password-reset tokens do."""
+    return salted_hmac(
+        CONFIRM_SALT,
+        "|".join(
+            str(value)
+            for value in (
+                user.pk,
+                user.email,
+                user.password,
+                user.is_active,
+                user.email_confirmed_at,
+                user.deactivated_at,
+            )
+        ),
+    ).hexdigest()[:32]
+
+
 def confirmation_token(user: User) -> str:
-    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRM_SALT)
+    return signing.dumps(
+        {"user": user.pk, "state": _confirmation_state(user)}, salt=CONFIRM_SALT
+    )
 
 
 @transaction.atomic
@@ -83,19 +106,36 @@ def investor_sign_up(
     return user
 
 
+@transaction.atomic
 def confirm_email(*, token: str) -> User:
+    """Activate an account that is waiting for its confirmation link, once.
+
+    Never an account that is already active or that was deactivated: the
+    link is not a way to sign in, and not a way back in.
+    """
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise AccountError(_("确认链接已过期，请重新注册或联系组织方。")) from exc
     except signing.BadSignature as exc:
         raise AccountError(_("确认链接无效。")) from exc
-    user = User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
+    if not isinstance(data, dict):
+        raise AccountError(_("确认链接无效。"))
+    # Locked: two clicks on one link at once activate (and sign in) once.
+    user = User.objects.select_for_update().filter(pk=data.get("user")).first()
     if user is None:
         raise AccountError(_("确认链接无效。"))
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    if user.deactivated_at is not None:
+        raise AccountError(_("该账号已被组织方停用，请联系组织方。"))
+    if not constant_time_compare(str(data.get("state", "")), _confirmation_state(user)):
+        if user.email_confirmed_at is not None:
+            raise AccountError(_("该确认链接已经使用过：邮箱已确认，请用密码登录。"))
+        raise AccountError(_("确认链接无效。"))
+    if user.is_active or user.email_confirmed_at is not None:
+        raise AccountError(_("确认链接无效。"))
+    user.is_active = True
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["is_active", "email_confirmed_at"])
     return user
 
 

@@ -69,3 +69,11 @@ def approvals_menu_item():
         icon_name="user",
         order=215,
     )
+
+
+@hooks.register("after_edit_user")
+def record_who_deactivated(request, user):
+    """The deactivation itself is recorded by User.save; here, by whom."""
+    if not user.is_active and user.deactivated_by_id is None:
+        user.deactivated_by = request.user
+        user.save(update_fields=["deactivated_by"])
