@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalize_credit_code, validate_credit_code
@@ -19,6 +19,27 @@ SIGN_UP_KINDS = [
         OrganizationKind.OTHER,
     )
 ]
+
+
+class LoginForm(AuthenticationForm):
+    """Says how long to wait when the username is in its login delay
+    (accounts.backends.LoginDelayBackend refused it unchecked)."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            wait = getattr(self.request, "login_wait", 0)
+            if wait:
+                raise forms.ValidationError(
+                    _("该账号登录失败次数过多，请 %(s)d 秒后再试。") % {"s": wait},
+                    code="login_delayed",
+                ) from None
+            raise
+
+    @property
+    def delayed(self) -> bool:
+        return bool(getattr(self.request, "login_wait", 0))
 
 
 class AccountFields(forms.Form):

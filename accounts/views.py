@@ -9,14 +9,21 @@ from django.views.decorators.http import require_GET
 from accounts import permissions
 
 from . import services
-from .forms import MemberForm, SignUpForm
+from .forms import LoginForm, MemberForm, SignUpForm
 from .models import Membership
 from .workspace import panels_for
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.delayed:
+            response.status_code = 429
+        return response
 
 
 @login_required

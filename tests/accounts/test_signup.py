@@ -149,12 +149,13 @@ def test_tampered_confirmation_link_is_refused(client, db):
     assert "确认链接无效" in response.content.decode()
 
 
-def test_repeated_failures_lock_the_login(client, roles):
+def test_repeated_failures_lock_the_login(client, roles, settings):
+    """From one address (the username alone waits a delay: test_ratelimit)."""
     users, _orgs = roles
-    for _ in range(5):
+    for n in range(settings.AXES_FAILURE_LIMIT):
         client.post(
             "/accounts/login/",
-            {"username": "team", "password": "wrong"},
+            {"username": f"team{n}", "password": "wrong"},
             REMOTE_ADDR="10.0.0.9",
         )
     response = client.post(
