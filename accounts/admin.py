@@ -5,8 +5,23 @@ from .models import ApiToken, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: roles are given and taken on the organizers' roles page
+    (/admin/roles/), which records every change."""
+
     model = Membership
+    fk_name = "user"
     extra = 0
+    fields = ["organization", "role", "approved", "added_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -36,8 +51,8 @@ class RoadshowUserAdmin(UserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "investor_status"]
-    list_filter = ["kind", "investor_status"]
+    list_display = ["name", "kind", "investor_status", "colleagues_auto_approved"]
+    list_filter = ["kind", "investor_status", "colleagues_auto_approved"]
     search_fields = ["name"]
 
 

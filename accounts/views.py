@@ -105,18 +105,22 @@ def members(request):
             form.add_error(None, _("请选择机构。"))
         elif form.is_valid():
             data = form.cleaned_data
-            services.member_add(
-                organization=org,
-                by=request.user,
-                username=data["username"],
-                name=data["name"],
-                email=data["email"],
-                password=data["password1"],
-            )
-            messages.success(
-                request, _("已添加同事 %(name)s。") % {"name": data["name"]}
-            )
-            return redirect("accounts:members")
+            try:
+                services.member_add(
+                    organization=org,
+                    by=request.user,
+                    username=data["username"],
+                    name=data["name"],
+                    email=data["email"],
+                    password=data["password1"],
+                )
+            except services.AccountError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("已添加同事 %(name)s。") % {"name": data["name"]}
+                )
+                return redirect("accounts:members")
     return render(
         request,
         "accounts/members.html",
