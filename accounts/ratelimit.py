@@ -24,7 +24,7 @@ def allow(scope: str, who: object, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def client_address(request) -> str:
+def client_address(request) -> str | None:
     """The client's address, as far as we can trust it: every throttle that
     keys on an address (axes' lockout, the objection limit) asks here.
 
@@ -33,9 +33,9 @@ def client_address(request) -> str:
     is the n-th entry from the right: the entries left of it are whatever the
     client sent, so never the left-most. With 0 (the default, no proxy),
     REMOTE_ADDR. A request that did not pass all n proxies, or a malformed
-    entry, falls back to REMOTE_ADDR.
+    entry, falls back to REMOTE_ADDR; None when there is no address at all.
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
@@ -46,10 +46,14 @@ def client_address(request) -> str:
     ]
     if len(hops) < count:
         return remote
+    return _address(hops[-count]) or remote
+
+
+def _address(value: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(hops[-count]))
+        return str(ipaddress.ip_address(value.strip()))
     except ValueError:
-        return remote
+        return None
 
 
 # The login delay: after LOGIN_DELAY_AFTER failed passwords for one username

@@ -43,6 +43,14 @@ def test_client_address_is_the_trusted_hop(settings, count, forwarded, expected)
     assert client_address(request) == expected
 
 
+def test_client_address_without_one_is_none(settings):
+    from accounts.ratelimit import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="x")
+    assert client_address(request) is None
+
+
 def _login(client, username, password, client_ip, spoofed=""):
     forwarded = f"{spoofed}, {client_ip}" if spoofed else client_ip
     return client.post(
