@@ -42,6 +42,14 @@ class RoadshowUserAdmin(UserAdmin):
     )
     readonly_fields = ["email_confirmed_at", "deactivated_at", "deactivated_by"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Superuser and staff make organizers and admin users outside the
+        # recorded roles page: only a superuser changes them.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff", "user_permissions", "groups"]
+        return fields
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:

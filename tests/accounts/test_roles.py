@@ -203,3 +203,30 @@ def test_only_organizers_grant_roles(client, roles, who):
     assert response["Location"].startswith("/admin/login/")  # not admin at all
     assert not Membership.objects.filter(user=users[who], role=Role.ORGANIZER).exists()
     assert not RoleChange.objects.exists()
+
+
+def test_the_users_admin_makes_no_superusers(client, roles):
+    """A superuser counts as an organizer: not a switch in the users admin,
+    where the grant would go unrecorded."""
+    users, _orgs = roles
+    team = users["team"]
+    client.force_login(users["organizer"])
+    assert client.get("/admin/users/new/").status_code == 200
+    page = client.get(f"/admin/users/edit/{team.pk}/").content.decode()
+    assert 'name="is_superuser"' not in page
+    response = client.post(
+        f"/admin/users/edit/{team.pk}/",
+        {
+            "username": "team",
+            "email": "team@example.edu.cn",
+            "first_name": "团队",
+            "last_name": "成员",
+            "is_active": "on",
+            "is_superuser": "on",
+            "password1": "",
+            "password2": "",
+        },
+    )
+    assert response["Location"] == "/admin/users/"
+    team.refresh_from_db()
+    assert (team.email, team.is_superuser) == ("team@example.edu.cn", False)
