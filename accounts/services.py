@@ -211,9 +211,9 @@ def member_add(
     only: role_grant). An investor colleague waits for an organizer's
     approval unless organizers approve this organization's colleagues
     automatically."""
-    roles = set(
+    roles = dict(
         Membership.objects.filter(user=by, organization=organization).values_list(
-            "role", flat=True
+            "role", "approved"
         )
     )
     if not roles:
@@ -231,7 +231,9 @@ def member_add(
         organization=organization,
         role=role,
         added_by=by,
-        approved=role != Role.INVESTOR or organization.colleagues_auto_approved,
+        # The organizers' rule passes on an approval, never the lack of one.
+        approved=role != Role.INVESTOR
+        or (organization.colleagues_auto_approved and roles[role]),
     )
     _record(membership=membership, kind=RoleChangeKind.GRANTED, by=by)
     if membership.approved and role == Role.INVESTOR:

@@ -230,3 +230,19 @@ def test_the_users_admin_makes_no_superusers(client, roles):
     assert response["Location"] == "/admin/users/"
     team.refresh_from_db()
     assert (team.email, team.is_superuser) == ("team@example.edu.cn", False)
+
+
+def test_an_unapproved_colleague_passes_on_no_approval(client, roles):
+    users, orgs = roles
+    client.force_login(users["investor"])
+    client.post("/workspace/members/", colleague(orgs["fund"]))
+    orgs["fund"].colleagues_auto_approved = True
+    orgs["fund"].save()
+    client.force_login(User.objects.get(username="colleague"))
+    assert "待组织方批准" in client.get("/workspace/").content.decode()
+    client.post("/workspace/members/", colleague(orgs["fund"], username="second"))
+    assert list(
+        Membership.objects.filter(organization=orgs["fund"])
+        .order_by("user__username")
+        .values_list("user__username", "approved")
+    ) == [("colleague", False), ("investor", True), ("second", False)]
