@@ -27,10 +27,10 @@ class Role(models.TextChoices):
 
 
 class RoleChangeKind(models.TextChoices):
-    GRANTED = "granted", _("授予")
-    REVOKED = "revoked", _("撤销")
-    APPROVED = "approved", _("批准")
-    REJECTED = "rejected", _("拒绝")
+    GRANTED = "granted", _("已授予")
+    REVOKED = "revoked", _("已撤销")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已拒绝")
 
 
 # Roles a colleague may pass on (accounts.services.member_add); the others

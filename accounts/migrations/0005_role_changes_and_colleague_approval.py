@@ -81,10 +81,10 @@ class Migration(migrations.Migration):
                     "kind",
                     models.CharField(
                         choices=[
-                            ("granted", "授予"),
-                            ("revoked", "撤销"),
-                            ("approved", "批准"),
-                            ("rejected", "拒绝"),
+                            ("granted", "已授予"),
+                            ("revoked", "已撤销"),
+                            ("approved", "已批准"),
+                            ("rejected", "已拒绝"),
                         ],
                         max_length=16,
                         verbose_name="变更",
