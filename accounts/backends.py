@@ -1,7 +1,9 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 
-from . import permissions
+from . import permissions, ratelimit
 
 # Django/Wagtail permission names answered by our role rules instead of groups.
 _ROLE_PERMS = {
@@ -14,6 +16,30 @@ USER_TTL = 300
 
 def user_cache_key(user_id) -> str:
     return f"auth:user:{user_id}"
+
+
+class LoginDelayBackend:
+    """Before any password is checked: a username that failed too often
+    waits (accounts.ratelimit.login_wait) and is refused without a check.
+
+    Marks the request: ``login_wait`` (refused, seconds to wait) or
+    ``login_checked`` (the password is checked next), so that only checked
+    passwords count as failures (accounts/signals.py) and the login form can
+    say how long to wait.  Authenticates no one and has no ``get_user``, so
+    sessions name the backend that did (as axes' backend)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        wait = ratelimit.login_wait(username)
+        if request is not None:
+            request.login_wait = wait
+            request.login_checked = not wait
+        if wait:
+            raise PermissionDenied
+        return None
 
 
 class RoleBackend(ModelBackend):

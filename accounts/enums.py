@@ -26,6 +26,18 @@ class Role(models.TextChoices):
     INVESTOR = "investor", _("投资方/需求方")
 
 
+class RoleChangeKind(models.TextChoices):
+    GRANTED = "granted", _("已授予")
+    REVOKED = "revoked", _("已撤销")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已拒绝")
+
+
+# Roles a colleague may pass on (accounts.services.member_add); the others
+# are granted by organizers only.
+COLLEAGUE_ROLES = (Role.TEAM, Role.INVESTOR)
+
+
 class InvestorStatus(models.TextChoices):
     NONE = "none", _("未申请")
     PENDING = "pending", _("待审核")

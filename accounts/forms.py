@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalize_credit_code, validate_credit_code
-from .enums import OrganizationKind
-from .models import User
+from .enums import OrganizationKind, Role
+from .models import Membership, Organization, User
 
 SIGN_UP_KINDS = [
     (k.value, k.label)
@@ -19,6 +19,27 @@ SIGN_UP_KINDS = [
         OrganizationKind.OTHER,
     )
 ]
+
+
+class LoginForm(AuthenticationForm):
+    """Says how long to wait when the username is in its login delay
+    (accounts.backends.LoginDelayBackend refused it unchecked)."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            wait = getattr(self.request, "login_wait", 0)
+            if wait:
+                raise forms.ValidationError(
+                    _("该账号登录失败次数过多，请 %(s)d 秒后再试。") % {"s": wait},
+                    code="login_delayed",
+                ) from None
+            raise
+
+    @property
+    def delayed(self) -> bool:
+        return bool(getattr(self.request, "login_wait", 0))
 
 
 class AccountFields(forms.Form):
@@ -81,3 +102,43 @@ class DecisionForm(forms.Form):
         choices=[("approve", _("通过")), ("reject", _("拒绝"))]
     )
     reason = forms.CharField(required=False, max_length=2000)
+
+
+class MemberDecisionForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.filter(approved=False),
+        error_messages={"invalid_choice": _("该成员不在待批准队列中。")},
+    )
+    decision = forms.ChoiceField(
+        choices=[("approve", _("批准")), ("reject", _("拒绝"))]
+    )
+
+
+class AutoApproveForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.all())
+    enabled = forms.BooleanField(required=False)
+
+
+class RoleGrantForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    organization = forms.ModelChoiceField(
+        label=_("机构"), queryset=Organization.objects.order_by("name")
+    )
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("没有用户名为“%(username)s”的用户。") % {"username": username}
+            )
+        self.cleaned_data["user"] = user
+        return username
+
+
+class RoleRevokeForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.all(),
+        error_messages={"invalid_choice": _("该角色已不存在。")},
+    )

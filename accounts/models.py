@@ -3,9 +3,10 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import InvestorStatus, OrganizationKind, Role
+from .enums import InvestorStatus, OrganizationKind, Role, RoleChangeKind
 
 
 class TimeStamped(models.Model):
@@ -40,6 +41,9 @@ class Organization(TimeStamped):
         verbose_name=_("审核人"),
     )
     investor_reject_reason = models.TextField(_("拒绝原因"), blank=True)
+    # Set by organizers: investor colleagues that members of this organization
+    # add are approved at once instead of waiting in the approval queue.
+    colleagues_auto_approved = models.BooleanField(_("同事自动获批"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -68,7 +72,24 @@ class User(AbstractUser):
         max_length=64, default=_new_secret, editable=False
     )
     organizations = models.ManyToManyField(
-        Organization, through="Membership", related_name="users", blank=True
+        Organization,
+        through="Membership",
+        through_fields=("user", "organization"),
+        related_name="users",
+        blank=True,
+    )
+    # An inactive account is either waiting for its confirmation link (both
+    # empty) or was deactivated (deactivated_at set): the link only ever
+    # activates the first kind, once.
+    email_confirmed_at = models.DateTimeField(_("邮箱确认时间"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("停用人"),
     )
 
     class Meta:
@@ -78,6 +99,29 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.username
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args, **kwargs):
+        """Whoever turns an account off (the Django or Wagtail admin, a
+        service), the deactivation is recorded; turning it on clears it."""
+        changed = []
+        if getattr(self, "_loaded_active", None) and not self.is_active:
+            if self.deactivated_at is None:
+                self.deactivated_at = timezone.now()
+                changed.append("deactivated_at")
+        elif self.is_active and self.deactivated_at is not None:
+            self.deactivated_at = None
+            self.deactivated_by = None
+            changed += ["deactivated_at", "deactivated_by"]
+        if changed and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *changed}
+        super().save(*args, **kwargs)
+        self._loaded_active = self.is_active
+
 
 class Membership(TimeStamped):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
@@ -85,6 +129,18 @@ class Membership(TimeStamped):
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    # An investor colleague added by a member waits for an organizer (unless
+    # the organization's colleagues are approved automatically): an approved
+    # investor needs both the organization's approval and this one.
+    approved = models.BooleanField(_("已获批准"), default=True)
+    added_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("添加人"),
+    )
 
     class Meta:
         verbose_name = _("机构成员")
@@ -97,6 +153,41 @@ class Membership(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+class RoleChange(TimeStamped):
+    """Every role given, taken, approved or refused: who, whom, which role,
+    where, when. Written by the services only; never changed."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="role_changes",
+        verbose_name=_("用户"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="role_changes",
+        verbose_name=_("机构"),
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    kind = models.CharField(_("变更"), max_length=16, choices=RoleChangeKind.choices)
+    by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("角色变更记录")
+        verbose_name_plural = _("角色变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.by} {self.get_kind_display()} {self.user} · {self.organization} · {self.get_role_display()}"
 
 
 class ApiToken(TimeStamped):

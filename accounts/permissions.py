@@ -54,20 +54,26 @@ def memberships_changed() -> None:
         cache.add(MEMBERSHIPS_VERSION, 2, timeout=None)
 
 
-def _memberships(user: Any) -> list[tuple[int, str, str]]:
-    """(organization id, role, investor status) for the user: cached on the
-    user object, and in the shared cache under the memberships' version (so
-    a request does not read them from the database each time)."""
+def _memberships(user: Any) -> list[tuple[int, str, str, bool]]:
+    """(organization id, role, investor status, member approved) for the
+    user: cached on the user object, and in the shared cache under the
+    memberships' version (so a request does not read them from the database
+    each time)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_roadshow_memberships", None)
     if cached is None:
-        key = f"perm:memberships:{user.pk}:{_memberships_version()}"
+        # "v2": the tuples gained the member's approval; never read a list
+        # cached by code that wrote three-element tuples.
+        key = f"perm:memberships:v2:{user.pk}:{_memberships_version()}"
         cached = cache.get(key)
         if cached is None:
             cached = list(
                 user.memberships.values_list(
-                    "organization_id", "role", "organization__investor_status"
+                    "organization_id",
+                    "role",
+                    "organization__investor_status",
+                    "approved",
                 )
             )
             cache.set(key, cached, MEMBERSHIPS_TTL)
@@ -83,14 +89,14 @@ def forget(user: Any) -> None:
 
 
 def roles_of(user: Any) -> set[str]:
-    roles = {role for _org, role, _status in _memberships(user)}
+    roles = {role for _org, role, _status, _ok in _memberships(user)}
     if getattr(user, "is_superuser", False) and user.is_active:
         roles.add(Role.ORGANIZER)
     return roles
 
 
 def organization_ids(user: Any, *, role: str | None = None) -> set[int]:
-    return {org for org, r, _s in _memberships(user) if role is None or r == role}
+    return {org for org, r, _s, _ok in _memberships(user) if role is None or r == role}
 
 
 def is_organizer(user: Any) -> bool:
@@ -101,21 +107,19 @@ def is_reviewer(user: Any) -> bool:
     return Role.REVIEWER in roles_of(user)
 
 
+def _approved_investor(role: str, status: str, approved: bool) -> bool:
+    """Both the organization's approval and the member's own."""
+    return role == Role.INVESTOR and status == InvestorStatus.APPROVED and approved
+
+
 def is_approved_investor(user: Any) -> bool:
-    return any(
-        role == Role.INVESTOR and status == InvestorStatus.APPROVED
-        for _org, role, status in _memberships(user)
-    )
+    return any(_approved_investor(*m[1:]) for m in _memberships(user))
 
 
 def approved_investor_orgs(user: Any) -> set[int]:
     """The organizations the user acts for as an approved investor or
-    demand-side member."""
-    return {
-        org
-        for org, role, status in _memberships(user)
-        if role == Role.INVESTOR and status == InvestorStatus.APPROVED
-    }
+    demand-side member (the organization approved, and the member too)."""
+    return {m[0] for m in _memberships(user) if _approved_investor(*m[1:])}
 
 
 @rule("admin.access")
@@ -125,4 +129,11 @@ def _admin_access(user: Any, obj: Any) -> bool:
 
 @rule("organization.manage")
 def _organization_manage(user: Any, obj: Any) -> bool:
+    return is_organizer(user)
+
+
+@rule("role.grant")
+def _role_grant(user: Any, obj: Any) -> bool:
+    """Organizer and reviewer roles (any role, on the roles page) and the
+    approval of investor colleagues: organizers only."""
     return is_organizer(user)

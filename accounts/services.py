@@ -8,11 +8,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from . import permissions
 from .credit_code import normalize_credit_code
-from .enums import InvestorStatus, Role
-from .models import Membership, Organization, User
+from .enums import COLLEAGUE_ROLES, InvestorStatus, Role, RoleChangeKind
+from .models import Membership, Organization, RoleChange, User
 
 CONFIRM_SALT = "accounts.confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -30,8 +32,30 @@ def _mail_after_commit(subject: str, body: str, recipients: list[str]) -> None:
         )
 
 
+def _confirmation_state(user: User) -> str:
+    """A digest of what the confirmation changes (and of the password and
+    address): a link is valid for one state of the account only, so it works
+    once, as Django's password-reset tokens do."""
+    return salted_hmac(
+        CONFIRM_SALT,
+        "|".join(
+            str(value)
+            for value in (
+                user.pk,
+                user.email,
+                user.password,
+                user.is_active,
+                user.email_confirmed_at,
+                user.deactivated_at,
+            )
+        ),
+    ).hexdigest()[:32]
+
+
 def confirmation_token(user: User) -> str:
-    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRM_SALT)
+    return signing.dumps(
+        {"user": user.pk, "state": _confirmation_state(user)}, salt=CONFIRM_SALT
+    )
 
 
 @transaction.atomic
@@ -70,7 +94,11 @@ def investor_sign_up(
         contact_phone=phone,
         investor_status=InvestorStatus.PENDING,
     )
-    Membership.objects.create(user=user, organization=organization, role=Role.INVESTOR)
+    membership = Membership.objects.create(
+        user=user, organization=organization, role=Role.INVESTOR
+    )
+    # The applicant is vetted with the organization (its investor status).
+    _record(membership=membership, kind=RoleChangeKind.GRANTED, by=user)
     link = base_url + reverse("accounts:confirm", args=[confirmation_token(user)])
     _mail_after_commit(
         _("请确认您的邮箱：科技成果路演平台"),
@@ -83,19 +111,36 @@ def investor_sign_up(
     return user
 
 
+@transaction.atomic
 def confirm_email(*, token: str) -> User:
+    """Activate an account that is waiting for its confirmation link, once.
+
+    Never an account that is already active or that was deactivated: the
+    link is not a way to sign in, and not a way back in.
+    """
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise AccountError(_("确认链接已过期，请重新注册或联系组织方。")) from exc
     except signing.BadSignature as exc:
         raise AccountError(_("确认链接无效。")) from exc
-    user = User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
+    if not isinstance(data, dict):
+        raise AccountError(_("确认链接无效。"))
+    # Locked: two clicks on one link at once activate (and sign in) once.
+    user = User.objects.select_for_update().filter(pk=data.get("user")).first()
     if user is None:
         raise AccountError(_("确认链接无效。"))
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    if user.deactivated_at is not None:
+        raise AccountError(_("该账号已被组织方停用，请联系组织方。"))
+    if not constant_time_compare(str(data.get("state", "")), _confirmation_state(user)):
+        if user.email_confirmed_at is not None:
+            raise AccountError(_("该确认链接已经使用过：邮箱已确认，请用密码登录。"))
+        raise AccountError(_("确认链接无效。"))
+    if user.is_active or user.email_confirmed_at is not None:
+        raise AccountError(_("确认链接无效。"))
+    user.is_active = True
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["is_active", "email_confirmed_at"])
     return user
 
 
@@ -139,6 +184,18 @@ def investor_decide(
     return locked
 
 
+def _record(
+    *, membership: Membership, kind: str, by: Any, role: str | None = None
+) -> None:
+    RoleChange.objects.create(
+        user_id=membership.user_id,
+        organization_id=membership.organization_id,
+        role=role or membership.role,
+        kind=kind,
+        by=by if getattr(by, "pk", None) else None,
+    )
+
+
 @transaction.atomic
 def member_add(
     *,
@@ -149,19 +206,108 @@ def member_add(
     email: str,
     password: str,
 ) -> User:
-    """An organization's member adds a colleague (same role as the adder's)."""
-    role = (
-        Membership.objects.filter(user=by, organization=organization)
-        .values_list("role", flat=True)
-        .first()
+    """An organization's member adds a colleague, with the adder's team or
+    investor role (organizer and reviewer roles are granted by organizers
+    only: role_grant). An investor colleague waits for an organizer's
+    approval unless organizers approve this organization's colleagues
+    automatically."""
+    roles = dict(
+        Membership.objects.filter(user=by, organization=organization).values_list(
+            "role", "approved"
+        )
     )
-    if role is None:
+    if not roles:
         raise AccountError(_("只有本机构的成员可以添加同事。"))
+    role = next((r for r in COLLEAGUE_ROLES if r in roles), None)
+    if role is None:
+        raise AccountError(
+            _("组织方和保密审查员角色只能由组织方在管理后台授予，不能由同事添加。")
+        )
     user = User(username=username, name=name, email=email)
     user.set_password(password)
     user.save()
-    Membership.objects.create(user=user, organization=organization, role=role)
+    membership = Membership.objects.create(
+        user=user,
+        organization=organization,
+        role=role,
+        added_by=by,
+        # The organizers' rule passes on an approval, never the lack of one.
+        approved=role != Role.INVESTOR
+        or (organization.colleagues_auto_approved and roles[role]),
+    )
+    _record(membership=membership, kind=RoleChangeKind.GRANTED, by=by)
+    if membership.approved and role == Role.INVESTOR:
+        _record(membership=membership, kind=RoleChangeKind.APPROVED, by=None)
     return user
+
+
+def _require_organizer(by: Any) -> None:
+    if not permissions.user_can(by, "role.grant"):
+        raise AccountError(_("只有组织方可以授予角色或批准成员。"))
+
+
+@transaction.atomic
+def role_grant(
+    *, user: User, organization: Organization, role: str, by: Any
+) -> Membership:
+    """An organizer gives a user a role in an organization (recorded)."""
+    _require_organizer(by)
+    if role not in Role.values:
+        raise AccountError(_("未知的角色。"))
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organization=organization,
+        role=role,
+        defaults={"added_by": by if getattr(by, "pk", None) else None},
+    )
+    if not created:
+        raise AccountError(
+            _("%(user)s 在%(org)s已有“%(role)s”角色。")
+            % {"user": user, "org": organization, "role": Role(role).label}
+        )
+    _record(membership=membership, kind=RoleChangeKind.GRANTED, by=by)
+    return membership
+
+
+@transaction.atomic
+def role_revoke(*, membership: Membership, by: Any) -> None:
+    """An organizer takes a role away (recorded)."""
+    _require_organizer(by)
+    if getattr(by, "pk", None) == membership.user_id and (
+        membership.role == Role.ORGANIZER
+    ):
+        raise AccountError(_("不能撤销自己的组织方角色。"))
+    _record(membership=membership, kind=RoleChangeKind.REVOKED, by=by)
+    membership.delete()
+
+
+@transaction.atomic
+def member_decide(*, membership: Membership, approve: bool, by: Any) -> None:
+    """An organizer approves an investor colleague (who then sees what the
+    organization's approved members see) or refuses them (the membership
+    is removed). Recorded either way."""
+    _require_organizer(by)
+    locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None or locked.approved:
+        raise AccountError(_("该成员不在待批准队列中。"))
+    if approve:
+        locked.approved = True
+        locked.save(update_fields=["approved", "updated_at"])
+        _record(membership=locked, kind=RoleChangeKind.APPROVED, by=by)
+    else:
+        _record(membership=locked, kind=RoleChangeKind.REJECTED, by=by)
+        locked.delete()
+
+
+def organization_colleagues_auto_approved(
+    *, organization: Organization, enabled: bool, by: Any
+) -> Organization:
+    """The organizers' rule for an organization: its members' investor
+    colleagues are approved at once (or, switched off, wait again)."""
+    _require_organizer(by)
+    organization.colleagues_auto_approved = enabled
+    organization.save(update_fields=["colleagues_auto_approved", "updated_at"])
+    return organization
 
 
 def user_by_login(login: str) -> User | None:

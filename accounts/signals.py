@@ -5,12 +5,13 @@ the group that Wagtail's initial data gives full editorial rights (Moderators).
 """
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import permissions
+from . import permissions, ratelimit
 from .backends import user_cache_key
 from .enums import Role
 from .models import Membership, Organization, User
@@ -61,3 +62,16 @@ def user_changed(sender, instance: User, **kwargs) -> None:
     key = user_cache_key(instance.pk)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+
+
+@receiver(user_login_failed)
+def login_failed(sender, credentials, request=None, **kwargs) -> None:
+    """Only a password that was checked and wrong counts toward the delay (not
+    a try refused while waiting, or by axes' lockout before the check)."""
+    if request is not None and getattr(request, "login_checked", False):
+        ratelimit.login_failed(credentials.get("username", ""))
+
+
+@receiver(user_logged_in)
+def logged_in(sender, request, user, **kwargs) -> None:
+    ratelimit.login_succeeded(user.get_username())

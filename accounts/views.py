@@ -9,14 +9,21 @@ from django.views.decorators.http import require_GET
 from accounts import permissions
 
 from . import services
-from .forms import MemberForm, SignUpForm
+from .forms import LoginForm, MemberForm, SignUpForm
 from .models import Membership
 from .workspace import panels_for
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.delayed:
+            response.status_code = 429
+        return response
 
 
 @login_required
@@ -98,18 +105,22 @@ def members(request):
             form.add_error(None, _("请选择机构。"))
         elif form.is_valid():
             data = form.cleaned_data
-            services.member_add(
-                organization=org,
-                by=request.user,
-                username=data["username"],
-                name=data["name"],
-                email=data["email"],
-                password=data["password1"],
-            )
-            messages.success(
-                request, _("已添加同事 %(name)s。") % {"name": data["name"]}
-            )
-            return redirect("accounts:members")
+            try:
+                services.member_add(
+                    organization=org,
+                    by=request.user,
+                    username=data["username"],
+                    name=data["name"],
+                    email=data["email"],
+                    password=data["password1"],
+                )
+            except services.AccountError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("已添加同事 %(name)s。") % {"name": data["name"]}
+                )
+                return redirect("accounts:members")
     return render(
         request,
         "accounts/members.html",

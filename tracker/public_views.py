@@ -5,7 +5,6 @@ visibility rule for the anonymous public (selectors.public_disclosures)."""
 
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -141,7 +140,7 @@ def _check_submission(request, deal: Deal) -> None:
         raise services.DealError(_("页面已过期，请刷新后重新填写。")) from exc
     if age < FORM_MIN_SECONDS:
         raise services.DealError(_("提交过快，请核对内容后再提交。"))
-    who = get_client_ip_address(request) or "unknown"
+    who = f"{deal.pk}:{ratelimit.client_address(request)}"
     if not ratelimit.allow(
         "objection", who, limit=settings.OBJECTIONS_PER_DAY, window=86400
     ):

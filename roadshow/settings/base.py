@@ -4,6 +4,7 @@ The embedded default (SQLite in WAL mode, in-memory channel layer) needs no
 environment at all; DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -46,7 +47,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users admin, without the superuser switch (accounts.admin_users).
+    "accounts.wagtail_users.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -162,16 +164,35 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # First: refuses logins for a locked-out username and address.
+    # First: refuses every login from an address that failed too often.
     "axes.backends.AxesStandaloneBackend",
+    # Then: a username that failed too often waits, its password unchecked.
+    "accounts.backends.LoginDelayBackend",
     "accounts.backends.RoleBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a load balancer every request comes from the balancer's address: set
+# this to the number of proxies in front of the platform, each of which
+# appends to X-Forwarded-For (accounts.ratelimit.client_address). 0: no proxy.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Axes locks an address (never a username: that would let anyone lock an
+# organizer out) after this many failures within the cool-off period.
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_address"
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+)
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-AXES_RESET_ON_SUCCESS = True
+# A success from a shared address must not wipe an attacker's failures there.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
+# Per username (accounts.ratelimit.login_wait): after this many failed
+# passwords, one try per delay, doubling from the base up to the maximum;
+# failures are forgotten after an hour without one, or on a success.
+LOGIN_DELAY_AFTER = int(os.environ.get("LOGIN_DELAY_AFTER", "5"))
+LOGIN_DELAY_BASE = 15  # seconds
+LOGIN_DELAY_MAX = 300
+LOGIN_FAILURE_MEMORY = 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
 LOGOUT_REDIRECT_URL = "/"
@@ -254,7 +275,8 @@ TRACKER_STALE_DAYS = {
     "disclosure": 20,
     "certificate": 60,
 }
-# Public disclosure objections: at most this many per client address a day.
+# Public disclosure objections: at most this many a day per client address
+# and deal (so one party cannot spend everybody's budget).
 OBJECTIONS_PER_DAY = 5
 # The shortest objection period of a public disclosure, in days (only
 # organizers may set a shorter one, with a reason recorded in the history).

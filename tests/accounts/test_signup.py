@@ -149,12 +149,13 @@ def test_tampered_confirmation_link_is_refused(client, db):
     assert "确认链接无效" in response.content.decode()
 
 
-def test_repeated_failures_lock_the_login(client, roles):
+def test_repeated_failures_lock_the_login(client, roles, settings):
+    """From one address (the username alone waits a delay: test_ratelimit)."""
     users, _orgs = roles
-    for _ in range(5):
+    for n in range(settings.AXES_FAILURE_LIMIT):
         client.post(
             "/accounts/login/",
-            {"username": "team", "password": "wrong"},
+            {"username": f"team{n}", "password": "wrong"},
             REMOTE_ADDR="10.0.0.9",
         )
     response = client.post(
@@ -230,3 +231,84 @@ def test_investor_fills_in_the_investment_profile(client, roles):
     assert [f.code for f in profile.industries.all()] == ["new-materials"]
     client.force_login(users["team"])
     assert client.get("/workspace/profile/").status_code == 403
+
+
+def _sign_up_and_link(client, capture) -> tuple[User, str]:
+    with capture(execute=True):
+        client.post("/accounts/signup/", form())
+    link = re.search(r"http://testserver(/accounts/confirm/\S+/)", mail.outbox[-1].body)
+    return User.objects.get(username="fund_zhang"), link[1]
+
+
+def test_confirmation_link_works_once_and_never_signs_in_again(
+    client, db, django_capture_on_commit_callbacks
+):
+    user, link = _sign_up_and_link(client, django_capture_on_commit_callbacks)
+    response = client.get(link)
+    assert response["Location"] == "/workspace/profile/"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    user.refresh_from_db()
+    assert user.is_active and user.email_confirmed_at is not None
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 400
+    assert (
+        "该确认链接已经使用过：邮箱已确认，请用密码登录。" in response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_confirmation_link_never_reactivates_a_deactivated_account(
+    client, roles, django_capture_on_commit_callbacks
+):
+    from accounts.services import confirmation_token
+
+    users, _orgs = roles
+    user, link = _sign_up_and_link(client, django_capture_on_commit_callbacks)
+    client.get(link)
+    client.logout()
+    # An organizer deactivates the account in the admin.
+    client.force_login(users["organizer"])
+    response = client.post(
+        f"/admin/users/edit/{user.pk}/",
+        {
+            "username": user.username,
+            "email": user.email,
+            "first_name": "经理",
+            "last_name": "张",
+            "password1": "",
+            "password2": "",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    user.refresh_from_db()
+    assert (user.is_active, user.deactivated_by) == (False, users["organizer"])
+    assert user.deactivated_at is not None
+    client.logout()
+    # Neither the old link nor one made for the account as it is now.
+    for url in (link, f"/accounts/confirm/{confirmation_token(user)}/"):
+        response = client.get(url)
+        assert response.status_code == 400
+        assert "该账号已被组织方停用，请联系组织方。" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_confirmation_link_for_an_active_account_does_not_sign_in(client, roles):
+    """Even with the instance's key, a link is no way to sign in as an
+    account that is not waiting for its confirmation (an organizer's)."""
+    from django.core import signing
+
+    from accounts.services import CONFIRM_SALT, confirmation_token
+
+    users, _orgs = roles
+    organizer = users["organizer"]
+    for token in (
+        confirmation_token(organizer),
+        signing.dumps({"user": organizer.pk, "email": ""}, salt=CONFIRM_SALT),
+    ):
+        response = client.get(f"/accounts/confirm/{token}/")
+        assert response.status_code == 400
+        assert "确认链接无效。" in response.content.decode()
+        assert "_auth_user_id" not in client.session
