@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from achievements.models import Attachment, Demand, IndustryField, Province
@@ -112,6 +113,8 @@ def test_attachment_download_respects_visibility(client, library, who):
             original_name="deck.pdf",
             content_type="application/pdf",
             size=13,
+            # Files a reviewer has cleared: visibility alone decides.
+            cleared_at=timezone.now(),
         )
         for state, a in items.items()
     }
