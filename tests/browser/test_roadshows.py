@@ -29,6 +29,7 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     university = make_org(kind=OrganizationKind.UNIVERSITY, name="示范大学")
     make_user(role=Role.ORGANIZER, org=torch, username="organizer")
     make_user(role=Role.TEAM, org=university, username="team")
+    make_user(role=Role.REVIEWER, org=torch, username="reviewer")
     make_achievement(
         owner=university, title="专用碳纤维复合材料研发", project_number="2026YFB0001"
     )
@@ -92,6 +93,20 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     page.click("form:has(input[value=deck]) button")
     page.wait_for_selector("text=已上传")
     page.screenshot(path=page.shots / "materials.png", full_page=True)
+    page.context.clear_cookies()
+
+    # Until a reviewer clears it, the programme says the materials are in review.
+    page.goto(page.base + f"/r/{january.pk}/")
+    assert "材料审核中" in page.inner_text("table.programme")
+    assert "路演材料（PDF）" not in page.inner_text("table.programme")
+    # The reviewer finds the deck in the queue, opens it and clears it.
+    login(page, "reviewer")
+    queue = page.locator("form[action*='/workspace/materials/']")
+    assert queue.count() == 1
+    queue.locator("select[name=decision]").select_option("clear")
+    queue.locator("button").click()
+    page.wait_for_selector("text=审核结论已记录")
+    page.screenshot(path=page.shots / "material-review.png", full_page=True)
     page.context.clear_cookies()
 
     # The visitor reads the roadshow page in English, deck link included.
