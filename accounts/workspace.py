@@ -1,26 +1,34 @@
-"""The workspace is made of panels that each app registers (so accounts, the
-lowest app, imports none of them)."""
+"""Pages made of sections that other apps register, in order (so a lower app
+imports none of the apps above it): the workspace's panels live here; the
+achievement page's sections use the same registry (achievements/extensions.py)."""
 
 from collections.abc import Callable
 from typing import Any
 
-Panel = Callable[[Any], tuple[str, dict] | None]
-_PANELS: list[tuple[int, Panel]] = []
+Section = Callable[..., tuple[str, dict] | None]
 
 
-def panel(order: int) -> Callable[[Panel], Panel]:
-    def register(func: Panel) -> Panel:
-        _PANELS.append((order, func))
-        _PANELS.sort(key=lambda item: item[0])
-        return func
+class Sections:
+    """An ordered registry of section functions: each returns (template,
+    context) to show itself, or None to stay away."""
 
-    return register
+    def __init__(self) -> None:
+        self._items: list[tuple[int, Section]] = []
+
+    def register(self, order: int) -> Callable[[Section], Section]:
+        def add(func: Section) -> Section:
+            self._items.append((order, func))
+            self._items.sort(key=lambda item: item[0])
+            return func
+
+        return add
+
+    def shown(self, *args: Any) -> list[tuple[str, dict]]:
+        results = (func(*args) for _order, func in self._items)
+        return [result for result in results if result is not None]
 
 
-def panels_for(request) -> list[tuple[str, dict]]:
-    shown = []
-    for _order, func in _PANELS:
-        result = func(request)
-        if result is not None:
-            shown.append(result)
-    return shown
+_panels = Sections()
+# A panel of the workspace: panel(order)(func(request) -> (template, context)).
+panel = _panels.register
+panels_for = _panels.shown

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Organization
 
-from .enums import Publication, ReviewStatus
-from .models import Achievement, ReviewEvent, provinces_index_of
-from .services import achievement_update
+from .enums import ReviewStatus
+from .models import Achievement
+from .services import achievement_update, achievements_create_bulk
 from .validation import (
     COLUMNS,
     Cleaned,
@@ -240,7 +240,7 @@ class _Writer:
             a.project_number: a
             for a in Achievement.objects.filter(project_number__in=numbers)
         }
-        new: list[tuple[Achievement, Cleaned]] = []
+        new: list[tuple[Organization, dict[str, Any]]] = []
         for cleaned in batch:
             data = dict(cleaned.data)
             provinces = data.pop("target_provinces")
@@ -254,36 +254,12 @@ class _Writer:
                 )
                 self.updated += 1
                 continue
-            achievement = Achievement(
-                owner=self._owner(cleaned),
-                created_by=self.by,
-                status=self.status,
-                publication=Publication.NONE,
-                provinces_index=provinces_index_of(provinces),
-                **data,
-            )
-            achievement.refresh_search_fields()
-            new.append((achievement, cleaned))
-        created = Achievement.objects.bulk_create([a for a, _c in new])
-        through = Achievement.target_provinces.through
-        through.objects.bulk_create(
-            [
-                through(achievement_id=a.pk, province_id=p.pk)
-                for a, (_a, c) in zip(created, new, strict=True)
-                for p in c.data["target_provinces"]
-            ]
-        )
-        ReviewEvent.objects.bulk_create(
-            [
-                ReviewEvent(
-                    achievement_id=a.pk,
-                    actor=self.by,
-                    from_status=ReviewStatus.DRAFT,
-                    to_status=self.status,
-                    comment=gettext_noop("批量汇交导入"),
-                )
-                for a in created
-            ]
+            new.append((self._owner(cleaned), {**data, "target_provinces": provinces}))
+        created = achievements_create_bulk(
+            items=new,
+            by=self.by,
+            status=self.status,
+            comment=gettext_noop("批量汇交导入"),
         )
         self.created += len(created)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import compress
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
@@ -52,6 +53,36 @@ def achievements_published_to(*, user: Any, ids) -> set[int]:
         .filter(pk__in=list(ids))
         .values_list("pk", flat=True)
     )
+
+
+def achievements_published_visible_to(*, user: Any) -> QuerySet[Achievement]:
+    """The published versions this user may see (drafts of their own left out):
+    what showcases list — the home page, sitemaps, disclosures."""
+    return achievements_visible_to(user=user).exclude(publication=Publication.NONE)
+
+
+def achievements_public() -> QuerySet[Achievement]:
+    """What anybody at all may see: the visibility rule for the anonymous public."""
+    return achievements_published_visible_to(user=AnonymousUser())
+
+
+def achievement_is_public(*, achievement: Achievement) -> bool:
+    return achievement_is_published_to(user=AnonymousUser(), achievement=achievement)
+
+
+def achievement_was_published(*, achievement: Achievement) -> bool:
+    """Whether review ever let this achievement be shown beyond its owners
+    (to everyone or to approved investors)."""
+    return achievement.publication != Publication.NONE
+
+
+def achievement_audience(*, achievement: Achievement) -> str | None:
+    """Who the published version is for: "public", "investors" (approved
+    investors only) or None (not published)."""
+    return {
+        Publication.PUBLIC: "public",
+        Publication.RESTRICTED: "investors",
+    }.get(achievement.publication)
 
 
 def achievement_is_published_to(*, user: Any, achievement: Achievement) -> bool:

@@ -19,6 +19,7 @@ from .models import (
     IndustryField,
     Province,
     ReviewEvent,
+    provinces_index_of,
 )
 
 
@@ -158,6 +159,56 @@ def achievement_create(
         comment=comment or gettext_noop("创建成果"),
     )
     return achievement
+
+
+@transaction.atomic
+def achievements_create_bulk(
+    *,
+    items: list[tuple[Organization, dict[str, Any]]],
+    by: Any,
+    status: str,
+    comment: str,
+) -> list[Achievement]:
+    """achievement_create for many at once (bulk collection 汇交): the same
+    rows and the same first line of history, in a few statements.  ``items``
+    are (owner, cleaned content with ``target_provinces`` as Province rows)."""
+    actor = by if by is not None and by.is_authenticated else None
+    rows = []
+    for owner, data in items:
+        content = dict(data)
+        provinces = content.pop("target_provinces", [])
+        achievement = Achievement(
+            owner=owner,
+            created_by=actor,
+            status=status,
+            publication=Publication.NONE,
+            provinces_index=provinces_index_of(provinces),
+            **content,
+        )
+        achievement.refresh_search_fields()
+        rows.append((achievement, provinces))
+    created = Achievement.objects.bulk_create([a for a, _p in rows])
+    through = Achievement.target_provinces.through
+    through.objects.bulk_create(
+        [
+            through(achievement_id=a.pk, province_id=p.pk)
+            for a, (_a, provinces) in zip(created, rows, strict=True)
+            for p in provinces
+        ]
+    )
+    ReviewEvent.objects.bulk_create(
+        [
+            ReviewEvent(
+                achievement_id=a.pk,
+                actor=actor,
+                from_status=ReviewStatus.DRAFT,
+                to_status=status,
+                comment=comment,
+            )
+            for a in created
+        ]
+    )
+    return created
 
 
 @transaction.atomic

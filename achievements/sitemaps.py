@@ -1,7 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from .enums import Publication
-from .models import Achievement
+from .selectors import achievements_public
 
 
 class AchievementSitemap(Sitemap):
@@ -11,7 +10,7 @@ class AchievementSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Achievement.objects.filter(publication=Publication.PUBLIC).order_by("pk")
+        return achievements_public().order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at

@@ -20,7 +20,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
 
-from roadshow.middleware import request_language
+from languages import request_language
 
 VERSION_KEY = "site-content-version"
 TIMEOUT = 600

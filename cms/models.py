@@ -8,11 +8,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from accounts.permissions import user_can
-from achievements.enums import Publication
 from achievements.selectors import (
     achievement_is_published_to,
     achievements_published_to,
-    achievements_visible_to,
+    achievements_published_visible_to,
 )
 from events import selectors as roadshow_selectors
 from events.enums import RoadshowKind, RoadshowStatus
@@ -42,9 +41,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        published = achievements_visible_to(user=request.user).exclude(
-            publication=Publication.NONE
-        )
+        published = achievements_published_visible_to(user=request.user)
         public = roadshow_selectors.roadshows_public().select_related("page")
         now = timezone.now()
         context.update(

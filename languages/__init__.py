@@ -1,3 +1,7 @@
+"""The platform's language rule, without domain knowledge: Simplified Chinese
+first, English when the visitor chose it.  Used by the middleware stack and by
+the page cache (cms), which must key pages by the language they will be in."""
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
