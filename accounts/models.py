@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -212,3 +213,9 @@ class ApiToken(TimeStamped):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+def actor_of(by: Any) -> "User | None":
+    """The account to record as having done something: None for the
+    anonymous visitor and for the system (``by=None``)."""
+    return by if getattr(by, "pk", None) and by.is_authenticated else None

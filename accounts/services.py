@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from . import permissions
 from .credit_code import normalize_credit_code
 from .enums import COLLEAGUE_ROLES, InvestorStatus, Role, RoleChangeKind
-from .models import Membership, Organization, RoleChange, User
+from .models import Membership, Organization, RoleChange, User, actor_of
 
 CONFIRM_SALT = "accounts.confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -161,7 +161,7 @@ def investor_decide(
     )
     locked.investor_reject_reason = "" if approve else reason.strip()
     locked.investor_decided_at = timezone.now()
-    locked.investor_decided_by = by if getattr(by, "pk", None) else None
+    locked.investor_decided_by = actor_of(by)
     locked.save()
     # The applicants are told either way, confirmed or not.
     recipients = list(
@@ -192,7 +192,7 @@ def _record(
         organization_id=membership.organization_id,
         role=role or membership.role,
         kind=kind,
-        by=by if getattr(by, "pk", None) else None,
+        by=actor_of(by),
     )
 
 
@@ -258,7 +258,7 @@ def role_grant(
         user=user,
         organization=organization,
         role=role,
-        defaults={"added_by": by if getattr(by, "pk", None) else None},
+        defaults={"added_by": actor_of(by)},
     )
     if not created:
         raise AccountError(

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import Organization
+from accounts.models import Organization, actor_of
 
 from .enums import ReviewStatus
 from .models import Achievement
@@ -210,7 +210,7 @@ def _header(row: list[Any]) -> tuple[list[str | None], list[str]]:
 
 class _Writer:
     def __init__(self, *, by: Any, status: str, lookups: Lookups) -> None:
-        self.by = by if by is not None and getattr(by, "pk", None) else None
+        self.by = actor_of(by)
         self.status = status
         self.lookups = lookups
         self.pending: list[Cleaned] = []

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import Organization
+from accounts.models import Organization, actor_of
 from accounts.permissions import user_can
 
 from .enums import Publication, ReviewStatus
@@ -129,7 +129,7 @@ def _record(
 ) -> None:
     ReviewEvent.objects.create(
         achievement=achievement,
-        actor=by if by is not None and by.is_authenticated else None,
+        actor=actor_of(by),
         from_status=from_status,
         to_status=to_status,
         comment=comment,
@@ -145,7 +145,7 @@ def achievement_create(
     status: str = ReviewStatus.DRAFT,
     comment: str = "",
 ) -> Achievement:
-    achievement = Achievement(owner=owner, created_by=by if by and by.pk else None)
+    achievement = Achievement(owner=owner, created_by=actor_of(by))
     provinces = _assign(achievement, data)
     achievement.status = status
     achievement.save()
@@ -172,7 +172,7 @@ def achievements_create_bulk(
     """achievement_create for many at once (bulk collection 汇交): the same
     rows and the same first line of history, in a few statements.  ``items``
     are (owner, cleaned content with ``target_provinces`` as Province rows)."""
-    actor = by if by is not None and by.is_authenticated else None
+    actor = actor_of(by)
     rows = []
     for owner, data in items:
         content = dict(data)
@@ -289,7 +289,7 @@ def attachment_add(
         original_name=original_name,
         content_type=content_type,
         size=size,
-        uploaded_by=by if by is not None and by.is_authenticated else None,
+        uploaded_by=actor_of(by),
     )
     locked.revision += 1
     if locked.publication == Publication.NONE:
