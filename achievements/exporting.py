@@ -5,26 +5,12 @@ from typing import IO
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from spreadsheets import append_safe
 
 from .enums import TRL_DESCRIPTIONS
 from .models import Achievement
 from .validation import COLUMNS
-
-
-def _safe(sheet, value):
-    # A text starting with "=" would become a formula in Excel: keep it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
-def append_safe(sheet, row) -> None:
-    """Append a row of a write-only sheet, people's text kept as text (never a
-    formula), whatever it starts with."""
-    sheet.append([_safe(sheet, v) for v in row])
 
 
 def export_achievements(*, queryset: QuerySet[Achievement], stream: IO[bytes]) -> int:

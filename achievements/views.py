@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,8 @@ from accounts import permissions
 from accounts.enums import Role
 from accounts.models import Organization
 from accounts.permissions import user_can
+from spreadsheets import xlsx_response
+from uploads import UploadRefused, check_attachment, protected_file_response
 
 from . import selectors, services
 from .enums import TRL_DESCRIPTIONS, TransferMode
@@ -23,7 +25,6 @@ from .extensions import detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
 from .matching import demand_matches
 from .models import Achievement, Demand, IndustryField
-from .uploads import UploadRefused, check_attachment, protected_file_response
 
 
 def _filters(request) -> selectors.CatalogueFilters:
@@ -172,14 +173,8 @@ def export_xlsx(request):
     queryset = selectors.catalogue_search(user=request.user, filters=filters)
     stream = io.BytesIO()
     export_achievements(queryset=queryset, stream=stream)
-    stream.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        stream,
-        as_attachment=True,
-        filename=f"achievements-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(stream, filename=f"achievements-{stamp}.xlsx")
 
 
 def _owner_choices(user):

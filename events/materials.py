@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import Role
 from accounts.models import User
-from achievements.uploads import UploadRefused, check_pdf, clean_name, reencode_image
+from uploads import UploadRefused, check_pdf, clean_name, reencode_image
 
 from .enums import MaterialReview
 from .models import MaterialKind, PitchMaterial, Roadshow, Slot

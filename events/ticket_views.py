@@ -268,7 +268,7 @@ def checkin_counts_api(request, pk: int):
 def registrations_export(request, pk: int):
     from openpyxl import Workbook
 
-    from achievements.exporting import append_safe
+    from spreadsheets import append_safe
 
     roadshow = get_object_or_404(Roadshow, pk=pk)
     # The list carries registrants' emails: organizers only, not door staff.

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Organization
 from accounts.permissions import user_can
 from achievements.models import IndustryField, Province
-from achievements.uploads import protected_file_response
+from uploads import protected_file_response
 
 from . import selectors
 from .calendars import calendar_bytes, personal_token, user_for_token

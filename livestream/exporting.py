@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts import permissions
-from achievements.exporting import append_safe
 from achievements.selectors import achievements_published_to
+from spreadsheets import append_safe
 
 from .models import Question, Room
 

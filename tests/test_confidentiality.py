@@ -18,7 +18,6 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from achievements.services import achievement_transition, attachment_add
-from achievements.uploads import check_attachment
 from events.calendars import personal_token
 from events.enums import SlotKind
 from events.materials import material_review, material_upload
@@ -27,6 +26,7 @@ from events.services import roadshow_transition, slot_add
 from livestream.services import ask, room_of
 from tests.factories import make_achievement
 from tests.factories.events import make_roadshow
+from uploads import check_attachment
 
 # Every secret's text carries its marker (ASCII, so it is found in JSON,
 # escaped HTML and inside PDFs alike).

@@ -18,10 +18,10 @@ from openpyxl import Workbook
 
 from accounts import permissions
 from achievements.enums import MacroRegion
-from achievements.exporting import append_safe
 from achievements.models import Achievement
 from events.enums import Level
 from events.models import Roadshow
+from spreadsheets import append_safe
 
 from . import charts
 from .dashboard import HELD, compute, period_for, periods, targets_rows

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from achievements.enums import TransferMode
-from achievements.exporting import append_safe
+from spreadsheets import append_safe
 
 from .models import Deal
 

@@ -17,7 +17,7 @@ from accounts import permissions
 from accounts.permissions import user_can
 from achievements.enums import Publication, TransferMode
 from achievements.models import Province
-from achievements.uploads import CheckedFile, UploadRefused, check_attachment
+from uploads import CheckedFile, UploadRefused, check_attachment
 
 from .enums import (
     AbandonReason,

@@ -25,8 +25,8 @@ from accounts.models import Organization
 from accounts.permissions import user_can
 from achievements.models import Province
 from achievements.selectors import achievements_visible_to
-from achievements.uploads import UploadRefused, protected_file_response
 from events.models import Slot
+from uploads import UploadRefused, protected_file_response
 
 from . import services
 from .enums import AbandonReason, FinancingKind, LandedKind, ObjectionStatus, Stage
