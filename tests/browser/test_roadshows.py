@@ -99,10 +99,12 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     page.goto(page.base + f"/r/{january.pk}/")
     assert "材料审核中" in page.inner_text("table.programme")
     assert "路演材料（PDF）" not in page.inner_text("table.programme")
+    page.screenshot(path=page.shots / "roadshow-in-review.png", full_page=True)
     # The reviewer finds the deck in the queue, opens it and clears it.
     login(page, "reviewer")
     queue = page.locator("form[action*='/workspace/materials/']")
     assert queue.count() == 1
+    page.screenshot(path=page.shots / "material-queue.png", full_page=True)
     queue.locator("select[name=decision]").select_option("clear")
     queue.locator("button").click()
     page.wait_for_selector("text=审核结论已记录")
