@@ -18,7 +18,6 @@ the database now and then for events whose broadcast never arrived.
 
 import asyncio
 import functools
-import json
 import logging
 import os
 import socket
@@ -29,8 +28,9 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from . import services
+from . import selectors, services
 from .broadcast import ACCESS_GROUP, group_of
+from .wire import dumps, for_viewer
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,6 @@ WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 def _setting(name: str, default: float) -> float:
     return getattr(settings, name, default)
-
-
-def dumps(frame: dict) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
 def _close_frame(code: str, message: str) -> dict:
@@ -74,7 +70,7 @@ class RoomHub:
         self.channel = await layer.new_channel("live-hub.")
         for group in self.groups():
             await layer.group_add(group, self.channel)
-        self.last = await database_sync_to_async(services.last_seq)(self.room_id)
+        self.last = await database_sync_to_async(selectors.last_seq)(self.room_id)
         self.tasks = [
             asyncio.create_task(self._read(layer)),
             asyncio.create_task(self._keep()),
@@ -157,7 +153,7 @@ class RoomHub:
         """A moderator whose rights were taken away stops getting what only
         moderators see: their page starts again from a fresh snapshot."""
         for conn in [c for c in self.conns if c.moderator and not c.paused]:
-            still = await database_sync_to_async(services.is_moderator)(
+            still = await database_sync_to_async(selectors.is_moderator)(
                 user=conn.user, room_id=self.room_id
             )
             if not still:
@@ -197,7 +193,7 @@ class RoomHub:
         verdicts: dict = {}
         for start in range(0, len(ids), RECHECK_BATCH):
             verdicts.update(
-                await database_sync_to_async(services.viewers_access)(
+                await database_sync_to_async(selectors.viewers_access)(
                     room_id=self.room_id, user_ids=ids[start : start + RECHECK_BATCH]
                 )
             )
@@ -231,7 +227,7 @@ class RoomHub:
         total = services.presence_report(
             self.room_id, WORKER_ID, count, fresh_seconds=3 * interval
         )
-        return total, services.last_seq(self.room_id)
+        return total, selectors.last_seq(self.room_id)
 
     def _write(self, conn, text: str, prepared: dict) -> bool:
         """Write a frame straight to a Daphne WebSocket, framed once per text;
@@ -302,7 +298,7 @@ class RoomHub:
             expected = top - 1 if wire is not None else top
             batch = []
             if expected > self.last:
-                batch = await database_sync_to_async(services.events_between)(
+                batch = await database_sync_to_async(selectors.events_between)(
                     self.room_id, self.last, expected
                 )
             if wire is not None:
@@ -347,8 +343,7 @@ class RoomHub:
                 shown = [
                     e
                     for e in (
-                        services.for_viewer(w, user_id=None, moderator=moderator)
-                        for w in events
+                        for_viewer(w, user_id=None, moderator=moderator) for w in events
                     )
                     if e is not None
                 ]
@@ -396,9 +391,7 @@ class RoomHub:
             if wire["seq"] <= conn.last_seq:
                 continue
             top = wire["seq"]
-            event = services.for_viewer(
-                wire, user_id=conn.user_id, moderator=conn.moderator
-            )
+            event = for_viewer(wire, user_id=conn.user_id, moderator=conn.moderator)
             if event is not None:
                 shown.append(event)
         conn.last_seq = top
