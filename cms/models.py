@@ -17,7 +17,7 @@ from events import selectors as roadshow_selectors
 from events.enums import RoadshowKind, RoadshowStatus
 from events.materials import current_materials_of, public_links_of
 from events.services import SHANGHAI, programme_timeline
-from livestream.services import answered_questions
+from livestream.selectors import answered_questions
 
 from .blocks import BaseStreamBlock, LogoBlock
 from .cache import mark_query_canonical

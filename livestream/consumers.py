@@ -1,6 +1,8 @@
 """The live room's WebSocket: thin.  It checks each frame against the schema,
-calls one service (which checks permissions and writes), and answers with an
-ack or an error frame.  Outgoing events come from the room's hub."""
+calls the one service of the frame's type (``ACTIONS``, and ``MODERATION``
+for a moderator's action on a question), which checks permissions and
+writes, and answers with an ack or an error frame.  Outgoing events come from
+the room's hub."""
 
 import json
 from urllib.parse import parse_qs
@@ -12,9 +14,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import hub, schema, services
+from . import hub, schema, selectors, services
 from .broadcast import session_tag
-from .services import LiveError
+from .enums import ModerationAction
+from .errors import LiveError
+from .wire import dumps
 
 FORBIDDEN = 4403
 NOT_FOUND = 4404
@@ -24,6 +28,17 @@ REFUSALS = {
     "forbidden": _("你无权进入这个直播间。"),
     "removed": _("你已被主持人移出直播间。"),
     "signed_out": _("你已退出登录，请重新进入直播间。"),
+}
+
+# A moderator's action on a question → its service (``approve`` with ``text``
+# approves the moderator's edited words: ``question_approve_edited``).
+MODERATION = {
+    ModerationAction.APPROVE: services.question_approve,
+    ModerationAction.DISMISS: services.question_dismiss,
+    ModerationAction.PIN: services.question_pin,
+    ModerationAction.UNPIN: services.question_unpin,
+    ModerationAction.ANSWERED: services.question_mark_answered,
+    ModerationAction.UNANSWERED: services.question_mark_unanswered,
 }
 
 
@@ -43,7 +58,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.session_tag = session_tag(self._session_key())
         roadshow_id = int(self.scope["url_route"]["kwargs"]["pk"])
         access = await self._call(
-            services.access, user=self.user, roadshow_id=roadshow_id
+            selectors.access, user=self.user, roadshow_id=roadshow_id
         )
         self.user_id = await database_sync_to_async(self._user_id)()
         await self.accept()
@@ -60,18 +75,18 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         try:
             if last is None:
                 first = await self._call(
-                    services.snapshot, user=self.user, room_id=self.room_id
+                    selectors.snapshot, user=self.user, room_id=self.room_id
                 )
             else:
                 first = await self._call(
-                    services.missed, user=self.user, room_id=self.room_id, last=last
+                    selectors.missed, user=self.user, room_id=self.room_id, last=last
                 )
         except LiveError as error:
             self.hub.discard(self)
             await self._refuse(error.code, FORBIDDEN, error.message)
             return
         await self.base_send(
-            {"type": "websocket.send", "text": hub.dumps({"v": 1, **first})}
+            {"type": "websocket.send", "text": dumps({"v": 1, **first})}
         )
         self.last_seq = first["seq"]
         await self.hub.resume(self)
@@ -114,61 +129,75 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self._send({"v": 1, "t": "ack", "ref": ref, **answer})
 
     async def _act(self, frame: dict) -> dict:
-        kind = frame["t"]
-        room = {"user": self.user, "room_id": self.room_id}
-        if kind == "ping":
-            return {"seq": self.last_seq}
-        if kind == "ask":
+        """Do what a validated frame asks; the ack's fields."""
+        return await ACTIONS[frame["t"]](self, frame)
+
+    async def _ping(self, frame: dict) -> dict:
+        return {"seq": self.last_seq}
+
+    async def _ask(self, frame: dict) -> dict:
+        question = await self._call(
+            services.ask,
+            **self._room(),
+            text=frame["text"],
+            client_id=frame["cid"],
+            anonymous=frame.get("anonymous", False),
+            slot_id=frame.get("slot"),
+        )
+        return {"id": question.pk, "status": question.status}
+
+    async def _vote(self, frame: dict) -> dict:
+        votes = await self._call(
+            services.vote, **self._room(), question_id=frame["id"], on=frame["on"]
+        )
+        return {"id": frame["id"], "votes": votes, "on": frame["on"]}
+
+    async def _chat(self, frame: dict) -> dict:
+        message = await self._call(
+            services.chat_send,
+            **self._room(),
+            text=frame["text"],
+            client_id=frame["cid"],
+        )
+        return {"id": message.pk}
+
+    async def _moderate(self, frame: dict) -> dict:
+        if frame["action"] == ModerationAction.APPROVE and "text" in frame:
             question = await self._call(
-                services.ask,
-                **room,
-                text=frame["text"],
-                client_id=frame["cid"],
-                anonymous=frame.get("anonymous", False),
-                slot_id=frame.get("slot"),
-            )
-            return {"id": question.pk, "status": question.status}
-        if kind == "vote":
-            votes = await self._call(
-                services.vote, **room, question_id=frame["id"], on=frame["on"]
-            )
-            return {"id": frame["id"], "votes": votes, "on": frame["on"]}
-        if kind == "chat":
-            message = await self._call(
-                services.chat, **room, text=frame["text"], client_id=frame["cid"]
-            )
-            return {"id": message.pk}
-        if kind == "moderate":
-            question = await self._call(
-                services.moderate,
-                **room,
-                action=frame["action"],
+                services.question_approve_edited,
+                **self._room(),
                 question_id=frame["id"],
-                text=frame.get("text"),
+                text=frame["text"],
             )
-            return {"id": question.pk}
-        if kind == "chat_delete":
-            await self._call(services.chat_delete, **room, message_id=frame["id"])
-            return {"id": frame["id"]}
-        if kind == "sanction":
-            await self._call(
-                services.sanction,
-                **room,
-                target_id=frame["user"],
-                kind=frame["kind"],
-                active=frame["active"],
+        else:
+            question = await self._call(
+                MODERATION[frame["action"]], **self._room(), question_id=frame["id"]
             )
-            return {"user": frame["user"]}
-        if kind == "room":
-            await self._call(
-                services.room_update,
-                **room,
-                premoderation=frame.get("premoderation"),
-                publish_answered=frame.get("publish_answered"),
-                current_slot=frame.get("current_slot", ""),
-            )
-            return {}
-        raise AssertionError(kind)
+        return {"id": question.pk}
+
+    async def _chat_delete(self, frame: dict) -> dict:
+        await self._call(services.chat_delete, **self._room(), message_id=frame["id"])
+        return {"id": frame["id"]}
+
+    async def _sanction(self, frame: dict) -> dict:
+        await self._call(
+            services.sanction,
+            **self._room(),
+            target_id=frame["user"],
+            kind=frame["kind"],
+            active=frame["active"],
+        )
+        return {"user": frame["user"]}
+
+    async def _room_update(self, frame: dict) -> dict:
+        await self._call(
+            services.room_update,
+            **self._room(),
+            premoderation=frame.get("premoderation"),
+            publish_answered=frame.get("publish_answered"),
+            current_slot=frame.get("current_slot", ""),
+        )
+        return {}
 
     async def restart(self) -> None:
         """Called by the hub when what this viewer may see changed: the client
@@ -189,6 +218,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self._refuse("removed", FORBIDDEN)
 
     # ------------------------------------------------------------ helpers
+
+    def _room(self) -> dict:
+        """Who acts, and where: every service's first arguments."""
+        return {"user": self.user, "room_id": self.room_id}
 
     async def _call(self, function, **kwargs):
         def run():
@@ -224,7 +257,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             return -1  # not a number this room gave: a fresh snapshot
 
     async def _send(self, frame: dict) -> None:
-        await self.base_send({"type": "websocket.send", "text": hub.dumps(frame)})
+        await self.base_send({"type": "websocket.send", "text": dumps(frame)})
 
     async def _refuse(
         self, code: str, close_code: int, message: str | None = None
@@ -234,3 +267,17 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             {"v": 1, "t": "error", "code": code, "message": text, "fatal": True}
         )
         await self.close(code=close_code)
+
+
+# Each frame type of schema.FRAMES → the consumer's handler, which calls its
+# one service.
+ACTIONS = {
+    "ping": LiveRoomConsumer._ping,
+    "ask": LiveRoomConsumer._ask,
+    "vote": LiveRoomConsumer._vote,
+    "chat": LiveRoomConsumer._chat,
+    "moderate": LiveRoomConsumer._moderate,
+    "chat_delete": LiveRoomConsumer._chat_delete,
+    "sanction": LiveRoomConsumer._sanction,
+    "room": LiveRoomConsumer._room_update,
+}

@@ -98,14 +98,11 @@ def seed_live_room() -> Roadshow | None:
     services.vote(
         user=users["investor"], room_id=room.pk, question_id=questions[1].pk, on=True
     )
-    services.moderate(
-        user=users["organizer"],
-        room_id=room.pk,
-        action="pin",
-        question_id=questions[0].pk,
+    services.question_pin(
+        user=users["organizer"], room_id=room.pk, question_id=questions[0].pk
     )
     for n, (username, text) in enumerate(CHAT):
-        services.chat(
+        services.chat_send(
             user=users[username], room_id=room.pk, text=text, client_id=f"demo-chat-{n}"
         )
     return roadshow

@@ -19,3 +19,15 @@ class Audience(models.TextChoices):
     ALL = "all", _("所有人")
     # Moderators, plus the user in ``RoomEvent.user`` when one is set.
     MODERATORS = "mod", _("主持人")
+
+
+class ModerationAction(models.TextChoices):
+    """What a moderator does to one question (the ``action`` of a ``moderate``
+    frame); each has its own service in ``livestream.services.moderation``."""
+
+    APPROVE = "approve", _("通过")  # with ``text``: approve as edited
+    DISMISS = "dismiss", _("忽略")
+    PIN = "pin", _("置顶回答")
+    UNPIN = "unpin", _("取消置顶")
+    ANSWERED = "answered", _("标为已回答")
+    UNANSWERED = "unanswered", _("取消已回答")

@@ -4,9 +4,10 @@ channel layer in this process, and the fan-out to this process's viewers.
 Each event is serialized once per audience (everyone, moderators) and written
 straight to each connection — no channel-layer message, no consumer dispatch
 and no thread hop per viewer (see NOTES: Channels fan-out).  Under Daphne the
-WebSocket frame itself is built once too (autobahn's ``prepareMessage``, made
-for broadcasting) and written to each viewer's socket; under any other server
-the hub uses each connection's ASGI ``send``.
+WebSocket frame itself is built once too and written to each viewer's socket
+(:mod:`livestream.transport`, the one module that knows the server's
+internals); under any other server the hub uses each connection's ASGI
+``send``.
 
 The hub keeps the room's sequence: an event arriving with a gap (another
 worker's broadcast overtaken, or lost by the layer, which delivers at most
@@ -17,8 +18,6 @@ the database now and then for events whose broadcast never arrived.
 """
 
 import asyncio
-import functools
-import json
 import logging
 import os
 import socket
@@ -29,8 +28,9 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from . import services
+from . import selectors, services, transport
 from .broadcast import ACCESS_GROUP, group_of
+from .wire import dumps, for_viewer
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +42,6 @@ WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 def _setting(name: str, default: float) -> float:
     return getattr(settings, name, default)
-
-
-def dumps(frame: dict) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
-
-
-def _close_frame(code: str, message: str) -> dict:
-    return {"v": 1, "t": "error", "code": code, "message": message}
 
 
 class RoomHub:
@@ -74,7 +66,7 @@ class RoomHub:
         self.channel = await layer.new_channel("live-hub.")
         for group in self.groups():
             await layer.group_add(group, self.channel)
-        self.last = await database_sync_to_async(services.last_seq)(self.room_id)
+        self.last = await database_sync_to_async(selectors.last_seq)(self.room_id)
         self.tasks = [
             asyncio.create_task(self._read(layer)),
             asyncio.create_task(self._keep()),
@@ -157,7 +149,7 @@ class RoomHub:
         """A moderator whose rights were taken away stops getting what only
         moderators see: their page starts again from a fresh snapshot."""
         for conn in [c for c in self.conns if c.moderator and not c.paused]:
-            still = await database_sync_to_async(services.is_moderator)(
+            still = await database_sync_to_async(selectors.is_moderator)(
                 user=conn.user, room_id=self.room_id
             )
             if not still:
@@ -197,7 +189,7 @@ class RoomHub:
         verdicts: dict = {}
         for start in range(0, len(ids), RECHECK_BATCH):
             verdicts.update(
-                await database_sync_to_async(services.viewers_access)(
+                await database_sync_to_async(selectors.viewers_access)(
                     room_id=self.room_id, user_ids=ids[start : start + RECHECK_BATCH]
                 )
             )
@@ -231,22 +223,15 @@ class RoomHub:
         total = services.presence_report(
             self.room_id, WORKER_ID, count, fresh_seconds=3 * interval
         )
-        return total, services.last_seq(self.room_id)
+        return total, selectors.last_seq(self.room_id)
 
-    def _write(self, conn, text: str, prepared: dict) -> bool:
-        """Write a frame straight to a Daphne WebSocket, framed once per text;
-        False when the connection has no such socket (use ASGI send)."""
-        protocol = conn.raw
-        if protocol is None:
+    def _write(self, conn, frame: transport.Frame) -> bool:
+        """Write a frame straight to the viewer's Daphne WebSocket; False when
+        the connection has no such socket (use ASGI send)."""
+        if conn.socket is None:
             return False
-        if protocol.state != protocol.STATE_OPEN:
-            self.conns.discard(conn)
-            return True
-        message = prepared.get(text)
-        if message is None:
-            message = prepared[text] = protocol.factory.prepareMessage(text.encode())
-        if not _send_now(protocol, message.payloadHybi):
-            protocol.sendPreparedMessage(message)
+        if not transport.write_prepared(conn.socket, frame):
+            self.conns.discard(conn)  # closed
         return True
 
     def presence_frame(self) -> str:
@@ -258,7 +243,7 @@ class RoomHub:
         conn.paused = True
         conn.buffer = []
         conn.verdict = None
-        conn.raw = daphne_socket(conn.base_send)
+        conn.socket = transport.socket_of(conn.base_send)
         self.conns.add(conn)
         self.wake.set()
 
@@ -281,9 +266,9 @@ class RoomHub:
 
     async def send_all(self, text: str) -> None:
         message = {"type": "websocket.send", "text": text}
-        prepared: dict = {}
+        frame = transport.Frame(text)
         for conn in list(self.conns):
-            if not conn.paused and not self._write(conn, text, prepared):
+            if not conn.paused and not self._write(conn, frame):
                 await self._safe_send(conn, message)
 
     async def _safe_send(self, conn, message: dict) -> None:
@@ -302,7 +287,7 @@ class RoomHub:
             expected = top - 1 if wire is not None else top
             batch = []
             if expected > self.last:
-                batch = await database_sync_to_async(services.events_between)(
+                batch = await database_sync_to_async(selectors.events_between)(
                     self.room_id, self.last, expected
                 )
             if wire is not None:
@@ -339,21 +324,22 @@ class RoomHub:
 
     async def _fan_out(self, events: list[dict]) -> None:
         first, top = events[0]["seq"], events[-1]["seq"]
-        frames: dict[str, str | None] = {}
+        frames: dict[str, transport.Frame | None] = {}
 
-        def frame(moderator: bool) -> str | None:
+        def frame(moderator: bool) -> transport.Frame | None:
             key = "mod" if moderator else "all"
             if key not in frames:
                 shown = [
                     e
                     for e in (
-                        services.for_viewer(w, user_id=None, moderator=moderator)
-                        for w in events
+                        for_viewer(w, user_id=None, moderator=moderator) for w in events
                     )
                     if e is not None
                 ]
                 frames[key] = (
-                    dumps({"v": 1, "t": "events", "seq": top, "events": shown})
+                    transport.Frame(
+                        dumps({"v": 1, "t": "events", "seq": top, "events": shown})
+                    )
                     if shown
                     else None
                 )
@@ -367,7 +353,6 @@ class RoomHub:
             and w["data"]["kind"] == "remove"
             and w["data"]["active"]
         }
-        prepared: dict = {}
         for conn in list(self.conns):
             if conn.paused:
                 conn.buffer.extend(events)
@@ -379,11 +364,11 @@ class RoomHub:
             ):
                 await self._send_to(conn, events)
             else:
-                text = frame(conn.moderator)
+                shared = frame(conn.moderator)
                 conn.last_seq = top
-                if text is not None and not self._write(conn, text, prepared):
+                if shared is not None and not self._write(conn, shared):
                     await self._safe_send(
-                        conn, {"type": "websocket.send", "text": text}
+                        conn, {"type": "websocket.send", "text": shared.text}
                     )
             if conn.user_id in removed and not conn.moderator:
                 await conn.removed()
@@ -396,63 +381,13 @@ class RoomHub:
             if wire["seq"] <= conn.last_seq:
                 continue
             top = wire["seq"]
-            event = services.for_viewer(
-                wire, user_id=conn.user_id, moderator=conn.moderator
-            )
+            event = for_viewer(wire, user_id=conn.user_id, moderator=conn.moderator)
             if event is not None:
                 shown.append(event)
         conn.last_seq = top
         if shown:
             text = dumps({"v": 1, "t": "events", "seq": top, "events": shown})
             await self._safe_send(conn, {"type": "websocket.send", "text": text})
-
-
-def _send_now(protocol, data: bytes) -> bool:
-    """Write the framed bytes to the socket at once when nothing is queued
-    before them (else Twisted's buffer keeps the order); whatever the socket
-    does not take now goes to that buffer.  Saves Twisted's per-write
-    scheduling, the largest per-viewer cost left; False if not applicable
-    (e.g. a TLS transport)."""
-    transport = protocol.transport
-    sock = getattr(transport, "socket", None)
-    try:
-        idle = (
-            sock is not None
-            and not protocol.send_queue
-            and not transport._tempDataLen
-            and transport.offset == len(transport.dataBuffer)
-            and transport.connected
-            and not transport.disconnecting
-        )
-    except AttributeError:
-        return False
-    if not idle:
-        return False
-    try:
-        sent = sock.send(data)
-    except (BlockingIOError, InterruptedError):
-        sent = 0
-    except OSError:
-        return True  # the connection is gone; Twisted will notice
-    if sent < len(data):
-        transport.write(data[sent:])
-    return True
-
-
-def daphne_socket(send):
-    """The autobahn WebSocket protocol behind an ASGI ``send`` when the server
-    is Daphne (whose ``send`` is ``partial(server.handle_reply, protocol)``),
-    seen through Channels' session wrapper; None under any other server."""
-    for _ in range(4):
-        owner = getattr(send, "__self__", None)
-        if owner is None or not hasattr(owner, "real_send"):
-            break
-        send = owner.real_send
-    if isinstance(send, functools.partial) and send.args:
-        protocol = send.args[0]
-        if hasattr(protocol, "sendPreparedMessage") and hasattr(protocol, "factory"):
-            return protocol
-    return None
 
 
 # One registry per event loop (a Daphne process has one; tests make several).

@@ -1,9 +1,22 @@
-"""Per-user rate limits for live-room actions, counted in the shared cache
-(Redis at scale), so every worker counts against the same budget."""
+"""The live room's limits: how long a question or a chat message may be, and
+how often each user may act (counted in the shared cache — Redis at scale — so
+every worker counts against the same budget).  The frame schema and the
+services both read the text limits from here."""
 
 from django.conf import settings
 
 from accounts import ratelimit
+
+# Characters of a question or a chat message as stored: once every run of
+# whitespace is one space.  The room page's input fields say the same.
+QUESTION_MAX = 500
+CHAT_MAX = 300
+
+# Characters a frame's text field may carry before that (a pasted text's
+# extra whitespace); a longer field makes the frame malformed.  Beyond the
+# text limit above, these only bound what the server reads.
+QUESTION_FRAME_MAX = 2000
+CHAT_FRAME_MAX = 1000
 
 # action → (how many, per seconds); LIVE_RATE_LIMITS in settings overrides.
 DEFAULTS = {

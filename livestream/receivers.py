@@ -8,7 +8,7 @@ from accounts.models import Membership, Organization
 
 from . import broadcast
 from .models import Room
-from .services import room_announce
+from .services.moderation import room_announce
 
 
 def on_roadshow_changed(sender, roadshow_id: int, **kwargs) -> None:

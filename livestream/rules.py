@@ -41,6 +41,11 @@ def _sanctioned(user: Any, room: Any, kind: str) -> bool:
     return kind in cache[user.pk]
 
 
+def is_muted(user: Any, room: Any) -> bool:
+    """Muted here: they may watch, not ask, vote or chat."""
+    return _sanctioned(user, room, SanctionKind.MUTE)
+
+
 def prime(room: Any, user_ids: list[int]) -> None:
     """Read whether each of many users moderates or is sanctioned in the room
     in two queries, for a re-check of a whole room's viewers at once."""
@@ -100,4 +105,4 @@ def _participate(user: Any, room: Any) -> bool:
         return False
     if not _view(user, room):
         return False
-    return not _sanctioned(user, room, SanctionKind.MUTE)
+    return not is_muted(user, room)

@@ -3,24 +3,34 @@ frame goes through before anything else looks at it."""
 
 from django.utils.translation import gettext as _
 
+from .enums import ModerationAction, SanctionKind
+from .limits import CHAT_FRAME_MAX, QUESTION_FRAME_MAX
+
 VERSION = 1
 MAX_FRAME_CHARS = 8192
 
 # Field types: "str:N" (a string of at most N characters), "int" (a positive
 # integer, not a boolean), "int?" (that or null), "bool", or a tuple of the
 # allowed strings.  Fields named in REQUIRED must be present; others may be.
+# A text's own limit (after its whitespace is collapsed) is the service's to
+# check, with a message that names it: see livestream.limits.
 FRAMES: dict[str, dict[str, object]] = {
     "ping": {},
-    "ask": {"cid": "str:64", "text": "str:2000", "anonymous": "bool", "slot": "int?"},
+    "ask": {
+        "cid": "str:64",
+        "text": f"str:{QUESTION_FRAME_MAX}",
+        "anonymous": "bool",
+        "slot": "int?",
+    },
     "vote": {"id": "int", "on": "bool"},
-    "chat": {"cid": "str:64", "text": "str:1000"},
+    "chat": {"cid": "str:64", "text": f"str:{CHAT_FRAME_MAX}"},
     "moderate": {
         "id": "int",
-        "action": ("approve", "dismiss", "pin", "unpin", "answered", "unanswered"),
-        "text": "str:2000",
+        "action": tuple(ModerationAction.values),
+        "text": f"str:{QUESTION_FRAME_MAX}",
     },
     "chat_delete": {"id": "int"},
-    "sanction": {"user": "int", "kind": ("mute", "remove"), "active": "bool"},
+    "sanction": {"user": "int", "kind": tuple(SanctionKind.values), "active": "bool"},
     "room": {
         "premoderation": "bool",
         "current_slot": "int?",

@@ -15,16 +15,18 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import permissions
 from events.models import Roadshow
 
-from . import services
+from . import selectors, services
+from .errors import LiveError
 from .exporting import export_questions
 from .i18n import client_text
+from .limits import CHAT_MAX, QUESTION_MAX
 from .models import Room
 from .stream import stream_of
 
 
-def _room_or_refuse(request, pk: int) -> tuple[Roadshow, Room, services.Access]:
+def _room_or_refuse(request, pk: int) -> tuple[Roadshow, Room, selectors.Access]:
     roadshow = get_object_or_404(Roadshow, pk=pk)
-    access = services.access(user=request.user, roadshow_id=pk)
+    access = selectors.access(user=request.user, roadshow_id=pk)
     if not access.can_view:
         if not request.user.is_authenticated and roadshow.investors_only:
             raise _LoginFirst
@@ -54,6 +56,8 @@ def _page(template):
                 if permissions.is_organizer(request.user)
                 else None,
                 "client_text": client_text(),
+                "question_max": QUESTION_MAX,
+                "chat_max": CHAT_MAX,
             },
         )
 
@@ -90,7 +94,7 @@ def moderators_edit(request, pk: int):
     roadshow = get_object_or_404(Roadshow, pk=pk)
     if not permissions.is_organizer(request.user):
         raise PermissionDenied
-    room = services.room_of(roadshow)
+    room = selectors.room_of(roadshow)
     try:
         if "remove" in request.POST:
             services.moderator_remove(room=room, user_id=request.POST["remove"])
@@ -102,6 +106,6 @@ def moderators_edit(request, pk: int):
                 request,
                 _("已添加主持人：%(name)s") % {"name": added.name or added.username},
             )
-    except services.LiveError as error:
+    except LiveError as error:
         messages.error(request, error.message)
     return redirect("livestream:room", pk=roadshow.pk)

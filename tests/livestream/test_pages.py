@@ -87,20 +87,14 @@ def test_organizers_name_moderators_who_then_moderate(client, live):
     question = services.ask(
         user=live["investor"], room_id=live["room"].pk, text="问题", client_id="1"
     )
-    services.moderate(
-        user=live["enterprise"],
-        room_id=live["room"].pk,
-        action="pin",
-        question_id=question.pk,
+    services.question_pin(
+        user=live["enterprise"], room_id=live["room"].pk, question_id=question.pk
     )
     client.post(url, {"remove": live["enterprise"].pk})
     assert not live["room"].moderators.exists()
     with pytest.raises(services.LiveError):
-        services.moderate(
-            user=live["enterprise"],
-            room_id=live["room"].pk,
-            action="unpin",
-            question_id=question.pk,
+        services.question_unpin(
+            user=live["enterprise"], room_id=live["room"].pk, question_id=question.pk
         )
 
 
@@ -114,11 +108,8 @@ def test_answered_questions_appear_on_the_roadshow_page_once_published(
     question = services.ask(
         user=live["investor"], room_id=room.pk, text="中试线在哪里建？", client_id="1"
     )
-    services.moderate(
-        user=live["organizer"],
-        room_id=room.pk,
-        action="answered",
-        question_id=question.pk,
+    services.question_mark_answered(
+        user=live["organizer"], room_id=room.pk, question_id=question.pk
     )
     assert "中试线在哪里建" not in client.get(page.url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):

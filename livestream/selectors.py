@@ -1,0 +1,306 @@
+"""Reads of a live room: who may do what there, the snapshot a viewer starts
+from, the events they missed, the answered questions a roadshow's page shows,
+and how many watch.
+
+The functions are synchronous (consumers and hubs call them through
+``database_sync_to_async``) and judge the user as they are now: a
+connection's user object lives as long as the connection.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.models import User
+from achievements.selectors import achievements_published_to
+from events.enums import SlotKind
+from events.models import Roadshow, Slot
+from events.services import programme_timeline
+
+from . import rules
+from .enums import QuestionStatus
+from .errors import LiveError
+from .models import ChatMessage, PresenceSlice, Question, Room, RoomEvent, Vote
+from .wire import chat_data, display_name, event_wire, for_viewer, question_data
+
+CHAT_BACKLOG = 100
+
+
+def resume_limit() -> int:
+    return getattr(settings, "LIVE_RESUME_LIMIT", 1000)
+
+
+# ---------------------------------------------------------------- rooms
+
+
+def room_of(roadshow: Roadshow) -> Room:
+    """The roadshow's room, created on first use."""
+    room, _created = Room.objects.get_or_create(roadshow=roadshow)
+    return room
+
+
+def room_by_id(room_id: int) -> Room:
+    """The room with its roadshow, loaded afresh (rules cache what they read
+    on the room object: one object per action)."""
+    try:
+        return Room.objects.select_related("roadshow").get(pk=room_id)
+    except Room.DoesNotExist as exc:
+        raise LiveError("not_found", _("直播间不存在。")) from exc
+
+
+def user_afresh(user: Any) -> Any:
+    """Forget the memberships cached on a long-lived user object (a WebSocket's
+    user lives for the whole connection)."""
+    permissions.forget(user)
+    return user
+
+
+def last_seq(room_id: int) -> int:
+    return Room.objects.filter(pk=room_id).values_list("seq", flat=True).get()
+
+
+def current_slot_id(room: Room, timeline=None, now=None) -> int | None:
+    """Now presenting: the moderators' choice, else the programme's clock
+    (the pitch whose time it is, by the same timing as programme_timeline)."""
+    if room.current_slot_id:
+        return room.current_slot_id
+    now = now or timezone.now()
+    if timeline is not None:
+        slots = [(t.slot.pk, t.slot.kind, t.start, t.end) for t in timeline]
+    else:
+        at, slots = room.roadshow.start, []
+        for pk, kind, minutes in Slot.objects.filter(
+            roadshow_id=room.roadshow_id
+        ).values_list("pk", "kind", "duration_minutes"):  # in programme order
+            end = at + dt.timedelta(minutes=minutes)
+            slots.append((pk, kind, at, end))
+            at = end
+    for pk, kind, start, end in slots:
+        if start <= now < end and kind == SlotKind.PITCH:
+            return pk
+    return None
+
+
+# ---------------------------------------------------------------- access
+
+
+@dataclass(frozen=True)
+class Access:
+    room_id: int
+    can_view: bool
+    is_moderator: bool
+    can_participate: bool
+
+
+def _access_of(user: Any, room: Room) -> Access:
+    return Access(
+        room_id=room.pk,
+        can_view=permissions.user_can(user, "live.view", room),
+        is_moderator=permissions.user_can(user, "live.moderate", room),
+        can_participate=permissions.user_can(user, "live.participate", room),
+    )
+
+
+def access(*, user: Any, roadshow_id: int) -> Access | None:
+    """The room of a roadshow and what the user may do there; None if there is
+    no such roadshow.  The room is created on first use."""
+    roadshow = Roadshow.objects.filter(pk=roadshow_id).first()
+    if roadshow is None:
+        return None
+    room = room_of(roadshow)
+    room.roadshow = roadshow
+    return _access_of(user_afresh(user), room)
+
+
+def viewers_access(
+    *, room_id: int, user_ids: list[int | None]
+) -> dict[int | None, Access]:
+    """What each of these connected viewers (``None``: anonymous) may do now,
+    judged afresh: each account read again (a deactivated or deleted one gets
+    no answer: it may do nothing), with its memberships and the roadshow as
+    they are now."""
+    room = Room.objects.select_related("roadshow").filter(pk=room_id).first()
+    if room is None:
+        return {}
+    signed_in = [pk for pk in user_ids if pk is not None]
+    users: dict[int | None, Any] = {
+        user.pk: user for user in User.objects.filter(pk__in=signed_in, is_active=True)
+    }
+    users[None] = AnonymousUser()
+    rules.prime(room, [pk for pk in users if pk is not None])
+    return {pk: _access_of(users[pk], room) for pk in user_ids if pk in users}
+
+
+def is_moderator(*, user: Any, room_id: int) -> bool:
+    room = room_by_id(room_id)
+    return permissions.user_can(user_afresh(user), "live.moderate", room)
+
+
+def _viewable(user: Any, room_id: int) -> Room:
+    room = room_by_id(room_id)
+    if not permissions.user_can(user_afresh(user), "live.view", room):
+        raise LiveError("forbidden", _("你无权进入这个直播间。"))
+    return room
+
+
+# ---------------------------------------------------------------- what a viewer sees
+
+
+def snapshot(*, user: Any, room_id: int) -> dict:
+    """Everything a viewer needs to draw the room, with the sequence number it
+    is current to."""
+    room = _viewable(user, room_id)
+    moderator = permissions.user_can(user, "live.moderate", room)
+    user_id = user.pk if user.is_authenticated else None
+    with transaction.atomic():
+        seq = last_seq(room.pk)
+        room.refresh_from_db(fields=["premoderation", "current_slot", "pinned"])
+        timeline = programme_timeline(roadshow=room.roadshow)
+        shown = achievements_published_to(
+            user=user,
+            ids=[t.slot.achievement_id for t in timeline if t.slot.achievement_id],
+        )
+        questions = Question.objects.filter(room=room).select_related("author")
+        if not moderator:
+            mine = Q(author_id=user_id) if user_id else Q(pk__in=[])
+            questions = questions.filter(Q(status=QuestionStatus.APPROVED) | mine)
+        else:
+            questions = questions.exclude(status=QuestionStatus.DISMISSED)
+        question_list = []
+        for question in questions:
+            public, private = question_data(question)
+            if moderator:
+                public.update(private)
+            elif question.status == QuestionStatus.DISMISSED:
+                public["status"] = QuestionStatus.PENDING  # the asker is not told
+            question_list.append(public)
+        chat = list(
+            ChatMessage.objects.filter(room=room, deleted_at__isnull=True)
+            .select_related("author")
+            .order_by("-created_at", "-id")[:CHAT_BACKLOG]
+        )
+        chat_list = []
+        for message in reversed(chat):
+            public, private = chat_data(message)
+            chat_list.append({**public, **private} if moderator else public)
+        voted = (
+            list(
+                Vote.objects.filter(question__room=room, user_id=user_id).values_list(
+                    "question_id", flat=True
+                )
+            )
+            if user_id
+            else []
+        )
+    sanctions = (
+        [
+            {"user": s.user_id, "name": display_name(s.user), "kind": s.kind}
+            for s in room.sanctions.select_related("user").order_by("created_at")
+        ]
+        if moderator
+        else []
+    )
+    programme = []
+    for item in timeline:
+        slot = item.slot
+        visible = slot.achievement_id in shown
+        programme.append(
+            {
+                "id": slot.pk,
+                "kind": slot.kind,
+                "title": (
+                    slot.achievement.title
+                    if visible
+                    else slot.title or slot.get_kind_display()
+                ),
+                "achievement": slot.achievement_id if visible else None,
+                "team": slot.team.name if slot.team_id and visible else "",
+                "presenters": slot.presenters if visible else "",
+                "start": item.start.isoformat(),
+                "end": item.end.isoformat(),
+            }
+        )
+    roadshow = room.roadshow
+    return {
+        "t": "snapshot",
+        "seq": seq,
+        "room": {
+            "id": room.pk,
+            "roadshow": roadshow.pk,
+            "title": roadshow.title,
+            "status": roadshow.status,
+            "premoderation": room.premoderation,
+            "current_slot": current_slot_id(room, timeline),
+            "pinned": room.pinned_id,
+        },
+        "programme": programme,
+        "questions": question_list,
+        "chat": chat_list,
+        "voted": voted,
+        "sanctions": sanctions,
+        "me": {
+            "id": user_id,
+            "name": display_name(user) if user_id else "",
+            "moderator": moderator,
+            "can_participate": permissions.user_can(user, "live.participate", room),
+        },
+    }
+
+
+def missed(*, user: Any, room_id: int, last: int) -> dict:
+    """What the viewer missed since ``last``, in order — or a fresh snapshot if
+    ``last`` is not a number this room gave, or too much has happened since."""
+    room = _viewable(user, room_id)
+    seq = last_seq(room.pk)
+    if last < 0 or last > seq or seq - last > resume_limit():
+        return snapshot(user=user, room_id=room_id)
+    moderator = permissions.user_can(user, "live.moderate", room)
+    user_id = user.pk if user.is_authenticated else None
+    events = []
+    for event in RoomEvent.objects.filter(room=room, seq__gt=last, seq__lte=seq):
+        shown = for_viewer(event_wire(event), user_id=user_id, moderator=moderator)
+        if shown is not None:
+            events.append(shown)
+    return {"t": "events", "seq": seq, "events": events}
+
+
+def events_between(room_id: int, after: int, upto: int) -> list[dict]:
+    """The logged events after ``after`` up to ``upto`` (for hubs that saw a gap)."""
+    return [
+        event_wire(event)
+        for event in RoomEvent.objects.filter(
+            room_id=room_id, seq__gt=after, seq__lte=upto
+        )
+    ]
+
+
+# ---------------------------------------------------------------- elsewhere
+
+
+def answered_questions(*, roadshow: Roadshow) -> list[Question]:
+    """The answered questions a roadshow's page shows, if its room publishes them."""
+    room = Room.objects.filter(roadshow=roadshow, publish_answered=True).first()
+    if room is None:
+        return []
+    return list(
+        Question.objects.filter(
+            room=room, status=QuestionStatus.APPROVED, answered_at__isnull=False
+        )
+        .select_related("author", "slot__achievement")
+        .order_by("slot__position", "-votes", "answered_at")
+    )
+
+
+def presence_total(room_id: int, *, fresh_seconds: float) -> int:
+    """How many watch the room: the counts its workers reported lately."""
+    since = timezone.now() - dt.timedelta(seconds=fresh_seconds)
+    counts = PresenceSlice.objects.filter(room_id=room_id, updated_at__gte=since)
+    return sum(counts.values_list("count", flat=True))
