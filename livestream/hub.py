@@ -3,7 +3,7 @@ channel layer in this process, and the fan-out to this process's viewers.
 
 Each event is serialized once per audience (everyone, moderators) and written
 straight to each connection — no channel-layer message, no consumer dispatch
-and no thread hop per viewer (see NOTES: Channels fan-out).  Under Daphne the
+and no thread hop per viewer (README, "Benchmarks": live).  Under Daphne the
 WebSocket frame itself is built once too and written to each viewer's socket
 (:mod:`livestream.transport`, the one module that knows the server's
 internals); under any other server the hub uses each connection's ASGI
