@@ -19,7 +19,6 @@ from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanR
 from .models import Registration, Roadshow, Scan
 from .services import roadshow_is_public
 
-OPEN_STATUSES = {RoadshowStatus.PUBLISHED, RoadshowStatus.LIVE}
 QR_PREFIX = "RS1-"
 _LOOK_ALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
@@ -65,7 +64,9 @@ def attendance_options(roadshow: Roadshow) -> list[str]:
 def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | None:
     """Why this user cannot register now, or None."""
     now = now or timezone.now()
-    if roadshow.status not in OPEN_STATUSES or not roadshow_is_public(roadshow):
+    if roadshow.status not in RoadshowStatus.open_states or not roadshow_is_public(
+        roadshow
+    ):
         return _("该路演目前不接受报名。")
     opens = roadshow.registration_opens
     closes = roadshow.registration_closes or roadshow.start
@@ -173,7 +174,7 @@ def waitlist_promote(*, roadshow: Roadshow) -> list[Registration]:
     removed).  The roadshow row is locked as registering locks it, so a
     registration at the same moment never takes a place twice."""
     locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
-    if locked.status not in OPEN_STATUSES:
+    if locked.status not in RoadshowStatus.open_states:
         return []
     waiting = (
         Registration.objects.select_for_update(of=("self",))

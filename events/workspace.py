@@ -47,13 +47,9 @@ def roadshows_panel(request):
         .order_by("-roadshow__start")[:50]
     )
     doors = (
-        user.door_roadshows.exclude(
-            status__in=[
-                RoadshowStatus.CANCELLED,
-                RoadshowStatus.ARCHIVED,
-                RoadshowStatus.CLOSED,
-            ]
-        ).order_by("start")
+        user.door_roadshows.exclude(status__in=RoadshowStatus.ended_states).order_by(
+            "start"
+        )
         if user.is_authenticated
         else []
     )
