@@ -20,8 +20,8 @@ from accounts import ratelimit
 from accounts.models import Membership
 from accounts.permissions import user_can
 
-from .enums import Attendance, ScanResult
-from .models import Registration, Roadshow
+from .enums import Attendance, RegistrationStatus, ScanResult
+from .models import TICKET_Q, Registration, Roadshow
 from .registrations import (
     QR_PREFIX,
     RegistrationError,
@@ -45,11 +45,7 @@ def register(request, pk: int):
     roadshow = get_object_or_404(Roadshow, pk=pk)
     if not user_can(request.user, "roadshow.view", roadshow):
         raise Http404
-    existing = (
-        roadshow.registrations.filter(user=request.user)
-        .exclude(status="cancelled")
-        .first()
-    )
+    existing = roadshow.registrations.active().filter(user=request.user).first()
     if existing is not None:
         return redirect("events:ticket", pk=existing.pk)
     options = [(a, Attendance(a).label) for a in attendance_options(roadshow)]
@@ -64,7 +60,7 @@ def register(request, pk: int):
         except RegistrationError as exc:
             error = str(exc)
         else:
-            if registration.status == "waitlisted":
+            if registration.status == RegistrationStatus.WAITLISTED:
                 messages.warning(request, _("现场名额已满，您已加入候补名单。"))
             else:
                 messages.success(request, _("报名成功，确认邮件已发送。"))
@@ -100,13 +96,9 @@ def ticket(request, pk: int):
         {
             "registration": registration,
             "roadshow": registration.roadshow,
-            "svg": _qr_svg(registration) if _has_ticket(registration) else "",
+            "svg": _qr_svg(registration) if registration.has_ticket else "",
         },
     )
-
-
-def _has_ticket(registration: Registration) -> bool:
-    return registration.status == "confirmed" and registration.attendance == "onsite"
 
 
 def _qr_payload(registration: Registration) -> str:
@@ -126,7 +118,7 @@ def _qr_svg(registration: Registration) -> str:
 @require_GET
 def ticket_qr(request, pk: int, fmt: str):
     registration = _own(request, pk)
-    if not _has_ticket(registration):
+    if not registration.has_ticket:
         raise Http404
     if fmt == "svg":
         response = HttpResponse(_qr_svg(registration), content_type="image/svg+xml")
@@ -174,13 +166,14 @@ def scanner(request, pk: int):
 
 def checkin_counts(roadshow: Roadshow) -> dict:
     """The door's counter, in one query."""
-    confirmed = Q(status="confirmed")
-    onsite = confirmed & Q(attendance="onsite")
     return roadshow.registrations.aggregate(
-        registered=Count("id", filter=onsite),
-        checked_in=Count("id", filter=onsite & Q(checked_in_at__isnull=False)),
-        waitlisted=Count("id", filter=Q(status="waitlisted")),
-        online=Count("id", filter=confirmed & Q(attendance="online")),
+        registered=Count("id", filter=TICKET_Q),
+        checked_in=Count("id", filter=TICKET_Q & Q(checked_in_at__isnull=False)),
+        waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        online=Count(
+            "id",
+            filter=Q(status=RegistrationStatus.CONFIRMED, attendance=Attendance.ONLINE),
+        ),
     )
 
 

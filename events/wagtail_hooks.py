@@ -193,9 +193,9 @@ def manage_view(request, pk: int):
             "history": roadshow.events.select_related("actor"),
             "missing": materials_missing(roadshow=roadshow),
             "counts": checkin_counts(roadshow),
-            "not_checked_in": roadshow.registrations.filter(
-                status="confirmed", attendance="onsite", checked_in_at__isnull=True
-            ).select_related("user")[:500],
+            "not_checked_in": roadshow.registrations.tickets()
+            .filter(checked_in_at__isnull=True)
+            .select_related("user")[:500],
             "ended": roadshow.end < timezone.now(),
             "page": page,
             "header_title": roadshow.title,

@@ -41,8 +41,8 @@ def roadshows_panel(request):
     materials = current_materials_of(slots=slots)
     rows = [(slot, materials.get(slot.pk, {})) for slot in slots]
     registrations = (
-        Registration.objects.filter(user=user)
-        .exclude(status="cancelled")
+        Registration.objects.active()
+        .filter(user=user)
         .select_related("roadshow")
         .order_by("-roadshow__start")[:50]
     )
