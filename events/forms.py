@@ -70,6 +70,20 @@ class TransitionForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
 
 
+class DoorStaffForm(forms.Form):
+    """Name someone who may check people in at a roadshow's doors."""
+
+    login = forms.CharField(max_length=254)
+
+    def clean_login(self):
+        from accounts.services import user_by_login
+
+        user = user_by_login(self.cleaned_data["login"])
+        if user is None:
+            raise forms.ValidationError(_("没有这个用户名或邮箱的账户。"))
+        return user
+
+
 class SlotForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=SlotKind.choices)
     achievement = forms.CharField(

@@ -26,22 +26,13 @@ class RoadshowError(Exception):
     """A change that is not allowed; the message is for the user."""
 
 
-def door_staff_add(*, roadshow: Roadshow, login: str) -> Any:
+def door_staff_add(*, roadshow: Roadshow, user: Any) -> None:
     """Name someone who may check people in at this roadshow's doors."""
-    from accounts.services import user_by_login
-
-    user = user_by_login(login)
-    if user is None:
-        raise RoadshowError(_("没有这个用户名或邮箱的账户。"))
     roadshow.door_staff.add(user)
-    return user
 
 
-def door_staff_remove(*, roadshow: Roadshow, user_id: Any) -> None:
-    try:
-        roadshow.door_staff.remove(int(user_id))
-    except (TypeError, ValueError) as exc:
-        raise RoadshowError(_("用户不存在。")) from exc
+def door_staff_remove(*, roadshow: Roadshow, user: Any) -> None:
+    roadshow.door_staff.remove(user)
 
 
 S = RoadshowStatus

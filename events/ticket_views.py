@@ -9,7 +9,6 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from accounts.models import Membership
 from accounts.permissions import user_can
 
 from .enums import Attendance, RegistrationStatus, ScanResult
-from .models import TICKET_Q, Registration, Roadshow
+from .models import Registration, Roadshow
 from .registrations import (
     QR_PREFIX,
     RegistrationError,
@@ -32,6 +31,7 @@ from .registrations import (
     ticket_check_in,
     ticket_png,
 )
+from .selectors import checkin_counts
 
 
 def scans_per_minute() -> int:
@@ -157,23 +157,10 @@ def scanner(request, pk: int):
         "events/scanner.html",
         {
             "roadshow": roadshow,
-            "counts": checkin_counts(roadshow),
+            "counts": checkin_counts(roadshow=roadshow),
             "results": dict(ScanResult.choices),
             "can_export": user_can(request.user, "roadshow.manage", roadshow),
         },
-    )
-
-
-def checkin_counts(roadshow: Roadshow) -> dict:
-    """The door's counter, in one query."""
-    return roadshow.registrations.aggregate(
-        registered=Count("id", filter=TICKET_Q),
-        checked_in=Count("id", filter=TICKET_Q & Q(checked_in_at__isnull=False)),
-        waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
-        online=Count(
-            "id",
-            filter=Q(status=RegistrationStatus.CONFIRMED, attendance=Attendance.ONLINE),
-        ),
     )
 
 
@@ -251,7 +238,7 @@ def checkin_counts_api(request, pk: int):
     """The door's live counter (the scanner page polls it)."""
     roadshow = get_object_or_404(Roadshow, pk=pk)
     _door_staff(request, roadshow)
-    response = JsonResponse(checkin_counts(roadshow))
+    response = JsonResponse(checkin_counts(roadshow=roadshow))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -65,7 +65,7 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     page.fill("input[name=achievement]", "2026YFB0001")
     page.fill("input[name=duration_minutes]", "30")
     page.fill("input[name=presenters]", "王教授")
-    page.click("form:has(input[value=add_slot]) button[type=submit]")
+    page.click("form.slot-add button[type=submit]")
     page.wait_for_selector("text=议程已添加")
     page.click("form:has(input[value=publish]) button")
     page.wait_for_selector("text=路演状态已更新")

@@ -162,9 +162,7 @@ def test_organizer_sees_missing_materials_and_reminds(
     page = client.get(f"/admin/roadshows/{roadshow.pk}/manage/").content.decode()
     assert "路演成果甲" in page and "路演材料（PDF）、封面图片" in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            f"/admin/roadshows/{roadshow.pk}/manage/", {"op": "remind", "slot": slot.pk}
-        )
+        client.post(f"/admin/roadshows/{roadshow.pk}/slots/{slot.pk}/remind/")
     assert [m.to for m in mail.outbox] == [["team@example.edu.cn"]]
     assert "路演成果甲" in mail.outbox[0].body
 
