@@ -9,7 +9,7 @@ from accounts.models import Organization
 from achievements.models import Achievement, IndustryField, Province
 
 from .enums import RegionKind, RoadshowKind, SlotKind
-from .models import Roadshow
+from .models import MaterialKind, Roadshow
 
 ROADSHOW_FORM_FIELDS = [
     "kind",
@@ -241,3 +241,29 @@ class MaterialReviewForm(forms.Form):
 
     def seen_links(self) -> list[str]:
         return [line for line in self.cleaned_data["seen"].splitlines() if line]
+
+
+class MaterialUploadForm(forms.Form):
+    """One file for a pitch: its kind and the file (checked by content in
+    materials.material_upload)."""
+
+    kind = forms.ChoiceField(
+        choices=MaterialKind.choices,
+        error_messages={
+            "required": _("请选择要上传的文件。"),
+            "invalid_choice": _("请选择要上传的文件。"),
+        },
+    )
+    file = forms.FileField(
+        allow_empty_file=True, error_messages={"required": _("请选择要上传的文件。")}
+    )
+
+
+class VideoLinksForm(forms.Form):
+    """A pitch's video links (one a line) and whether its materials are private."""
+
+    video_links = forms.CharField(required=False, widget=forms.Textarea)
+    materials_private = forms.BooleanField(required=False)
+
+    def clean_video_links(self) -> list[str]:
+        return self.cleaned_data["video_links"].splitlines()
