@@ -116,3 +116,33 @@ def test_planner_says_when_no_target_is_set(client, roles):
     client.force_login(users["organizer"])
     planner = client.get("/admin/roadshows/plan/").content.decode()
     assert "进度：已举办 1 场（尚未设置目标），另有 0 场在计划中。" in planner
+
+
+def test_a_target_changed_in_the_admin_shows_at_once_on_cached_pages(roles):
+    from django.test import Client
+
+    users, _orgs = roles
+    visitor, organizer = Client(), Client()
+    assert "（目标 80 场）" in visitor.get("/").content.decode()
+    assert visitor.get("/")["X-Page-Cache"] == "hit"
+    organizer.force_login(users["organizer"])
+    period = TargetPeriod.objects.get()
+    response = organizer.post(
+        f"/admin/tracker/targetperiod/edit/{period.pk}/",
+        {
+            "name": period.name,
+            "starts": "2022-01-01",
+            "ends": "2025-12-31",
+            "roadshows": "90",
+            "promoted_national": "3000",
+            "promoted_total": "5000",
+            "landed": "1000",
+            "cross_region": "1000",
+            "local_northwest": "1000",
+        },
+    )
+    assert response.status_code == 302
+    assert TargetPeriod.objects.get().roadshows == 90
+    home = visitor.get("/")
+    assert home["X-Page-Cache"] == "miss"
+    assert "（目标 90 场）" in home.content.decode()
