@@ -152,7 +152,7 @@ def material_review(
     outcome = _decision(decision, comment)
     with transaction.atomic():
         locked = (
-            PitchMaterial.objects.select_for_update()
+            PitchMaterial.objects.select_for_update(of=("self",))
             .select_related("slot__achievement")
             .get(pk=material.pk)
         )
@@ -180,7 +180,7 @@ def material_links_review(
     outcome = _decision(decision, comment)
     with transaction.atomic():
         locked = (
-            Slot.objects.select_for_update()
+            Slot.objects.select_for_update(of=("self",))
             .select_related("achievement")
             .get(pk=slot.pk)
         )
