@@ -1,5 +1,6 @@
 """Issue 3 end to end in Chromium: plan a year, publish a roadshow, see it on the
-site and in the calendar, a team uploads its deck, a visitor reads it in English."""
+site and in the calendar, a team uploads its deck, a reviewer clears it, a
+visitor reads it in English."""
 
 import datetime as dt
 
@@ -28,6 +29,7 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     dept = make_org(kind=OrganizationKind.LOCAL_ST_DEPARTMENT, name="江苏省科技厅")
     university = make_org(kind=OrganizationKind.UNIVERSITY, name="示范大学")
     make_user(role=Role.ORGANIZER, org=torch, username="organizer")
+    make_user(role=Role.REVIEWER, org=torch, username="reviewer")
     make_user(role=Role.TEAM, org=university, username="team")
     make_achievement(
         owner=university, title="专用碳纤维复合材料研发", project_number="2026YFB0001"
@@ -92,6 +94,13 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     page.click("form:has(input[value=deck]) button")
     page.wait_for_selector("text=已上传")
     page.screenshot(path=page.shots / "materials.png", full_page=True)
+    page.context.clear_cookies()
+
+    # A reviewer clears the deck: only then is it shown beyond the team.
+    login(page, "reviewer")
+    page.select_option("form[action$='/review/'] select[name=decision]", "clear")
+    page.click("form[action$='/review/'] button")
+    page.wait_for_selector("text=审核结论已记录")
     page.context.clear_cookies()
 
     # The visitor reads the roadshow page in English, deck link included.
