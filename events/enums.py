@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +36,39 @@ class RoadshowStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
     ARCHIVED = "archived", _("已归档")
     CANCELLED = "cancelled", _("已取消")
+
+    # The groups of states that mean something, defined here once and imported
+    # wherever they are needed (as pretalx's SubmissionStates.accepted_states).
+
+    @classproperty
+    def held_states(cls) -> frozenset["RoadshowStatus"]:
+        """Taken place or taking place: what every "held" figure counts (the
+        home page, the planner, the dashboard).  A live roadshow is being held,
+        so it counts at once, not only from when an organizer closes it."""
+        return frozenset({cls.LIVE, cls.CLOSED, cls.ARCHIVED})
+
+    @classproperty
+    def planned_states(cls) -> frozenset["RoadshowStatus"]:
+        """Not held yet and not called off."""
+        return frozenset({cls.DRAFT, cls.SCHEDULED, cls.PUBLISHED})
+
+    @classproperty
+    def public_states(cls) -> frozenset["RoadshowStatus"]:
+        """States in which a roadshow that was once published stays on show
+        (a cancelled one too, marked cancelled)."""
+        return frozenset(
+            {cls.PUBLISHED, cls.LIVE, cls.CLOSED, cls.ARCHIVED, cls.CANCELLED}
+        )
+
+    @classproperty
+    def open_states(cls) -> frozenset["RoadshowStatus"]:
+        """States in which people may register (within the window)."""
+        return frozenset({cls.PUBLISHED, cls.LIVE})
+
+    @classproperty
+    def ended_states(cls) -> frozenset["RoadshowStatus"]:
+        """Over or called off: the record is no longer edited, no door opens."""
+        return frozenset({cls.CLOSED, cls.ARCHIVED, cls.CANCELLED})
 
 
 class SlotKind(models.TextChoices):

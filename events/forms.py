@@ -9,7 +9,7 @@ from accounts.models import Organization
 from achievements.models import Achievement, IndustryField, Province
 
 from .enums import RegionKind, RoadshowKind, SlotKind
-from .models import Roadshow
+from .models import MaterialKind, Roadshow
 
 ROADSHOW_FORM_FIELDS = [
     "kind",
@@ -68,6 +68,20 @@ class RoadshowAdminForm(WagtailAdminModelForm):
 class TransitionForm(forms.Form):
     action = forms.CharField(max_length=20)
     note = forms.CharField(required=False, max_length=2000)
+
+
+class DoorStaffForm(forms.Form):
+    """Name someone who may check people in at a roadshow's doors."""
+
+    login = forms.CharField(max_length=254)
+
+    def clean_login(self):
+        from accounts.services import user_by_login
+
+        user = user_by_login(self.cleaned_data["login"])
+        if user is None:
+            raise forms.ValidationError(_("没有这个用户名或邮箱的账户。"))
+        return user
 
 
 class SlotForm(forms.Form):
@@ -227,3 +241,29 @@ class MaterialReviewForm(forms.Form):
 
     def seen_links(self) -> list[str]:
         return [line for line in self.cleaned_data["seen"].splitlines() if line]
+
+
+class MaterialUploadForm(forms.Form):
+    """One file for a pitch: its kind and the file (checked by content in
+    materials.material_upload)."""
+
+    kind = forms.ChoiceField(
+        choices=MaterialKind.choices,
+        error_messages={
+            "required": _("请选择要上传的文件。"),
+            "invalid_choice": _("请选择要上传的文件。"),
+        },
+    )
+    file = forms.FileField(
+        allow_empty_file=True, error_messages={"required": _("请选择要上传的文件。")}
+    )
+
+
+class VideoLinksForm(forms.Form):
+    """A pitch's video links (one a line) and whether its materials are private."""
+
+    video_links = forms.CharField(required=False, widget=forms.Textarea)
+    materials_private = forms.BooleanField(required=False)
+
+    def clean_video_links(self) -> list[str]:
+        return self.cleaned_data["video_links"].splitlines()

@@ -336,6 +336,31 @@ class PitchMaterial(models.Model):
         return self.original_name
 
 
+# A ticket (a place at the door) is a confirmed on-site registration.  This is
+# the one definition: queries use TICKET_Q (Registration.objects.tickets()), a
+# loaded registration says Registration.has_ticket, and the check-in's SQL
+# binds TICKET's values as parameters.
+TICKET_Q = Q(status=RegistrationStatus.CONFIRMED) & Q(attendance=Attendance.ONSITE)
+TICKET: dict[str, str] = dict(TICKET_Q.children)
+# A registration that still counts (one per person and roadshow).
+ACTIVE_Q = ~Q(status=RegistrationStatus.CANCELLED)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self) -> "RegistrationQuerySet":
+        return self.filter(ACTIVE_Q)
+
+    def tickets(self) -> "RegistrationQuerySet":
+        """The ones that hold a place at the door (and may be checked in)."""
+        return self.filter(TICKET_Q)
+
+    def waitlist(self) -> "RegistrationQuerySet":
+        """Waiting for an on-site place, in the order people joined."""
+        return self.filter(
+            status=RegistrationStatus.WAITLISTED, attendance=Attendance.ONSITE
+        ).order_by("created_at", "id")
+
+
 class Registration(models.Model):
     """Someone's registration for a roadshow; on site ones carry a ticket."""
 
@@ -360,6 +385,8 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_in_door = models.CharField(_("签到入口"), max_length=40, blank=True)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("报名")
@@ -367,15 +394,14 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["roadshow", "user"],
-                condition=~Q(status="cancelled"),
+                condition=ACTIVE_Q,
                 name="registration_one_active_per_user",
             ),
             models.UniqueConstraint(
                 fields=["roadshow", "short_code"], name="registration_short_code_unique"
             ),
             models.CheckConstraint(
-                condition=Q(checked_in_at__isnull=True)
-                | (Q(status="confirmed") & Q(attendance="onsite")),
+                condition=Q(checked_in_at__isnull=True) | TICKET_Q,
                 name="registration_checkin_only_confirmed_onsite",
             ),
         ]
@@ -387,6 +413,11 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.roadshow_id}:{self.user_id}:{self.status}"
+
+    @property
+    def has_ticket(self) -> bool:
+        """TICKET_Q for one loaded registration."""
+        return all(getattr(self, field) == value for field, value in TICKET.items())
 
 
 class Scan(models.Model):

@@ -16,10 +16,9 @@ from accounts import permissions
 from accounts.models import Membership, Organization, User
 
 from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanResult
-from .models import Registration, Roadshow, Scan
+from .models import TICKET, Registration, Roadshow, Scan
 from .services import roadshow_is_public
 
-OPEN_STATUSES = {RoadshowStatus.PUBLISHED, RoadshowStatus.LIVE}
 QR_PREFIX = "RS1-"
 _LOOK_ALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
@@ -65,7 +64,9 @@ def attendance_options(roadshow: Roadshow) -> list[str]:
 def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | None:
     """Why this user cannot register now, or None."""
     now = now or timezone.now()
-    if roadshow.status not in OPEN_STATUSES or not roadshow_is_public(roadshow):
+    if roadshow.status not in RoadshowStatus.open_states or not roadshow_is_public(
+        roadshow
+    ):
         return _("该路演目前不接受报名。")
     opens = roadshow.registration_opens
     closes = roadshow.registration_closes or roadshow.start
@@ -84,6 +85,16 @@ def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | No
     return None
 
 
+def places_left(*, roadshow: Roadshow) -> int | None:
+    """On-site places not yet given: the capacity less the tickets (below zero
+    when the capacity was lowered); None without a capacity (no limit).  Its
+    callers hold the roadshow row locked, so two never count the same place."""
+    if roadshow.capacity is None:
+        return None
+    taken = Registration.objects.tickets().filter(roadshow=roadshow).count()
+    return roadshow.capacity - taken
+
+
 @transaction.atomic
 def registration_create(
     *, roadshow: Roadshow, user: Any, attendance: str
@@ -96,20 +107,12 @@ def registration_create(
         raise RegistrationError(problem)
     if attendance not in attendance_options(locked):
         raise RegistrationError(_("本场路演不提供该参加方式。"))
-    if (
-        Registration.objects.filter(roadshow=locked, user=user)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .exists()
-    ):
+    if Registration.objects.active().filter(roadshow=locked, user=user).exists():
         raise RegistrationError(_("您已报名本场路演，无需重复报名。"))
     status = RegistrationStatus.CONFIRMED
-    if attendance == Attendance.ONSITE and locked.capacity is not None:
-        taken = Registration.objects.filter(
-            roadshow=locked,
-            attendance=Attendance.ONSITE,
-            status=RegistrationStatus.CONFIRMED,
-        ).count()
-        if taken >= locked.capacity:
+    if attendance == Attendance.ONSITE:
+        left = places_left(roadshow=locked)
+        if left is not None and left <= 0:
             status = RegistrationStatus.WAITLISTED
     for _attempt in range(5):
         secret = _new_secret()
@@ -129,8 +132,8 @@ def registration_create(
             break
         except IntegrityError as exc:
             if (
-                Registration.objects.filter(roadshow=locked, user=user)
-                .exclude(status=RegistrationStatus.CANCELLED)
+                Registration.objects.active()
+                .filter(roadshow=locked, user=user)
                 .exists()
             ):
                 raise RegistrationError(_("您已报名本场路演，无需重复报名。")) from exc
@@ -152,10 +155,7 @@ def registration_cancel(*, registration: Registration, by: Any) -> Registration 
         raise RegistrationError(_("该报名已经取消。"))
     if locked.checked_in_at is not None:
         raise RegistrationError(_("已签到的报名不能取消。"))
-    freed = (
-        locked.status == RegistrationStatus.CONFIRMED
-        and locked.attendance == Attendance.ONSITE
-    )
+    freed = locked.has_ticket
     locked.status = RegistrationStatus.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
@@ -173,28 +173,19 @@ def waitlist_promote(*, roadshow: Roadshow) -> list[Registration]:
     removed).  The roadshow row is locked as registering locks it, so a
     registration at the same moment never takes a place twice."""
     locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
-    if locked.status not in OPEN_STATUSES:
+    if locked.status not in RoadshowStatus.open_states:
         return []
     waiting = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("user")
-        .filter(
-            roadshow=locked,
-            attendance=Attendance.ONSITE,
-            status=RegistrationStatus.WAITLISTED,
-        )
-        .order_by("created_at", "id")
+        .filter(roadshow=locked)
+        .waitlist()
     )
-    if locked.capacity is not None:
-        taken = Registration.objects.filter(
-            roadshow=locked,
-            attendance=Attendance.ONSITE,
-            status=RegistrationStatus.CONFIRMED,
-        ).count()
-        free = locked.capacity - taken
-        if free <= 0:
+    left = places_left(roadshow=locked)
+    if left is not None:
+        if left <= 0:
             return []
-        waiting = waiting[:free]
+        waiting = waiting[:left]
     promoted = list(waiting)
     now = timezone.now()
     for registration in promoted:
@@ -242,10 +233,7 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
         lines.append(_("科技成果路演平台"))
         body = "\n\n".join(lines)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    if (
-        registration.status == RegistrationStatus.CONFIRMED
-        and registration.attendance == Attendance.ONSITE
-    ):
+    if registration.has_ticket:
         message.attach("ticket.png", ticket_png(registration), "image/png")
     if registration.status == RegistrationStatus.CONFIRMED:
         message.attach(
@@ -266,11 +254,8 @@ def _check_in_two_statements(
         .values_list("id", "registration_id")
         .first()
     )
-    checked_in = prior is None and Registration.objects.filter(
-        **{**match, "roadshow_id": roadshow_id},
-        status=RegistrationStatus.CONFIRMED,
-        attendance=Attendance.ONSITE,
-        checked_in_at__isnull=True,
+    checked_in = prior is None and Registration.objects.tickets().filter(
+        **{**match, "roadshow_id": roadshow_id}, checked_in_at__isnull=True
     ).update(checked_in_at=now, checked_in_door=door)
     first_org = Membership.objects.filter(user_id=OuterRef("user_id")).order_by("pk")
     registration = (
@@ -298,14 +283,18 @@ def _check_in_one_statement(
     scan = Scan._meta.db_table
     where = " AND ".join(f"{{t}}.{column} = %s" for column in match)
     values = list(match.values())
+    # TICKET_Q in SQL: the same fields and values, bound as parameters.
+    ticket = " AND ".join(
+        f"t.{Registration._meta.get_field(field).column} = %s" for field in TICKET
+    )
     sql = f"""
         WITH prior AS (
             SELECT s.id, s.registration_id FROM {scan} s
              WHERE s.roadshow_id = %s AND s.scan_id = %s
         ), hit AS (
             UPDATE {reg} AS t SET checked_in_at = %s, checked_in_door = %s
-            WHERE {where.format(t="t")} AND t.roadshow_id = %s AND t.status = %s
-              AND t.attendance = %s AND t.checked_in_at IS NULL
+            WHERE {where.format(t="t")} AND t.roadshow_id = %s AND {ticket}
+              AND t.checked_in_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM prior)
             RETURNING t.id
         )
@@ -322,7 +311,7 @@ def _check_in_one_statement(
          LIMIT 1
     """
     params = [roadshow_id, scan_id, now, door, *values, roadshow_id]
-    params += [RegistrationStatus.CONFIRMED, Attendance.ONSITE, *values]
+    params += [*TICKET.values(), *values]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -1,31 +1,23 @@
 """Reads for roadshows: what is public, the plan's warnings, progress."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 
-from .enums import RoadshowKind, RoadshowStatus
-from .models import Roadshow, YearPlan
+from .enums import Attendance, Level, RegistrationStatus, RoadshowKind, RoadshowStatus
+from .models import TICKET_Q, Roadshow, YearPlan
 from .services import PUBLIC_Q, SHANGHAI, is_working_day
-
-PROGRAMME_TARGET = 80  # seeds/004: at least 80 roadshows by the end of 2025
-HELD = {RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED}
 
 
 def roadshows_public() -> QuerySet[Roadshow]:
     """Roadshows anyone may see (published ones, and what became of them)."""
     return Roadshow.objects.filter(PUBLIC_Q)
-
-
-def roadshows_visible_to(*, user: Any) -> QuerySet[Roadshow]:
-    if permissions.is_organizer(user):
-        return Roadshow.objects.all()
-    return roadshows_public()
 
 
 @dataclass
@@ -132,11 +124,32 @@ def _rotation_warnings(plan: YearPlan, roadshows: list[Roadshow]) -> list[PlanWa
     return warnings
 
 
+@dataclass(frozen=True)
+class ProgrammeTarget:
+    """How many national roadshows the programme means to hold in a period."""
+
+    roadshows: int
+    starts: dt.date
+    ends: dt.date
+
+
+TargetSource = Callable[[], ProgrammeTarget | None]
+_target_source: list[TargetSource] = []
+
+
+def programme_target_source(source: TargetSource) -> TargetSource:
+    """Name where the programme's current target comes from.  Targets are data
+    kept after this app (the tracker's target periods), which this app may not
+    import: the project's wiring registers the source at start-up."""
+    _target_source[:] = [source]
+    return source
+
+
 @dataclass
 class Progress:
     held: int
     planned: int
-    target: int
+    target: int | None
 
     @property
     def percent(self) -> int:
@@ -144,11 +157,26 @@ class Progress:
 
 
 def programme_progress() -> Progress:
-    held = Roadshow.objects.filter(status__in=HELD).count()
-    planned = Roadshow.objects.exclude(
-        status__in=HELD | {RoadshowStatus.CANCELLED}
-    ).count()
-    return Progress(held=held, planned=planned, target=PROGRAMME_TARGET)
+    """Roadshows held toward the current target, and those still planned.
+
+    Held counts what the target counts (as the tracker's dashboard does): the
+    national roadshows held within the target's period.  Without a target,
+    every roadshow held so far."""
+    target = _target_source[0]() if _target_source else None
+    held = Roadshow.objects.filter(status__in=RoadshowStatus.held_states)
+    if target is not None:
+        held = held.filter(
+            level=Level.NATIONAL,
+            start__date__gte=target.starts,
+            start__date__lte=target.ends,
+        )
+    return Progress(
+        held=held.count(),
+        planned=Roadshow.objects.filter(
+            status__in=RoadshowStatus.planned_states
+        ).count(),
+        target=target.roadshows if target is not None else None,
+    )
 
 
 def roadshows_for_feed(
@@ -195,4 +223,17 @@ def roadshows_of_achievement(*, achievement_id: int) -> QuerySet[Roadshow]:
         .select_related("page")
         .distinct()
         .order_by("-start")
+    )
+
+
+def checkin_counts(*, roadshow: Roadshow) -> dict[str, int]:
+    """The door's counter, in one query."""
+    return roadshow.registrations.aggregate(
+        registered=Count("id", filter=TICKET_Q),
+        checked_in=Count("id", filter=TICKET_Q & Q(checked_in_at__isnull=False)),
+        waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        online=Count(
+            "id",
+            filter=Q(status=RegistrationStatus.CONFIRMED, attendance=Attendance.ONLINE),
+        ),
     )

@@ -26,22 +26,13 @@ class RoadshowError(Exception):
     """A change that is not allowed; the message is for the user."""
 
 
-def door_staff_add(*, roadshow: Roadshow, login: str) -> Any:
+def door_staff_add(*, roadshow: Roadshow, user: Any) -> None:
     """Name someone who may check people in at this roadshow's doors."""
-    from accounts.services import user_by_login
-
-    user = user_by_login(login)
-    if user is None:
-        raise RoadshowError(_("没有这个用户名或邮箱的账户。"))
     roadshow.door_staff.add(user)
-    return user
 
 
-def door_staff_remove(*, roadshow: Roadshow, user_id: Any) -> None:
-    try:
-        roadshow.door_staff.remove(int(user_id))
-    except (TypeError, ValueError) as exc:
-        raise RoadshowError(_("用户不存在。")) from exc
+def door_staff_remove(*, roadshow: Roadshow, user: Any) -> None:
+    roadshow.door_staff.remove(user)
 
 
 S = RoadshowStatus
@@ -55,15 +46,14 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "archive": ({S.CLOSED}, S.ARCHIVED),
     "cancel": ({S.DRAFT, S.SCHEDULED, S.PUBLISHED, S.LIVE}, S.CANCELLED),
 }
-PUBLIC_STATUSES = {S.PUBLISHED, S.LIVE, S.CLOSED, S.ARCHIVED, S.CANCELLED}
 # Who may see a roadshow at all: published once, whatever became of it since.
-PUBLIC_Q = Q(status__in=PUBLIC_STATUSES) & Q(first_published_at__isnull=False)
+PUBLIC_Q = Q(status__in=S.public_states) & Q(first_published_at__isnull=False)
 
 
 def roadshow_is_public(roadshow: Roadshow) -> bool:
     """PUBLIC_Q for one loaded roadshow (the same rule, without a query)."""
     return (
-        roadshow.status in PUBLIC_STATUSES and roadshow.first_published_at is not None
+        roadshow.status in S.public_states and roadshow.first_published_at is not None
     )
 
 
@@ -139,7 +129,7 @@ def roadshow_transition(
 def roadshow_update(*, roadshow: Roadshow, data: dict[str, Any], by: Any) -> Roadshow:
     """Change a roadshow's details; calendar-visible changes bump its SEQUENCE."""
     locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
-    if locked.status in {S.CLOSED, S.ARCHIVED, S.CANCELLED}:
+    if locked.status in S.ended_states:
         raise RoadshowError(_("已结束、已归档或已取消的路演不能修改。"))
     previous_capacity = locked.capacity
     changed = False
@@ -167,7 +157,7 @@ def roadshow_update(*, roadshow: Roadshow, data: dict[str, Any], by: Any) -> Roa
         from .registrations import waitlist_promote
 
         waitlist_promote(roadshow=locked)
-    if changed and locked.status in PUBLIC_STATUSES:
+    if changed and locked.status in S.public_states:
         _record(
             roadshow=locked,
             by=by,

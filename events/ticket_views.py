@@ -9,7 +9,6 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from accounts import ratelimit
 from accounts.models import Membership
 from accounts.permissions import user_can
 
-from .enums import Attendance, ScanResult
+from .enums import Attendance, RegistrationStatus, ScanResult
 from .models import Registration, Roadshow
 from .registrations import (
     QR_PREFIX,
@@ -32,6 +31,7 @@ from .registrations import (
     ticket_check_in,
     ticket_png,
 )
+from .selectors import checkin_counts
 
 
 def scans_per_minute() -> int:
@@ -45,11 +45,7 @@ def register(request, pk: int):
     roadshow = get_object_or_404(Roadshow, pk=pk)
     if not user_can(request.user, "roadshow.view", roadshow):
         raise Http404
-    existing = (
-        roadshow.registrations.filter(user=request.user)
-        .exclude(status="cancelled")
-        .first()
-    )
+    existing = roadshow.registrations.active().filter(user=request.user).first()
     if existing is not None:
         return redirect("events:ticket", pk=existing.pk)
     options = [(a, Attendance(a).label) for a in attendance_options(roadshow)]
@@ -64,7 +60,7 @@ def register(request, pk: int):
         except RegistrationError as exc:
             error = str(exc)
         else:
-            if registration.status == "waitlisted":
+            if registration.status == RegistrationStatus.WAITLISTED:
                 messages.warning(request, _("现场名额已满，您已加入候补名单。"))
             else:
                 messages.success(request, _("报名成功，确认邮件已发送。"))
@@ -100,13 +96,9 @@ def ticket(request, pk: int):
         {
             "registration": registration,
             "roadshow": registration.roadshow,
-            "svg": _qr_svg(registration) if _has_ticket(registration) else "",
+            "svg": _qr_svg(registration) if registration.has_ticket else "",
         },
     )
-
-
-def _has_ticket(registration: Registration) -> bool:
-    return registration.status == "confirmed" and registration.attendance == "onsite"
 
 
 def _qr_payload(registration: Registration) -> str:
@@ -126,7 +118,7 @@ def _qr_svg(registration: Registration) -> str:
 @require_GET
 def ticket_qr(request, pk: int, fmt: str):
     registration = _own(request, pk)
-    if not _has_ticket(registration):
+    if not registration.has_ticket:
         raise Http404
     if fmt == "svg":
         response = HttpResponse(_qr_svg(registration), content_type="image/svg+xml")
@@ -165,22 +157,10 @@ def scanner(request, pk: int):
         "events/scanner.html",
         {
             "roadshow": roadshow,
-            "counts": checkin_counts(roadshow),
+            "counts": checkin_counts(roadshow=roadshow),
             "results": dict(ScanResult.choices),
             "can_export": user_can(request.user, "roadshow.manage", roadshow),
         },
-    )
-
-
-def checkin_counts(roadshow: Roadshow) -> dict:
-    """The door's counter, in one query."""
-    confirmed = Q(status="confirmed")
-    onsite = confirmed & Q(attendance="onsite")
-    return roadshow.registrations.aggregate(
-        registered=Count("id", filter=onsite),
-        checked_in=Count("id", filter=onsite & Q(checked_in_at__isnull=False)),
-        waitlisted=Count("id", filter=Q(status="waitlisted")),
-        online=Count("id", filter=confirmed & Q(attendance="online")),
     )
 
 
@@ -258,7 +238,7 @@ def checkin_counts_api(request, pk: int):
     """The door's live counter (the scanner page polls it)."""
     roadshow = get_object_or_404(Roadshow, pk=pk)
     _door_staff(request, roadshow)
-    response = JsonResponse(checkin_counts(roadshow))
+    response = JsonResponse(checkin_counts(roadshow=roadshow))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -18,6 +18,12 @@ urlpatterns = [
         views.slot_materials,
         name="slot_materials",
     ),
+    path(
+        "workspace/slots/<int:pk>/materials/upload/",
+        views.slot_material_upload,
+        name="slot_material_upload",
+    ),
+    path("workspace/slots/<int:pk>/links/", views.slot_links, name="slot_links"),
     path("materials/<int:pk>/", views.material_download, name="material"),
     path(
         "workspace/materials/<int:pk>/review/",

@@ -12,8 +12,8 @@ from achievements.models import IndustryField, Province
 from uploads import protected_file_response
 
 from . import selectors
-from .calendars import calendar_bytes, personal_token, user_for_token
-from .forms import MaterialReviewForm
+from .calendars import calendar_bytes, user_for_token
+from .forms import MaterialReviewForm, MaterialUploadForm, VideoLinksForm
 from .materials import (
     COVER_MAX_BYTES,
     DECK_MAX_BYTES,
@@ -126,10 +126,6 @@ def feed_personal_reset(request):
     return redirect("accounts:workspace")
 
 
-def personal_feed_url(request) -> str:
-    return request.build_absolute_uri(f"/calendar/u/{personal_token(request.user)}.ics")
-
-
 @require_GET
 def roadshow_page(request, pk: int):
     """The roadshow's public page (its CMS page), by record id."""
@@ -142,9 +138,7 @@ def roadshow_page(request, pk: int):
     return redirect(page.url)
 
 
-@login_required
-def slot_materials(request, pk: int):
-    """A team's page for its pitch: deck, cover image, video links."""
+def _team_slot(request, pk: int) -> Slot:
     slot = get_object_or_404(
         Slot.objects.select_related("roadshow", "achievement", "team"),
         pk=pk,
@@ -152,26 +146,18 @@ def slot_materials(request, pk: int):
     )
     if not user_can(request.user, "slot.materials", slot):
         raise PermissionDenied
-    if request.method == "POST":
-        try:
-            if request.POST.get("op") == "links":
-                material_links_set(
-                    slot=slot,
-                    links=request.POST.get("video_links", "").splitlines(),
-                    private=bool(request.POST.get("materials_private")),
-                    by=request.user,
-                )
-                messages.success(request, _("视频链接和公开设置已保存。"))
-            else:
-                kind = request.POST.get("kind", "")
-                upload = request.FILES.get("file")
-                if kind not in MaterialKind.values or upload is None:
-                    raise UploadRefused(_("请选择要上传的文件。"))
-                material_upload(slot=slot, kind=kind, upload=upload, by=request.user)
-                messages.success(request, _("已上传。"))
-        except UploadRefused as exc:
-            messages.error(request, str(exc))
-        return redirect("events:slot_materials", pk=pk)
+    return slot
+
+
+def _form_errors(form) -> str:
+    return "；".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@login_required
+@require_GET
+def slot_materials(request, pk: int):
+    """A team's page for its pitch: deck, cover image, video links."""
+    slot = _team_slot(request, pk)
     history = slot.materials.select_related("uploaded_by")
     return render(
         request,
@@ -186,6 +172,50 @@ def slot_materials(request, pk: int):
             "cover_mb": COVER_MAX_BYTES // (1024 * 1024),
         },
     )
+
+
+@login_required
+@require_POST
+def slot_material_upload(request, pk: int):
+    slot = _team_slot(request, pk)
+    form = MaterialUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("events:slot_materials", pk=pk)
+    try:
+        material_upload(
+            slot=slot,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            by=request.user,
+        )
+    except UploadRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已上传。"))
+    return redirect("events:slot_materials", pk=pk)
+
+
+@login_required
+@require_POST
+def slot_links(request, pk: int):
+    slot = _team_slot(request, pk)
+    form = VideoLinksForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("events:slot_materials", pk=pk)
+    try:
+        material_links_set(
+            slot=slot,
+            links=form.cleaned_data["video_links"],
+            private=form.cleaned_data["materials_private"],
+            by=request.user,
+        )
+    except UploadRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("视频链接和公开设置已保存。"))
+    return redirect("events:slot_materials", pk=pk)
 
 
 @require_GET

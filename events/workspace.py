@@ -41,19 +41,15 @@ def roadshows_panel(request):
     materials = current_materials_of(slots=slots)
     rows = [(slot, materials.get(slot.pk, {})) for slot in slots]
     registrations = (
-        Registration.objects.filter(user=user)
-        .exclude(status="cancelled")
+        Registration.objects.active()
+        .filter(user=user)
         .select_related("roadshow")
         .order_by("-roadshow__start")[:50]
     )
     doors = (
-        user.door_roadshows.exclude(
-            status__in=[
-                RoadshowStatus.CANCELLED,
-                RoadshowStatus.ARCHIVED,
-                RoadshowStatus.CLOSED,
-            ]
-        ).order_by("start")
+        user.door_roadshows.exclude(status__in=RoadshowStatus.ended_states).order_by(
+            "start"
+        )
         if user.is_authenticated
         else []
     )

@@ -358,6 +358,12 @@ ROUTES: dict[str, Callable] = {
     "workspace/slots/<int:pk>/materials/": lambda w: [
         f"/workspace/slots/{s.pk}/materials/" for s in w["slots"]
     ],
+    "workspace/slots/<int:pk>/materials/upload/": lambda w: [
+        f"/workspace/slots/{s.pk}/materials/upload/" for s in w["slots"]
+    ],
+    "workspace/slots/<int:pk>/links/": lambda w: [
+        f"/workspace/slots/{s.pk}/links/" for s in w["slots"]
+    ],
     "materials/<int:pk>/": lambda w: [f"/materials/{m.pk}/" for m in w["materials"]],
     "workspace/materials/<int:pk>/review/": lambda w: [
         f"/workspace/materials/{m.pk}/review/" for m in w["materials"]

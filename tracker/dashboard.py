@@ -18,7 +18,7 @@ from events.models import Roadshow, Slot
 from .enums import Stage
 from .models import Deal, DealMove, TargetPeriod
 
-HELD = [RoadshowStatus.LIVE, RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED]
+HELD = RoadshowStatus.held_states
 # seeds/004 四: east and south (here east and central) to northeast and west.
 SOURCE_REGIONS = {MacroRegion.EAST, MacroRegion.CENTRAL}
 NORTHWEST = {MacroRegion.NORTHEAST, MacroRegion.WEST}

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "livestream",
     "tracker",
     "cms",
+    # The wiring (after every app it joins): seed_demo, the programme's target.
+    "roadshow",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,5 +1,6 @@
 """Issue 3 end to end in Chromium: plan a year, publish a roadshow, see it on the
-site and in the calendar, a team uploads its deck, a visitor reads it in English."""
+site and in the calendar, a team uploads its deck, a reviewer clears it, a
+visitor reads it in English."""
 
 import datetime as dt
 
@@ -28,8 +29,8 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     dept = make_org(kind=OrganizationKind.LOCAL_ST_DEPARTMENT, name="江苏省科技厅")
     university = make_org(kind=OrganizationKind.UNIVERSITY, name="示范大学")
     make_user(role=Role.ORGANIZER, org=torch, username="organizer")
-    make_user(role=Role.TEAM, org=university, username="team")
     make_user(role=Role.REVIEWER, org=torch, username="reviewer")
+    make_user(role=Role.TEAM, org=university, username="team")
     make_achievement(
         owner=university, title="专用碳纤维复合材料研发", project_number="2026YFB0001"
     )
@@ -66,7 +67,7 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     page.fill("input[name=achievement]", "2026YFB0001")
     page.fill("input[name=duration_minutes]", "30")
     page.fill("input[name=presenters]", "王教授")
-    page.click("form:has(input[value=add_slot]) button[type=submit]")
+    page.click("form.slot-add button[type=submit]")
     page.wait_for_selector("text=议程已添加")
     page.click("form:has(input[value=publish]) button")
     page.wait_for_selector("text=路演状态已更新")

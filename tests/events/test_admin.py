@@ -87,11 +87,11 @@ def test_manage_programme_and_publish(organizer):
     hidden = make_achievement(
         owner=orgs["owner"], state="draft", project_number="P-200"
     )
-    url = f"/admin/roadshows/{roadshow.pk}/manage/"
+    url = f"/admin/roadshows/{roadshow.pk}/slots/add/"
+    transition = f"/admin/roadshows/{roadshow.pk}/transition/"
     response = client.post(
         url,
         {
-            "op": "add_slot",
             "kind": "pitch",
             "achievement": "P-100",
             "duration_minutes": "20",
@@ -101,7 +101,6 @@ def test_manage_programme_and_publish(organizer):
     response = client.post(
         url,
         {
-            "op": "add_slot",
             "kind": "pitch",
             "achievement": "P-200",
             "duration_minutes": "20",
@@ -112,7 +111,6 @@ def test_manage_programme_and_publish(organizer):
     response = client.post(
         url,
         {
-            "op": "add_slot",
             "kind": "pitch",
             "achievement": "NOPE",
             "duration_minutes": "20",
@@ -120,12 +118,10 @@ def test_manage_programme_and_publish(organizer):
     )
     assert response.status_code == 400
     assert roadshow.slots.count() == 1
-    client.post(url, {"op": "transition", "action": "publish"})
+    client.post(transition, {"action": "publish"})
     roadshow.refresh_from_db()
     assert roadshow.status == "published"
-    response = client.post(
-        url, {"op": "transition", "action": "cancel", "note": ""}, follow=True
-    )
+    response = client.post(transition, {"action": "cancel", "note": ""}, follow=True)
     assert "取消路演必须填写原因" in response.content.decode()
     assert hidden.slots.count() == 0 and a.slots.count() == 1
 

@@ -32,7 +32,7 @@ def pitch(roles):
 
 def upload(client, slot, kind, name, data):
     return client.post(
-        f"/workspace/slots/{slot.pk}/materials/",
+        f"/workspace/slots/{slot.pk}/materials/upload/",
         {"kind": kind, "file": SimpleUploadedFile(name, data)},
         follow=True,
     )
@@ -130,9 +130,8 @@ def test_public_sees_materials_of_published_roadshows_unless_private(client, pit
     assert "attachment" in response["Content-Disposition"]
     client.force_login(users["team"])
     client.post(
-        f"/workspace/slots/{slot.pk}/materials/",
+        f"/workspace/slots/{slot.pk}/links/",
         {
-            "op": "links",
             "video_links": "https://v.example.cn/1",
             "materials_private": "1",
         },
@@ -145,8 +144,8 @@ def test_video_links_are_validated(client, pitch):
     users, _orgs, _roadshow, slot = pitch
     client.force_login(users["team"])
     response = client.post(
-        f"/workspace/slots/{slot.pk}/materials/",
-        {"op": "links", "video_links": "javascript:alert(1)"},
+        f"/workspace/slots/{slot.pk}/links/",
+        {"video_links": "javascript:alert(1)"},
         follow=True,
     )
     assert "http(s)" in response.content.decode()
@@ -162,9 +161,7 @@ def test_organizer_sees_missing_materials_and_reminds(
     page = client.get(f"/admin/roadshows/{roadshow.pk}/manage/").content.decode()
     assert "路演成果甲" in page and "路演材料（PDF）、封面图片" in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            f"/admin/roadshows/{roadshow.pk}/manage/", {"op": "remind", "slot": slot.pk}
-        )
+        client.post(f"/admin/roadshows/{roadshow.pk}/slots/{slot.pk}/remind/")
     assert [m.to for m in mail.outbox] == [["team@example.edu.cn"]]
     assert "路演成果甲" in mail.outbox[0].body
 
@@ -210,8 +207,8 @@ def _publish_with_materials(client, pitch, on_commit):
     upload(client, slot, "deck", "机密参数版.pdf", pdf_bytes())
     upload(client, slot, "cover", "封面.png", png_bytes(size=(800, 600)))
     client.post(
-        f"/workspace/slots/{slot.pk}/materials/",
-        {"op": "links", "video_links": "https://v.example.cn/pitch-1"},
+        f"/workspace/slots/{slot.pk}/links/",
+        {"video_links": "https://v.example.cn/pitch-1"},
     )
     client.logout()
     return roadshow, slot
@@ -280,8 +277,8 @@ def test_links_changed_after_the_reviewer_looked_are_not_cleared(
     )
     client.force_login(users["team"])
     client.post(
-        f"/workspace/slots/{slot.pk}/materials/",
-        {"op": "links", "video_links": "https://v.example.cn/secret-demo"},
+        f"/workspace/slots/{slot.pk}/links/",
+        {"video_links": "https://v.example.cn/secret-demo"},
     )
     client.force_login(users["reviewer"])
     response = client.post(
@@ -359,3 +356,28 @@ def test_review_of_materials_is_for_reviewers_of_other_organizations(client, pit
     assert "不予通过时必须填写原因" in response.content.decode()
     deck.refresh_from_db()
     assert deck.review == "pending"
+
+
+def test_the_team_page_posts_each_action_to_its_own_url(client, pitch):
+    users, _orgs, _roadshow, slot = pitch
+    client.force_login(users["team"])
+    url = f"/workspace/slots/{slot.pk}/materials/"
+    page = client.get(url).content.decode()
+    assert 'name="op"' not in page
+    assert page.count(f'action="{url}upload/"') == 2  # deck and cover
+    assert f'action="/workspace/slots/{slot.pk}/links/"' in page
+    # The page itself takes no posts: nothing is stored.
+    response = client.post(
+        url, {"kind": "deck", "file": SimpleUploadedFile("a.pdf", pdf_bytes())}
+    )
+    assert response.status_code == 405
+    assert not PitchMaterial.objects.exists()
+    page = client.post(url + "upload/", {"kind": "deck"}, follow=True)
+    assert "请选择要上传的文件。" in page.content.decode()
+    page = client.post(
+        url + "upload/",
+        {"kind": "slides", "file": SimpleUploadedFile("a.pdf", pdf_bytes())},
+        follow=True,
+    )
+    assert "请选择要上传的文件。" in page.content.decode()
+    assert not PitchMaterial.objects.exists()

@@ -252,10 +252,10 @@ def test_door_staff_named_for_one_roadshow_check_in_there_only(client, open_road
     staff = person("door")
 
     client.force_login(users["organizer"])
-    manage = f"/admin/roadshows/{roadshow.pk}/manage/"
-    client.post(manage, {"op": "staff_add", "login": "nobody-by-that-name"})
+    add = f"/admin/roadshows/{roadshow.pk}/door-staff/add/"
+    client.post(add, {"login": "nobody-by-that-name"})
     assert not roadshow.door_staff.exists()
-    client.post(manage, {"op": "staff_add", "login": "door@example.cn"})
+    client.post(add, {"login": "door@example.cn"})
     assert list(roadshow.door_staff.all()) == [staff]
 
     client.force_login(staff)
@@ -277,7 +277,7 @@ def test_door_staff_named_for_one_roadshow_check_in_there_only(client, open_road
     )
 
     client.force_login(users["organizer"])
-    client.post(manage, {"op": "staff_remove", "user": staff.pk})
+    client.post(f"/admin/roadshows/{roadshow.pk}/door-staff/{staff.pk}/remove/")
     client.force_login(staff)
     assert client.get(f"/checkin/{roadshow.pk}/").status_code == 403
 

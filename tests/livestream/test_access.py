@@ -163,8 +163,8 @@ def test_cancelling_a_live_roadshow_closes_every_viewers_socket(live):
 
     def cancel():
         response = organizer.post(
-            f"/admin/roadshows/{roadshow.pk}/manage/",
-            {"op": "transition", "action": "cancel", "note": "主讲人无法到场"},
+            f"/admin/roadshows/{roadshow.pk}/transition/",
+            {"action": "cancel", "note": "主讲人无法到场"},
         )
         assert response.status_code == 302
 
