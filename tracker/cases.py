@@ -4,16 +4,18 @@ for an organizer to edit and publish."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from achievements.enums import Publication, TransferMode
 
 from .enums import Stage
 from .models import Deal
 from .selectors import NEUTRAL_TITLE, public_disclosures
-from .services import DealError
+from .services import DealError, actor
 
 
 def case_facts(deal: Deal) -> dict[str, str]:
@@ -44,6 +46,9 @@ def case_draft_from_deal(*, deal: Deal, by: Any):
     page afterwards."""
     from cms.models import CaseIndexPage, CasePage
 
+    # Cases are the organizers' to write (``None``: the platform itself).
+    if by is not None and not permissions.is_organizer(by):
+        raise PermissionDenied
     existing = CasePage.objects.filter(deal=deal).first()
     if existing is not None:
         return existing
@@ -81,7 +86,7 @@ def case_draft_from_deal(*, deal: Deal, by: Any):
             live=False,
         )
         index.add_child(instance=page)
-        page.save_revision(user=by if getattr(by, "pk", None) else None)
+        page.save_revision(user=actor(by))
     return page
 
 

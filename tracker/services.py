@@ -1,15 +1,20 @@
 """The deal flow: the one table of allowed moves, the data each stage needs,
 and the writes — each move checked, applied and recorded in one transaction,
-on a locked deal, so two people moving the same deal cannot both win."""
+on a locked deal, so two people moving the same deal cannot both win.
+
+Every write takes typed values (Decimal amounts, dates, model instances; the
+forms parse what people type) and checks its own permission through
+``accounts.permissions``.  ``by=None`` is the platform itself (the demo
+data, management commands), never a visitor: views pass ``request.user``."""
 
 import datetime as dt
-import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,40 +41,38 @@ from .selectors import (
 
 MAX_DOCUMENTS = 5
 
-S = Stage
-# The one table of forward moves: stage → the stages it may move to.  A stage
-# that may be skipped (evaluation, bidding) is simply not the only way on.
+# The one table of allowed moves: stage → the stages it may move to.  A stage
+# that may be skipped (Stage.optional(): evaluation, bidding) is simply not
+# the only way on; abandoning is allowed from every open stage.
 MOVES: dict[str, set[str]] = {
-    S.INTEREST: {S.NEGOTIATION},
-    S.NEGOTIATION: {S.EVALUATION, S.LISTING},
-    S.EVALUATION: {S.LISTING},
-    S.LISTING: {S.BIDDING, S.SIGNED},
-    S.BIDDING: {S.SIGNED},
-    S.SIGNED: {S.SETTLEMENT},
-    S.SETTLEMENT: {S.REGISTRATION},
-    S.REGISTRATION: {S.DISCLOSURE},
-    S.DISCLOSURE: {S.CERTIFICATE},
-    S.CERTIFICATE: {S.LANDED},
+    Stage.INTEREST: {Stage.NEGOTIATION},
+    Stage.NEGOTIATION: {Stage.EVALUATION, Stage.LISTING},
+    Stage.EVALUATION: {Stage.LISTING},
+    Stage.LISTING: {Stage.BIDDING, Stage.SIGNED},
+    Stage.BIDDING: {Stage.SIGNED},
+    Stage.SIGNED: {Stage.SETTLEMENT},
+    Stage.SETTLEMENT: {Stage.REGISTRATION},
+    Stage.REGISTRATION: {Stage.DISCLOSURE},
+    Stage.DISCLOSURE: {Stage.CERTIFICATE},
+    Stage.CERTIFICATE: {Stage.LANDED},
 }
 # Explicit moves back, recorded as such (e.g. a disclosure objection upheld).
-BACK: dict[str, set[str]] = {S.DISCLOSURE: {S.NEGOTIATION}}
-OPTIONAL = {S.EVALUATION, S.BIDDING}
-ENDED = {S.LANDED, S.ABANDONED}
+BACK: dict[str, set[str]] = {Stage.DISCLOSURE: {Stage.NEGOTIATION}}
 # Data a stage needs before it is entered (deal fields).
 REQUIRED: dict[str, tuple[str, ...]] = {
-    S.LISTING: ("listing_number", "listing_date", "listing_price"),
-    S.SIGNED: ("contract_number", "contract_date", "agreed_amount"),
-    S.REGISTRATION: ("registration_number",),
-    S.DISCLOSURE: ("disclosure_starts", "disclosure_ends"),
-    S.CERTIFICATE: ("certificate_number",),
-    S.LANDED: ("landed_kind", "landed_evidence", "province_id"),
-    S.ABANDONED: ("abandon_reason",),
+    Stage.LISTING: ("listing_number", "listing_date", "listing_price"),
+    Stage.SIGNED: ("contract_number", "contract_date", "agreed_amount"),
+    Stage.REGISTRATION: ("registration_number",),
+    Stage.DISCLOSURE: ("disclosure_starts", "disclosure_ends"),
+    Stage.CERTIFICATE: ("certificate_number",),
+    Stage.LANDED: ("landed_kind", "landed_evidence", "province"),
+    Stage.ABANDONED: ("abandon_reason",),
 }
 # Data a stage accepts without requiring it (the disclosure's own title and
 # description are required for an achievement the public may not see).
 ACCEPTED: dict[str, tuple[str, ...]] = {
-    S.DISCLOSURE: ("disclosure_title", "disclosure_summary"),
-    S.ABANDONED: ("abandon_note",),
+    Stage.DISCLOSURE: ("disclosure_title", "disclosure_summary"),
+    Stage.ABANDONED: ("abandon_note",),
 }
 MONEY_FIELDS = {"listing_price", "agreed_amount", "asking_amount"}
 DATE_FIELDS = {"listing_date", "contract_date", "disclosure_starts", "disclosure_ends"}
@@ -77,11 +80,6 @@ CHOICE_FIELDS = {
     "landed_kind": LandedKind.values,
     "abandon_reason": AbandonReason.values,
 }
-# Amounts are stored with 14 digits, 2 of them decimals (models.MONEY).
-MONEY_LIMIT = Decimal(10) ** 12
-# Dates a deal's record may carry.
-DATE_MIN = dt.date(1990, 1, 1)
-DATE_MAX = dt.date(2099, 12, 31)
 # The longest free text (notes, evidence, resolutions) in characters.
 TEXT_LIMIT = 4000
 DISCLOSURE_SUMMARY_LIMIT = 2000
@@ -98,51 +96,40 @@ class DealError(Exception):
 
 def allowed_moves(stage: str) -> list[tuple[str, bool]]:
     """(stage, backwards) pairs a deal in ``stage`` may move to."""
-    if stage in ENDED:
+    if stage in Stage.ended():
         return []
     moves = [(to, False) for to in sorted(MOVES.get(stage, ()))]
     moves += [(to, True) for to in sorted(BACK.get(stage, ()))]
-    return moves + [(S.ABANDONED, False)]
+    return moves + [(Stage.ABANDONED, False)]
 
 
-def _money(value: Any) -> Decimal | None:
-    """An amount in 10k CNY: a number, not negative; None when empty."""
-    if value in (None, ""):
+def actor(by: Any) -> Any:
+    """Who a record names as having done it: a person, or nobody for the
+    platform itself (and for an anonymous visitor)."""
+    return by if getattr(by, "pk", None) else None
+
+
+def _require(by: Any, action: str, deal: Deal) -> None:
+    """The permission of a write, asked of accounts.permissions (the rules
+    are in tracker/rules.py); ``None`` is the platform itself."""
+    if by is not None and not user_can(by, action, deal):
+        raise PermissionDenied
+
+
+def _amount(value: Decimal | int | None) -> Decimal | None:
+    """An amount as the flow keeps it: the forms parsed it; never negative
+    (the database's constraints say so too)."""
+    if value is None:
         return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise DealError(_("金额格式不正确。")) from exc
-    if not amount.is_finite():
-        raise DealError(_("金额格式不正确。"))
+    if not isinstance(value, Decimal | int) or isinstance(value, bool):
+        raise TypeError(f"an amount is a Decimal, not {type(value).__name__}")
+    amount = Decimal(value)
     if amount < 0:
         raise DealError(_("金额不能为负数。"))
-    if amount >= MONEY_LIMIT:
-        raise DealError(_("金额过大。"))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DealError(_("金额最多保留两位小数。"))
     return amount
 
 
-def _date(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise DealError(_("日期格式不正确，应为 YYYY-MM-DD。")) from exc
-    if not DATE_MIN <= value <= DATE_MAX:
-        raise DealError(
-            _("日期应在 %(min)s 至 %(max)s 之间。")
-            % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
-        )
-    return value
-
-
-def _text(value: Any, *, limit: int, label: Any = None) -> str:
+def _text(value: str | None, *, limit: int, label: Any = None) -> str:
     """Free text as typed: trimmed, no NUL (the database refuses it), not
     longer than its column or ``limit``."""
     text = "" if value is None else str(value).strip()
@@ -157,14 +144,15 @@ def _text(value: Any, *, limit: int, label: Any = None) -> str:
     return text
 
 
-def _clean(field: str, value: Any) -> Any:
-    """A deal field's value as given to a move, checked."""
+def _checked(field: str, value: Any) -> Any:
+    """A deal field's value as given to a move (typed by the form), checked
+    against what the record may hold."""
     if field in MONEY_FIELDS:
-        return _money(value)
-    if field in DATE_FIELDS:
-        return _date(value)
-    if field == "province_id":
-        return _province_id(value)
+        return _amount(value)
+    if field in DATE_FIELDS and not isinstance(value, dt.date | None):
+        raise TypeError(f"{field} is a date, not {type(value).__name__}")
+    if field in DATE_FIELDS or isinstance(value, models.Model) or value is None:
+        return value
     model_field = Deal._meta.get_field(field)
     limit = (
         DISCLOSURE_SUMMARY_LIMIT
@@ -177,15 +165,13 @@ def _clean(field: str, value: Any) -> Any:
     return value
 
 
-def _province_id(value: Any) -> int | None:
-    if value in (None, ""):
+def _recorded(value: Any) -> str | None:
+    """A value as the history keeps it (a record by its id)."""
+    if value is None:
         return None
-    text = str(value).strip()
-    if not re.fullmatch(r"[0-9]{1,9}", text):
-        raise DealError(_("请选择列表中的省份。"))
-    if not Province.objects.filter(pk=int(text)).exists():
-        raise DealError(_("请选择列表中的省份。"))
-    return int(text)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
 
 
 def province_of_organization(org: Any) -> Province | None:
@@ -206,19 +192,21 @@ def deal_create(
     if not fields.get("achievement") or not fields.get("counterparty"):
         raise DealError(_("请选择成果和受让/合作方。"))
     achievement_open_for_deals(achievement=fields["achievement"])
+    if by is not None and not user_can(by, "deal.create", fields["achievement"]):
+        raise PermissionDenied
     if fields["counterparty"].pk == fields["achievement"].owner_id:
         raise DealError(_("受让/合作方不能是成果持有单位本身。"))
     note = _text(note, limit=TEXT_LIMIT)
     if "asking_amount" in fields:
-        fields["asking_amount"] = _clean("asking_amount", fields["asking_amount"])
+        fields["asking_amount"] = _amount(fields["asking_amount"])
     if fields.get("origin_province") is None:
         fields["origin_province"] = province_of_organization(
             fields["achievement"].owner
         )
     with transaction.atomic():
-        deal = Deal.objects.create(stage=S.INTEREST, **fields)
+        deal = Deal.objects.create(stage=Stage.INTEREST, **fields)
         entry = DealMove.objects.create(
-            deal=deal, by=_actor(by), to_stage=S.INTEREST, note=note
+            deal=deal, by=actor(by), to_stage=Stage.INTEREST, note=note
         )
         _attach(deal, entry, documents, by)
     return deal
@@ -243,7 +231,7 @@ def _attach(deal: Deal, entry: DealMove | None, documents, by: Any) -> None:
             original_name=checked.original_name,
             content_type=checked.content_type,
             size=checked.size,
-            uploaded_by=_actor(by),
+            uploaded_by=actor(by),
         )
 
 
@@ -267,12 +255,11 @@ def deal_note(
     if not note and not documents:
         raise DealError(_("请填写进展说明或选择文件。"))
     with transaction.atomic():
-        deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
-        if deal is None:
-            raise DealError(_("项目不存在。"))
+        deal = _locked(deal_id)
+        _require(by, "deal.move", deal)
         entry = DealMove.objects.create(
             deal=deal,
-            by=_actor(by),
+            by=actor(by),
             from_stage=deal.stage,
             to_stage=deal.stage,
             note=note,
@@ -282,8 +269,17 @@ def deal_note(
     return entry
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
+def _locked(deal_id: int) -> Deal:
+    """The deal, locked for the rest of the transaction."""
+    deal = (
+        Deal.objects.select_for_update()
+        .filter(pk=deal_id)
+        .select_related("achievement")
+        .first()
+    )
+    if deal is None:
+        raise DealError(_("项目不存在。"))
+    return deal
 
 
 def deal_move(
@@ -292,7 +288,7 @@ def deal_move(
     to: str,
     by: Any,
     expected: str,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     note: str = "",
     documents: Iterable[CheckedFile] = (),
 ) -> Deal:
@@ -300,14 +296,13 @@ def deal_move(
 
     ``expected`` is the stage the mover saw: if someone moved the deal in the
     meantime, this move is refused rather than applied to a stage they did
-    not see."""
+    not see.  Who may move a deal at all is the rule "deal.move"."""
     data = dict(data or {})
     note = _text(note, limit=TEXT_LIMIT)
     today = timezone.localdate()
     with transaction.atomic():
-        deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
-        if deal is None:
-            raise DealError(_("项目不存在。"))
+        deal = _locked(deal_id)
+        _require(by, "deal.move", deal)
         if deal.stage != expected:
             raise DealError(
                 _("该项目刚被他人推进到“%(stage)s”，请刷新后再操作。")
@@ -324,12 +319,11 @@ def deal_move(
             )
         backwards = moves[to]
         if (
-            to == S.DISCLOSURE
+            to == Stage.DISCLOSURE
             and not data.get("disclosure_ends")
             and data.get("disclosure_starts")
         ):
-            starts = _date(data["disclosure_starts"])
-            data["disclosure_ends"] = starts + dt.timedelta(
+            data["disclosure_ends"] = data["disclosure_starts"] + dt.timedelta(
                 days=settings.TRACKER_DISCLOSURE_MIN_DAYS
             )
         recorded = {}
@@ -339,14 +333,13 @@ def deal_move(
                     _("“%(stage)s”阶段不接受字段 %(field)s。")
                     % {"stage": Stage(to).label, "field": field}
                 )
-            cleaned = _clean(field, value)
-            setattr(deal, field, cleaned)
-            recorded[field] = str(cleaned) if cleaned is not None else None
+            checked = _checked(field, value)
+            setattr(deal, field, checked)
+            recorded[_recorded_name(field, checked)] = _recorded(checked)
         missing = [f for f in REQUIRED.get(to, ()) if getattr(deal, f) in (None, "")]
         if missing:
             labels = "、".join(
-                str(Deal._meta.get_field(f.removesuffix("_id")).verbose_name)
-                for f in missing
+                str(Deal._meta.get_field(f).verbose_name) for f in missing
             )
             raise DealError(
                 _("进入“%(stage)s”前请填写：%(fields)s。")
@@ -357,7 +350,7 @@ def deal_move(
                 _("成交金额不能低于已结算的 %(settled)s 万元。")
                 % {"settled": deal.settled_amount}
             )
-        if to == S.DISCLOSURE:
+        if to == Stage.DISCLOSURE:
             recorded.update(_disclosure_open(deal, by=by, note=note, today=today))
         _guard(deal, to, today=today)
         from_stage = deal.stage
@@ -366,7 +359,7 @@ def deal_move(
         deal.save()
         entry = DealMove.objects.create(
             deal=deal,
-            by=_actor(by),
+            by=actor(by),
             from_stage=from_stage,
             to_stage=to,
             backwards=backwards,
@@ -375,6 +368,11 @@ def deal_move(
         )
         _attach(deal, entry, documents, by)
     return deal
+
+
+def _recorded_name(field: str, value: Any) -> str:
+    """The history names a record by its column (``province_id``)."""
+    return f"{field}_id" if isinstance(value, models.Model) else field
 
 
 def _disclosure_open(deal: Deal, *, by: Any, note: str, today: dt.date) -> dict:
@@ -444,7 +442,7 @@ def disclosure_review(*, deal_id: int, by: Any, neutral: bool, note: str = "") -
         deal.disclosure_review = (
             DisclosureReview.NEUTRAL if neutral else DisclosureReview.CLEARED
         )
-        deal.disclosure_reviewed_by = _actor(by)
+        deal.disclosure_reviewed_by = actor(by)
         deal.disclosure_reviewed_at = timezone.now()
         recorded: dict[str, Any] = {"disclosure_review": deal.disclosure_review}
         if deal.disclosure_published_at is None:
@@ -458,7 +456,7 @@ def disclosure_review(*, deal_id: int, by: Any, neutral: bool, note: str = "") -
         deal.save()
         DealMove.objects.create(
             deal=deal,
-            by=_actor(by),
+            by=actor(by),
             from_stage=deal.stage,
             to_stage=deal.stage,
             note=note or str(DisclosureReview(deal.disclosure_review).label),
@@ -471,10 +469,10 @@ def _guard(deal: Deal, to: str, *, today: dt.date) -> None:
     """Conditions beyond the data: a winner before signing after bidding; the
     disclosure published, its period over, with no objection open, before
     the certificate."""
-    if deal.stage == S.BIDDING and to == S.SIGNED:
+    if deal.stage == Stage.BIDDING and to == Stage.SIGNED:
         if not deal.bids.filter(winner=True).exists():
             raise DealError(_("竞价尚未确定竞得方。"))
-    if deal.stage == S.DISCLOSURE and to == S.CERTIFICATE:
+    if deal.stage == Stage.DISCLOSURE and to == Stage.CERTIFICATE:
         if deal.disclosure_published_at is None:
             raise DealError(_("公示尚未发布（等待审查），公示期尚未开始。"))
         if today <= deal.disclosure_ends:
@@ -486,42 +484,49 @@ def _guard(deal: Deal, to: str, *, today: dt.date) -> None:
             raise DealError(_("仍有未处理的公示异议，处理后才能结束公示。"))
 
 
-def deal_record(*, deal_id: int, by: Any, data: dict, note: str = "") -> DealMove:
-    """Record a change of the deal's facts (people, agency, amounts) in its
-    history; the change itself was saved in the same transaction."""
-    deal = Deal.objects.get(pk=deal_id)
-    return DealMove.objects.create(
-        deal=deal,
-        by=_actor(by),
-        from_stage=deal.stage,
-        to_stage=deal.stage,
-        note=note or _("修改项目信息"),
-        data=data,
-    )
+def deal_edit(*, deal_id: int, by: Any, changes: dict[str, Any]) -> Deal:
+    """Change the deal's facts outside the stage data (people, agency,
+    asking amount), recorded in its history as a new entry."""
+    with transaction.atomic():
+        deal = _locked(deal_id)
+        _require(by, "deal.move", deal)
+        changes = dict(changes)
+        if "asking_amount" in changes:
+            changes["asking_amount"] = _amount(changes["asking_amount"])
+        for field, value in changes.items():
+            setattr(deal, field, value)
+        deal.save()
+        if changes:
+            DealMove.objects.create(
+                deal=deal,
+                by=actor(by),
+                from_stage=deal.stage,
+                to_stage=deal.stage,
+                note=_("修改项目信息"),
+                data={f: str(v or "") for f, v in changes.items()},
+            )
+    return deal
 
 
 def payment_add(
-    *, deal_id: int, amount: Any, paid_on: Any, by: Any, note: str = ""
+    *,
+    deal_id: int,
+    amount: Decimal,
+    paid_on: dt.date | None,
+    by: Any,
+    note: str = "",
 ) -> Payment:
     """Record a settlement payment; the total never exceeds the agreed amount."""
-    amount = _money(amount)
+    amount = _amount(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
-    paid_on = _date(paid_on)
     if paid_on is None:
         raise DealError(_("请填写支付日期。"))
     note = _text(note, limit=200, label=Payment._meta.get_field("note").verbose_name)
     with transaction.atomic():
-        deal = Deal.objects.select_for_update().get(pk=deal_id)
-        if deal.stage in (
-            S.INTEREST,
-            S.NEGOTIATION,
-            S.EVALUATION,
-            S.LISTING,
-            S.BIDDING,
-            S.SIGNED,
-            S.ABANDONED,
-        ):
+        deal = _locked(deal_id)
+        _require(by, "deal.move", deal)
+        if deal.stage not in Stage.settling():
             raise DealError(_("进入结算阶段后才能登记付款。"))
         if deal.settled_amount + amount > deal.agreed_amount:
             raise DealError(
@@ -537,7 +542,7 @@ def payment_add(
         deal.save(update_fields=["settled_amount", "updated_at"])
         DealMove.objects.create(
             deal=deal,
-            by=_actor(by),
+            by=actor(by),
             from_stage=deal.stage,
             to_stage=deal.stage,
             note=note,
@@ -546,25 +551,19 @@ def payment_add(
     return payment
 
 
-def bid_place(*, deal_id: int, bidder: Any, amount: Any, by: Any) -> Bid:
+def bid_place(*, deal_id: int, bidder: Any, amount: Decimal, by: Any) -> Bid:
     """A bid is placed by the bidder's own people, or by an organizer on the
     bidder's behalf (recorded as such)."""
-    amount = _money(amount)
+    amount = _amount(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
     own = bidder.pk in permissions.organization_ids(by)
     if not own and not permissions.is_organizer(by):
         raise DealError(_("只能以本单位名义出价；代其他单位登记出价须由组织方办理。"))
     with transaction.atomic():
-        deal = (
-            Deal.objects.select_for_update()
-            .filter(pk=deal_id)
-            .select_related("achievement")
-            .first()
-        )
-        if deal is None:
-            raise DealError(_("项目不存在。"))
-        if deal.stage != S.BIDDING:
+        deal = _locked(deal_id)
+        _require(by, "deal.move", deal)
+        if deal.stage != Stage.BIDDING:
             raise DealError(_("项目不在竞价阶段。"))
         if bidder.pk in (deal.achievement.owner_id, deal.agency_id):
             raise DealError(_("成果持有单位和承办交易机构不能参与竞价。"))
@@ -573,12 +572,12 @@ def bid_place(*, deal_id: int, bidder: Any, amount: Any, by: Any) -> Bid:
             bidder=bidder,
             amount=amount,
             placed_at=timezone.now(),
-            placed_by=_actor(by),
+            placed_by=actor(by),
             on_behalf=not own,
         )
         DealMove.objects.create(
             deal=deal,
-            by=_actor(by),
+            by=actor(by),
             from_stage=deal.stage,
             to_stage=deal.stage,
             data={"bid": str(amount), "bidder": bidder.pk, "on_behalf": not own},
@@ -589,17 +588,10 @@ def bid_place(*, deal_id: int, bidder: Any, amount: Any, by: Any) -> Bid:
 def bid_award(*, deal_id: int, bid_id: int, by: Any) -> Bid:
     """Only organizers and the handling exchange (the deal's agency) award."""
     with transaction.atomic():
-        deal = (
-            Deal.objects.select_for_update()
-            .filter(pk=deal_id)
-            .select_related("achievement")
-            .first()
-        )
-        if deal is None:
-            raise DealError(_("项目不存在。"))
+        deal = _locked(deal_id)
         if not user_can(by, "deal.award_bid", deal):
             raise DealError(_("只有组织方或承办的技术交易机构可以确定竞得方。"))
-        if deal.stage != S.BIDDING:
+        if deal.stage != Stage.BIDDING:
             raise DealError(_("项目不在竞价阶段。"))
         bid = deal.bids.filter(pk=bid_id).first()
         if bid is None:
@@ -609,7 +601,7 @@ def bid_award(*, deal_id: int, bid_id: int, by: Any) -> Bid:
         bid.save(update_fields=["winner"])
         DealMove.objects.create(
             deal=deal,
-            by=_actor(by),
+            by=actor(by),
             from_stage=deal.stage,
             to_stage=deal.stage,
             data={"winner": bid.bidder_id, "amount": str(bid.amount)},
@@ -631,7 +623,7 @@ def objection_file(
         deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
         if (
             deal is None
-            or deal.stage != S.DISCLOSURE
+            or deal.stage != Stage.DISCLOSURE
             or not disclosures_published().filter(pk=deal.pk).exists()
         ):
             raise DealError(_("该项目不在公示期，不能提出异议。"))
@@ -652,31 +644,36 @@ def objection_resolve(
     *, objection_id: int, upheld: bool, resolution: str, by: Any
 ) -> Objection:
     """Dismiss an objection, or uphold it: the deal goes back to negotiation
-    (a recorded move back), and its other open objections close with it."""
-    resolution = _text(resolution, limit=2000)
-    if not resolution:
-        raise DealError(_("请填写处理意见。"))
+    (a recorded move back), and its other open objections close with it.
+    Organizers alone decide (the rule "deal.decide_objection")."""
     with transaction.atomic():
         objection = (
-            Objection.objects.select_for_update().filter(pk=objection_id).first()
+            Objection.objects.select_for_update()
+            .filter(pk=objection_id)
+            .select_related("deal__achievement")
+            .first()
         )
         if objection is None:
             raise DealError(_("异议不存在。"))
+        _require(by, "deal.decide_objection", objection.deal)
+        resolution = _text(resolution, limit=2000)
+        if not resolution:
+            raise DealError(_("请填写处理意见。"))
         if objection.status != ObjectionStatus.OPEN:
             raise DealError(_("该异议已处理。"))
         objection.status = (
             ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
         )
         objection.resolution = resolution
-        objection.resolved_by = _actor(by)
+        objection.resolved_by = actor(by)
         objection.resolved_at = timezone.now()
         objection.save()
         if upheld:
             deal_move(
                 deal_id=objection.deal_id,
-                to=S.NEGOTIATION,
+                to=Stage.NEGOTIATION,
                 by=by,
-                expected=S.DISCLOSURE,
+                expected=Stage.DISCLOSURE,
                 note=resolution,
             )
             Objection.objects.filter(
@@ -684,7 +681,7 @@ def objection_resolve(
             ).update(
                 status=ObjectionStatus.UPHELD,
                 resolution=resolution,
-                resolved_by=_actor(by),
+                resolved_by=actor(by),
                 resolved_at=objection.resolved_at,
             )
     return objection
@@ -695,16 +692,22 @@ def financing_add(
     achievement: Any,
     kind: str,
     institution: str,
-    amount: Any,
-    on: Any,
+    amount: Decimal,
+    on: dt.date | None,
+    by: Any,
     deal: Deal | None = None,
 ) -> Financing:
+    """Follow-up financing of an achievement, linked to the deal it came
+    from; recorded by the deal's parties or organizers."""
+    if deal is not None:
+        _require(by, "deal.move", deal)
+    elif by is not None and not permissions.is_organizer(by):
+        raise PermissionDenied
     if kind not in FinancingKind.values:
         raise DealError(_("选项不正确。"))
-    amount = _money(amount)
+    amount = _amount(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
-    on = _date(on)
     institution = _text(
         institution,
         limit=200,

@@ -58,7 +58,7 @@ def land(deal, by, province):
             {
                 "landed_kind": "production_line",
                 "landed_evidence": "建成中试线",
-                "province_id": province.pk,
+                "province": province,
             },
         ),
     ]
@@ -189,10 +189,10 @@ def test_a_landed_deal_becomes_a_draft_case_with_public_facts(client, roles, per
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
     )
-    response = client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    response = client.post(f"/deals/{deal.pk}/case/")
     assert "落地后才能" in response.content.decode()
     land(deal, users["organizer"], Province.objects.get(code="21"))
-    response = client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    response = client.post(f"/deals/{deal.pk}/case/")
     case = CasePage.objects.get(deal=deal)
     assert response["Location"] == f"/admin/pages/{case.pk}/edit/"
     assert not case.live and case.achievement == deal.achievement
@@ -201,7 +201,7 @@ def test_a_landed_deal_becomes_a_draft_case_with_public_facts(client, roles, per
     text = str(case.body)
     assert "建成中试线" not in text and "C" != case.summary  # no internal notes
     # The same page the second time, not a copy.
-    client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    client.post(f"/deals/{deal.pk}/case/")
     assert CasePage.objects.filter(deal=deal).count() == 1
     assert Deal.objects.get(pk=deal.pk).case == case
 
@@ -317,11 +317,11 @@ def test_a_case_drafted_from_a_confidential_deal_keeps_the_library_text_out(
         data={
             "landed_kind": "company",
             "landed_evidence": "成立企业",
-            "province_id": Province.objects.get(code="21").pk,
+            "province": Province.objects.get(code="21"),
         },
     )
     client.force_login(users["organizer"])
-    client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    client.post(f"/deals/{deal.pk}/case/")
     case = CasePage.objects.get(deal=deal)
     assert "某新型材料" in case.title
     for text in (case.title, case.summary, str(case.body)):

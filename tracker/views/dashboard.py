@@ -23,9 +23,9 @@ from achievements.models import Achievement
 from events.enums import Level
 from events.models import Roadshow
 
-from . import charts
-from .dashboard import HELD, compute, period_for, periods, targets_rows
-from .enums import Stage
+from .. import charts
+from ..dashboard import HELD, compute, period_for, periods, targets_rows
+from ..enums import Stage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
