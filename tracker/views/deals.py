@@ -46,11 +46,11 @@ def filtered_deals(request, qs):
     if params.get("attention"):
         qs = qs.filter(needs_attention_q()).distinct()
     if params.get("q"):
-        q = params["q"].strip()[:100]
+        text = params["q"].strip()[:100]
         qs = qs.filter(
-            Q(achievement__title__icontains=q)
-            | Q(achievement__project_number__iexact=q)
-            | Q(counterparty__name__icontains=q)
+            Q(achievement__title__icontains=text)
+            | Q(achievement__project_number__iexact=text)
+            | Q(counterparty__name__icontains=text)
         )
     for key, lookup in (
         ("roadshow", "roadshow_id"),
@@ -288,16 +288,16 @@ def _pick_achievement(request):
         or permissions.organization_ids(request.user)
     ):
         raise PermissionDenied
-    q = request.GET.get("q", "").strip()[:100]
+    text = request.GET.get("q", "").strip()[:100]
     results = []
-    if q:
+    if text:
         results = list(
             achievements_visible_to(user=request.user)
-            .filter(Q(title__icontains=q) | Q(project_number__iexact=q))
+            .filter(Q(title__icontains=text) | Q(project_number__iexact=text))
             .select_related("owner")
             .order_by("-updated_at")[:20]
         )
-    return render(request, "tracker/deal_pick.html", {"q": q, "results": results})
+    return render(request, "tracker/deal_pick.html", {"q": text, "results": results})
 
 
 @login_required
