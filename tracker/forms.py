@@ -120,7 +120,7 @@ class DealMoveForm(DocumentsForm):
     """A move into the stage ``to``, with that stage's data (the services
     say which stage needs what, and which moves are allowed)."""
 
-    to = forms.CharField(required=False)
+    # The stage the mover saw (the services refuse a move on another).
     expected = forms.CharField(required=False)
     note = TextField()
 

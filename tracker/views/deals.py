@@ -7,7 +7,7 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import FileResponse, Http404
@@ -26,7 +26,7 @@ from events.models import Slot
 from .. import services
 from ..enums import Stage
 from ..exporting import export_deals
-from ..forms import DealCreateForm
+from ..forms import DayField, DealCreateForm
 from ..models import Deal
 from ..selectors import deals_needing_attention, deals_visible_to, needs_attention_q
 from .actions import legacy_post
@@ -90,10 +90,12 @@ def filtered_deals(request, qs):
     return qs
 
 
-def _day(value: str):
+def _day(value: str) -> dt.date | None:
+    """A date filter as the forms read dates; a filter that is none is
+    ignored."""
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+        return DayField(required=False).clean(value)
+    except ValidationError:
         return None
 
 
