@@ -32,3 +32,10 @@ class CmsConfig(AppConfig):
                     dispatch_uid=f"cms-cache-{model.__name__}-{id(signal)}",
                 )
         roadshow_changed.connect(content_changed, dispatch_uid="cms-cache-roadshow")
+
+        # The tracker drafts typical cases; the pages are written here.
+        from tracker.cases import case_writer_register
+
+        from .cases import CmsCaseWriter
+
+        case_writer_register(CmsCaseWriter())

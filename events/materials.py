@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.enums import Role
-from accounts.models import User
+from accounts.models import User, actor_of
 from uploads import UploadRefused, check_pdf, clean_name, reencode_image
 
 from .enums import MaterialReview
@@ -83,7 +83,7 @@ def material_upload(*, slot: Slot, kind: str, upload: Any, by: Any) -> PitchMate
             original_name=name,
             content_type=content_type,
             size=len(data),
-            uploaded_by=by if getattr(by, "pk", None) else None,
+            uploaded_by=actor_of(by),
         )
         # FileField storage gives each file a generated, unique name.
         material.file.save(_unique(stored_name), ContentFile(data), save=False)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization, User, actor_of
 
 from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanResult
 from .models import TICKET, Registration, Roadshow, Scan
@@ -405,7 +405,7 @@ def ticket_check_in(
                 registration=registration,
                 door=door,
                 result=result,
-                scanned_by=by if getattr(by, "pk", None) else None,
+                scanned_by=actor_of(by),
             )
     except IntegrityError:
         # The same scan id was recorded meanwhile (two sends at once), or the

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import Organization
-from achievements.enums import Publication
+from accounts.models import Organization, actor_of
 from achievements.models import Achievement, IndustryField, Province
+from achievements.selectors import achievement_audience
 
 from .enums import RoadshowKind, RoadshowStatus, SlotKind
 from .models import Roadshow, RoadshowEvent, Slot, YearPlan
@@ -82,7 +82,7 @@ def _record(
 ) -> None:
     RoadshowEvent.objects.create(
         roadshow=roadshow,
-        actor=by if by is not None and getattr(by, "pk", None) else None,
+        actor=actor_of(by),
         from_status=from_status,
         to_status=to_status,
         note=note,
@@ -202,9 +202,10 @@ def programme_timeline(*, roadshow: Roadshow) -> list[TimedSlot]:
 
 def pitch_problem(*, roadshow: Roadshow, achievement: Achievement) -> str | None:
     """Why this achievement may not be pitched in this roadshow, or None."""
-    if achievement.publication == Publication.PUBLIC:
+    audience = achievement_audience(achievement=achievement)
+    if audience == "public":
         return None
-    if achievement.publication == Publication.RESTRICTED:
+    if audience == "investors":
         if roadshow.investors_only:
             return None
         return _("“%(title)s”仅限已批准投资方，只能进入仅限投资方的路演。") % {
@@ -422,7 +423,7 @@ def year_plan_create(
             for t in region_rota
         ],
         blocked_dates=sorted(d.isoformat() for d in blocked),
-        created_by=by if by is not None and getattr(by, "pk", None) else None,
+        created_by=actor_of(by),
     )
     taken = {
         start.astimezone(SHANGHAI).date()

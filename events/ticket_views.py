@@ -9,7 +9,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,7 +248,7 @@ def checkin_counts_api(request, pk: int):
 def registrations_export(request, pk: int):
     from openpyxl import Workbook
 
-    from spreadsheets import append_safe
+    from spreadsheets import append_safe, xlsx_response
 
     roadshow = get_object_or_404(Roadshow, pk=pk)
     # The list carries registrants' emails: organizers only, not door staff.
@@ -290,7 +290,4 @@ def registrations_export(request, pk: int):
         )
     stream = io.BytesIO()
     workbook.save(stream)
-    stream.seek(0)
-    return FileResponse(
-        stream, as_attachment=True, filename=f"registrations-{roadshow.pk}.xlsx"
-    )
+    return xlsx_response(stream, filename=f"registrations-{roadshow.pk}.xlsx")

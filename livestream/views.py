@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from events.models import Roadshow
+from spreadsheets import xlsx_response
 
 from . import selectors, services
 from .errors import LiveError
@@ -78,14 +79,8 @@ def questions_export(request, pk: int):
         raise PermissionDenied
     stream = io.BytesIO()
     export_questions(room=room, user=request.user, stream=stream)
-    stream.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        stream,
-        as_attachment=True,
-        filename=f"questions-{roadshow.pk}-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(stream, filename=f"questions-{roadshow.pk}-{stamp}.xlsx")
 
 
 @require_POST

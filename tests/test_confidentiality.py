@@ -9,6 +9,7 @@ a new route that is not listed fails ``test_every_route_is_walked``.
 import io
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -194,11 +195,19 @@ def world(roles, django_capture_on_commit_callbacks):
         ("negotiation", {}),
         (
             "listing",
-            {"listing_number": "L-1", "listing_date": today, "listing_price": "90"},
+            {
+                "listing_number": "L-1",
+                "listing_date": today,
+                "listing_price": Decimal("90"),
+            },
         ),
         (
             "signed",
-            {"contract_number": "HT-1", "contract_date": today, "agreed_amount": "88"},
+            {
+                "contract_number": "HT-1",
+                "contract_date": today,
+                "agreed_amount": Decimal("88"),
+            },
         ),
         ("settlement", {}),
         ("registration", {"registration_number": "REG-1"}),
@@ -401,6 +410,27 @@ ROUTES: dict[str, Callable] = {
     ),
     "deals/<int:pk>/": lambda w: [f"/deals/{d.pk}/" for d in w["deals"]],
     "deals/documents/<int:pk>/": lambda w: ["/deals/documents/1/"],
+    # The actions on a deal's page take posts only (a GET is refused).
+    **{
+        f"deals/<int:pk>/{action}": (
+            lambda w, action=action: [f"/deals/{d.pk}/{action}" for d in w["deals"]]
+        )
+        for action in (
+            "moves/",
+            "notes/",
+            "edit/",
+            "payments/",
+            "bids/",
+            "financing/",
+            "case/",
+        )
+    },
+    "deals/<int:pk>/bids/<int:bid_id>/award/": lambda w: [
+        f"/deals/{d.pk}/bids/1/award/" for d in w["deals"]
+    ],
+    "deals/<int:pk>/objections/<int:objection_id>/decide/": lambda w: [
+        f"/deals/{d.pk}/objections/1/decide/" for d in w["deals"]
+    ],
     "deals/dashboard/": lambda w: ["/deals/dashboard/"],
     "deals/dashboard.xlsx": lambda w: ["/deals/dashboard.xlsx"],
     "deals/dashboard/records/": lambda w: ["/deals/dashboard/records/?kind=landed"],

@@ -1,14 +1,16 @@
-"""Typical cases 典型案例 (R11) drafted from landed deals: a CMS page under
-the cases index, pre-filled with the deal's public facts, left as a draft
-for an organizer to edit and publish."""
+"""Typical cases 典型案例 (R11) drafted from landed deals: pre-filled with the
+deal's public facts and left as a draft for an organizer to edit and publish.
+The page itself is the CMS's (cms/cases.py), which registers its writer here."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from django.db import transaction
-from django.utils.html import escape
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from achievements.enums import Publication, TransferMode
+from accounts import permissions
+from achievements.enums import TransferMode
+from achievements.selectors import achievement_is_public
 
 from .enums import Stage
 from .models import Deal
@@ -39,19 +41,50 @@ def case_facts(deal: Deal) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class CaseDraft:
+    """What a typical case starts with: only the deal's public facts."""
+
+    title: str
+    summary: str
+    # (heading, paragraph text) in order; plain text, never markup.
+    sections: list[tuple[str, str]]
+
+
+class CaseWriter(Protocol):
+    """Where cases are written (the CMS registers itself in its app config:
+    the tracker never imports the CMS)."""
+
+    def case_of(self, deal: Deal) -> Any | None: ...
+
+    def draft(self, *, deal: Deal, draft: CaseDraft, by: Any) -> Any: ...
+
+
+_writers: list[CaseWriter] = []
+
+
+def case_writer_register(writer: CaseWriter) -> None:
+    _writers[:] = [writer]
+
+
+def case_of(deal: Deal) -> Any | None:
+    """The deal's case page, if one was drafted."""
+    return _writers[0].case_of(deal) if _writers else None
+
+
 def case_draft_from_deal(*, deal: Deal, by: Any):
     """The deal's case page: created as a draft the first time, the same
     page afterwards."""
-    from cms.models import CaseIndexPage, CasePage
-
-    existing = CasePage.objects.filter(deal=deal).first()
+    # Cases are the organizers' to write (``None``: the platform itself).
+    if by is not None and not permissions.is_organizer(by):
+        raise PermissionDenied
+    if not _writers:
+        raise DealError(_("网站还没有“典型案例”栏目，请先在管理后台创建。"))
+    existing = case_of(deal)
     if existing is not None:
         return existing
     if deal.stage != Stage.LANDED:
         raise DealError(_("项目落地后才能生成典型案例。"))
-    index = CaseIndexPage.objects.first()
-    if index is None:
-        raise DealError(_("网站还没有“典型案例”栏目，请先在管理后台创建。"))
     facts = case_facts(deal)
     summary = (
         _(
@@ -62,31 +95,16 @@ def case_draft_from_deal(*, deal: Deal, by: Any):
     )
     if facts["roadshow"]:
         summary = (_("经“%(roadshow)s”路演对接，") % facts) + summary
-    body = [
-        ("heading", {"text": _("成果与团队")}),
-        ("paragraph", _paragraph(_achievement_text(deal, facts))),
-        ("heading", {"text": _("对接与交易")}),
-        ("paragraph", _paragraph(_deal_text(facts))),
-        ("heading", {"text": _("落地成效")}),
-        ("paragraph", _paragraph(_("（请补充落地成效、带动效益和经验做法。）"))),
-    ]
-    with transaction.atomic():
-        page = CasePage(
-            title=_("%(title)s成果转化案例") % facts,
-            slug=f"deal-{deal.pk}",
-            summary=summary,
-            achievement=deal.achievement,
-            deal=deal,
-            body=body,
-            live=False,
-        )
-        index.add_child(instance=page)
-        page.save_revision(user=by if getattr(by, "pk", None) else None)
-    return page
-
-
-def _paragraph(text: str) -> str:
-    return f"<p>{escape(text)}</p>"
+    draft = CaseDraft(
+        title=_("%(title)s成果转化案例") % facts,
+        summary=summary,
+        sections=[
+            (_("成果与团队"), _achievement_text(deal, facts)),
+            (_("对接与交易"), _deal_text(facts)),
+            (_("落地成效"), _("（请补充落地成效、带动效益和经验做法。）")),
+        ],
+    )
+    return _writers[0].draft(deal=deal, draft=draft, by=by)
 
 
 def _achievement_text(deal: Deal, facts: dict[str, str]) -> str:
@@ -97,7 +115,7 @@ def _achievement_text(deal: Deal, facts: dict[str, str]) -> str:
         "field": achievement.field.local_name,
     }
     # The summary only of an achievement published to everyone.
-    if achievement.publication == Publication.PUBLIC:
+    if achievement_is_public(achievement=achievement):
         text += " " + achievement.summary
     return text
 

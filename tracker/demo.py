@@ -187,7 +187,7 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
         "landed": {
             "landed_kind": rng.choice(["production_line", "company", "product"]),
             "landed_evidence": "已建成中试线并实现首批产品交付。",
-            "province_id": provinces[rng.choice(LANDING)].pk,
+            "province": provinces[rng.choice(LANDING)],
         },
     }
     for step in PATH[: target + 1]:

@@ -15,9 +15,9 @@ from django.utils.translation import ngettext
 from accounts.enums import Role
 from accounts.models import User
 
+from .enums import Stage
 from .models import Deal, DigestSent
 from .selectors import deals_needing_attention
-from .services import ENDED
 
 MAX_LISTED = 50
 
@@ -30,7 +30,7 @@ def _week(today: dt.date) -> str:
 def recipients(now: dt.datetime | None = None) -> dict[int, list[Deal]]:
     """User id → the deals needing attention they are responsible for."""
     deals = deals_needing_attention(
-        Deal.objects.exclude(stage__in=ENDED), now=now
+        Deal.objects.exclude(stage__in=Stage.ended()), now=now
     ).select_related("achievement", "counterparty")
     by_user: dict[int, list[Deal]] = defaultdict(list)
     unowned = []

@@ -16,6 +16,40 @@ class Stage(models.TextChoices):
     LANDED = "landed", _("落地")
     ABANDONED = "abandoned", _("终止")
 
+    @classmethod
+    def ended(cls) -> frozenset[str]:
+        """A deal here is over: it moves no more and leaves the open lists."""
+        return frozenset({cls.LANDED, cls.ABANDONED})
+
+    @classmethod
+    def open(cls) -> frozenset[str]:
+        """A deal here is still being followed."""
+        return frozenset(cls.values) - cls.ended()
+
+    @classmethod
+    def optional(cls) -> frozenset[str]:
+        """Stages a deal may skip (the flow goes on without them)."""
+        return frozenset({cls.EVALUATION, cls.BIDDING})
+
+    @classmethod
+    def settling(cls) -> frozenset[str]:
+        """From the settlement on: payments may be recorded (never before
+        the contract's money is due, never on an abandoned deal)."""
+        return frozenset(
+            {
+                cls.SETTLEMENT,
+                cls.REGISTRATION,
+                cls.DISCLOSURE,
+                cls.CERTIFICATE,
+                cls.LANDED,
+            }
+        )
+
+    @classmethod
+    def path(cls) -> list[str]:
+        """The stages in the order of the flow (abandoning is no step on it)."""
+        return [s for s in cls.values if s != cls.ABANDONED]
+
 
 class AbandonReason(models.TextChoices):
     TOO_EARLY = "too_early", _("技术尚不成熟")

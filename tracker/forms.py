@@ -1,9 +1,14 @@
-"""Forms of the deal pages.  The flow's rules live in services; these only
-offer the choices a user may make."""
+"""Forms of the deal pages: one per action.  They parse what people type
+(amounts and dates here, in one place each) and say what is wrong; the
+flow's rules and permissions live in services, which take the typed values.
+"""
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
@@ -11,8 +16,194 @@ from accounts.enums import OrganizationKind
 from accounts.models import Organization, User
 from achievements.enums import TransferMode
 from achievements.models import Province
+from uploads import UploadRefused
 
+from . import services
+from .enums import AbandonReason, FinancingKind, LandedKind
 from .models import Deal
+
+# Amounts are stored with 14 digits, 2 of them decimals (models.MONEY).
+MONEY_LIMIT = Decimal(10) ** 12
+# Dates a deal's record may carry.
+DATE_MIN = dt.date(1990, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+# A posted field the services know by another name (the record, not its id).
+POSTED_AS = {"province": "province_id"}
+
+
+class MoneyField(forms.Field):
+    """An amount in 10k CNY: a number, not negative, at most two decimals;
+    None when empty."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise forms.ValidationError(_("金额格式不正确。")) from exc
+        if not amount.is_finite():
+            raise forms.ValidationError(_("金额格式不正确。"))
+        if amount < 0:
+            raise forms.ValidationError(_("金额不能为负数。"))
+        if amount >= MONEY_LIMIT:
+            raise forms.ValidationError(_("金额过大。"))
+        if amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(_("金额最多保留两位小数。"))
+        return amount
+
+
+class DayField(forms.Field):
+    """A date as an HTML date input sends it (YYYY-MM-DD), within the years a
+    deal's record may carry; None when empty."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            raise forms.ValidationError(_("日期格式不正确，应为 YYYY-MM-DD。")) from exc
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise forms.ValidationError(
+                _("日期应在 %(min)s 至 %(max)s 之间。")
+                % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+            )
+        return day
+
+
+class TextField(forms.CharField):
+    """Free text handed to the services as typed: they hold the limits of
+    what the record keeps (length, no NUL) and say so with the field's
+    name."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.validators = [
+            v
+            for v in self.validators
+            if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+
+def choice(choices: Any, message: Any, **kwargs: Any) -> forms.ChoiceField:
+    """A choice whose refusal says ``message`` (empty means not chosen)."""
+    return forms.ChoiceField(
+        choices=[("", "—"), *choices],
+        required=kwargs.pop("required", False),
+        error_messages={"invalid_choice": message, "required": message},
+        **kwargs,
+    )
+
+
+def form_errors(form: forms.BaseForm) -> str:
+    """What is wrong with a posted form, in one line for the page's notice."""
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
+class DocumentsForm(forms.Form):
+    """Documents that go with an action, checked by their content before
+    anything is written (services.check_documents)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        uploads = self.files.getlist("documents") if self.files else []
+        try:
+            data["documents"] = services.check_documents(uploads)
+        except UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class DealMoveForm(DocumentsForm):
+    """A move into the stage ``to``, with that stage's data (the services
+    say which stage needs what, and which moves are allowed)."""
+
+    # The stage the mover saw (the services refuse a move on another).
+    expected = forms.CharField(required=False)
+    note = TextField()
+
+    def __init__(self, *args: Any, to: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.stage = to
+        for name in services.fields_of(to):
+            self.fields[POSTED_AS.get(name, name)] = _stage_field(name)
+
+    def stage_data(self) -> dict[str, Any]:
+        """The stage's data as the services know it."""
+        return {
+            name: self.cleaned_data[POSTED_AS.get(name, name)]
+            for name in services.fields_of(self.stage)
+        }
+
+
+def _stage_field(name: str) -> forms.Field:
+    if name in services.MONEY_FIELDS:
+        return MoneyField(required=False)
+    if name in services.DATE_FIELDS:
+        return DayField(required=False)
+    if name == "province":
+        return forms.ModelChoiceField(
+            queryset=Province.objects.all(),
+            required=False,
+            error_messages={"invalid_choice": _("请选择列表中的省份。")},
+        )
+    if name == "landed_kind":
+        return choice(LandedKind.choices, _("选项不正确。"))
+    if name == "abandon_reason":
+        return choice(AbandonReason.choices, _("选项不正确。"))
+    return TextField()
+
+
+class DealNoteForm(DocumentsForm):
+    note = TextField()
+
+
+class PaymentForm(forms.Form):
+    amount = MoneyField(required=False)
+    paid_on = DayField(required=False)
+    note = TextField()
+
+
+class BidForm(forms.Form):
+    bidder = forms.ModelChoiceField(
+        queryset=Organization.objects.all(),
+        error_messages={
+            "required": _("请选择竞买方。"),
+            "invalid_choice": _("请选择竞买方。"),
+        },
+    )
+    amount = MoneyField(required=False)
+
+
+class ObjectionDecisionForm(forms.Form):
+    decision = choice(
+        [("dismiss", _("异议不成立")), ("uphold", _("异议成立（退回洽谈）"))],
+        _("请选择处理结果。"),
+        required=True,
+    )
+    resolution = TextField()
+
+
+class FinancingForm(forms.Form):
+    kind = choice(FinancingKind.choices, _("选项不正确。"), required=True)
+    institution = TextField()
+    amount = MoneyField(required=False)
+    on = DayField(required=False)
+
+
+class DisclosureReviewForm(forms.Form):
+    decision = choice(
+        [
+            ("cleared", _("通过：公示撰写的名称和简介")),
+            ("neutral", _("以“保密成果”公示（不显示名称和简介）")),
+        ],
+        _("请选择审查结果。"),
+        required=True,
+    )
+    note = TextField()
+
 
 AGENCY_KINDS = [
     OrganizationKind.TECHNOLOGY_EXCHANGE,

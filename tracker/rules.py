@@ -4,6 +4,7 @@ from typing import Any
 
 from accounts import permissions
 from accounts.permissions import rule
+from achievements.selectors import achievement_was_published
 
 
 def _party(user: Any, deal: Any) -> bool:
@@ -47,13 +48,12 @@ def _create(user: Any, achievement: Any) -> bool:
     """Organizers; the achievement's own team (an interest they were told
     of); an organization of the demand side registering its own interest in
     an achievement it may see."""
-    from achievements.enums import Publication
 
     if not (user is not None and user.is_authenticated):
         return False
     # Never on an achievement that was never published (services refuse it
     # with a message: achievement_open_for_deals).
-    if achievement.publication == Publication.NONE:
+    if not achievement_was_published(achievement=achievement):
         return False
     if permissions.is_organizer(user):
         return True

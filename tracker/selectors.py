@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions
-from achievements.enums import Publication
-from achievements.selectors import achievements_published_to, achievements_visible_to
+from achievements.selectors import (
+    achievements_public,
+    achievements_published_to,
+)
 
 from .enums import DisclosureReview, ObjectionStatus, Stage
 from .models import Deal
@@ -60,11 +62,7 @@ def deals_needing_attention(qs: QuerySet[Deal], *, now=None) -> QuerySet[Deal]:
 
 
 def _public_achievements() -> QuerySet:
-    return (
-        achievements_visible_to(user=AnonymousUser())
-        .exclude(publication=Publication.NONE)
-        .values("pk")
-    )
+    return achievements_public().values("pk")
 
 
 def disclosures_published() -> QuerySet[Deal]:

@@ -6,12 +6,12 @@ from accounts.permissions import user_can
 from accounts.workspace import panel
 from achievements.extensions import detail_section
 
+from .enums import Stage
 from .selectors import (
     deals_needing_attention,
     deals_visible_to,
     disclosures_awaiting_review,
 )
-from .services import ENDED
 
 
 @panel(order=40)
@@ -21,7 +21,7 @@ def deals_panel(request):
     if not (organizer or permissions.organization_ids(user)):
         return None
     visible = deals_visible_to(user=user)
-    open_deals = visible.exclude(stage__in=ENDED)
+    open_deals = visible.exclude(stage__in=Stage.ended())
     attention = set(
         deals_needing_attention(open_deals).values_list("pk", flat=True)[:500]
     )

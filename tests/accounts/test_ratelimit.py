@@ -4,6 +4,7 @@ growing delay (it is never locked out for long); an address that fails too
 often is locked out; the objection limit is per client and deal."""
 
 import time
+from decimal import Decimal
 
 import pytest
 from django.core import signing
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from tests.factories import make_achievement
 from tracker.models import Objection
-from tracker.public_views import FORM_SALT
 from tracker.services import deal_create, deal_move
+from tracker.views.public import FORM_SALT
 
 BALANCER = "10.0.0.1"
 ATTACKER = "203.0.113.9"
@@ -132,14 +133,18 @@ def _disclosed_deal(users, orgs):
         ("negotiation", {}),
         (
             "listing",
-            {"listing_number": "L-1", "listing_date": today, "listing_price": "500"},
+            {
+                "listing_number": "L-1",
+                "listing_date": today,
+                "listing_price": Decimal("500"),
+            },
         ),
         (
             "signed",
             {
                 "contract_number": "HT-1",
                 "contract_date": today,
-                "agreed_amount": "480",
+                "agreed_amount": Decimal("480"),
             },
         ),
         ("settlement", {}),

@@ -49,7 +49,7 @@ def _context(browser, base, session=None):
 
 def move(page, to, fields=None, *, note="", files=None, skip_browser_checks=False):
     """Open the move's form on the deal's page, fill it in and submit it."""
-    form = page.locator(f"details.move:has(input[value='move:{to}'])")
+    form = page.locator(f"details.move:has(input[name=to][value='{to}'])")
     if not form.evaluate("d => d.open"):  # open already after a refusal
         form.locator("summary").click()
     if skip_browser_checks:  # what a client without HTML validation sends
@@ -155,17 +155,13 @@ def test_from_a_live_question_to_a_published_case(browser, live, tmp_path, roles
         )
         assert org.locator("a", has_text="技术许可合同.pdf").count() >= 1
         move(org, "settlement")
-        org.fill("form:has(input[value=payment]) input[name=amount]", "600")
-        org.fill(
-            "form:has(input[value=payment]) input[name=paid_on]", today.isoformat()
-        )
-        org.click("form:has(input[value=payment]) button[type=submit]")
+        org.fill("form.payment input[name=amount]", "600")
+        org.fill("form.payment input[name=paid_on]", today.isoformat())
+        org.click("form.payment button[type=submit]")
         assert "累计结算不能超过成交金额" in org.inner_text("#deal-error")
-        org.fill("form:has(input[value=payment]) input[name=amount]", "280")
-        org.fill(
-            "form:has(input[value=payment]) input[name=paid_on]", today.isoformat()
-        )
-        org.click("form:has(input[value=payment]) button[type=submit]")
+        org.fill("form.payment input[name=amount]", "280")
+        org.fill("form.payment input[name=paid_on]", today.isoformat())
+        org.click("form.payment button[type=submit]")
         org.wait_for_selector("text=付款已登记")
         move(org, "registration", {"registration_number": "2026110000001"})
         move(org, "disclosure", {"disclosure_starts": today.isoformat()})

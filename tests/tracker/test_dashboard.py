@@ -58,7 +58,7 @@ def land(deal, by, province):
             {
                 "landed_kind": "production_line",
                 "landed_evidence": "建成中试线",
-                "province_id": province.pk,
+                "province": province,
             },
         ),
     ]
@@ -189,10 +189,10 @@ def test_a_landed_deal_becomes_a_draft_case_with_public_facts(client, roles, per
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
     )
-    response = client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    response = client.post(f"/deals/{deal.pk}/case/")
     assert "落地后才能" in response.content.decode()
     land(deal, users["organizer"], Province.objects.get(code="21"))
-    response = client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    response = client.post(f"/deals/{deal.pk}/case/")
     case = CasePage.objects.get(deal=deal)
     assert response["Location"] == f"/admin/pages/{case.pk}/edit/"
     assert not case.live and case.achievement == deal.achievement
@@ -201,7 +201,7 @@ def test_a_landed_deal_becomes_a_draft_case_with_public_facts(client, roles, per
     text = str(case.body)
     assert "建成中试线" not in text and "C" != case.summary  # no internal notes
     # The same page the second time, not a copy.
-    client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    client.post(f"/deals/{deal.pk}/case/")
     assert CasePage.objects.filter(deal=deal).count() == 1
     assert Deal.objects.get(pk=deal.pk).case == case
 
@@ -317,12 +317,73 @@ def test_a_case_drafted_from_a_confidential_deal_keeps_the_library_text_out(
         data={
             "landed_kind": "company",
             "landed_evidence": "成立企业",
-            "province_id": Province.objects.get(code="21").pk,
+            "province": Province.objects.get(code="21"),
         },
     )
     client.force_login(users["organizer"])
-    client.post(f"/deals/{deal.pk}/", {"op": "case"})
+    client.post(f"/deals/{deal.pk}/case/")
     case = CasePage.objects.get(deal=deal)
     assert "某新型材料" in case.title
     for text in (case.title, case.summary, str(case.body)):
         assert "保密的工艺名称" not in text
+
+
+def test_the_page_and_the_export_show_the_same_groupings(client, roles, period):
+    """#13: the groupings are computed once; every figure on the page is the
+    same number, under the same label, as its row in the export."""
+    users, orgs = roles
+    client.force_login(users["organizer"])
+    roadshow = held_roadshow(orgs, n=2)
+    slot = roadshow.slots.first()
+    deal = deal_create(
+        by=users["organizer"],
+        achievement=slot.achievement,
+        counterparty=orgs["enterprise"],
+        transfer_mode="licence",
+        roadshow=roadshow,
+        slot=slot,
+        origin_province=Province.objects.get(code="32"),
+    )
+    land(deal, users["organizer"], Province.objects.get(code="51"))
+    page = client.get("/deals/dashboard/").context
+    book = load_workbook(
+        io.BytesIO(b"".join(client.get("/deals/dashboard.xlsx").streaming_content))
+    )
+    sheets = {sheet.title: list(sheet.values) for sheet in book.worksheets}
+    by_field = {row[0]: row[1:] for row in sheets["按领域"][1:]}
+    for row in page["by_field"]:
+        assert by_field[row["field"].local_name] == (
+            row["promoted"],
+            row["landed"],
+            row["signed"],
+            float(row["agreed"]),
+            float(row["settled"]),
+        )
+    targets = {row[0]: row[1:3] for row in sheets["目标完成情况"][1:]}
+    assert {str(r["label"]): (r["value"], r["target"]) for r in page["rows"]} == (
+        targets
+    )
+    matrix = {row[0]: row[1:] for row in sheets["跨区域转化"][1:]}
+    assert {
+        str(origin.label): tuple(n for _dest, n, _href in cells)
+        for origin, cells in page["matrix"]
+    } == matrix
+    landed = {row[0]: row[1] for row in sheets["落地按省份"][1:]}
+    assert landed == {Province.objects.get(code="51").local_name: 1}
+    assert Province.objects.get(code="51").name in page[
+        "province_chart"
+    ] and "/deals/?stage=landed" in (page["province_chart"].replace("&amp;", "&"))
+    # One grouping per sheet, in one place.
+    from tracker.dashboard import compute, groupings, period_for
+
+    computed = groupings(compute(period_for(period)))
+    assert [g.title for g in computed.values()] == book.sheetnames
+    for grouping in computed.values():
+        written = [
+            tuple("" if cell is None else cell for cell in row)
+            for row in sheets[grouping.title]
+        ]
+        assert written == [
+            tuple(grouping.header),
+            *[(row.label, *row.values) for row in grouping.rows],
+        ], grouping.title

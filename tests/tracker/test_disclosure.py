@@ -4,6 +4,7 @@ objection sends the deal back and withdraws the disclosure."""
 
 import datetime as dt
 import time
+from decimal import Decimal
 
 import pytest
 from django.core import signing
@@ -11,8 +12,8 @@ from django.utils import timezone
 
 from tests.factories import make_achievement
 from tracker.models import Deal, Objection
-from tracker.public_views import FORM_SALT
 from tracker.services import DealError, deal_create, deal_move
+from tracker.views.public import FORM_SALT
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def disclosed(roles):
             {
                 "listing_number": "L-1",
                 "listing_date": today,
-                "listing_price": "500",
+                "listing_price": Decimal("500"),
             },
         ),
         (
@@ -43,7 +44,7 @@ def disclosed(roles):
             {
                 "contract_number": "HT-2026-88",
                 "contract_date": today,
-                "agreed_amount": "480",
+                "agreed_amount": Decimal("480"),
             },
         ),
         ("settlement", {}),
@@ -95,17 +96,15 @@ def test_an_objection_during_the_period_reaches_the_organizer(client, roles, dis
     # The certificate waits for the objection, whatever the date.
     disclosed.refresh_from_db()
     client.post(
-        f"/deals/{disclosed.pk}/",
-        {"op": "move:certificate", "expected": "disclosure", "certificate_number": "C"},
+        f"/deals/{disclosed.pk}/moves/",
+        {"to": "certificate", "expected": "disclosure", "certificate_number": "C"},
     )
     disclosed.refresh_from_db()
     assert disclosed.stage == "disclosure"
     # Upheld: back to negotiation, recorded as a move back; the page withdraws.
     client.post(
-        f"/deals/{disclosed.pk}/",
+        f"/deals/{disclosed.pk}/objections/{objection.pk}/decide/",
         {
-            "op": "objection",
-            "objection": objection.pk,
             "decision": "uphold",
             "resolution": "经核实权属争议属实",
         },
@@ -191,11 +190,19 @@ def _walk_to_registration(deal, by):
         ("negotiation", {}),
         (
             "listing",
-            {"listing_number": "L-9", "listing_date": today, "listing_price": "90"},
+            {
+                "listing_number": "L-9",
+                "listing_date": today,
+                "listing_price": Decimal("90"),
+            },
         ),
         (
             "signed",
-            {"contract_number": "HT-9", "contract_date": today, "agreed_amount": "88"},
+            {
+                "contract_number": "HT-9",
+                "contract_date": today,
+                "agreed_amount": Decimal("88"),
+            },
         ),
         ("settlement", {}),
         ("registration", {"registration_number": "REG-9"}),
@@ -241,18 +248,19 @@ def test_a_restricted_achievements_disclosure_is_public_only_once_reviewed(
     deal = restricted_deal
     today = timezone.localdate()
     url = f"/deals/{deal.pk}/"
+    moves = f"/deals/{deal.pk}/moves/"
     move = {
-        "op": "move:disclosure",
+        "to": "disclosure",
         "expected": "registration",
         "disclosure_starts": today.isoformat(),
     }
     # Without a title and description written for the disclosure: refused.
-    response = client.post(url, move)
+    response = client.post(moves, move)
     assert "请填写公示用的成果名称和简介" in response.content.decode()
     deal.refresh_from_db()
     assert deal.stage == "registration"
     client.post(
-        url,
+        moves,
         {
             **move,
             "disclosure_title": "一种新型电池材料",
@@ -481,14 +489,14 @@ def test_the_objection_period_cannot_be_skipped(
     today = timezone.localdate()
     client.force_login(users[who])
     post = {
-        "op": "move:disclosure",
+        "to": "disclosure",
         "expected": "registration",
         "disclosure_starts": (today + dt.timedelta(days=starts)).isoformat(),
         "note": note,
     }
     if ends is not None:
         post["disclosure_ends"] = (today + dt.timedelta(days=ends)).isoformat()
-    response = client.post(f"/deals/{registered.pk}/", post)
+    response = client.post(f"/deals/{registered.pk}/moves/", post)
     assert message in response.content.decode()
     registered.refresh_from_db()
     assert registered.stage == "registration"
@@ -504,9 +512,9 @@ def test_only_organizers_shorten_the_period_with_a_reason_in_the_history(
     today = timezone.localdate()
     client.force_login(users["organizer"])
     client.post(
-        f"/deals/{registered.pk}/",
+        f"/deals/{registered.pk}/moves/",
         {
-            "op": "move:disclosure",
+            "to": "disclosure",
             "expected": "registration",
             "disclosure_starts": today.isoformat(),
             "disclosure_ends": (today + dt.timedelta(days=5)).isoformat(),
@@ -519,9 +527,9 @@ def test_only_organizers_shorten_the_period_with_a_reason_in_the_history(
     assert entry.note == "主管部门批准缩短公示期"
     assert entry.data["disclosure_shortened_to_days"] == 5
     response = client.post(
-        f"/deals/{registered.pk}/",
+        f"/deals/{registered.pk}/moves/",
         {
-            "op": "move:certificate",
+            "to": "certificate",
             "expected": "disclosure",
             "certificate_number": "PZ-1",
         },

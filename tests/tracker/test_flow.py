@@ -12,6 +12,7 @@ from achievements.models import Province
 from tests.concurrency import race
 from tests.factories import make_achievement
 from tests.tracker.helpers import let_disclosure_run
+from tracker.forms import DealMoveForm, form_errors
 from tracker.models import Deal, DealMove, Objection
 from tracker.services import (
     DealError,
@@ -40,7 +41,7 @@ def deal(roles):
         achievement=achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
-        asking_amount="300",
+        asking_amount=Decimal("300"),
         note="路演现场提问后表达意向",
     )
 
@@ -58,14 +59,22 @@ def test_a_deal_goes_the_whole_way_and_every_move_is_recorded(deal, roles):
         "listing",
         listing_number="BJ-2027-001",
         listing_date=TODAY,
-        listing_price="280",
+        listing_price=Decimal("280"),
     )
     move(
-        deal, "signed", contract_number="HT-1", contract_date=TODAY, agreed_amount="260"
+        deal,
+        "signed",
+        contract_number="HT-1",
+        contract_date=TODAY,
+        agreed_amount=Decimal("260"),
     )
     move(deal, "settlement")
-    payment_add(deal_id=deal.pk, amount="100", paid_on=TODAY, by=users["organizer"])
-    payment_add(deal_id=deal.pk, amount="160", paid_on=TODAY, by=users["organizer"])
+    payment_add(
+        deal_id=deal.pk, amount=Decimal("100"), paid_on=TODAY, by=users["organizer"]
+    )
+    payment_add(
+        deal_id=deal.pk, amount=Decimal("160"), paid_on=TODAY, by=users["organizer"]
+    )
     move(deal, "registration", registration_number="110108-2027-0001")
     started = timezone.localdate()
     move(deal, "disclosure", disclosure_starts=started)
@@ -78,7 +87,7 @@ def test_a_deal_goes_the_whole_way_and_every_move_is_recorded(deal, roles):
         "landed",
         landed_kind="production_line",
         landed_evidence="常州中试线投产",
-        province_id=Province.objects.get(code="32").pk,
+        province=Province.objects.get(code="32"),
     )
     deal.refresh_from_db()
     assert (deal.stage, deal.settled_amount) == ("landed", Decimal("260"))
@@ -105,9 +114,19 @@ def test_optional_stages_may_be_skipped_others_never(deal):
     move(deal, "evaluation")  # optional, taken
     with pytest.raises(DealError, match="不能从"):
         move(deal, "signed")  # listing is not optional
-    move(deal, "listing", listing_number="L-1", listing_date=TODAY, listing_price="10")
     move(
-        deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="10"
+        deal,
+        "listing",
+        listing_number="L-1",
+        listing_date=TODAY,
+        listing_price=Decimal("10"),
+    )
+    move(
+        deal,
+        "signed",
+        contract_number="C",
+        contract_date=TODAY,
+        agreed_amount=Decimal("10"),
     )  # bidding skipped
 
 
@@ -121,19 +140,25 @@ def test_a_stage_is_not_entered_without_its_data(deal):
     )  # nothing half-written
     with pytest.raises(DealError, match="负数"):
         move(
-            deal, "listing", listing_number="L", listing_date=TODAY, listing_price="-5"
+            deal,
+            "listing",
+            listing_number="L",
+            listing_date=TODAY,
+            listing_price=Decimal("-5"),
         )
-    with pytest.raises(DealError, match="日期格式"):
-        move(
-            deal, "listing", listing_number="L", listing_date="明天", listing_price="5"
-        )
+    # What people type is parsed by the move's form, which says what is wrong.
+    form = DealMoveForm(
+        {"listing_number": "L", "listing_date": "明天", "listing_price": "5"},
+        to="listing",
+    )
+    assert not form.is_valid() and "日期格式" in form_errors(form)
     with pytest.raises(DealError, match="不接受字段"):
         move(
             deal,
             "listing",
             listing_number="L",
             listing_date=TODAY,
-            listing_price="5",
+            listing_price=Decimal("5"),
             stage="landed",
         )
     assert deal.moves.count() == 2
@@ -143,15 +168,27 @@ def test_settlement_never_exceeds_the_agreed_amount(deal, roles):
     users, _orgs = roles
     move(deal, "negotiation")
     with pytest.raises(DealError, match="结算阶段"):
-        payment_add(deal_id=deal.pk, amount="1", paid_on=TODAY, by=None)
-    move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="50")
-    move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="50")
+        payment_add(deal_id=deal.pk, amount=Decimal("1"), paid_on=TODAY, by=None)
+    move(
+        deal,
+        "listing",
+        listing_number="L",
+        listing_date=TODAY,
+        listing_price=Decimal("50"),
+    )
+    move(
+        deal,
+        "signed",
+        contract_number="C",
+        contract_date=TODAY,
+        agreed_amount=Decimal("50"),
+    )
     move(deal, "settlement")
-    payment_add(deal_id=deal.pk, amount="30", paid_on=TODAY, by=None)
+    payment_add(deal_id=deal.pk, amount=Decimal("30"), paid_on=TODAY, by=None)
     with pytest.raises(DealError, match="不能超过成交金额"):
-        payment_add(deal_id=deal.pk, amount="20.01", paid_on=TODAY, by=None)
+        payment_add(deal_id=deal.pk, amount=Decimal("20.01"), paid_on=TODAY, by=None)
     with pytest.raises(DealError, match="大于零"):
-        payment_add(deal_id=deal.pk, amount="0", paid_on=TODAY, by=None)
+        payment_add(deal_id=deal.pk, amount=Decimal("0"), paid_on=TODAY, by=None)
     deal.refresh_from_db()
     assert deal.settled_amount == Decimal("30")
     with pytest.raises(IntegrityError):  # and the database says so too
@@ -160,8 +197,20 @@ def test_settlement_never_exceeds_the_agreed_amount(deal, roles):
 
 def test_an_upheld_objection_sends_the_deal_back_as_a_recorded_move(deal):
     move(deal, "negotiation")
-    move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="5")
-    move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="5")
+    move(
+        deal,
+        "listing",
+        listing_number="L",
+        listing_date=TODAY,
+        listing_price=Decimal("5"),
+    )
+    move(
+        deal,
+        "signed",
+        contract_number="C",
+        contract_date=TODAY,
+        agreed_amount=Decimal("5"),
+    )
     move(deal, "settlement")
     move(deal, "registration", registration_number="R")
     move(
@@ -232,8 +281,20 @@ def test_two_people_moving_one_deal_at_once_one_wins(deal):
 
 def _to_disclosure(deal, *, started_days_ago=0, **written):
     move(deal, "negotiation")
-    move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="5")
-    move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="5")
+    move(
+        deal,
+        "listing",
+        listing_number="L",
+        listing_date=TODAY,
+        listing_price=Decimal("5"),
+    )
+    move(
+        deal,
+        "signed",
+        contract_number="C",
+        contract_date=TODAY,
+        agreed_amount=Decimal("5"),
+    )
     move(deal, "settlement")
     move(deal, "registration", registration_number="R")
     move(deal, "disclosure", disclosure_starts=timezone.localdate(), **written)
@@ -323,24 +384,47 @@ def test_bidding_needs_a_winner_before_signing(deal, roles):
     organizer = users["organizer"]
     move(deal, "negotiation")
     with pytest.raises(DealError, match="竞价阶段"):
-        bid_place(deal_id=deal.pk, bidder=orgs["fund"], amount="10", by=organizer)
-    move(deal, "listing", listing_number="L", listing_date=TODAY, listing_price="5")
+        bid_place(
+            deal_id=deal.pk, bidder=orgs["fund"], amount=Decimal("10"), by=organizer
+        )
+    move(
+        deal,
+        "listing",
+        listing_number="L",
+        listing_date=TODAY,
+        listing_price=Decimal("5"),
+    )
     move(deal, "bidding")
-    low = bid_place(deal_id=deal.pk, bidder=orgs["fund"], amount="6", by=organizer)
+    low = bid_place(
+        deal_id=deal.pk, bidder=orgs["fund"], amount=Decimal("6"), by=organizer
+    )
     high = bid_place(
-        deal_id=deal.pk, bidder=orgs["enterprise"], amount="8", by=users["enterprise"]
+        deal_id=deal.pk,
+        bidder=orgs["enterprise"],
+        amount=Decimal("8"),
+        by=users["enterprise"],
     )
     assert (low.on_behalf, high.on_behalf) == (True, False)
     with pytest.raises(DealError, match="竞得方"):
         move(
-            deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="8"
+            deal,
+            "signed",
+            contract_number="C",
+            contract_date=TODAY,
+            agreed_amount=Decimal("8"),
         )
     bid_award(deal_id=deal.pk, bid_id=low.pk, by=organizer)
     bid_award(
         deal_id=deal.pk, bid_id=high.pk, by=organizer
     )  # the winner can change before signing
     assert [b.winner for b in deal.bids.order_by("pk")] == [False, True]
-    move(deal, "signed", contract_number="C", contract_date=TODAY, agreed_amount="8")
+    move(
+        deal,
+        "signed",
+        contract_number="C",
+        contract_date=TODAY,
+        agreed_amount=Decimal("8"),
+    )
 
 
 def test_follow_up_financing_is_linked_to_the_achievement_and_deal(deal, roles):
@@ -350,8 +434,9 @@ def test_follow_up_financing_is_linked_to_the_achievement_and_deal(deal, roles):
         deal=deal,
         kind="ip_pledge",
         institution="某银行",
-        amount="500",
+        amount=Decimal("500"),
         on=TODAY,
+        by=None,
     )
     assert list(deal.achievement.financings.all()) == [pledge]
     with pytest.raises(DealError, match="负数"):
@@ -359,8 +444,9 @@ def test_follow_up_financing_is_linked_to_the_achievement_and_deal(deal, roles):
             achievement=deal.achievement,
             kind="equity",
             institution="某基金",
-            amount="-1",
+            amount=Decimal("-1"),
             on=TODAY,
+            by=None,
         )
     other = make_achievement(owner=orgs["other"], state="public")
     with pytest.raises(DealError, match="不一致"):
@@ -369,8 +455,9 @@ def test_follow_up_financing_is_linked_to_the_achievement_and_deal(deal, roles):
             deal=deal,
             kind="equity",
             institution="某基金",
-            amount="1",
+            amount=Decimal("1"),
             on=TODAY,
+            by=None,
         )
 
 

@@ -4,6 +4,7 @@ written, a question in a live room becoming a deal."""
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,7 +39,7 @@ def deal(roles):
         achievement=achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
-        asking_amount="300",
+        asking_amount=Decimal("300"),
     )
 
 
@@ -70,9 +71,9 @@ def test_a_move_with_its_data_and_a_document_is_recorded(client, roles, deal):
     login(client, users["team"])
     deal_move(deal_id=deal.pk, to="negotiation", by=users["team"], expected="interest")
     response = client.post(
-        f"/deals/{deal.pk}/",
+        f"/deals/{deal.pk}/moves/",
         {
-            "op": "move:listing",
+            "to": "listing",
             "expected": "negotiation",
             "listing_number": "BJ-2027-001",
             "listing_date": "2027-05-10",
@@ -106,16 +107,18 @@ def test_a_move_with_its_data_and_a_document_is_recorded(client, roles, deal):
 
 
 @pytest.mark.parametrize(
-    ("post", "message"),
+    ("path", "post", "message"),
     [
-        ({"op": "move:signed", "expected": "negotiation"}, "不能从"),
+        ("moves/", {"to": "signed", "expected": "negotiation"}, "不能从"),
         (
-            {"op": "move:listing", "expected": "negotiation", "listing_number": "X"},
+            "moves/",
+            {"to": "listing", "expected": "negotiation", "listing_number": "X"},
             "请填写",
         ),
         (
+            "moves/",
             {
-                "op": "move:listing",
+                "to": "listing",
                 "expected": "negotiation",
                 "listing_number": "X",
                 "listing_date": "2027-05-10",
@@ -124,8 +127,9 @@ def test_a_move_with_its_data_and_a_document_is_recorded(client, roles, deal):
             "不能为负数",
         ),
         (
+            "moves/",
             {
-                "op": "move:listing",
+                "to": "listing",
                 "expected": "interest",
                 "listing_number": "X",
                 "listing_date": "2027-05-10",
@@ -133,16 +137,18 @@ def test_a_move_with_its_data_and_a_document_is_recorded(client, roles, deal):
             },
             "刚被他人推进",
         ),
-        ({"op": "payment", "amount": "10", "paid_on": "2027-05-10"}, "进入结算阶段后"),
-        ({"op": "hack"}, "未知的操作"),
+        ("payments/", {"amount": "10", "paid_on": "2027-05-10"}, "进入结算阶段后"),
+        ("", {"op": "hack"}, "未知的操作"),
     ],
 )
-def test_refused_moves_say_why_and_write_nothing(client, roles, deal, post, message):
+def test_refused_moves_say_why_and_write_nothing(
+    client, roles, deal, path, post, message
+):
     users, _orgs = roles
     deal_move(deal_id=deal.pk, to="negotiation", by=users["team"], expected="interest")
     before = DealMove.objects.count()
     login(client, users["organizer"])
-    response = client.post(f"/deals/{deal.pk}/", post)
+    response = client.post(f"/deals/{deal.pk}/{path}", post)
     assert response.status_code == 200
     assert message in response.content.decode()
     deal.refresh_from_db()
@@ -167,8 +173,8 @@ def test_a_document_that_is_not_what_it_claims_is_refused(
     upload = SimpleUploadedFile("f.pdf", data or pdf_bytes())
     upload.name = name  # what a hostile client sends, unsanitized
     response = client.post(
-        f"/deals/{deal.pk}/",
-        {"op": "note", "note": "合同草稿", "documents": upload},
+        f"/deals/{deal.pk}/notes/",
+        {"note": "合同草稿", "documents": upload},
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -181,7 +187,7 @@ def test_a_document_name_with_a_path_keeps_no_path(client, roles, deal):
     login(client, users["team"])
     upload = SimpleUploadedFile("f.pdf", pdf_bytes())
     upload.name = "../../etc/passwd.pdf"
-    client.post(f"/deals/{deal.pk}/", {"op": "note", "documents": upload})
+    client.post(f"/deals/{deal.pk}/notes/", {"documents": upload})
     document = DealDocument.objects.get()
     assert "/" not in document.original_name and ".." not in document.original_name
     assert document.file.name.startswith(f"deals/{deal.pk}/")
@@ -194,9 +200,8 @@ def test_a_progress_report_and_an_image_reencoded(client, roles, deal):
     image = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(image, format="JPEG")
     response = client.post(
-        f"/deals/{deal.pk}/",
+        f"/deals/{deal.pk}/notes/",
         {
-            "op": "note",
             "note": "已完成技术尽调",
             "documents": SimpleUploadedFile("现场.jpg", image.getvalue()),
         },
@@ -274,7 +279,7 @@ def test_needs_attention_lists_stale_deals(client, roles, deal):
     assert [d.pk for d in response.context["page"]] == [deal.pk]
     assert "需跟进" in response.content.decode()
     # A progress report is activity: the deal no longer needs attention.
-    client.post(f"/deals/{deal.pk}/", {"op": "note", "note": "电话沟通，对方仍有意向"})
+    client.post(f"/deals/{deal.pk}/notes/", {"note": "电话沟通，对方仍有意向"})
     assert not list(client.get("/deals/?attention=1").context["page"])
 
 
@@ -347,7 +352,11 @@ def bidding(roles):
         ("negotiation", {}),
         (
             "listing",
-            {"listing_number": "L", "listing_date": "2027-05-10", "listing_price": "5"},
+            {
+                "listing_number": "L",
+                "listing_date": dt.date(2027, 5, 10),
+                "listing_price": Decimal("5"),
+            },
         ),
         ("bidding", {}),
     ]:
@@ -370,12 +379,13 @@ def test_a_bid_is_placed_by_its_bidder_and_awarded_by_the_exchange(
     users, orgs = roles
     deal, clerk = bidding
     url = f"/deals/{deal.pk}/"
+    bids = f"/deals/{deal.pk}/bids/"
     login(client, users["enterprise"])
     # Not for another organization.
-    response = client.post(url, {"op": "bid", "bidder": orgs["fund"].pk, "amount": "9"})
+    response = client.post(bids, {"bidder": orgs["fund"].pk, "amount": "9"})
     assert "只能以本单位名义出价" in response.content.decode()
     assert not Bid.objects.exists()
-    client.post(url, {"op": "bid", "bidder": orgs["enterprise"].pk, "amount": "8"})
+    client.post(bids, {"bidder": orgs["enterprise"].pk, "amount": "8"})
     own = Bid.objects.get()
     assert (own.bidder, own.placed_by, own.on_behalf) == (
         orgs["enterprise"],
@@ -385,13 +395,13 @@ def test_a_bid_is_placed_by_its_bidder_and_awarded_by_the_exchange(
     # A party may not award the win (its own or anyone's).
     for name in ("enterprise", "team"):
         login(client, users[name])
-        response = client.post(url, {"op": "award", "bid": own.pk})
+        response = client.post(f"{bids}{own.pk}/award/")
         assert "只有组织方或承办的技术交易机构" in response.content.decode(), name
-        assert 'name="op" value="award"' not in client.get(url).content.decode()
+        assert "/award/" not in client.get(url).content.decode()
     assert not Bid.objects.filter(winner=True).exists()
     # An organizer places a bid on the fund's behalf, recorded as such.
     login(client, users["organizer"])
-    client.post(url, {"op": "bid", "bidder": orgs["fund"].pk, "amount": "9"})
+    client.post(bids, {"bidder": orgs["fund"].pk, "amount": "9"})
     behalf = Bid.objects.get(bidder=orgs["fund"])
     assert (behalf.placed_by, behalf.on_behalf) == (users["organizer"], True)
     entry = deal.moves.last()
@@ -399,8 +409,8 @@ def test_a_bid_is_placed_by_its_bidder_and_awarded_by_the_exchange(
     assert "代为登记" in client.get(url).content.decode()
     # The handling exchange awards.
     login(client, clerk)
-    assert 'name="op" value="award"' in client.get(url).content.decode()
-    client.post(url, {"op": "award", "bid": behalf.pk})
+    assert f'action="{bids}{behalf.pk}/award/"' in client.get(url).content.decode()
+    client.post(f"{bids}{behalf.pk}/award/")
     assert Bid.objects.get(winner=True) == behalf
 
 
@@ -471,7 +481,8 @@ HOSTILE = [
     *[
         (
             "negotiation",
-            {"op": "move:listing", "listing_number": "L", "listing_date": "2027-05-10"}
+            "moves/",
+            {"to": "listing", "listing_number": "L", "listing_date": "2027-05-10"}
             | {"listing_price": value},
             message,
         )
@@ -480,7 +491,8 @@ HOSTILE = [
     *[
         (
             "negotiation",
-            {"op": "move:listing", "listing_number": "L", "listing_price": "5"}
+            "moves/",
+            {"to": "listing", "listing_number": "L", "listing_price": "5"}
             | {"listing_date": value},
             message,
         )
@@ -488,8 +500,9 @@ HOSTILE = [
     ],
     (
         "negotiation",
+        "moves/",
         {
-            "op": "move:listing",
+            "to": "listing",
             "listing_number": "L" * 65,
             "listing_date": "2027-05-10",
             "listing_price": "5",
@@ -498,55 +511,67 @@ HOSTILE = [
     ),
     (
         "negotiation",
+        "moves/",
         {
-            "op": "move:listing",
+            "to": "listing",
             "listing_number": NUL,
             "listing_date": "2027-05-10",
             "listing_price": "5",
         },
         "无效字符",
     ),
-    ("negotiation", {"op": "move:negotiation"}, "不能从"),
-    ("negotiation", {"op": "move:abandoned", "abandon_reason": "bored"}, "选项不正确"),
+    ("negotiation", "moves/", {"to": "negotiation"}, "不能从"),
     (
         "negotiation",
-        {"op": "move:abandoned", "abandon_reason": "price", "abandon_note": LONG},
+        "moves/",
+        {"to": "abandoned", "abandon_reason": "bored"},
+        "选项不正确",
+    ),
+    (
+        "negotiation",
+        "moves/",
+        {"to": "abandoned", "abandon_reason": "price", "abandon_note": LONG},
         "不能超过 4000 个字",
     ),
-    ("negotiation", {"op": "note", "note": LONG}, "内容过长"),
-    ("negotiation", {"op": "note", "note": "进展\x00"}, "无效字符"),
+    ("negotiation", "notes/", {"note": LONG}, "内容过长"),
+    ("negotiation", "notes/", {"note": "进展\x00"}, "无效字符"),
     (
         "registration",
-        {"op": "move:disclosure", "disclosure_starts": "9999-12-31"},
+        "moves/",
+        {"to": "disclosure", "disclosure_starts": "9999-12-31"},
         "日期应在",
     ),
     (
         "registration",
-        {"op": "move:disclosure", "disclosure_starts": "2026-13-01"},
+        "moves/",
+        {"to": "disclosure", "disclosure_starts": "2026-13-01"},
         "日期格式不正确",
     ),
     *[
-        ("settlement", {"op": "payment", "amount": value, "paid_on": "2027-05-10"}, m)
+        ("settlement", "payments/", {"amount": value, "paid_on": "2027-05-10"}, m)
         for value, m in MONEY_BAD
     ],
     *[
-        ("settlement", {"op": "payment", "amount": "1", "paid_on": value}, m)
+        ("settlement", "payments/", {"amount": "1", "paid_on": value}, m)
         for value, m in DATE_BAD
     ],
     (
         "settlement",
-        {"op": "payment", "amount": "1", "paid_on": "2027-05-10", "note": "注" * 201},
+        "payments/",
+        {"amount": "1", "paid_on": "2027-05-10", "note": "注" * 201},
         "不能超过 200 个字",
     ),
     (
         "settlement",
-        {"op": "payment", "amount": "1", "paid_on": "2027-05-10", "note": "\x00"},
+        "payments/",
+        {"amount": "1", "paid_on": "2027-05-10", "note": "\x00"},
         "无效字符",
     ),
     (
         "certificate",
+        "moves/",
         {
-            "op": "move:landed",
+            "to": "landed",
             "landed_kind": "production_line",
             "landed_evidence": "投产",
             "province_id": "999999",
@@ -555,8 +580,9 @@ HOSTILE = [
     ),
     (
         "certificate",
+        "moves/",
         {
-            "op": "move:landed",
+            "to": "landed",
             "landed_kind": "production_line",
             "landed_evidence": "投产",
             "province_id": "1 OR 1=1",
@@ -565,8 +591,9 @@ HOSTILE = [
     ),
     (
         "certificate",
+        "moves/",
         {
-            "op": "move:landed",
+            "to": "landed",
             "landed_kind": "spaceship",
             "landed_evidence": "投产",
             "province_id": "1",
@@ -576,8 +603,8 @@ HOSTILE = [
     *[
         (
             "negotiation",
+            "financing/",
             {
-                "op": "financing",
                 "kind": "equity",
                 "institution": "某基金",
                 "on": "2027-05-10",
@@ -589,13 +616,14 @@ HOSTILE = [
     ],
     (
         "negotiation",
-        {"op": "financing", "kind": "bogus", "institution": "某基金", "amount": "1"},
+        "financing/",
+        {"kind": "bogus", "institution": "某基金", "amount": "1"},
         "选项不正确",
     ),
     (
         "negotiation",
+        "financing/",
         {
-            "op": "financing",
             "kind": "equity",
             "institution": "某基金",
             "amount": "1",
@@ -605,8 +633,8 @@ HOSTILE = [
     ),
     (
         "negotiation",
+        "financing/",
         {
-            "op": "financing",
             "kind": "equity",
             "institution": "机" * 201,
             "amount": "1",
@@ -616,8 +644,8 @@ HOSTILE = [
     ),
     (
         "negotiation",
+        "financing/",
         {
-            "op": "financing",
             "kind": "equity",
             "institution": "\x00",
             "amount": "1",
@@ -625,14 +653,14 @@ HOSTILE = [
         },
         "无效字符",
     ),
-    ("negotiation", {"op": "edit", "edit-asking_amount": "1e20"}, "请更正"),
-    ("negotiation", {"op": "edit", "edit-asking_amount": "abc"}, "请更正"),
-    ("negotiation", {"op": "edit", "edit-agency": "999999"}, "请更正"),
-    ("negotiation", {"op": "edit", "edit-origin_province": "abc"}, "请更正"),
-    ("negotiation", {"op": "edit", "edit-owner_contact": "OTHER_USER"}, "请更正"),
-    ("negotiation", {"op": "case"}, "项目落地后才能生成典型案例"),
-    ("negotiation", {"op": "objection", "objection": "OTHER_OBJECTION"}, "异议不存在"),
-    ("negotiation", {"op": "objection", "objection": "99999999999999999999"}, "不存在"),
+    ("negotiation", "edit/", {"edit-asking_amount": "1e20"}, "请更正"),
+    ("negotiation", "edit/", {"edit-asking_amount": "abc"}, "请更正"),
+    ("negotiation", "edit/", {"edit-agency": "999999"}, "请更正"),
+    ("negotiation", "edit/", {"edit-origin_province": "abc"}, "请更正"),
+    ("negotiation", "edit/", {"edit-owner_contact": "OTHER_USER"}, "请更正"),
+    ("negotiation", "case/", {}, "项目落地后才能生成典型案例"),
+    ("negotiation", "objections/OTHER_OBJECTION/decide/", {}, "异议不存在"),
+    ("negotiation", "objections/99999999999999999999/decide/", {}, "不存在"),
 ]
 
 
@@ -661,15 +689,16 @@ def elsewhere(roles):
     }
 
 
-@pytest.mark.parametrize(("stage", "post", "message"), HOSTILE)
+@pytest.mark.parametrize(("stage", "path", "post", "message"), HOSTILE)
 def test_every_deal_form_answers_hostile_values_and_changes_nothing(
-    client, roles, deal, elsewhere, stage, post, message
+    client, roles, deal, elsewhere, stage, path, post, message
 ):
     users, _orgs = roles
     _walk(deal, users["organizer"], stage)
+    path = "/".join(elsewhere.get(part, part) for part in path.split("/"))
     post = {key: elsewhere.get(value, value) for key, value in post.items()}
     post.setdefault("expected", deal.stage)
-    if post["op"] == "edit":
+    if path == "edit/":
         post = {
             "edit-asking_amount": "300",
             "edit-agency": "",
@@ -679,7 +708,7 @@ def test_every_deal_form_answers_hostile_values_and_changes_nothing(
         } | post
     before = _state(deal)
     login(client, users["organizer"])
-    response = client.post(f"/deals/{deal.pk}/", post)
+    response = client.post(f"/deals/{deal.pk}/{path}", post)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert _state(deal) == before
@@ -690,20 +719,19 @@ def test_bids_with_hostile_values_change_nothing(client, roles, bidding, elsewhe
     deal, _clerk = bidding
     login(client, users["organizer"])
     cases = [
-        ({"op": "bid", "bidder": "999999", "amount": "5"}, "请选择竞买方"),
-        ({"op": "bid", "bidder": "abc", "amount": "5"}, "请选择竞买方"),
-        ({"op": "bid", "bidder": orgs["owner"].pk, "amount": "5"}, "不能参与竞价"),
-        *[
-            ({"op": "bid", "bidder": orgs["fund"].pk, "amount": v}, m)
-            for v, m in MONEY_BAD
-        ],
-        ({"op": "award", "bid": elsewhere["OTHER_BID"]}, "出价不存在"),
-        ({"op": "award", "bid": "abc"}, "出价不存在"),
-        ({"op": "award", "bid": "99999999999999999999"}, "出价不存在"),
+        ("bids/", {"bidder": "999999", "amount": "5"}, "请选择竞买方"),
+        ("bids/", {"bidder": "abc", "amount": "5"}, "请选择竞买方"),
+        ("bids/", {"bidder": orgs["owner"].pk, "amount": "5"}, "不能参与竞价"),
+        *[("bids/", {"bidder": orgs["fund"].pk, "amount": v}, m) for v, m in MONEY_BAD],
+        (f"bids/{elsewhere['OTHER_BID']}/award/", {}, "出价不存在"),
+        # A page loaded before the actions had their own addresses names
+        # the bid in the post (an address cannot carry "abc").
+        ("", {"op": "award", "bid": "abc"}, "出价不存在"),
+        ("bids/99999999999999999999/award/", {}, "出价不存在"),
     ]
-    for post, message in cases:
+    for path, post, message in cases:
         before = _state(deal)
-        response = client.post(f"/deals/{deal.pk}/", post)
+        response = client.post(f"/deals/{deal.pk}/{path}", post)
         assert response.status_code == 200, post
         assert message in response.content.decode(), post
         assert _state(deal) == before, post
@@ -714,7 +742,12 @@ def test_re_signing_below_the_settled_amount_is_refused(client, roles, deal):
 
     users, _orgs = roles
     _walk(deal, users["organizer"], "settlement")
-    payment_add(deal_id=deal.pk, amount="8", paid_on="2027-05-10", by=users["team"])
+    payment_add(
+        deal_id=deal.pk,
+        amount=Decimal("8"),
+        paid_on=dt.date(2027, 5, 10),
+        by=users["team"],
+    )
     _walk(deal, users["organizer"], "disclosure")
     objection = objection_file(
         deal_id=deal.pk, name="某人", contact="x", reason="权属争议"
@@ -728,9 +761,9 @@ def test_re_signing_below_the_settled_amount_is_refused(client, roles, deal):
     before = _state(deal)
     login(client, users["team"])
     response = client.post(
-        f"/deals/{deal.pk}/",
+        f"/deals/{deal.pk}/moves/",
         {
-            "op": "move:signed",
+            "to": "signed",
             "expected": "listing",
             "contract_number": "C-2",
             "contract_date": "2027-06-01",
@@ -748,7 +781,7 @@ def test_an_objection_with_hostile_text_is_refused_on_the_public_page(client, ro
     from django.core import signing
 
     from tracker.models import Objection
-    from tracker.public_views import FORM_SALT
+    from tracker.views.public import FORM_SALT
 
     users, orgs = roles
     deal = deal_create(
@@ -804,7 +837,7 @@ def test_an_objection_decision_with_hostile_values_changes_nothing(client, roles
     ]:
         before = _state(deal)
         response = client.post(
-            f"/deals/{deal.pk}/", {"op": "objection", "objection": objection.pk} | post
+            f"/deals/{deal.pk}/objections/{objection.pk}/decide/", post
         )
         assert response.status_code == 200, post
         assert message in response.content.decode(), post
@@ -812,9 +845,8 @@ def test_an_objection_decision_with_hostile_values_changes_nothing(client, roles
     # A party may not decide at all.
     login(client, users["team"])
     response = client.post(
-        f"/deals/{deal.pk}/",
-        {"op": "objection", "objection": objection.pk, "decision": "dismiss"}
-        | {"resolution": "不成立"},
+        f"/deals/{deal.pk}/objections/{objection.pk}/decide/",
+        {"decision": "dismiss", "resolution": "不成立"},
     )
     assert response.status_code == 403
     objection.refresh_from_db()

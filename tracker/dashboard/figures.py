@@ -15,14 +15,14 @@ from achievements.models import IndustryField, Province
 from events.enums import Level, RoadshowStatus
 from events.models import Roadshow, Slot
 
-from .enums import Stage
-from .models import Deal, DealMove, TargetPeriod
+from ..enums import Stage
+from ..models import Deal, DealMove, TargetPeriod
 
 HELD = RoadshowStatus.held_states
 # seeds/004 四: east and south (here east and central) to northeast and west.
 SOURCE_REGIONS = {MacroRegion.EAST, MacroRegion.CENTRAL}
 NORTHWEST = {MacroRegion.NORTHEAST, MacroRegion.WEST}
-FUNNEL = [s for s in Stage.values if s != Stage.ABANDONED]
+FUNNEL = Stage.path()
 
 
 @dataclass
@@ -81,7 +81,7 @@ def _months(period: Period) -> list[dt.date]:
 
 
 def compute(period: Period) -> Figures:
-    f = Figures(period=period)
+    figures = Figures(period=period)
     local = timezone.get_current_timezone()
 
     # Roadshows held (1 query): by month, kind and level.
@@ -100,8 +100,8 @@ def compute(period: Period) -> Figures:
             bucket[row["kind"]] += row["n"]
             totals["national"] += row["n"]
             totals[row["kind"]] += row["n"]
-    f.roadshows = totals
-    f.roadshows_by_month = [
+    figures.roadshows = totals
+    figures.roadshows_by_month = [
         (m, per_month.get(m, {"field": 0, "region": 0, "local": 0}))
         for m in _months(period)
     ]
@@ -114,7 +114,7 @@ def compute(period: Period) -> Figures:
         roadshow__start__date__gte=period.starts,
         roadshow__start__date__lte=period.ends,
     )
-    f.promoted = pitched.aggregate(
+    figures.promoted = pitched.aggregate(
         national=Count(
             "achievement",
             distinct=True,
@@ -123,7 +123,7 @@ def compute(period: Period) -> Figures:
         total=Count("achievement", distinct=True),
     )
     fields = {x.pk: x for x in IndustryField.objects.all()}
-    f.promoted_by_field = sorted(
+    figures.promoted_by_field = sorted(
         (
             (fields.get(row["achievement__field"]), row["n"])
             for row in pitched.values("achievement__field").annotate(
@@ -142,8 +142,8 @@ def compute(period: Period) -> Figures:
         .annotate(n=Count("deal", distinct=True))
         .values_list("to_stage", "n")
     )
-    f.funnel = [(Stage(s), reached.get(s, 0)) for s in FUNNEL]
-    f.current_stages = dict(
+    figures.funnel = [(Stage(s), reached.get(s, 0)) for s in FUNNEL]
+    figures.current_stages = dict(
         deals.values("stage").annotate(n=Count("id")).values_list("stage", "n")
     )
 
@@ -151,10 +151,10 @@ def compute(period: Period) -> Figures:
     landed = Deal.objects.filter(
         _in("stage_entered_at__date", period), stage=Stage.LANDED
     )
-    f.landed = landed.aggregate(
+    figures.landed = landed.aggregate(
         achievements=Count("achievement", distinct=True), deals=Count("id")
     )
-    f.landed_by_field = sorted(
+    figures.landed_by_field = sorted(
         (
             (fields.get(row["achievement__field"]), row["n"])
             for row in landed.values("achievement__field").annotate(
@@ -164,7 +164,7 @@ def compute(period: Period) -> Figures:
         key=lambda item: -item[1],
     )
     provinces = {p.pk: p for p in Province.objects.all()}
-    f.landed_by_province = sorted(
+    figures.landed_by_province = sorted(
         (
             (provinces.get(row["province"]), row["n"])
             for row in landed.values("province").annotate(
@@ -179,19 +179,19 @@ def compute(period: Period) -> Figures:
         .values("month")
         .annotate(n=Count("achievement", distinct=True))
     }
-    f.landed_by_month = [(m, by_month.get(m, 0)) for m in _months(period)]
+    figures.landed_by_month = [(m, by_month.get(m, 0)) for m in _months(period)]
 
     # Amounts signed in the period and settled on them (2 queries).
     signed = Deal.objects.filter(_in("contract_date", period)).exclude(
         stage=Stage.ABANDONED
     )
-    f.amounts = signed.aggregate(
+    figures.amounts = signed.aggregate(
         deals=Count("id"), agreed=Sum("agreed_amount"), settled=Sum("settled_amount")
     )
-    f.amounts = {
-        k: v or (0 if k == "deals" else Decimal(0)) for k, v in f.amounts.items()
+    figures.amounts = {
+        k: v or (0 if k == "deals" else Decimal(0)) for k, v in figures.amounts.items()
     }
-    f.amounts_by_roadshow = list(
+    figures.amounts_by_roadshow = list(
         signed.filter(roadshow__isnull=False)
         .values("roadshow", "roadshow__title")
         .annotate(n=Count("id"), agreed=Sum("agreed_amount"))
@@ -210,7 +210,7 @@ def compute(period: Period) -> Figures:
         .values("month")
         .annotate(**money)
     }
-    f.amounts_by_month = [
+    figures.amounts_by_month = [
         (m, per_month.get(m, {"n": 0, "agreed": None, "settled": None}))
         for m in _months(period)
     ]
@@ -221,9 +221,9 @@ def compute(period: Period) -> Figures:
     amounts_province = {
         row["province"]: row for row in signed.values("province").annotate(**money)
     }
-    promoted_field = {x.pk if x else None: n for x, n in f.promoted_by_field}
-    landed_field = {x.pk if x else None: n for x, n in f.landed_by_field}
-    f.by_field = [
+    promoted_field = {x.pk if x else None: n for x, n in figures.promoted_by_field}
+    landed_field = {x.pk if x else None: n for x, n in figures.landed_by_field}
+    figures.by_field = [
         {
             "field": x,
             "promoted": promoted_field.get(x.pk, 0),
@@ -234,8 +234,8 @@ def compute(period: Period) -> Figures:
         }
         for x in sorted(fields.values(), key=lambda x: x.sort_order)
     ]
-    landed_province = {p.pk if p else None: n for p, n in f.landed_by_province}
-    f.by_province = sorted(
+    landed_province = {p.pk if p else None: n for p, n in figures.landed_by_province}
+    figures.by_province = sorted(
         (
             {
                 "province": provinces.get(pk),
@@ -257,14 +257,14 @@ def compute(period: Period) -> Figures:
         dest = row["province__macro_region"] or ""
         matrix[(origin, dest)] = row["n"]
     regions = list(MacroRegion)
-    f.matrix = [
+    figures.matrix = [
         (
             origin,
             [(dest, matrix.get((origin.value, dest.value), 0)) for dest in regions],
         )
         for origin in regions
     ]
-    f.cross = {
+    figures.cross = {
         "to_northwest": sum(
             n for (o, d), n in matrix.items() if o in SOURCE_REGIONS and d in NORTHWEST
         ),
@@ -276,7 +276,7 @@ def compute(period: Period) -> Figures:
         ),
         "unknown": sum(n for (o, d), n in matrix.items() if not o or not d),
     }
-    return f
+    return figures
 
 
 def _as_date(value) -> dt.date:
@@ -285,16 +285,16 @@ def _as_date(value) -> dt.date:
     return value
 
 
-def targets_rows(f: Figures) -> list[dict]:
+def targets_rows(figures: Figures) -> list[dict]:
     """Each target beside its figure."""
-    target = f.period.target
+    target = figures.period.target
     rows = [
-        ("roadshows", f.roadshows["national"]),
-        ("promoted_national", f.promoted["national"]),
-        ("promoted_total", f.promoted["total"]),
-        ("landed", f.landed["achievements"]),
-        ("cross_region", f.cross["to_northwest"]),
-        ("local_northwest", f.cross["northwest_local"]),
+        ("roadshows", figures.roadshows["national"]),
+        ("promoted_national", figures.promoted["national"]),
+        ("promoted_total", figures.promoted["total"]),
+        ("landed", figures.landed["achievements"]),
+        ("cross_region", figures.cross["to_northwest"]),
+        ("local_northwest", figures.cross["northwest_local"]),
     ]
     out = []
     for key, value in rows:

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET
 
 from accounts import ratelimit
 
-from . import services
-from .enums import ObjectionStatus, Stage
-from .models import Deal
-from .selectors import disclosures_published, public_disclosures
+from .. import services
+from ..enums import ObjectionStatus, Stage
+from ..models import Deal
+from ..selectors import disclosures_published, public_disclosures
 
 HONEYPOT = "homepage"
 FORM_SALT = "tracker.objection"
@@ -68,7 +68,7 @@ def _state(deal: Deal, today) -> str:
             return "open"
         return "ended"
     if deal.objections.filter(status=ObjectionStatus.UPHELD).exists() and (
-        deal.stage not in services.ENDED or deal.stage == Stage.ABANDONED
+        deal.stage in Stage.open() or deal.stage == Stage.ABANDONED
     ):
         return "withdrawn"
     return "ended"

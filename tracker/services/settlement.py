@@ -1,0 +1,171 @@
+"""Money on a deal: settlement payments (never above the agreed amount),
+bids and their winner, follow-up financing."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.permissions import user_can
+
+from ..enums import (
+    FinancingKind,
+    Stage,
+)
+from ..models import Bid, Deal, DealMove, Financing, Payment
+from .checks import (
+    DealError,
+    actor,
+    checked_amount,
+    checked_text,
+    locked_deal,
+    require,
+)
+
+
+def payment_add(
+    *,
+    deal_id: int,
+    amount: Decimal,
+    paid_on: dt.date | None,
+    by: Any,
+    note: str = "",
+) -> Payment:
+    """Record a settlement payment; the total never exceeds the agreed amount."""
+    amount = checked_amount(amount)
+    if not amount:
+        raise DealError(_("金额必须大于零。"))
+    if paid_on is None:
+        raise DealError(_("请填写支付日期。"))
+    note = checked_text(
+        note, limit=200, label=Payment._meta.get_field("note").verbose_name
+    )
+    with transaction.atomic():
+        deal = locked_deal(deal_id)
+        require(by, "deal.move", deal)
+        if deal.stage not in Stage.settling():
+            raise DealError(_("进入结算阶段后才能登记付款。"))
+        if deal.settled_amount + amount > deal.agreed_amount:
+            raise DealError(
+                _(
+                    "累计结算不能超过成交金额（%(agreed)s 万元，已结算 %(settled)s 万元）。"
+                )
+                % {"agreed": deal.agreed_amount, "settled": deal.settled_amount}
+            )
+        payment = Payment.objects.create(
+            deal=deal, amount=amount, paid_on=paid_on, note=note
+        )
+        deal.settled_amount += amount
+        deal.save(update_fields=["settled_amount", "updated_at"])
+        DealMove.objects.create(
+            deal=deal,
+            by=actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            note=note,
+            data={"payment": str(amount), "paid_on": paid_on.isoformat()},
+        )
+    return payment
+
+
+def bid_place(*, deal_id: int, bidder: Any, amount: Decimal, by: Any) -> Bid:
+    """A bid is placed by the bidder's own people, or by an organizer on the
+    bidder's behalf (recorded as such)."""
+    amount = checked_amount(amount)
+    if not amount:
+        raise DealError(_("金额必须大于零。"))
+    own = bidder.pk in permissions.organization_ids(by)
+    if not own and not permissions.is_organizer(by):
+        raise DealError(_("只能以本单位名义出价；代其他单位登记出价须由组织方办理。"))
+    with transaction.atomic():
+        deal = locked_deal(deal_id)
+        require(by, "deal.move", deal)
+        if deal.stage != Stage.BIDDING:
+            raise DealError(_("项目不在竞价阶段。"))
+        if bidder.pk in (deal.achievement.owner_id, deal.agency_id):
+            raise DealError(_("成果持有单位和承办交易机构不能参与竞价。"))
+        bid = Bid.objects.create(
+            deal=deal,
+            bidder=bidder,
+            amount=amount,
+            placed_at=timezone.now(),
+            placed_by=actor(by),
+            on_behalf=not own,
+        )
+        DealMove.objects.create(
+            deal=deal,
+            by=actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            data={"bid": str(amount), "bidder": bidder.pk, "on_behalf": not own},
+        )
+    return bid
+
+
+def bid_award(*, deal_id: int, bid_id: int, by: Any) -> Bid:
+    """Only organizers and the handling exchange (the deal's agency) award."""
+    with transaction.atomic():
+        deal = locked_deal(deal_id)
+        if not user_can(by, "deal.award_bid", deal):
+            raise DealError(_("只有组织方或承办的技术交易机构可以确定竞得方。"))
+        if deal.stage != Stage.BIDDING:
+            raise DealError(_("项目不在竞价阶段。"))
+        bid = deal.bids.filter(pk=bid_id).first()
+        if bid is None:
+            raise DealError(_("出价不存在。"))
+        deal.bids.update(winner=False)
+        bid.winner = True
+        bid.save(update_fields=["winner"])
+        DealMove.objects.create(
+            deal=deal,
+            by=actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            data={"winner": bid.bidder_id, "amount": str(bid.amount)},
+        )
+    return bid
+
+
+def financing_add(
+    *,
+    achievement: Any,
+    kind: str,
+    institution: str,
+    amount: Decimal,
+    on: dt.date | None,
+    by: Any,
+    deal: Deal | None = None,
+) -> Financing:
+    """Follow-up financing of an achievement, linked to the deal it came
+    from; recorded by the deal's parties or organizers."""
+    if deal is not None:
+        require(by, "deal.move", deal)
+    elif by is not None and not permissions.is_organizer(by):
+        raise PermissionDenied
+    if kind not in FinancingKind.values:
+        raise DealError(_("选项不正确。"))
+    amount = checked_amount(amount)
+    if not amount:
+        raise DealError(_("金额必须大于零。"))
+    institution = checked_text(
+        institution,
+        limit=200,
+        label=Financing._meta.get_field("institution").verbose_name,
+    )
+    if on is None or not institution:
+        raise DealError(_("请填写机构和日期。"))
+    if deal is not None and deal.achievement_id != achievement.pk:
+        raise DealError(_("项目与成果不一致。"))
+    return Financing.objects.create(
+        achievement=achievement,
+        deal=deal,
+        kind=kind,
+        institution=institution,
+        amount=amount,
+        on=on,
+    )

@@ -1,0 +1,305 @@
+"""The deal pages: the list (with "needs attention"), a new deal from an
+expression of interest, and a deal's page (its actions are in actions.py)."""
+
+import datetime as dt
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from accounts.models import Organization
+from accounts.permissions import user_can
+from achievements.selectors import achievements_visible_to
+from events.models import Slot
+from spreadsheets import xlsx_response
+from uploads import UploadRefused
+
+from .. import services
+from ..enums import Stage
+from ..exporting import export_deals
+from ..forms import DayField, DealCreateForm
+from ..models import Deal
+from ..selectors import deals_needing_attention, deals_visible_to, needs_attention_q
+from .actions import legacy_post
+from .deal_page import deal_or_404, deal_page
+
+PAGE_SIZE = 50
+
+
+def filtered_deals(request, qs):
+    """The list's filters (also the targets of the dashboard's figures)."""
+    params = request.GET
+    if params.get("stage") in Stage.values:
+        qs = qs.filter(stage=params["stage"])
+    if params.get("open"):
+        qs = qs.exclude(stage__in=Stage.ended())
+    if params.get("attention"):
+        qs = qs.filter(needs_attention_q()).distinct()
+    if params.get("q"):
+        text = params["q"].strip()[:100]
+        qs = qs.filter(
+            Q(achievement__title__icontains=text)
+            | Q(achievement__project_number__iexact=text)
+            | Q(counterparty__name__icontains=text)
+        )
+    for key, lookup in (
+        ("roadshow", "roadshow_id"),
+        ("achievement", "achievement_id"),
+        ("counterparty", "counterparty_id"),
+        ("field", "achievement__field__code"),
+        ("province", "province__code"),
+        ("origin", "origin_province__macro_region"),
+        ("region", "province__macro_region"),
+        ("mode", "transfer_mode"),
+    ):
+        value = params.get(key, "").strip()
+        if value:
+            if lookup.endswith("_id") and not value.isdigit():
+                continue
+            qs = qs.filter(**{lookup: value})
+    if params.get("cross"):
+        qs = qs.exclude(origin_province__macro_region=None).exclude(
+            province__macro_region=None
+        )
+        qs = qs.exclude(origin_province__macro_region=F("province__macro_region"))
+    if params.get("reached") in Stage.values:
+        qs = qs.filter(moves__to_stage=params["reached"]).distinct()
+    for key, lookup, extra in (
+        ("landed_from", "stage_entered_at__date__gte", {"stage": Stage.LANDED}),
+        ("landed_to", "stage_entered_at__date__lte", {"stage": Stage.LANDED}),
+        ("signed_from", "contract_date__gte", {}),
+        ("signed_to", "contract_date__lte", {}),
+        ("created_from", "created_at__date__gte", {}),
+        ("created_to", "created_at__date__lte", {}),
+    ):
+        day = _day(params.get(key, ""))
+        if day is not None:
+            qs = qs.filter(**{lookup: day}, **extra)
+            if key.startswith("signed"):
+                qs = qs.exclude(stage=Stage.ABANDONED)
+    return qs
+
+
+def _day(value: str) -> dt.date | None:
+    """A date filter as the forms read dates; a filter that is none is
+    ignored."""
+    try:
+        return DayField(required=False).clean(value)
+    except ValidationError:
+        return None
+
+
+@login_required
+@require_GET
+def deal_list(request):
+    qs = filtered_deals(request, deals_visible_to(user=request.user))
+    qs = qs.select_related(
+        "achievement", "achievement__owner", "counterparty", "province"
+    ).order_by("-updated_at", "-id")
+    if request.GET.get("format") == "xlsx":
+        if not permissions.is_organizer(request.user):
+            raise PermissionDenied
+        stream = io.BytesIO()
+        export_deals(queryset=qs, stream=stream)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_response(stream, filename=f"deals-{stamp}.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    attention = set(
+        deals_needing_attention(
+            Deal.objects.filter(pk__in=[d.pk for d in page.object_list])
+        ).values_list("pk", flat=True)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tracker/deal_list.html",
+        {
+            "page": page,
+            "attention": attention,
+            "stages": Stage.choices,
+            "query": query.urlencode(),
+            "xlsx_query": _with(query, format="xlsx"),
+            "is_organizer": permissions.is_organizer(request.user),
+            "attention_count": deals_needing_attention(
+                deals_visible_to(user=request.user)
+            ).count(),
+        },
+    )
+
+
+def _with(query, **extra) -> str:
+    query = query.copy()
+    for key, value in extra.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@login_required
+def deal_new(request):
+    """An expression of interest becomes a deal: from a live-room question,
+    a pitch, or an achievement picked here."""
+    source = _source(request)
+    if source["achievement"] is None:
+        return _pick_achievement(request)
+    achievement = source["achievement"]
+    try:
+        # Before the permission: nobody may follow an unpublished achievement.
+        services.achievement_open_for_deals(achievement=achievement)
+    except services.DealError as exc:
+        return render(
+            request, "tracker/deal_refused.html", {"error": str(exc)}, status=409
+        )
+    if not user_can(request.user, "deal.create", achievement):
+        raise PermissionDenied
+    initial = {}
+    if source["counterparty"] is not None:
+        initial["counterparty"] = source["counterparty"].pk
+    if source["note"]:
+        initial["note"] = source["note"]
+    form = DealCreateForm(
+        request.POST or None,
+        user=request.user,
+        achievement=achievement,
+        initial=initial,
+    )
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            documents = services.check_documents(request.FILES.getlist("documents"))
+            data = form.cleaned_data
+            question = source["question"]
+            deal = services.deal_create(
+                by=request.user,
+                achievement=achievement,
+                counterparty=data["counterparty"],
+                transfer_mode=data["transfer_mode"],
+                asking_amount=data["asking_amount"],
+                agency=data["agency"],
+                roadshow=source["roadshow"],
+                slot=source["slot"],
+                question=question,
+                counterparty_contact=(
+                    question.author
+                    if question is not None
+                    and data["counterparty"].pk
+                    in permissions.organization_ids(question.author)
+                    else request.user
+                    if data["counterparty"].pk
+                    in permissions.organization_ids(request.user)
+                    else None
+                ),
+                note=data["note"],
+                documents=documents,
+            )
+        except (services.DealError, UploadRefused) as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("已登记为意向项目。"))
+            return redirect("tracker:deal", pk=deal.pk)
+    return render(
+        request,
+        "tracker/deal_new.html",
+        {
+            "form": form,
+            "source": source,
+            "achievement": achievement,
+            "error": error,
+            "doc_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "max_documents": services.MAX_DOCUMENTS,
+        },
+    )
+
+
+def _source(request) -> dict:
+    """Where the interest came from: ?question=, ?slot= or ?achievement=."""
+    params = request.GET  # the form posts back to the same address
+    found = {
+        "achievement": None,
+        "counterparty": None,
+        "roadshow": None,
+        "slot": None,
+        "question": None,
+        "note": "",
+    }
+    question_id = params.get("question", "")
+    slot_id = params.get("slot", "")
+    achievement_id = params.get("achievement", "")
+    if question_id.isdigit():
+        from livestream.models import Question
+
+        question = (
+            Question.objects.select_related(
+                "room__roadshow", "slot", "achievement", "author"
+            )
+            .filter(pk=question_id)
+            .first()
+        )
+        if question is None or question.achievement is None:
+            raise Http404
+        # Only the room's moderators may turn its questions into deals.
+        if not user_can(request.user, "live.moderate", question.room):
+            raise PermissionDenied
+        orgs = sorted(permissions.organization_ids(question.author))
+        found.update(
+            achievement=question.achievement,
+            question=question,
+            slot=question.slot,
+            roadshow=question.room.roadshow,
+            counterparty=Organization.objects.filter(pk__in=orgs[:1]).first(),
+            note=_("路演提问：%(text)s") % {"text": question.text},
+        )
+    elif slot_id.isdigit():
+        slot = (
+            Slot.objects.select_related("roadshow", "achievement")
+            .filter(pk=slot_id, kind="pitch")
+            .first()
+        )
+        if slot is None or slot.achievement is None:
+            raise Http404
+        found.update(achievement=slot.achievement, slot=slot, roadshow=slot.roadshow)
+    elif achievement_id.isdigit():
+        achievement = (
+            achievements_visible_to(user=request.user).filter(pk=achievement_id).first()
+        )
+        if achievement is None:
+            raise Http404
+        found["achievement"] = achievement
+    return found
+
+
+def _pick_achievement(request):
+    if not (
+        permissions.is_organizer(request.user)
+        or permissions.organization_ids(request.user)
+    ):
+        raise PermissionDenied
+    text = request.GET.get("q", "").strip()[:100]
+    results = []
+    if text:
+        results = list(
+            achievements_visible_to(user=request.user)
+            .filter(Q(title__icontains=text) | Q(project_number__iexact=text))
+            .select_related("owner")
+            .order_by("-updated_at")[:20]
+        )
+    return render(request, "tracker/deal_pick.html", {"q": text, "results": results})
+
+
+@login_required
+def deal_detail(request, pk: int):
+    """The deal's page.  Its actions post to their own addresses (actions.py);
+    a post here is a page loaded before they had them."""
+    if request.method == "POST":
+        return legacy_post(request, pk)
+    return deal_page(request, deal_or_404(request, pk))
