@@ -32,6 +32,10 @@ class CmsConfig(AppConfig):
                     dispatch_uid=f"cms-cache-{model.__name__}-{id(signal)}",
                 )
         roadshow_changed.connect(content_changed, dispatch_uid="cms-cache-roadshow")
+        # The answered questions a roadshow's page shows (the live room).
+        from livestream.signals import room_page_changed
+
+        room_page_changed.connect(content_changed, dispatch_uid="cms-cache-room")
 
         # The tracker drafts typical cases; the pages are written here.
         from tracker.cases import case_writer_register

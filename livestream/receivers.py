@@ -12,8 +12,6 @@ from .services.moderation import room_announce
 
 
 def on_roadshow_changed(sender, roadshow_id: int, **kwargs) -> None:
-    if sender is Room:  # the room itself asked the page to refresh
-        return
     room_announce(roadshow_id=roadshow_id)
     # Cancelled, made investors-only, unpublished…: every viewer is judged again.
     room_id = Room.objects.filter(roadshow_id=roadshow_id).values_list("pk", flat=True)

@@ -8,13 +8,13 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from events.signals import roadshow_changed
 
 from .. import broadcast, limits, rules
 from ..enums import Audience
 from ..errors import LiveError
 from ..models import Room, RoomEvent
 from ..selectors import user_afresh
+from ..signals import room_page_changed
 from ..wire import event_wire
 
 
@@ -79,7 +79,7 @@ def emit(
 
 def page_changed(roadshow_id: int) -> None:
     """The roadshow's public page shows the answered questions: refresh it."""
-    roadshow_changed.send(sender=Room, roadshow_id=roadshow_id)
+    room_page_changed.send(sender=Room, roadshow_id=roadshow_id)
 
 
 def collapse(text: str) -> str:

@@ -4,7 +4,6 @@ growing delay (it is never locked out for long); an address that fails too
 often is locked out; the objection limit is per client and deal."""
 
 import time
-from decimal import Decimal
 
 import pytest
 from django.core import signing
@@ -12,6 +11,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from tests.factories import make_achievement
+from tests.tracker.helpers import walk_to_registration
 from tracker.models import Objection
 from tracker.services import deal_create, deal_move
 from tracker.views.public import FORM_SALT
@@ -128,38 +128,14 @@ def _disclosed_deal(users, orgs):
         counterparty=orgs["enterprise"],
         transfer_mode="assignment",
     )
-    today = timezone.localdate()
-    steps = [
-        ("negotiation", {}),
-        (
-            "listing",
-            {
-                "listing_number": "L-1",
-                "listing_date": today,
-                "listing_price": Decimal("500"),
-            },
-        ),
-        (
-            "signed",
-            {
-                "contract_number": "HT-1",
-                "contract_date": today,
-                "agreed_amount": Decimal("480"),
-            },
-        ),
-        ("settlement", {}),
-        ("registration", {"registration_number": "REG-1"}),
-        ("disclosure", {"disclosure_starts": today}),
-    ]
-    for to, data in steps:
-        deal.refresh_from_db()
-        deal_move(
-            deal_id=deal.pk,
-            to=to,
-            by=users["organizer"],
-            expected=deal.stage,
-            data=data,
-        )
+    walk_to_registration(deal, users["organizer"], price="500", agreed="480")
+    deal_move(
+        deal_id=deal.pk,
+        to="disclosure",
+        by=users["organizer"],
+        expected=deal.stage,
+        data={"disclosure_starts": timezone.localdate()},
+    )
     return deal
 
 

@@ -11,6 +11,7 @@ from django.core import signing
 from django.utils import timezone
 
 from tests.factories import make_achievement
+from tests.tracker.helpers import walk_to_registration
 from tracker.models import Deal, Objection
 from tracker.services import DealError, deal_create, deal_move
 from tracker.views.public import FORM_SALT
@@ -184,34 +185,6 @@ def test_a_deal_never_disclosed_has_no_public_page(client, roles):
 # achievement goes through the library's visibility rule for the public.
 
 
-def _walk_to_registration(deal, by):
-    today = timezone.localdate()
-    for to, data in [
-        ("negotiation", {}),
-        (
-            "listing",
-            {
-                "listing_number": "L-9",
-                "listing_date": today,
-                "listing_price": Decimal("90"),
-            },
-        ),
-        (
-            "signed",
-            {
-                "contract_number": "HT-9",
-                "contract_date": today,
-                "agreed_amount": Decimal("88"),
-            },
-        ),
-        ("settlement", {}),
-        ("registration", {"registration_number": "REG-9"}),
-    ]:
-        deal.refresh_from_db()
-        deal_move(deal_id=deal.pk, to=to, by=by, expected=deal.stage, data=data)
-    deal.refresh_from_db()
-
-
 @pytest.fixture
 def restricted_deal(client, roles):
     """An approved investor's interest in a restricted achievement, registered
@@ -230,7 +203,7 @@ def restricted_deal(client, roles):
     )
     assert response.status_code == 302
     deal = Deal.objects.get(achievement=achievement)
-    _walk_to_registration(deal, users["organizer"])
+    walk_to_registration(deal, users["organizer"])
     return deal
 
 
@@ -469,7 +442,7 @@ def registered(roles):
         counterparty=orgs["enterprise"],
         transfer_mode="assignment",
     )
-    _walk_to_registration(deal, users["organizer"])
+    walk_to_registration(deal, users["organizer"])
     return deal
 
 
