@@ -1,37 +1,10 @@
-"""Where the roadshows' code lives: imports flow one way (events comes before
-the live rooms, the tracker and the CMS), and what joins every app (the demo
-command) lives in the project's wiring."""
+"""What joins every app (the demo command) lives in the project's wiring;
+the import flow itself is checked for every app by tests/test_architecture.py."""
 
-import ast
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command, get_commands
-
-import events
-
-LATER = {"livestream", "tracker", "cms", "bench", "roadshow"}
-
-
-def _imported(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
-    return names
-
-
-def test_events_imports_nothing_that_comes_after_it():
-    root = Path(events.__file__).parent
-    offending = {
-        str(path.relative_to(root)): sorted(_imported(path) & LATER)
-        for path in root.rglob("*.py")
-        if _imported(path) & LATER
-    }
-    assert offending == {}
 
 
 @pytest.mark.django_db
