@@ -35,25 +35,38 @@ def door_staff_remove(*, roadshow: Roadshow, user: Any) -> None:
     roadshow.door_staff.remove(user)
 
 
-S = RoadshowStatus
 # The one table of allowed moves: action -> (from states, to state).
 TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "schedule": ({S.DRAFT}, S.SCHEDULED),
-    "publish": ({S.DRAFT, S.SCHEDULED}, S.PUBLISHED),
-    "unpublish": ({S.PUBLISHED}, S.SCHEDULED),
-    "go_live": ({S.PUBLISHED}, S.LIVE),
-    "close": ({S.PUBLISHED, S.LIVE}, S.CLOSED),
-    "archive": ({S.CLOSED}, S.ARCHIVED),
-    "cancel": ({S.DRAFT, S.SCHEDULED, S.PUBLISHED, S.LIVE}, S.CANCELLED),
+    "schedule": ({RoadshowStatus.DRAFT}, RoadshowStatus.SCHEDULED),
+    "publish": (
+        {RoadshowStatus.DRAFT, RoadshowStatus.SCHEDULED},
+        RoadshowStatus.PUBLISHED,
+    ),
+    "unpublish": ({RoadshowStatus.PUBLISHED}, RoadshowStatus.SCHEDULED),
+    "go_live": ({RoadshowStatus.PUBLISHED}, RoadshowStatus.LIVE),
+    "close": ({RoadshowStatus.PUBLISHED, RoadshowStatus.LIVE}, RoadshowStatus.CLOSED),
+    "archive": ({RoadshowStatus.CLOSED}, RoadshowStatus.ARCHIVED),
+    "cancel": (
+        {
+            RoadshowStatus.DRAFT,
+            RoadshowStatus.SCHEDULED,
+            RoadshowStatus.PUBLISHED,
+            RoadshowStatus.LIVE,
+        },
+        RoadshowStatus.CANCELLED,
+    ),
 }
 # Who may see a roadshow at all: published once, whatever became of it since.
-PUBLIC_Q = Q(status__in=S.public_states) & Q(first_published_at__isnull=False)
+PUBLIC_Q = Q(status__in=RoadshowStatus.public_states) & Q(
+    first_published_at__isnull=False
+)
 
 
 def roadshow_is_public(roadshow: Roadshow) -> bool:
     """PUBLIC_Q for one loaded roadshow (the same rule, without a query)."""
     return (
-        roadshow.status in S.public_states and roadshow.first_published_at is not None
+        roadshow.status in RoadshowStatus.public_states
+        and roadshow.first_published_at is not None
     )
 
 
@@ -129,7 +142,7 @@ def roadshow_transition(
 def roadshow_update(*, roadshow: Roadshow, data: dict[str, Any], by: Any) -> Roadshow:
     """Change a roadshow's details; calendar-visible changes bump its SEQUENCE."""
     locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
-    if locked.status in S.ended_states:
+    if locked.status in RoadshowStatus.ended_states:
         raise RoadshowError(_("已结束、已归档或已取消的路演不能修改。"))
     previous_capacity = locked.capacity
     changed = False
@@ -150,14 +163,14 @@ def roadshow_update(*, roadshow: Roadshow, data: dict[str, Any], by: Any) -> Roa
     for key, value in many.items():
         getattr(locked, key).set(value)
     problems = programme_problems(roadshow=locked)
-    if problems and locked.status in {S.PUBLISHED, S.LIVE}:
+    if problems and locked.status in {RoadshowStatus.PUBLISHED, RoadshowStatus.LIVE}:
         raise RoadshowError(_("修改后议程有问题：") + "；".join(problems))
     if more_places:
         # Registrations live above this module (they use its rules).
         from .registrations import waitlist_promote
 
         waitlist_promote(roadshow=locked)
-    if changed and locked.status in S.public_states:
+    if changed and locked.status in RoadshowStatus.public_states:
         _record(
             roadshow=locked,
             by=by,
@@ -364,7 +377,9 @@ def _next_index(rota_keys: list, last_key) -> int:
 def _last_turns(year: int) -> tuple[int | None, tuple[str, int] | None]:
     """The field and region of the last roadshows before this year (the rotation
     continues from them)."""
-    before = Roadshow.objects.filter(start__year__lt=year).exclude(status=S.CANCELLED)
+    before = Roadshow.objects.filter(start__year__lt=year).exclude(
+        status=RoadshowStatus.CANCELLED
+    )
     last_field = (
         before.filter(kind=RoadshowKind.FIELD)
         .order_by("-start")
@@ -428,7 +443,7 @@ def year_plan_create(
     taken = {
         start.astimezone(SHANGHAI).date()
         for start in Roadshow.objects.filter(start__year=year)
-        .exclude(status=S.CANCELLED)
+        .exclude(status=RoadshowStatus.CANCELLED)
         .values_list("start", flat=True)
     }
     last_field, last_region = _last_turns(year)
@@ -452,8 +467,8 @@ def year_plan_create(
         _record(
             roadshow=roadshow,
             by=by,
-            from_status=S.DRAFT,
-            to_status=S.DRAFT,
+            from_status=RoadshowStatus.DRAFT,
+            to_status=RoadshowStatus.DRAFT,
             note=gettext_noop("年度计划生成"),
         )
 
@@ -477,8 +492,8 @@ def year_plan_create(
         _record(
             roadshow=roadshow,
             by=by,
-            from_status=S.DRAFT,
-            to_status=S.DRAFT,
+            from_status=RoadshowStatus.DRAFT,
+            to_status=RoadshowStatus.DRAFT,
             note=gettext_noop("年度计划生成"),
         )
     return plan
