@@ -2,21 +2,15 @@
 periods for the roadshows app (which comes before the tracker and may not
 import it)."""
 
-from django.utils import timezone
-
 from events.selectors import ProgrammeTarget
 
 
 def current_roadshow_target() -> ProgrammeTarget | None:
-    """The period that includes today, else the latest one (the tracker's
-    dashboard opens on the same period); None when there is none."""
-    from tracker.models import TargetPeriod
+    """The tracker's current period (the one its dashboard opens on); None
+    when there is none."""
+    from tracker.dashboard import current_target
 
-    today = timezone.localdate()
-    period = (
-        TargetPeriod.objects.filter(starts__lte=today, ends__gte=today).first()
-        or TargetPeriod.objects.first()
-    )
+    period = current_target()
     if period is None:
         return None
     return ProgrammeTarget(

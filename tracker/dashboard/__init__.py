@@ -9,6 +9,7 @@ from .figures import (
     Figures,
     Period,
     compute,
+    current_target,
     period_for,
     periods,
     targets_rows,
@@ -17,6 +18,7 @@ from .groupings import Grouping, Row, groupings
 
 __all__ = [
     "FUNNEL",
+    "current_target",
     "HELD",
     "Figures",
     "Grouping",

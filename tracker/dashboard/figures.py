@@ -59,6 +59,19 @@ def periods() -> list[TargetPeriod]:
     return list(TargetPeriod.objects.all())
 
 
+def current_target(
+    targets: list[TargetPeriod] | None = None, *, today: dt.date | None = None
+) -> TargetPeriod | None:
+    """The period the programme is in: the one that includes today, else the
+    first in order (the dashboard opens on it; the home page's target is its)."""
+    targets = periods() if targets is None else targets
+    today = today or timezone.localdate()
+    return next(
+        (t for t in targets if t.starts <= today <= t.ends),
+        targets[0] if targets else None,
+    )
+
+
 def period_for(target: TargetPeriod | None, *, today: dt.date | None = None) -> Period:
     if target is not None:
         return Period(target.name, target.starts, target.ends, target)

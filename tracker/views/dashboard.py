@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -21,7 +20,15 @@ from events.models import Roadshow
 from spreadsheets import append_safe, xlsx_response
 
 from .. import charts
-from ..dashboard import HELD, Grouping, compute, groupings, period_for, periods
+from ..dashboard import (
+    HELD,
+    Grouping,
+    compute,
+    current_target,
+    groupings,
+    period_for,
+    periods,
+)
 from ..dashboard.groupings import deals_href
 from ..enums import Stage
 
@@ -40,9 +47,8 @@ def _period(request):
     targets = periods()
     chosen = request.GET.get("period", "")
     target = next((t for t in targets if str(t.pk) == chosen), None)
-    if target is None and not chosen and targets:
-        today = timezone.localdate()
-        target = next((t for t in targets if t.starts <= today <= t.ends), targets[0])
+    if target is None and not chosen:
+        target = current_target(targets)
     return targets, period_for(target)
 
 
