@@ -9,7 +9,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The flow: achievement → roadshow → live room → deal → published case.
-FLOW = ["accounts", "achievements", "events", "livestream", "tracker", "cms"]
+FLOW = [
+    "accounts",
+    "achievements",
+    "events",
+    "livestream",
+    "matchmaking",
+    "tracker",
+    "cms",
+]
 # Helpers without domain knowledge: everybody may use them, they use nobody.
 HELPERS = ["uploads", "spreadsheets", "languages"]
 WIRING = "roadshow"

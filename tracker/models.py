@@ -62,6 +62,14 @@ class Deal(TimeStamped):
         related_name="deals",
         verbose_name=_("来源提问"),
     )
+    meeting = models.ForeignKey(
+        "matchmaking.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
+        verbose_name=_("来源对接会面"),
+    )
     transfer_mode = models.CharField(
         _("转化方式"), max_length=24, choices=TransferMode.choices
     )

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "achievements",
     "events",
     "livestream",
+    "matchmaking",
     "tracker",
     "cms",
     # The wiring (after every app it joins): seed_demo, the programme's target.

@@ -1,0 +1,237 @@
+"""The reads of matchmaking: who is busy when, which requests and meetings
+a user sees, and the session's figures."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.enums import Role
+from events.models import Registration
+from events.services import programme_timeline
+
+from .enums import Direction, MeetingStatus, Outcome, RequestStatus, Side
+from .models import (
+    BlockedSlot,
+    MatchSession,
+    MatchSlot,
+    Meeting,
+    MeetingOutcome,
+    MeetingRequest,
+    MeetingSeat,
+)
+
+
+def session_window_open(
+    *, session: MatchSession, now: dt.datetime | None = None
+) -> bool:
+    now = now or timezone.now()
+    if session.requests_open and now < session.requests_open:
+        return False
+    close = session.requests_close or session.ends_at
+    return now < close
+
+
+def people_of(request: MeetingRequest) -> set[int]:
+    """Everyone who attends: the requester and the answering side's attendees."""
+    return {request.requester_id, *(u.pk for u in request.attendees.all())}
+
+
+def presenting_orgs(*, session: MatchSession) -> dict[int, list[tuple]]:
+    """Organization → the times (start, end) it pitches in the roadshow."""
+    times: dict[int, list[tuple]] = defaultdict(list)
+    for timed in programme_timeline(roadshow=session.roadshow):
+        slot = timed.slot
+        if slot.kind != "pitch":
+            continue
+        for org in {slot.team_id, getattr(slot.achievement, "owner_id", None)} - {None}:
+            times[org].append((timed.start, timed.end))
+    return times
+
+
+def busy_slots(
+    *,
+    session: MatchSession,
+    user_ids: Iterable[int],
+    slots: list[MatchSlot] | None = None,
+    ignore_meetings: Iterable[int] = (),
+) -> dict[int, set[int]]:
+    """User → the session's slot ids they cannot meet in: slots they blocked,
+    their own pitch (with the buffer) for members of a presenting team, and
+    meetings already holding them here or at the same time in another
+    session (other than ``ignore_meetings``)."""
+    user_ids = set(user_ids)
+    slots = slots if slots is not None else list(session.slots.all())
+    busy: dict[int, set[int]] = {uid: set() for uid in user_ids}
+    if not user_ids or not slots:
+        return busy
+    for uid, slot_id in BlockedSlot.objects.filter(
+        user_id__in=user_ids, slot__session=session
+    ).values_list("user_id", "slot_id"):
+        busy[uid].add(slot_id)
+    # Pitch times: the team's own members, around their pitch.
+    buffer = dt.timedelta(minutes=session.pitch_buffer_minutes)
+    pitches = presenting_orgs(session=session)
+    if pitches:
+        from accounts.models import Membership
+
+        for uid, org in Membership.objects.filter(
+            user_id__in=user_ids, role=Role.TEAM, organization_id__in=list(pitches)
+        ).values_list("user_id", "organization_id"):
+            for start, end in pitches[org]:
+                for slot in slots:
+                    if slot.start < end + buffer and slot.end > start - buffer:
+                        busy[uid].add(slot.pk)
+    # Meetings: here by slot; elsewhere by overlapping time.
+    first, last = min(s.start for s in slots), max(s.end for s in slots)
+    seats = (
+        MeetingSeat.objects.filter(
+            user_id__in=user_ids,
+            meeting__status__in=MeetingStatus.active_states,
+            slot__start__lt=last,
+            slot__end__gt=first,
+        )
+        .exclude(meeting_id__in=list(ignore_meetings))
+        .values_list(
+            "user_id", "slot_id", "slot__session_id", "slot__start", "slot__end"
+        )
+    )
+    for uid, slot_id, session_id, start, end in seats:
+        if session_id == session.pk:
+            busy[uid].add(slot_id)
+            continue
+        for slot in slots:
+            if slot.start < end and slot.end > start:
+                busy[uid].add(slot.pk)
+    return busy
+
+
+def free_common_slots(
+    *, request: MeetingRequest, slots: list[MatchSlot] | None = None
+) -> list[MatchSlot]:
+    session = request.session
+    slots = slots if slots is not None else list(session.slots.all())
+    people = people_of(request)
+    busy = busy_slots(session=session, user_ids=people, slots=slots)
+    taken = set().union(*busy.values()) if busy else set()
+    return [slot for slot in slots if slot.pk not in taken]
+
+
+def registered_orgs(*, session: MatchSession) -> set[int]:
+    """Organizations with someone registered for the roadshow."""
+    from accounts.models import Membership
+
+    users = Registration.objects.active().filter(roadshow=session.roadshow)
+    return set(
+        Membership.objects.filter(user__in=users.values("user")).values_list(
+            "organization_id", flat=True
+        )
+    )
+
+
+def requests_of(*, user: Any) -> QuerySet[MeetingRequest]:
+    """The requests of the user's organizations, on either side (organizers
+    see theirs through the session's admin page)."""
+    teams = permissions.organization_ids(user, role=Role.TEAM)
+    investors = permissions.approved_investor_orgs(user)
+    if not teams and not investors:
+        return MeetingRequest.objects.none()
+    return (
+        MeetingRequest.objects.filter(
+            Q(team_org_id__in=teams) | Q(investor_org_id__in=investors)
+        )
+        .select_related(
+            "session__roadshow", "achievement", "team_org", "investor_org", "requester"
+        )
+        .prefetch_related("attendees", "preferred_slots")
+    )
+
+
+def meetings_of(*, user: Any, published_only: bool = True) -> QuerySet[Meeting]:
+    """The meetings the user attends."""
+    meetings = Meeting.objects.filter(
+        Q(request__requester=user) | Q(request__attendees=user)
+    ).distinct()
+    if published_only:
+        meetings = meetings.filter(published_at__isnull=False)
+    return meetings.select_related(
+        "slot",
+        "place",
+        "session__roadshow",
+        "request__achievement",
+        "request__team_org",
+        "request__investor_org",
+    ).order_by("slot__start", "pk")
+
+
+def session_figures(*, session: MatchSession) -> dict[str, Any]:
+    """Requests, acceptance, meetings held, no-shows, outcomes for one session."""
+    requests = MeetingRequest.objects.filter(session=session)
+    by_status = dict(
+        requests.values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    answered = by_status.get(RequestStatus.ACCEPTED, 0) + by_status.get(
+        RequestStatus.DECLINED, 0
+    )
+    meetings = Meeting.objects.filter(session=session)
+    by_meeting = dict(
+        meetings.values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    outcomes = dict(
+        MeetingOutcome.objects.filter(meeting__session=session)
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .values_list("outcome", "n")
+    )
+    reasons = dict(
+        requests.filter(status=RequestStatus.DECLINED)
+        .values_list("decline_reason")
+        .annotate(n=Count("id"))
+        .values_list("decline_reason", "n")
+    )
+    return {
+        "requests": sum(by_status.values()),
+        "by_status": by_status,
+        "acceptance_rate": (
+            round(100 * by_status.get(RequestStatus.ACCEPTED, 0) / answered)
+            if answered
+            else None
+        ),
+        "meetings": sum(
+            n for s, n in by_meeting.items() if s != MeetingStatus.CANCELLED
+        ),
+        "held": by_meeting.get(MeetingStatus.HELD, 0),
+        "no_show": by_meeting.get(MeetingStatus.NO_SHOW, 0),
+        "outcomes": outcomes,
+        "continue": outcomes.get(Outcome.CONTINUE, 0),
+        "decline_reasons": reasons,
+    }
+
+
+def feedback_of_team(*, org_ids: set[int]) -> dict[str, int]:
+    """What the demand side said no for, across the team's requests and
+    meetings: reason → count."""
+    counts: dict[str, int] = defaultdict(int)
+    declined = MeetingRequest.objects.filter(
+        team_org_id__in=org_ids,
+        status=RequestStatus.DECLINED,
+        direction=Direction.TO_INVESTOR,
+    )
+    for reason, n in declined.values_list("decline_reason").annotate(n=Count("id")):
+        counts[reason] += n
+    passed = MeetingOutcome.objects.filter(
+        meeting__request__team_org_id__in=org_ids,
+        side=Side.INVESTOR,
+        outcome=Outcome.PASS,
+    )
+    for reason, n in passed.values_list("reason").annotate(n=Count("id")):
+        counts[reason] += n
+    return dict(counts)

@@ -1,0 +1,94 @@
+"""What the matchmaking writes share: their error, the permission check,
+the record of who did what, and the messages both sides get."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import translation
+
+from accounts import permissions
+from accounts.models import User, actor_of
+from accounts.permissions import user_can
+
+from ..models import MeetingRequest, RequestEvent
+
+TEXT_LIMIT = 1000
+
+
+class MatchError(Exception):
+    """A write that is not allowed; the message is for the user."""
+
+
+def require(by: Any, action: str, obj: Any) -> None:
+    if by is not None and not user_can(by, action, obj):
+        raise PermissionDenied
+
+
+def record(request: MeetingRequest, *, by: Any, kind: str, note: str = "") -> None:
+    """One line of the request's history; an organizer acting for a side is
+    recorded as acting on its behalf."""
+    from ..rules import side_of
+
+    who = actor_of(by)
+    on_behalf = bool(
+        who is not None
+        and permissions.is_organizer(who)
+        and side_of(who, request) is None
+    )
+    RequestEvent.objects.create(
+        request=request, actor=who, on_behalf=on_behalf, kind=kind, note=note[:300]
+    )
+
+
+def members_of(org_id: int, *, side: str) -> list[User]:
+    """Who acts for an organization on one side: the team's members, or the
+    approved members of an approved investor organization."""
+    from accounts.enums import InvestorStatus, Role
+
+    people = User.objects.filter(is_active=True, memberships__organization_id=org_id)
+    if side == "team":
+        people = people.filter(memberships__role=Role.TEAM)
+    else:
+        people = people.filter(
+            memberships__role=Role.INVESTOR,
+            memberships__approved=True,
+            memberships__organization__investor_status=InvestorStatus.APPROVED,
+        )
+    return list(people.distinct().order_by("pk"))
+
+
+def tell(users: Iterable[User], subject: str, body: str) -> None:
+    """Email people after commit (in the platform's language); the workspace
+    shows the same change, so nothing depends on the email arriving."""
+    addresses = sorted({u.email for u in users if u.email and u.is_active})
+    if not addresses:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            (str(subject), str(body), settings.DEFAULT_FROM_EMAIL, [address])
+            for address in addresses
+        ]
+
+    def send() -> None:
+        send_mass_mail(messages, fail_silently=True)
+
+    transaction.on_commit(send)
+
+
+def link(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def checked_text(text: str, *, limit: int = TEXT_LIMIT) -> str:
+    from django.utils.translation import gettext as _
+
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise MatchError(_("文字不能超过 %(n)d 个字符。") % {"n": limit})
+    if "\x00" in text:
+        raise MatchError(_("文字含有无效字符。"))
+    return text

@@ -1,0 +1,436 @@
+"""Meeting requests both ways: asked, accepted (naming who attends),
+declined with a reason, cancelled, or left to expire."""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.enums import InvestorStatus
+from accounts.models import Organization
+from achievements.models import Achievement
+from achievements.selectors import achievement_audience, achievement_is_published_to
+
+from ..enums import (
+    AcceptPriority,
+    DeclineReason,
+    Direction,
+    MeetingStatus,
+    PlaceKind,
+    Priority,
+    RequestStatus,
+)
+from ..models import MatchSession, MatchSlot, Meeting, MeetingRequest, MeetingSeat
+from ..rules import team_orgs
+from ..selectors import (
+    free_common_slots,
+    people_of,
+    registered_orgs,
+    session_window_open,
+)
+from .base import MatchError, checked_text, link, members_of, record, require, tell
+
+MAX_PREFERRED = 5
+MAX_ATTENDEES = 3
+
+
+def _session_usable(session: MatchSession) -> None:
+    from events.enums import RoadshowStatus
+    from events.services import roadshow_is_public
+
+    roadshow = session.roadshow
+    if not roadshow_is_public(roadshow) or roadshow.status in (
+        RoadshowStatus.CANCELLED,
+        RoadshowStatus.ARCHIVED,
+    ):
+        raise MatchError(_("该路演的对接会未开放。"))
+    if not session_window_open(session=session):
+        raise MatchError(_("该对接会不在预约时间内。"))
+
+
+def _on_show(session: MatchSession, achievement: Achievement) -> bool:
+    """The achievement is in the roadshow's programme, or its team comes."""
+    in_programme = session.roadshow.slots.filter(
+        kind="pitch", achievement=achievement
+    ).exists()
+    return in_programme or achievement.owner_id in registered_orgs(session=session)
+
+
+def request_create(
+    *,
+    by: Any,
+    session: MatchSession,
+    achievement: Achievement,
+    investor_org: Organization,
+    direction: str,
+    message: str = "",
+    priority: int = Priority.WOULD_LIKE,
+    preferred_slots: Iterable[MatchSlot] = (),
+    place_kind: str = PlaceKind.ONSITE,
+) -> MeetingRequest:
+    """Ask for a meeting: a demand-side member about an achievement it may
+    see, or a team member with an organization that registered."""
+    if not (by is not None and by.is_authenticated):
+        raise MatchError(_("请先登录。"))
+    message = checked_text(message)
+    if priority not in Priority.values:
+        raise MatchError(_("请选择优先级。"))
+    preferred = list(preferred_slots)
+    if len(preferred) > MAX_PREFERRED:
+        raise MatchError(_("最多选择 %(n)d 个希望的时段。") % {"n": MAX_PREFERRED})
+    if any(slot.session_id != session.pk for slot in preferred):
+        raise MatchError(_("希望的时段不属于该对接会。"))
+    if direction == Direction.TO_TEAM:
+        if investor_org.pk not in permissions.approved_investor_orgs(by):
+            raise MatchError(_("只有已获批准的投资方/需求方成员可以约见成果团队。"))
+        if not achievement_is_published_to(user=by, achievement=achievement):
+            raise MatchError(_("找不到该成果。"))
+        if achievement.owner_id in permissions.organization_ids(by):
+            raise MatchError(_("不能约见本单位的成果。"))
+    elif direction == Direction.TO_INVESTOR:
+        if achievement.owner_id not in team_orgs(by):
+            raise MatchError(_("只有成果团队成员可以为本单位成果约见投资方。"))
+        if achievement_audience(achievement=achievement) is None:
+            raise MatchError(_("该成果尚未发布，不能约见投资方。"))
+        if investor_org.investor_status != InvestorStatus.APPROVED:
+            raise MatchError(_("该机构不是已获批准的投资方/需求方。"))
+        if investor_org.pk == achievement.owner_id:
+            raise MatchError(_("不能约见本单位。"))
+    else:
+        raise MatchError(_("请求方向无效。"))
+    now = timezone.now()
+    with transaction.atomic():
+        # One request at a time per session: quotas and pairs are counted
+        # on what is committed (the unique constraint is the backstop).
+        session = (
+            MatchSession.objects.select_for_update(of=("self",))
+            .select_related("roadshow")
+            .get(pk=session.pk)
+        )
+        _session_usable(session)
+        if not session.places.filter(kind=place_kind).exists():
+            raise MatchError(_("该对接会不提供这种会面方式。"))
+        registered = registered_orgs(session=session)
+        if direction == Direction.TO_TEAM:
+            if investor_org.pk not in registered:
+                raise MatchError(_("请先报名参加该路演，再预约对接。"))
+            if not _on_show(session, achievement):
+                raise MatchError(_("该成果不在这场路演中。"))
+            requester_org = investor_org.pk
+            quota = session.investor_quota
+        else:
+            if investor_org.pk not in registered:
+                raise MatchError(_("该机构未报名这场路演。"))
+            requester_org = achievement.owner_id
+            quota = session.team_quota
+        open_requests = MeetingRequest.objects.filter(
+            session=session, status__in=RequestStatus.open_states
+        )
+        pair = open_requests.filter(
+            achievement=achievement, investor_org=investor_org
+        ).first()
+        if pair is not None:
+            if pair.direction != direction:
+                raise MatchError(_("对方已向您发出约见请求，请在工作台中回复。"))
+            raise MatchError(_("已就该成果向该机构发出约见请求，请勿重复发送。"))
+        mine = open_requests.filter(direction=direction)
+        mine = (
+            mine.filter(investor_org_id=requester_org)
+            if direction == Direction.TO_TEAM
+            else mine.filter(team_org_id=requester_org)
+        )
+        if mine.count() >= quota:
+            raise MatchError(
+                _(
+                    "本场对接会中贵单位待处理的约见请求已达上限（%(n)d 个），"
+                    "请等待回复或撤回部分请求。"
+                )
+                % {"n": quota}
+            )
+        expires = min(now + dt.timedelta(hours=session.expiry_hours), session.ends_at)
+        try:
+            with transaction.atomic():
+                request = MeetingRequest.objects.create(
+                    session=session,
+                    achievement=achievement,
+                    team_org_id=achievement.owner_id,
+                    investor_org=investor_org,
+                    direction=direction,
+                    requester=by,
+                    message=message,
+                    priority=priority,
+                    place_kind=place_kind,
+                    expires_at=expires,
+                )
+        except IntegrityError as exc:
+            raise MatchError(
+                _("已就该成果向该机构发出约见请求，请勿重复发送。")
+            ) from exc
+        request.preferred_slots.set(preferred)
+        record(request, by=by, kind="created")
+        side = "team" if direction == Direction.TO_TEAM else "investor"
+        tell(
+            members_of(request.responder_org.pk, side=side),
+            _("新的约见请求：%(title)s") % {"title": achievement.title},
+            _(
+                "%(org)s 希望就“%(title)s”与贵单位见面（%(roadshow)s）。\n"
+                "请在 %(until)s 前回复：%(url)s"
+            )
+            % {
+                "org": request.requester_org.name,
+                "title": achievement.title,
+                "roadshow": session.roadshow.title,
+                "until": timezone.localtime(expires).strftime("%Y-%m-%d %H:%M"),
+                "url": link(f"/matchmaking/requests/{request.pk}/"),
+            },
+        )
+    return request
+
+
+def _locked(request_id: int) -> MeetingRequest:
+    request = (
+        MeetingRequest.objects.select_for_update(of=("self",))
+        .select_related("session__roadshow", "achievement", "team_org", "investor_org")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise MatchError(_("找不到该约见请求。"))
+    return request
+
+
+def _expire(request: MeetingRequest) -> None:
+    request.status = RequestStatus.EXPIRED
+    request.save(update_fields=["status", "updated_at"])
+    record(request, by=None, kind="expired")
+    both = members_of(request.team_org_id, side="team") + members_of(
+        request.investor_org_id, side="investor"
+    )
+    tell(
+        both,
+        _("约见请求已过期：%(title)s") % {"title": request.achievement.title},
+        _("%(a)s 与 %(b)s 关于“%(title)s”的约见请求未在期限内回复，已过期。")
+        % {
+            "a": request.investor_org.name,
+            "b": request.team_org.name,
+            "title": request.achievement.title,
+        },
+    )
+
+
+def requests_expire(*, now: dt.datetime | None = None) -> int:
+    """Pending requests past their time become expired; both sides are told.
+    Returns how many expired."""
+    now = now or timezone.now()
+    ids = list(
+        MeetingRequest.objects.filter(
+            status=RequestStatus.PENDING, expires_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    expired = 0
+    for request_id in ids:
+        with transaction.atomic():
+            request = _locked(request_id)
+            if request.status == RequestStatus.PENDING and request.expires_at <= now:
+                _expire(request)
+                expired += 1
+    return expired
+
+
+def _attendees(request: MeetingRequest, by: Any, ids: Iterable[int]) -> list:
+    side = "team" if request.direction == Direction.TO_TEAM else "investor"
+    members = {u.pk: u for u in members_of(request.responder_org.pk, side=side)}
+    ids = list(dict.fromkeys(int(i) for i in ids)) or (
+        [by.pk] if by is not None and by.pk in members else []
+    )
+    if not ids:
+        raise MatchError(_("请选择出席会面的人员。"))
+    if len(ids) > MAX_ATTENDEES:
+        raise MatchError(_("出席人员最多 %(n)d 位。") % {"n": MAX_ATTENDEES})
+    unknown = [i for i in ids if i not in members]
+    if unknown:
+        raise MatchError(_("出席人员必须是本单位的成员。"))
+    if request.requester_id in ids:
+        raise MatchError(_("出席人员不能包括发起人本人。"))
+    return [members[i] for i in ids]
+
+
+def request_accept(
+    *,
+    request_id: int,
+    by: Any,
+    attendee_ids: Iterable[int] = (),
+    accept_priority: int = AcceptPriority.AGREE,
+) -> MeetingRequest:
+    """The side asked says yes and names who attends. Once the session's
+    schedule is published, the meeting is placed at once in the earliest
+    common free slot (preferred slots first), or the accept is refused."""
+    if accept_priority not in AcceptPriority.values:
+        raise MatchError(_("请选择我方意愿。"))
+    expired = False
+    with transaction.atomic():
+        request = _locked(request_id)
+        require(by, "match.respond", request)
+        if request.status == RequestStatus.PENDING and request.expires_at <= (
+            timezone.now()
+        ):
+            _expire(request)
+            expired = True
+        elif request.status != RequestStatus.PENDING:
+            raise MatchError(
+                _("该请求已是“%(status)s”状态，不能再接受。")
+                % {"status": request.get_status_display()}
+            )
+        else:
+            attendees = _attendees(request, by, attendee_ids)
+            session = MatchSession.objects.select_for_update().get(
+                pk=request.session_id
+            )
+            request.session = session
+            request.attendees.set(attendees)
+            free = free_common_slots(request=request)
+            if not free:
+                raise MatchError(
+                    _("双方在本场对接会中已没有共同的空闲时段，无法接受。")
+                )
+            request.status = RequestStatus.ACCEPTED
+            request.responded_by = by
+            request.responded_at = timezone.now()
+            request.accept_priority = accept_priority
+            request.save()
+            record(request, by=by, kind="accepted")
+            if session.schedule_published_at is not None:
+                _place_now(request, free)
+            tell(
+                _requester_side(request),
+                _("约见请求已接受：%(title)s") % {"title": request.achievement.title},
+                _("%(org)s 已接受关于“%(title)s”的约见。会面安排：%(url)s")
+                % {
+                    "org": request.responder_org.name,
+                    "title": request.achievement.title,
+                    "url": link(f"/matchmaking/requests/{request.pk}/"),
+                },
+            )
+    if expired:
+        raise MatchError(_("该请求已过回复期限，已自动过期。"))
+    return request
+
+
+def _requester_side(request: MeetingRequest) -> list:
+    side = "investor" if request.direction == Direction.TO_TEAM else "team"
+    return members_of(request.requester_org.pk, side=side)
+
+
+def _place_now(request: MeetingRequest, free: list[MatchSlot]) -> Meeting:
+    """Place one accepted request into a published schedule (the caller
+    holds the session's lock)."""
+    preferred = {s.pk for s in request.preferred_slots.all()}
+    free.sort(key=lambda s: (s.pk not in preferred, s.start))
+    places = list(request.session.places.filter(kind=request.place_kind))
+    people = people_of(request)
+    for slot in free:
+        used = {}
+        for place_id, seat in Meeting.objects.filter(
+            slot=slot, status__in=MeetingStatus.active_states
+        ).values_list("place_id", "seat"):
+            used.setdefault(place_id, set()).add(seat)
+        for place in places:
+            seats = [
+                s for s in range(place.capacity) if s not in used.get(place.pk, ())
+            ]
+            if not seats:
+                continue
+            try:
+                with transaction.atomic():
+                    meeting = Meeting.objects.create(
+                        request=request,
+                        session=request.session,
+                        slot=slot,
+                        place=place,
+                        seat=seats[0],
+                        published_at=timezone.now(),
+                    )
+                    MeetingSeat.objects.bulk_create(
+                        MeetingSeat(meeting=meeting, user_id=uid, slot=slot)
+                        for uid in sorted(people)
+                    )
+            except IntegrityError:
+                continue
+            request.unplaced_reason = ""
+            request.save(update_fields=["unplaced_reason"])
+            return meeting
+    raise MatchError(_("对接日程已发布，且双方共同空闲的时段里已没有空位，无法接受。"))
+
+
+def request_decline(
+    *, request_id: int, by: Any, reason: str, note: str = ""
+) -> MeetingRequest:
+    if reason not in DeclineReason.values:
+        raise MatchError(_("请选择婉拒原因。"))
+    note = checked_text(note, limit=300)
+    with transaction.atomic():
+        request = _locked(request_id)
+        require(by, "match.respond", request)
+        if request.status != RequestStatus.PENDING:
+            raise MatchError(
+                _("该请求已是“%(status)s”状态，不能再婉拒。")
+                % {"status": request.get_status_display()}
+            )
+        request.status = RequestStatus.DECLINED
+        request.decline_reason = reason
+        request.decline_note = note
+        request.responded_by = by
+        request.responded_at = timezone.now()
+        request.save()
+        record(request, by=by, kind="declined", note=note)
+        tell(
+            _requester_side(request),
+            _("约见请求被婉拒：%(title)s") % {"title": request.achievement.title},
+            _("%(org)s 婉拒了关于“%(title)s”的约见，原因：%(reason)s。%(note)s")
+            % {
+                "org": request.responder_org.name,
+                "title": request.achievement.title,
+                "reason": request.get_decline_reason_display(),
+                "note": note,
+            },
+        )
+    return request
+
+
+def request_cancel(*, request_id: int, by: Any, note: str = "") -> MeetingRequest:
+    """Either side (or an organizer) calls off a pending or accepted request;
+    its meeting, if placed, is cancelled and its people's time freed."""
+    from .meetings import cancel_meeting_of
+
+    note = checked_text(note, limit=300)
+    with transaction.atomic():
+        request = _locked(request_id)
+        require(by, "match.cancel", request)
+        if request.status not in RequestStatus.open_states:
+            raise MatchError(
+                _("该请求已是“%(status)s”状态，不能撤回。")
+                % {"status": request.get_status_display()}
+            )
+        request.status = RequestStatus.CANCELLED
+        request.save(update_fields=["status", "updated_at"])
+        cancel_meeting_of(request)
+        record(request, by=by, kind="cancelled", note=note)
+        both = members_of(request.team_org_id, side="team") + members_of(
+            request.investor_org_id, side="investor"
+        )
+        tell(
+            [u for u in both if u.pk != getattr(by, "pk", None)],
+            _("约见已取消：%(title)s") % {"title": request.achievement.title},
+            _("%(a)s 与 %(b)s 关于“%(title)s”的约见已取消。%(note)s")
+            % {
+                "a": request.investor_org.name,
+                "b": request.team_org.name,
+                "title": request.achievement.title,
+                "note": note,
+            },
+        )
+    return request

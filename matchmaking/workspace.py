@@ -1,0 +1,1 @@
+"""The matchmaking panel of the workspace."""
