@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("achievements.urls")),
     path("", include("events.urls")),
     path("", include("livestream.urls")),
+    path("", include("matchmaking.urls")),
     path("", include("tracker.urls")),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(

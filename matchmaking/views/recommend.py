@@ -1,0 +1,3 @@
+"""Recommendations: the pages and actions (added by the recommender)."""
+
+urlpatterns: list = []
