@@ -4,7 +4,8 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -47,7 +48,23 @@ def _event(roadshow: Roadshow, *, base_url: str, stamp) -> Event:
     return event
 
 
-def calendar_bytes(roadshows: Iterable[Roadshow], *, name: str, base_url: str) -> bytes:
+# Apps after events add a user's other events to the personal feed (their
+# meetings): personal_events(func(user, base_url, stamp) -> Iterable[Event]).
+_personal: list[Callable[..., Iterable[Event]]] = []
+
+
+def personal_events(func: Callable[..., Iterable[Event]]) -> Callable:
+    _personal.append(func)
+    return func
+
+
+def calendar_bytes(
+    roadshows: Iterable[Roadshow],
+    *,
+    name: str,
+    base_url: str,
+    user: Any = None,
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -63,6 +80,10 @@ def calendar_bytes(roadshows: Iterable[Roadshow], *, name: str, base_url: str) -
     stamp = timezone.now()
     for roadshow in roadshows:
         calendar.add_component(_event(roadshow, base_url=base_url, stamp=stamp))
+    if user is not None:
+        for func in _personal:
+            for event in func(user, base_url, stamp):
+                calendar.add_component(event)
     return calendar.to_ical()
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 
 from .enums import Attendance, Level, RegistrationStatus, RoadshowKind, RoadshowStatus
-from .models import TICKET_Q, Roadshow, YearPlan
+from .models import TICKET_Q, Registration, Roadshow, YearPlan
 from .services import PUBLIC_Q, SHANGHAI, is_working_day
 
 
@@ -199,13 +199,16 @@ def roadshows_for_feed(
 
 
 def roadshows_of_user(*, user: Any) -> QuerySet[Roadshow]:
-    """A user's own roadshows: their organizations host, are invited to, or pitch
-    in them.  (Registrations and meetings join this feed when they exist.)"""
+    """A user's own roadshows: they registered for them (not cancelled), or
+    their organizations host, are invited to, or pitch in them.  (Their
+    meetings join the personal feed from events.calendars.personal_events.)"""
     orgs = permissions.organization_ids(user)
+    registered = Registration.objects.active().filter(user=user).values("roadshow")
     return (
         roadshows_public()
         .filter(
-            Q(lead_host_id__in=orgs)
+            Q(pk__in=registered)
+            | Q(lead_host_id__in=orgs)
             | Q(co_hosts__in=orgs)
             | Q(invited__in=orgs)
             | Q(slots__team_id__in=orgs)

@@ -28,9 +28,12 @@ from .materials import (
 from .models import MaterialKind, PitchMaterial, Roadshow, Slot
 
 
-def _ics(request, roadshows, *, name: str, filename: str) -> HttpResponse:
+def _ics(request, roadshows, *, name: str, filename: str, user=None) -> HttpResponse:
     body = calendar_bytes(
-        roadshows, name=name, base_url=request.build_absolute_uri("/").rstrip("/")
+        roadshows,
+        name=name,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        user=user,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -110,6 +113,7 @@ def feed_personal(request, token: str):
         selectors.roadshows_of_user(user=user),
         name=_("我的路演日程"),
         filename="my-roadshows.ics",
+        user=user,
     )
     response["Cache-Control"] = "private, max-age=300"
     return response

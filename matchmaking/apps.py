@@ -7,4 +7,4 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("供需对接")
 
     def ready(self) -> None:
-        from . import rules, workspace  # noqa: F401  (register rules and panels)
+        from . import calendars, rules, workspace  # noqa: F401  (register them)

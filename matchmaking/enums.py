@@ -79,3 +79,21 @@ class Unplaced(models.TextChoices):
 
     NO_COMMON_SLOT = "no_common_slot", _("双方没有共同的空闲时段")
     NO_PLACE = "no_place", _("共同空闲时段内洽谈桌/洽谈室已满")
+
+
+class EventKind(models.TextChoices):
+    """The lines of a request's history."""
+
+    CREATED = "created", _("发出请求")
+    ACCEPTED = "accepted", _("接受")
+    DECLINED = "declined", _("婉拒")
+    CANCELLED = "cancelled", _("取消")
+    EXPIRED = "expired", _("过期")
+    SCHEDULED = "scheduled", _("安排会面")
+    MOVED = "moved", _("调整会面")
+    HELD = "meeting_held", _("标记为已举行")
+    NO_SHOW = "meeting_no_show", _("标记为未到场")
+    UNMARKED = "meeting_scheduled", _("撤销标记")
+    CONTINUE = "outcome_continue", _("记录结果：继续洽谈")
+    PASS = "outcome_pass", _("记录结果：不再跟进")
+    NOT_HELD = "outcome_not_held", _("记录结果：未举行")

@@ -21,6 +21,7 @@ from .enums import (
     AcceptPriority,
     DeclineReason,
     Direction,
+    EventKind,
     MeetingStatus,
     Outcome,
     PlaceKind,
@@ -280,7 +281,7 @@ class RequestEvent(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     on_behalf = models.BooleanField(default=False)
-    kind = models.CharField(max_length=16)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

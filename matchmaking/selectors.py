@@ -11,10 +11,17 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.enums import Role
-from events.models import Registration
+from events.models import Registration, Roadshow
 from events.services import programme_timeline
 
-from .enums import Direction, MeetingStatus, Outcome, RequestStatus, Side
+from .enums import (
+    DeclineReason,
+    Direction,
+    MeetingStatus,
+    Outcome,
+    RequestStatus,
+    Side,
+)
 from .models import (
     BlockedSlot,
     MatchSession,
@@ -197,7 +204,15 @@ def session_figures(*, session: MatchSession) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .values_list("decline_reason", "n")
     )
+    # Deals point at their meeting (tracker.Deal.meeting): counted through
+    # that relation, without this app importing the tracker.
+    deals = meetings.aggregate(n=Count("deals", distinct=True))["n"]
+    labels = dict(DeclineReason.choices)
     return {
+        "deals": deals,
+        "decline_labels": sorted(
+            ((labels.get(k, k), n) for k, n in reasons.items()), key=lambda i: -i[1]
+        ),
         "requests": sum(by_status.values()),
         "by_status": by_status,
         "acceptance_rate": (
@@ -235,3 +250,62 @@ def feedback_of_team(*, org_ids: set[int]) -> dict[str, int]:
     for reason, n in passed.values_list("reason").annotate(n=Count("id")):
         counts[reason] += n
     return dict(counts)
+
+
+def achievement_titles(*, user: Any, requests: Iterable[MeetingRequest]) -> dict:
+    """Request id → the achievement's title as this user may see it: the
+    title where the visibility rule lets them see it published (or it is
+    their own), a neutral label otherwise (an achievement withdrawn after
+    the request was made)."""
+    from django.utils.translation import gettext as _
+
+    from achievements.selectors import achievements_published_to
+
+    requests = list(requests)
+    teams = permissions.organization_ids(user, role=Role.TEAM)
+    seen = achievements_published_to(
+        user=user, ids=[r.achievement_id for r in requests]
+    )
+    return {
+        r.pk: (
+            r.achievement.title
+            if r.achievement_id in seen or r.team_org_id in teams
+            else _("（该成果已不公开）")
+        )
+        for r in requests
+    }
+
+
+def sessions_for_request(*, achievement: Any) -> list[MatchSession]:
+    """Sessions taking requests about this achievement now: the roadshow is
+    public and not over, and the achievement is in its programme or its
+    team registered."""
+    from events.enums import RoadshowStatus
+    from events.services import PUBLIC_Q
+
+    now = timezone.now()
+    candidates = (
+        MatchSession.objects.filter(ends_at__gt=now)
+        .filter(
+            roadshow__in=Roadshow.objects.filter(PUBLIC_Q).exclude(
+                status__in=[RoadshowStatus.CANCELLED, RoadshowStatus.ARCHIVED]
+            )
+        )
+        .select_related("roadshow")
+        .order_by("starts_at", "pk")
+    )
+    found = []
+    for session in candidates:
+        if not session_window_open(session=session, now=now):
+            continue
+        if achievement_on_show(session=session, achievement=achievement):
+            found.append(session)
+    return found
+
+
+def achievement_on_show(*, session: MatchSession, achievement: Any) -> bool:
+    """The achievement is in the roadshow's programme, or its team comes."""
+    shown = session.roadshow.slots.filter(
+        kind="pitch", achievement_id=achievement.pk
+    ).exists()
+    return shown or achievement.owner_id in registered_orgs(session=session)

@@ -1,1 +1,39 @@
-"""The matchmaking panel of the workspace."""
+"""The matchmaking panel of the workspace: what waits for an answer, the
+next meetings, and the way to the hub."""
+
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.workspace import panel
+
+from .enums import Direction, MeetingStatus, RequestStatus
+from .rules import side_of
+from .selectors import achievement_titles, meetings_of, requests_of
+
+
+@panel(order=25)
+def matchmaking_panel(request):
+    user = request.user
+    if not (
+        permissions.approved_investor_orgs(user)
+        or permissions.organization_ids(user, role="team")
+    ):
+        return None
+    pending = [
+        r
+        for r in requests_of(user=user).filter(status=RequestStatus.PENDING)[:50]
+        if side_of(user, r)
+        == ("team" if r.direction == Direction.TO_TEAM else "investor")
+    ]
+    upcoming = list(
+        meetings_of(user=user).filter(
+            slot__end__gte=timezone.now(), status__in=MeetingStatus.active_states
+        )[:10]
+    )
+    titles = achievement_titles(
+        user=user, requests=pending + [m.request for m in upcoming]
+    )
+    return "matchmaking/includes/panel.html", {
+        "waiting": [(r, titles[r.pk]) for r in pending],
+        "upcoming": [(m, titles[m.request_id]) for m in upcoming],
+    }

@@ -163,6 +163,13 @@ def world(roles, django_capture_on_commit_callbacks):
         client_id="walk-1",
         slot_id=slots[1].pk,
     )
+    # Matchmaking on the investors' day: the team asks the fund about the
+    # achievement about to be withheld, the fund asks about the restricted
+    # one; both accepted into the published schedule.
+    registration = registration_create(
+        roadshow=closed_door, user=users["investor"], attendance="onsite"
+    )
+    match = _matchmaking(closed_door, users, orgs, withheld, restricted)
     # Now the withdrawal: everything about it must disappear.
     withheld.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -213,9 +220,6 @@ def world(roles, django_capture_on_commit_callbacks):
         province=Province.objects.get(code="32"),
         status="published",
     )
-    registration = registration_create(
-        roadshow=closed_door, user=users["investor"], attendance="onsite"
-    )
     users = {**users, "deal_party": deal_party}
     return {
         "users": users,
@@ -234,7 +238,59 @@ def world(roles, django_capture_on_commit_callbacks):
         "deals": deals,
         "demand": demand,
         "registration": registration,
+        "match": match,
     }
+
+
+def _matchmaking(roadshow, users, orgs, withheld, restricted) -> dict:
+    from matchmaking.services import (
+        request_accept,
+        request_create,
+        schedule_publish,
+        session_create,
+    )
+
+    session = session_create(
+        roadshow=roadshow,
+        by=users["organizer"],
+        tables=2,
+        online_rooms=1,
+        starts_at=roadshow.start,
+        ends_at=roadshow.end,
+    )
+    schedule_publish(session_id=session.pk, by=users["organizer"])
+    asked = request_create(
+        by=users["team"],
+        session=session,
+        achievement=withheld,
+        investor_org=orgs["fund"],
+        direction="to_investor",
+        message="约见",
+    )
+    request_accept(request_id=asked.pk, by=users["investor"])
+    asking = request_create(
+        by=users["investor"],
+        session=session,
+        achievement=restricted,
+        investor_org=orgs["fund"],
+        direction="to_team",
+        message="约见",
+    )
+    request_accept(request_id=asking.pk, by=users["team"])
+    return {
+        "session": session,
+        "requests": [asked, asking],
+        "meetings": [asked.meeting, asking.meeting],
+        "slots": list(session.slots.all()[:2]),
+    }
+
+
+def _match(template: str, key: str) -> Callable:
+    return lambda w: [template.format(x.pk) for x in w["match"][key]]
+
+
+def _session_paths(template: str) -> Callable:
+    return lambda w: [template.format(w["match"]["session"].pk)]
 
 
 def _achievement_ids(w):
@@ -382,6 +438,7 @@ ROUTES: dict[str, Callable] = {
     "deals/new/": lambda w: (
         [f"/deals/new/?achievement={pk}" for pk in _achievement_ids(w)]
         + [f"/deals/new/?question={w['question'].pk}"]
+        + [f"/deals/new/?meeting={m.pk}" for m in w["match"]["meetings"]]
     ),
     "deals/<int:pk>/": lambda w: [f"/deals/{d.pk}/" for d in w["deals"]],
     "deals/documents/<int:pk>/": lambda w: ["/deals/documents/1/"],
@@ -423,6 +480,41 @@ ROUTES: dict[str, Callable] = {
         lambda w: ["/_util/authenticate_with_password/1/1/"]
     ),
     "_util/login/": lambda w: ["/_util/login/"],
+    "matchmaking/": lambda w: ["/matchmaking/"],
+    "matchmaking/request/": lambda w: (
+        [f"/matchmaking/request/?achievement={pk}" for pk in _achievement_ids(w)]
+        + [
+            f"/matchmaking/request/?achievement={pk}&investor={w['orgs']['fund'].pk}"
+            f"&session={w['match']['session'].pk}"
+            for pk in _achievement_ids(w)
+        ]
+    ),
+    "matchmaking/requests/<int:pk>/": _match("/matchmaking/requests/{}/", "requests"),
+    **{
+        f"matchmaking/requests/<int:pk>/{action}/": _match(
+            f"/matchmaking/requests/{{}}/{action}/", "requests"
+        )
+        for action in ("accept", "decline", "cancel")
+    },
+    "matchmaking/meetings/<int:pk>/outcome/": _match(
+        "/matchmaking/meetings/{}/outcome/", "meetings"
+    ),
+    "matchmaking/meetings/<int:pk>/mark/": _match(
+        "/matchmaking/meetings/{}/mark/", "meetings"
+    ),
+    "matchmaking/sessions/<int:pk>/availability/": _session_paths(
+        "/matchmaking/sessions/{}/availability/"
+    ),
+    "matchmaking/sessions/<int:pk>/slots/<int:slot_pk>/block/": lambda w: [
+        f"/matchmaking/sessions/{w['match']['session'].pk}/slots/{s.pk}/block/"
+        for s in w["match"]["slots"]
+    ],
+    "matchmaking/sessions/<int:pk>/print/": _session_paths(
+        "/matchmaking/sessions/{}/print/"
+    ),
+    "matchmaking/sessions/<int:pk>/staff/": _session_paths(
+        "/matchmaking/sessions/{}/staff/"
+    ),
     "^((?:[\\w\\-]+/)*)$": _pages,
 }
 
@@ -502,6 +594,14 @@ def test_the_walk_would_see_a_leak(world):
     download = investor.get(f"/achievements/{a}/files/{f}/")
     assert any(RESTRICTED.encode() in text for text in _texts(download))
     assert RESTRICTED.encode() in investor.get(f"/api/v1/achievements/{a}").content
+    # Matchmaking: the team sees its own withheld achievement on its hub, the
+    # fund the restricted one it asked about.
+    team = Client()
+    team.force_login(world["users"]["team"])
+    assert WITHHELD.encode() in team.get("/matchmaking/").content
+    asking = world["match"]["requests"][1]
+    page = investor.get(f"/matchmaking/requests/{asking.pk}/").content
+    assert RESTRICTED.encode() in page
     # The restricted deal's disclosure is public, in its reviewed words only.
     disclosure = Client().get(f"/disclosures/{world['deals'][0].pk}/")
     assert disclosure.status_code == 200

@@ -27,6 +27,7 @@ from ..enums import (
 from ..models import MatchSession, MatchSlot, Meeting, MeetingRequest, MeetingSeat
 from ..rules import team_orgs
 from ..selectors import (
+    achievement_on_show,
     free_common_slots,
     people_of,
     registered_orgs,
@@ -50,14 +51,6 @@ def _session_usable(session: MatchSession) -> None:
         raise MatchError(_("该路演的对接会未开放。"))
     if not session_window_open(session=session):
         raise MatchError(_("该对接会不在预约时间内。"))
-
-
-def _on_show(session: MatchSession, achievement: Achievement) -> bool:
-    """The achievement is in the roadshow's programme, or its team comes."""
-    in_programme = session.roadshow.slots.filter(
-        kind="pitch", achievement=achievement
-    ).exists()
-    return in_programme or achievement.owner_id in registered_orgs(session=session)
 
 
 def request_create(
@@ -118,7 +111,7 @@ def request_create(
         if direction == Direction.TO_TEAM:
             if investor_org.pk not in registered:
                 raise MatchError(_("请先报名参加该路演，再预约对接。"))
-            if not _on_show(session, achievement):
+            if not achievement_on_show(session=session, achievement=achievement):
                 raise MatchError(_("该成果不在这场路演中。"))
             requester_org = investor_org.pk
             quota = session.investor_quota

@@ -193,6 +193,30 @@ def deal_note(
     return entry
 
 
+def deal_meeting_add(*, deal_id: int, meeting: Any, by: Any, note: str) -> DealMove:
+    """A matchmaking meeting on a deal already followed: recorded in its
+    history, and kept as its origin when it has none."""
+    note = checked_text(note, limit=TEXT_LIMIT)
+    with transaction.atomic():
+        deal = locked_deal(deal_id)
+        require(by, "deal.move", deal)
+        if meeting.request.achievement_id != deal.achievement_id:
+            raise DealError(_("该会面与此项目的成果不符。"))
+        entry = DealMove.objects.create(
+            deal=deal,
+            by=actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            note=note,
+        )
+        fields = ["updated_at"]
+        if deal.meeting_id is None:
+            deal.meeting = meeting
+            fields.append("meeting")
+        deal.save(update_fields=fields)
+    return entry
+
+
 def deal_move(
     *,
     deal_id: int,

@@ -33,6 +33,8 @@ def deal_or_404(request, pk: int) -> Deal:
             "origin_province",
             "roadshow",
             "slot",
+            "meeting__slot",
+            "meeting__place",
             "question",
             "owner_contact",
             "counterparty_contact",

@@ -162,6 +162,10 @@ def deal_new(request):
         )
     if not user_can(request.user, "deal.create", achievement):
         raise PermissionDenied
+    if source["meeting"] is not None:
+        followed = _followed_deal(request, source)
+        if followed is not None:
+            return followed
     initial = {}
     if source["counterparty"] is not None:
         initial["counterparty"] = source["counterparty"].pk
@@ -189,6 +193,7 @@ def deal_new(request):
                 roadshow=source["roadshow"],
                 slot=source["slot"],
                 question=question,
+                meeting=source["meeting"],
                 counterparty_contact=(
                     question.author
                     if question is not None
@@ -235,7 +240,11 @@ def _source(request) -> dict:
     question_id = params.get("question", "")
     slot_id = params.get("slot", "")
     achievement_id = params.get("achievement", "")
-    if question_id.isdigit():
+    meeting_id = params.get("meeting", "")
+    found["meeting"] = None
+    if meeting_id.isdigit():
+        found.update(_meeting_source(request, int(meeting_id)))
+    elif question_id.isdigit():
         from livestream.models import Question
 
         question = (
@@ -276,6 +285,71 @@ def _source(request) -> dict:
             raise Http404
         found["achievement"] = achievement
     return found
+
+
+def _followed_deal(request, source: dict):
+    """A meeting about a deal already followed updates it instead of
+    opening a second one."""
+    deal = (
+        deals_visible_to(user=request.user)
+        .filter(achievement=source["achievement"], counterparty=source["counterparty"])
+        .exclude(stage__in=Stage.ended())
+        .order_by("-updated_at")
+        .first()
+    )
+    if deal is None:
+        return None
+    if request.method == "POST":
+        try:
+            services.deal_meeting_add(
+                deal_id=deal.pk,
+                meeting=source["meeting"],
+                by=request.user,
+                note=source["note"],
+            )
+        except services.DealError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已在跟踪中的项目里记录本次会面。"))
+        return redirect("tracker:deal", pk=deal.pk)
+    return render(
+        request,
+        "tracker/deal_meeting.html",
+        {"deal": deal, "source": source, "achievement": source["achievement"]},
+    )
+
+
+def _meeting_source(request, meeting_id: int) -> dict:
+    """A matchmaking meeting whose side said "continue": its parties (and
+    organizers) register the interest, the meeting as its origin."""
+    from matchmaking.enums import MeetingStatus
+    from matchmaking.models import Meeting
+
+    meeting = (
+        Meeting.objects.select_related(
+            "request__achievement", "request__investor_org", "session__roadshow", "slot"
+        )
+        .filter(pk=meeting_id, published_at__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .first()
+    )
+    if meeting is None or not (
+        permissions.is_organizer(request.user)
+        or user_can(request.user, "meeting.outcome", meeting)
+    ):
+        raise Http404
+    request_ = meeting.request
+    return {
+        "achievement": request_.achievement,
+        "meeting": meeting,
+        "roadshow": meeting.session.roadshow,
+        "counterparty": request_.investor_org,
+        "note": _("对接会面：%(when)s，%(org)s")
+        % {
+            "when": timezone.localtime(meeting.slot.start).strftime("%Y-%m-%d %H:%M"),
+            "org": request_.investor_org.name,
+        },
+    }
 
 
 def _pick_achievement(request):

@@ -1,0 +1,285 @@
+"""Meeting requests: ask (from an achievement, a pitch, a recommendation),
+and the page of one request with its answers, one address per action."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from accounts.enums import InvestorStatus
+from accounts.models import Organization
+from accounts.permissions import user_can
+from achievements.models import Achievement
+from achievements.selectors import achievements_published_visible_to
+
+from .. import services
+from ..enums import Direction, MeetingStatus, Outcome, RequestStatus
+from ..forms import AcceptForm, CancelForm, DeclineForm, OutcomeForm, RequestForm
+from ..models import Meeting, MeetingRequest
+from ..rules import side_of, team_orgs
+from ..selectors import (
+    achievement_titles,
+    registered_orgs,
+    sessions_for_request,
+)
+from ..services.base import members_of
+
+
+def form_errors(form: forms.BaseForm) -> str:
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
+def _achievement_for(request, pk: str) -> tuple[Achievement, str]:
+    """The achievement asked about, and the direction: the team's own
+    achievement (asking an investor), or one the user may see published."""
+    if not pk.isdigit():
+        raise Http404
+    own = Achievement.objects.filter(
+        pk=pk, owner_id__in=team_orgs(request.user)
+    ).first()
+    if own is not None:
+        return own, Direction.TO_INVESTOR
+    achievement = (
+        achievements_published_visible_to(user=request.user).filter(pk=pk).first()
+    )
+    if achievement is None:
+        raise Http404
+    return achievement, Direction.TO_TEAM
+
+
+@login_required
+def request_new(request):
+    """Ask for a meeting about an achievement: choose the session (the
+    roadshows where both sides will be), then the message and slots."""
+    achievement, direction = _achievement_for(
+        request, request.GET.get("achievement", "")
+    )
+    user = request.user
+    if direction == Direction.TO_TEAM:
+        investor_orgs = sorted(permissions.approved_investor_orgs(user))
+        if not investor_orgs:
+            return render(
+                request,
+                "matchmaking/request_refused.html",
+                {
+                    "achievement": achievement,
+                    "error": _("只有已获批准的投资方/需求方成员可以约见成果团队。"),
+                },
+                status=403,
+            )
+        investor_org = Organization.objects.get(pk=investor_orgs[0])
+    else:
+        investor_id = request.GET.get("investor", "")
+        investor_org = (
+            Organization.objects.filter(
+                pk=investor_id, investor_status=InvestorStatus.APPROVED
+            ).first()
+            if investor_id.isdigit()
+            else None
+        )
+    sessions = sessions_for_request(achievement=achievement)
+    chosen = None
+    session_id = request.GET.get("session", "")
+    if session_id.isdigit():
+        chosen = next((s for s in sessions if str(s.pk) == session_id), None)
+        if chosen is None:
+            raise Http404
+    elif len(sessions) == 1:
+        chosen = sessions[0]
+    context: dict[str, Any] = {
+        "achievement": achievement,
+        "direction": direction,
+        "investor_org": investor_org,
+        "sessions": sessions,
+        "session": chosen,
+    }
+    if chosen is None:
+        return render(request, "matchmaking/request_choose.html", context)
+    if direction == Direction.TO_INVESTOR and investor_org is None:
+        # The team picks an approved organization registered for the roadshow.
+        registered = registered_orgs(session=chosen)
+        context["investors"] = Organization.objects.filter(
+            pk__in=registered, investor_status=InvestorStatus.APPROVED
+        ).order_by("name")
+        return render(request, "matchmaking/request_choose.html", context)
+    kinds = set(chosen.places.values_list("kind", flat=True))
+    form = RequestForm(request.POST or None, session=chosen, kinds=kinds)
+    error = None
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise services.MatchError(form_errors(form))
+            data = form.cleaned_data
+            created = services.request_create(
+                by=user,
+                session=chosen,
+                achievement=achievement,
+                investor_org=investor_org,
+                direction=direction,
+                message=data["message"],
+                priority=data["priority"],
+                preferred_slots=data["preferred_slots"],
+                place_kind=data["place_kind"],
+            )
+        except services.MatchError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("约见请求已发出，对方回复后会通知您。"))
+            return redirect("matchmaking:request", pk=created.pk)
+    context.update(form=form, error=error)
+    return render(
+        request, "matchmaking/request_new.html", context, status=400 if error else 200
+    )
+
+
+def _request_or_404(request, pk: int) -> MeetingRequest:
+    found = (
+        MeetingRequest.objects.select_related(
+            "session__roadshow", "achievement", "team_org", "investor_org", "requester"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    # Someone else's request does not exist for this user.
+    if found is None or not user_can(request.user, "match.request_view", found):
+        raise Http404
+    return found
+
+
+def request_page(request, found: MeetingRequest, *, error: str = "", status=200):
+    user = request.user
+    meeting = (
+        Meeting.objects.filter(request=found).select_related("slot", "place").first()
+    )
+    is_organizer = permissions.is_organizer(user)
+    if meeting is not None and meeting.published_at is None and not is_organizer:
+        meeting = None  # a draft of the schedule: organizers only
+    side = side_of(user, found)
+    responder_side = "team" if found.direction == Direction.TO_TEAM else "investor"
+    can_respond = found.status == RequestStatus.PENDING and user_can(
+        user, "match.respond", found
+    )
+    context = {
+        "req": found,
+        "title": achievement_titles(user=user, requests=[found])[found.pk],
+        "side": side,
+        "meeting": meeting,
+        "events": found.events.select_related("actor"),
+        "error": error,
+        "can_respond": can_respond,
+        "can_cancel": found.status in RequestStatus.open_states
+        and user_can(user, "match.cancel", found),
+        "is_organizer": is_organizer,
+        "now": timezone.now(),
+    }
+    if can_respond:
+        members = members_of(found.responder_org.pk, side=responder_side)
+        context["accept_form"] = AcceptForm(
+            members=members, default=user.pk if side == responder_side else None
+        )
+        context["decline_form"] = DeclineForm()
+    if meeting is not None and side is not None:
+        outcome = meeting.outcomes.filter(side=side).first()
+        context["my_outcome"] = outcome
+        context["outcome_open"] = (
+            meeting.status != MeetingStatus.CANCELLED
+            and found.status == RequestStatus.ACCEPTED
+            and timezone.now() >= meeting.slot.start
+        )
+        context["outcome_form"] = OutcomeForm(
+            initial={"outcome": outcome.outcome if outcome else Outcome.CONTINUE}
+        )
+        context["continue_link"] = bool(outcome and outcome.outcome == Outcome.CONTINUE)
+    if meeting is not None:
+        context["other_outcomes"] = list(meeting.outcomes.all()) if is_organizer else []
+    return render(request, "matchmaking/request.html", context, status=status)
+
+
+@login_required
+def request_detail(request, pk: int):
+    return request_page(request, _request_or_404(request, pk))
+
+
+def _perform(request, pk: int, form, write: Callable[[dict], str]):
+    found = _request_or_404(request, pk)
+    try:
+        if not form.is_valid():
+            raise services.MatchError(form_errors(form))
+        done = write(form.cleaned_data)
+    except services.MatchError as exc:
+        found.refresh_from_db()
+        return request_page(request, found, error=str(exc), status=409)
+    messages.success(request, done)
+    return redirect("matchmaking:request", pk=pk)
+
+
+@login_required
+@require_POST
+def request_accept(request, pk: int):
+    found = _request_or_404(request, pk)
+    responder_side = "team" if found.direction == Direction.TO_TEAM else "investor"
+    form = AcceptForm(
+        request.POST, members=members_of(found.responder_org.pk, side=responder_side)
+    )
+
+    def write(data):
+        services.request_accept(
+            request_id=pk,
+            by=request.user,
+            attendee_ids=data["attendees"],
+            accept_priority=data["accept_priority"],
+        )
+        return _("已接受约见。")
+
+    return _perform(request, pk, form, write)
+
+
+@login_required
+@require_POST
+def request_decline(request, pk: int):
+    def write(data):
+        services.request_decline(
+            request_id=pk, by=request.user, reason=data["reason"], note=data["note"]
+        )
+        return _("已婉拒，对方会收到您选择的原因。")
+
+    return _perform(request, pk, DeclineForm(request.POST), write)
+
+
+@login_required
+@require_POST
+def request_cancel(request, pk: int):
+    def write(data):
+        services.request_cancel(request_id=pk, by=request.user, note=data["note"])
+        return _("已取消。")
+
+    return _perform(request, pk, CancelForm(request.POST), write)
+
+
+@login_required
+@require_POST
+def outcome_record(request, pk: int):
+    """pk: the meeting's."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+
+    def write(data):
+        services.outcome_record(
+            meeting_id=pk,
+            by=request.user,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            note=data["note"],
+        )
+        if data["outcome"] == Outcome.CONTINUE:
+            return _("已记录：继续洽谈。可点击“登记意向”在跟踪服务中跟进。")
+        return _("已记录会面结果。")
+
+    return _perform(request, meeting.request_id, OutcomeForm(request.POST), write)
