@@ -33,6 +33,7 @@ def client_text() -> dict[str, str]:
         "remove": _("移出"),
         "delete": _("删除"),
         "now_presenting": _("正在路演"),
+        "request_meeting": _("约见该项目"),
         "set_current": _("设为当前"),
         "no_questions": _("还没有问题。"),
         "no_chat": _("还没有消息。"),

@@ -57,6 +57,8 @@ def _page(template):
                 if permissions.is_organizer(request.user)
                 else None,
                 "client_text": client_text(),
+                # The demand side asks for meetings from a pitch (matchmaking).
+                "can_request_meetings": permissions.is_approved_investor(request.user),
                 "question_max": QUESTION_MAX,
                 "chat_max": CHAT_MAX,
             },

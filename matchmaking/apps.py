@@ -7,4 +7,4 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("供需对接")
 
     def ready(self) -> None:
-        from . import calendars, rules, workspace  # noqa: F401  (register them)
+        from . import calendars, rules, sections, workspace  # noqa: F401  (register them)

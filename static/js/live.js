@@ -222,6 +222,12 @@
       item.appendChild(el("span", "title", slot.title));
       if (slot.team) { item.appendChild(el("span", "count", slot.team + (slot.presenters ? " · " + slot.presenters : ""))); }
       if (slot.id === state.room.current_slot) { item.appendChild(el("span", "badge status-live", T.now_presenting)); }
+      var requestUrl = $("live").dataset.request;
+      if (requestUrl && slot.kind === "pitch" && slot.achievement) {
+        var ask = el("a", "request-meeting", T.request_meeting);
+        ask.href = requestUrl + "?achievement=" + encodeURIComponent(slot.achievement);
+        item.appendChild(ask);
+      }
       if (state.me.moderator && slot.kind === "pitch" && slot.id !== state.room.current_slot) {
         item.appendChild(button(T.set_current, function () { send({ t: "room", current_slot: slot.id }); }));
       }
