@@ -218,3 +218,61 @@ def test_staff_marks_a_meeting_from_the_phone_page(market):
             f"/matchmaking/sessions/{market['session'].pk}/staff/"
         )
     ).status_code == 403
+
+
+def test_dashboard_and_its_export_count_the_session(market):
+    import io
+
+    from openpyxl import load_workbook
+
+    from matchmaking.services import (
+        request_accept,
+        request_create,
+        request_decline,
+        schedule_publish,
+        schedule_run,
+    )
+    from tests.factories import make_achievement
+
+    asked = request_create(
+        by=market["investor"],
+        session=market["session"],
+        achievement=market["achievement"],
+        investor_org=market["fund"],
+        direction="to_team",
+    )
+    request_accept(request_id=asked.pk, by=market["team"])
+    other = make_achievement(owner=market["owner"], state="public")
+    declined = request_create(
+        by=market["enterprise"],
+        session=market["session"],
+        achievement=other,
+        investor_org=market["enterprise_org"],
+        direction="to_team",
+    )
+    request_decline(request_id=declined.pk, by=market["team"], reason="price")
+    schedule_run(session_id=market["session"].pk, by=market["organizer"])
+    schedule_publish(session_id=market["session"].pk, by=market["organizer"])
+    from tracker.models import TargetPeriod
+
+    day = market["session"].starts_at.date()
+    target = TargetPeriod.objects.create(
+        name="对接期",
+        starts=day.replace(month=1, day=1),
+        ends=day.replace(month=12, day=31),
+        roadshows=24,
+        promoted_national=100,
+        promoted_total=200,
+        landed=10,
+        cross_region=1,
+        local_northwest=1,
+    )
+    organizer = _client(market["organizer"])
+    page = organizer.get(f"/deals/dashboard/?period={target.pk}").content.decode()
+    assert "供需对接" in page and "50%" in page
+    export = organizer.get(f"/deals/dashboard.xlsx?period={target.pk}")
+    body = b"".join(export.streaming_content) if export.streaming else export.content
+    sheet = load_workbook(io.BytesIO(body))["供需对接"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "对接会"
+    assert rows[1][1:] == (2, 0.5, 1, 0, 0, 0, 0)

@@ -316,4 +316,35 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
                 for origin, cells in figures.matrix
             ],
         ),
+        "matchmaking": Grouping(
+            _("供需对接"),
+            _("对接会"),
+            [
+                _("约见请求"),
+                _("接受率"),
+                _("已安排会面"),
+                _("已举行"),
+                _("未到场"),
+                _("会后继续洽谈"),
+                _("登记为意向项目"),
+            ],
+            [
+                Row(
+                    f"{r['session'].roadshow.title}"
+                    f"（{r['session'].starts_at:%Y-%m-%d}）",
+                    [
+                        r["requests"],
+                        r["acceptance"],
+                        r["meetings"],
+                        r["held"],
+                        r["no_show"],
+                        r["continue"],
+                        r["deals"],
+                    ],
+                    href=reverse("matchmaking_session", args=[r["session"].pk]),
+                    record=r,
+                )
+                for r in figures.matchmaking
+            ],
+        ),
     }

@@ -154,6 +154,7 @@ def dashboard(request):
                 for row in grouped["matrix"].rows
             ],
             "regions": list(MacroRegion),
+            "matchmaking": grouped["matchmaking"],
             "signed_href": grouped["amounts"].rows[0].href,
             "export_query": urlencode(
                 {"period": period.target.pk} if period.target else {}
