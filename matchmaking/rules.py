@@ -42,8 +42,15 @@ def _respond(user: Any, request: Any) -> bool:
 
 @rule("match.cancel")
 def _cancel(user: Any, request: Any) -> bool:
-    """Either side may call a request or its meeting off; organizers too."""
-    return permissions.is_organizer(user) or side_of(user, request) is not None
+    """The requester's side withdraws a request still waiting (the other side
+    declines it); either side calls an accepted meeting off; organizers too."""
+    if permissions.is_organizer(user):
+        return True
+    side = side_of(user, request)
+    if request.status == "pending":
+        asking = "investor" if request.direction == "to_team" else "team"
+        return side == asking
+    return side is not None
 
 
 @rule("meeting.mark")

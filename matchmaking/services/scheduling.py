@@ -67,7 +67,7 @@ def _inputs(session: MatchSession, *, replan: bool):
     accepted = list(
         MeetingRequest.objects.filter(session=session, status=RequestStatus.ACCEPTED)
         .select_related("meeting")
-        .prefetch_related("attendees")
+        .prefetch_related("attendees", "preferred_slots")
         .order_by("pk")
     )
     fixed, movable = [], []
@@ -133,6 +133,13 @@ def schedule_run(*, session_id: int, by: Any, replan: bool = False) -> RunSummar
             unavailable={uid: frozenset(s) for uid, s in busy.items() if s},
             time_limit=TIME_LIMIT,
         )
+        placements = _prefer(
+            result.placements,
+            requests={r.pk: r for r in movable},
+            fixed=fixed,
+            places=places,
+            busy=busy,
+        )
         summary = RunSummary(
             kept=len(fixed),
             unplaced=dict(result.unplaced),
@@ -141,10 +148,60 @@ def schedule_run(*, session_id: int, by: Any, replan: bool = False) -> RunSummar
             seconds=result.seconds,
             method=result.method,
         )
-        _write(session, movable, result.placements, result.unplaced, summary, by)
+        _write(session, movable, placements, result.unplaced, summary, by)
     finally:
         _release(session_id)
     return summary
+
+
+def _prefer(placements, *, requests, fixed, places, busy):
+    """Move each placed meeting into one of its request's preferred slots
+    where all its people and a place are free then: the placed priority and
+    who has a meeting stay exactly as the scheduler left them."""
+    people_busy: dict[int, set[int]] = {u: set(s) for u, s in busy.items()}
+    load: dict[tuple[int, int], int] = {}
+    capacity = {p.pk: p.capacity for p in places}
+    kind = {p.pk: p.kind for p in places}
+
+    def take(request, slot_id, place_id, delta):
+        for uid in people_of(request):
+            (
+                people_busy.setdefault(uid, set()).add
+                if delta > 0
+                else people_busy.setdefault(uid, set()).discard
+            )(slot_id)
+        load[(place_id, slot_id)] = load.get((place_id, slot_id), 0) + delta
+
+    for request, meeting in fixed:
+        take(request, meeting.slot_id, meeting.place_id, 1)
+    for p in placements:
+        take(requests[p.request_id], p.slot, p.place_id, 1)
+    result = []
+    for p in sorted(placements, key=lambda p: p.request_id):
+        request = requests[p.request_id]
+        preferred = sorted(request.preferred_slots.all(), key=lambda s: (s.start, s.pk))
+        if not preferred or p.slot in {s.pk for s in preferred}:
+            result.append(p)
+            continue
+        take(request, p.slot, p.place_id, -1)
+        moved = p
+        for slot in preferred:
+            if any(slot.pk in people_busy.get(u, ()) for u in people_of(request)):
+                continue
+            free = [
+                pid
+                for pid in sorted(capacity)
+                if kind[pid] == request.place_kind
+                and load.get((pid, slot.pk), 0) < capacity[pid]
+            ]
+            if free:
+                moved = scheduler.Placement(
+                    request_id=p.request_id, slot=slot.pk, place_id=free[0]
+                )
+                break
+        take(request, moved.slot, moved.place_id, 1)
+        result.append(moved)
+    return result
 
 
 def _write(session, movable, placements, unplaced, summary, by) -> None:

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from achievements.demo import seed_demo
 from events.demo import seed_roadshows
 from livestream.demo import seed_live_room
+from matchmaking.demo import seed_matchmaking
 from tracker.demo import seed_deals
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
         roadshows = seed_roadshows(seed=options["seed"])
         live = seed_live_room()
+        matchmaking = seed_matchmaking()
         seed_deals(seed=options["seed"])
         if options["quiet"]:
             return
@@ -29,6 +31,11 @@ class Command(BaseCommand):
         )
         if live is not None:
             self.stdout.write(f"Live now: /live/{live.pk}/ ({live.title})")
+        if matchmaking is not None:
+            self.stdout.write(
+                f"Matchmaking: /matchmaking/ (session of {matchmaking.roadshow.title}, "
+                f"admin: /admin/matchmaking/{matchmaking.pk}/)"
+            )
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
         for username, what in result["logins"]:
             self.stdout.write(f"  {username:<18} {what}")
