@@ -242,6 +242,8 @@ def _write(session, movable, placements, unplaced, summary, by) -> None:
                         old.status = MeetingStatus.CANCELLED
                         old.sequence += 1
                         old.save(update_fields=["status", "sequence", "updated_at"])
+                        record(request, by=by, kind="moved", note=str(reason))
+                        _tell_meeting(old, _("会面因重新编排取消"))
                     continue
                 key = (placement.place_id, placement.slot)
                 seat = _free_seat(session, key, seats_used)
@@ -250,8 +252,11 @@ def _write(session, movable, placements, unplaced, summary, by) -> None:
                     old.slot_id, old.place_id, old.seat = placement.slot, key[0], seat
                     if moved:
                         old.sequence += 1
-                        summary.moved += 1
                     old.save()
+                    if moved:
+                        summary.moved += 1
+                        record(request, by=by, kind="moved")
+                        _tell_meeting(old, _("会面时间已调整"))
                     meeting = old
                 else:
                     meeting = Meeting.objects.create(

@@ -196,3 +196,45 @@ def test_cancel_frees_the_people_and_cancels_a_published_meeting(market):
     assert MeetingSeat.objects.count() == 0
     request.refresh_from_db()
     assert request.status == RequestStatus.CANCELLED
+
+
+def test_replan_moves_a_published_meeting_and_tells_its_people(
+    market, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    market["investor"].email = "inv@example.com"
+    market["investor"].save()
+    request = _accepted(market)
+    session_id = market["session"].pk
+    schedule_run(session_id=session_id, by=market["organizer"])
+    schedule_publish(session_id=session_id, by=market["organizer"])
+    meeting = Meeting.objects.get(request=request)
+    slot_block(user=market["investor"], slot=market["slots"][6], blocked=True)
+    # The investor cannot block the meeting's own slot...
+    with pytest.raises(MatchError, match="已有会面"):
+        slot_block(user=market["investor"], slot=meeting.slot, blocked=True)
+    # ...but a replan puts published meetings back in play: a kept slot
+    # stays (same place, same sequence).
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = schedule_run(
+            session_id=session_id, by=market["organizer"], replan=True
+        )
+    assert (summary.kept, summary.moved, summary.placed) == (0, 0, 0)
+    kept = Meeting.objects.get(request=request)
+    assert (kept.slot, kept.sequence, kept.uid) == (meeting.slot, 0, meeting.uid)
+    assert mail.outbox == []
+    # A colleague's pitch now takes that time: the replan moves it and says so.
+    from events.models import Slot as PitchSlot
+
+    PitchSlot.objects.filter(roadshow=market["roadshow"]).update(duration_minutes=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = schedule_run(
+            session_id=session_id, by=market["organizer"], replan=True
+        )
+    moved = Meeting.objects.get(request=request)
+    assert (summary.moved, moved.sequence, moved.uid) == (1, 1, meeting.uid)
+    assert moved.slot != meeting.slot
+    assert [m.to for m in mail.outbox] == [["inv@example.com"]]
+    assert "会面时间已调整" in mail.outbox[0].subject
