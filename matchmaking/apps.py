@@ -7,4 +7,9 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("供需对接")
 
     def ready(self) -> None:
-        from . import rules, workspace  # noqa: F401  (register rules and panels)
+        from . import (  # noqa: F401  (register rules and panels)
+            recommend_rules,
+            rules,
+            workspace,
+            workspace_recommend,
+        )
