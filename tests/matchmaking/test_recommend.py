@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.enums import Role
+from events.enums import SlotKind
 from events.registrations import registration_create
-from events.services import roadshow_transition
+from events.services import roadshow_transition, slot_add
 from livestream.models import Question, Vote
 from matchmaking.models import DismissedRecommendation
 from matchmaking.recommend import (
@@ -375,3 +376,35 @@ def test_team_member_without_investor_role_sees_no_recommendations_page_items(
     page = client.get(reverse("matchmaking:recommendations")).content.decode()
     assert "填写投资偏好后，平台会按偏好推荐成果。" in page
     assert Role.TEAM in {m.role for m in users["team"].memberships.all()}
+
+
+def test_fits_you_mark_is_personal_and_never_cached(
+    client, roles, mandate, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from cms.models import RoadshowPage
+
+    users, orgs = roles
+    a = energy(orgs["owner"], title="储能成果")
+    roadshow = make_roadshow(lead_host=orgs["torch"], title="能源路演")
+    with django_capture_on_commit_callbacks(execute=True):
+        slot_add(
+            roadshow=roadshow, kind=SlotKind.PITCH, duration_minutes=20, achievement=a
+        )
+        roadshow_transition(roadshow=roadshow, action="publish", by=users["organizer"])
+    url = RoadshowPage.objects.get(roadshow=roadshow).url
+    anonymous = Client()
+    first = anonymous.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    assert "储能成果" in first.content.decode()
+    assert "适合您" not in first.content.decode()
+    client.force_login(users["investor"])
+    signed_in = client.get(url)
+    assert "X-Page-Cache" not in signed_in
+    assert signed_in.content.decode().count("适合您") == 1
+    again = anonymous.get(url)
+    assert again["X-Page-Cache"] == "hit"
+    assert "适合您" not in again.content.decode()
+    client.force_login(users["team"])
+    assert "适合您" not in client.get(url).content.decode()
