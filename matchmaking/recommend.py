@@ -24,12 +24,12 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Exists,
     F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -41,7 +41,7 @@ from accounts import permissions
 from accounts.enums import InvestorStatus, Role
 from accounts.models import Membership, Organization
 from achievements.enums import DemandStatus, Publication, TransferMode
-from achievements.models import Achievement, Demand, InvestorProfile
+from achievements.models import Achievement, Demand, InvestorProfile, Province
 from achievements.selectors import achievements_published_visible_to
 from events.enums import RoadshowStatus
 from events.models import Registration, Roadshow
@@ -120,19 +120,59 @@ def profile_of(*, user: Any) -> InvestorProfile | None:
     )
 
 
-def _live_fields(user: Any) -> Subquery:
-    """The fields of achievements the user asked about or upvoted in live
-    rooms (the question's achievement, or its pitch's)."""
-    asked = Question.objects.filter(Q(author=user) | Q(vote_set__user=user))
-    return asked.annotate(
-        field_id=Coalesce("achievement__field_id", "slot__achievement__field_id")
-    ).values("field_id")
+@dataclass
+class Mandate:
+    """A profile with its lists read out, and the live-room signal."""
+
+    profile: InvestorProfile
+    fields: set[int]
+    live_fields: set[int]
+    regions: dict[int, str]  # province id → code
+
+    @property
+    def trl_min(self) -> int:
+        return self.profile.trl_min
+
+    @property
+    def trl_max(self) -> int:
+        return self.profile.trl_max
 
 
-def _industries(profile: InvestorProfile) -> QuerySet:
-    return InvestorProfile.industries.through.objects.filter(
+def mandate_of(*, user: Any) -> Mandate | None:
+    """The user's mandate in two queries: the profile, then its fields, its
+    regions and the fields of achievements the user asked about or upvoted
+    in live rooms (the question's achievement, or its pitch's), as one union."""
+    profile = profile_of(user=user)
+    if profile is None:
+        return None
+    blank = Value("", output_field=CharField())
+    fields = InvestorProfile.industries.through.objects.filter(
         investorprofile_id=profile.pk
-    ).values("industryfield_id")
+    ).values_list(Value("field", output_field=CharField()), "industryfield_id", blank)
+    fields = fields.order_by()
+    regions = InvestorProfile.provinces.through.objects.filter(
+        investorprofile_id=profile.pk
+    ).values_list(
+        Value("region", output_field=CharField()), "province_id", "province__code"
+    )
+    live = (
+        Question.objects.filter(Q(author=user) | Q(vote_set__user=user))
+        .annotate(
+            live_field=Coalesce("achievement__field_id", "slot__achievement__field_id")
+        )
+        .filter(live_field__isnull=False)
+        .values_list(Value("live", output_field=CharField()), "live_field", blank)
+        .order_by()
+    )
+    mandate = Mandate(profile=profile, fields=set(), live_fields=set(), regions={})
+    for kind, pk, code in fields.union(regions, live, all=True):
+        if kind == "field":
+            mandate.fields.add(pk)
+        elif kind == "region":
+            mandate.regions[pk] = code
+        else:
+            mandate.live_fields.add(pk)
+    return mandate
 
 
 def _price_fits(profile: InvestorProfile) -> Q | None:
@@ -147,14 +187,13 @@ def _price_fits(profile: InvestorProfile) -> Q | None:
     return fits
 
 
-def _modes_fit(profile: InvestorProfile) -> Q | None:
-    modes = [m for m in profile.transfer_modes or [] if m in TransferMode.values]
-    if not modes:
-        return None
-    fits = Q()
-    for mode in modes:
-        fits |= Q(modes_index__contains=f",{mode},")
-    return fits
+def _any_of(column: str, codes) -> Q | None:
+    """One of these codes in a denormalised ",a,b," column."""
+    found = None
+    for code in sorted(codes):
+        q = Q(**{f"{column}__contains": f",{code},"})
+        found = q if found is None else found | q
+    return found
 
 
 def _points(condition: Q | None, weight: int) -> Case | Value:
@@ -163,44 +202,41 @@ def _points(condition: Q | None, weight: int) -> Case | Value:
     return Case(When(condition, then=Value(weight)), default=Value(0))
 
 
-def scored_achievements(
-    *, user: Any, profile: InvestorProfile
-) -> QuerySet[Achievement]:
+def scored_achievements(*, user: Any, mandate: Mandate) -> QuerySet[Achievement]:
     """The candidate set for this user and mandate, each row annotated with
-    its points (``score`` and one column per criterion), not yet ordered."""
-    own = permissions.organization_ids(user)
-    has_industries = profile.industries.through.objects.filter(
-        investorprofile_id=profile.pk
-    )
-    live = _live_fields(user)
-    declared = Q(field_id__in=_industries(profile))
-    followed = Q(field_id__in=live)
-    regions = Exists(
-        Achievement.target_provinces.through.objects.filter(
-            achievement_id=OuterRef("pk"),
-            province_id__in=InvestorProfile.provinces.through.objects.filter(
-                investorprofile_id=profile.pk
-            ).values("province_id"),
-        )
-    )
+    its points (``score`` and one column per criterion), not yet ordered.
+    The hard filters (publication, field, TRL) use the index on them."""
+    profile = mandate.profile
+    modes = [m for m in profile.transfer_modes or [] if m in TransferMode.values]
     candidates = (
         achievements_published_visible_to(user=user)
-        .exclude(owner_id__in=own)
+        .exclude(owner_id__in=permissions.organization_ids(user))
         .exclude(
             pk__in=DismissedRecommendation.objects.filter(user=user).values(
                 "achievement_id"
             )
         )
         .filter(trl__gte=profile.trl_min, trl__lte=profile.trl_max)
+    )
+    if mandate.fields:
         # A declared field list is a hard filter (widened by the live rooms).
-        .filter(declared | followed | ~Exists(has_industries))
-        .annotate(price_top=Coalesce("price_max", "price_min"))
+        candidates = candidates.filter(
+            field_id__in=sorted(mandate.fields | mandate.live_fields)
+        )
+    declared = Q(field_id__in=sorted(mandate.fields)) if mandate.fields else None
+    followed = (
+        Q(field_id__in=sorted(mandate.live_fields)) if mandate.live_fields else None
+    )
+    return (
+        candidates.annotate(price_top=Coalesce("price_max", "price_min"))
         .annotate(
             p_field=_points(declared, W_FIELD),
             p_live=_points(followed, W_LIVE_FIELD),
-            p_region=_points(Q(regions), W_REGION),
+            p_region=_points(
+                _any_of("provinces_index", mandate.regions.values()), W_REGION
+            ),
             p_trl=Value(W_TRL),
-            p_mode=_points(_modes_fit(profile), W_MODE),
+            p_mode=_points(_any_of("modes_index", modes), W_MODE),
             p_price=_points(_price_fits(profile), W_PRICE),
         )
         .annotate(
@@ -211,63 +247,66 @@ def scored_achievements(
             + F("p_mode")
             + F("p_price")
         )
+        .filter(score__gte=MIN_SCORE)
     )
-    return candidates.filter(score__gte=MIN_SCORE)
 
 
 def recommendations_for(*, user: Any, limit: int = 20) -> list[Recommendation]:
     """The achievements that fit the user's mandate best, with the reasons."""
-    profile = profile_of(user=user)
-    if profile is None:
+    mandate = mandate_of(user=user)
+    if mandate is None:
         return []
     rows = list(
-        scored_achievements(user=user, profile=profile)
+        scored_achievements(user=user, mandate=mandate)
         .select_related("field")
         .order_by("-score", F("published_at").desc(nulls_last=True), "-id")[:limit]
     )
     if not rows:
         return []
-    return _with_reasons(rows, profile)
+    return _with_reasons(rows, mandate)
 
 
-def _with_reasons(
-    rows: list[Achievement], profile: InvestorProfile
-) -> list[Recommendation]:
-    wanted = {p.pk: p for p in profile.provinces.all()}
-    through = Achievement.target_provinces.through.objects.filter(
-        achievement_id__in=[a.pk for a in rows], province_id__in=list(wanted)
-    ).order_by("province__code")
-    regions: dict[int, list[str]] = {}
-    for achievement_id, province_id in through.values_list(
-        "achievement_id", "province_id"
-    ):
-        regions.setdefault(achievement_id, []).append(wanted[province_id].local_name)
-    labels = dict(TransferMode.choices)
+def _with_reasons(rows: list[Achievement], mandate: Mandate) -> list[Recommendation]:
+    profile = mandate.profile
+    codes = set(mandate.regions.values())
+    names = {}
+    if any(a.p_region for a in rows):
+        names = {p.code: p.local_name for p in Province.objects.filter(code__in=codes)}
+    # Each wording looked up once per call, not once per row.
+    said = {
+        "field": _("领域：%(field)s"),
+        "live": _("您在直播间关注过该领域"),
+        "region": _("拟转化地区含%(regions)s"),
+        "trl": _("TRL %(trl)d 在 %(low)d–%(high)d 内"),
+        "price": _("意向价格 %(price)s 万元在投资规模内"),
+        "and": _("、"),
+    }
+    labels = {value: str(label) for value, label in TransferMode.choices}
     accepted = set(profile.transfer_modes or [])
     result = []
     for a in rows:
         reasons = []
         if a.p_field or a.p_live:
-            reasons.append(_("领域：%(field)s") % {"field": a.field.local_name})
+            reasons.append(said["field"] % {"field": a.field.local_name})
         if a.p_live:
-            reasons.append(_("您在直播间关注过该领域"))
+            reasons.append(said["live"])
         if a.p_region:
+            matched = sorted(c for c in a.provinces_index.split(",") if c in codes)
             reasons.append(
-                _("拟转化地区含%(regions)s")
-                % {"regions": _("、").join(regions.get(a.pk, []))}
+                said["region"]
+                % {"regions": said["and"].join(names[c] for c in matched)}
             )
         reasons.append(
-            _("TRL %(trl)d 在 %(low)d–%(high)d 内")
+            said["trl"]
             % {"trl": a.trl, "low": profile.trl_min, "high": profile.trl_max}
         )
         if a.p_mode:
             reasons.append(
-                _("、").join(str(labels[m]) for m in a.transfer_modes if m in accepted)
+                said["and"].join(labels[m] for m in a.transfer_modes if m in accepted)
             )
         if a.p_price:
             reasons.append(
-                _("意向价格 %(price)s 万元在投资规模内")
-                % {"price": _price_text(a.price_min, a.price_max)}
+                said["price"] % {"price": _price_text(a.price_min, a.price_max)}
             )
         result.append(Recommendation(achievement=a, score=a.score, reasons=reasons))
     return result
@@ -284,15 +323,16 @@ def _price_text(low: Decimal | None, high: Decimal | None) -> str:
 
 def fits_for(*, user: Any, achievement_ids) -> set[int]:
     """Of these achievements, those recommended to this user (the "fits you"
-    mark): the same filters and threshold, in one query after the profile."""
+    mark): the same filters and threshold — the mandate's two queries, then
+    one."""
     ids = [i for i in achievement_ids if i is not None]
     if not ids or not user.is_authenticated:
         return set()
-    profile = profile_of(user=user)
-    if profile is None:
+    mandate = mandate_of(user=user)
+    if mandate is None:
         return set()
     return set(
-        scored_achievements(user=user, profile=profile)
+        scored_achievements(user=user, mandate=mandate)
         .filter(pk__in=ids)
         .values_list("pk", flat=True)
     )
