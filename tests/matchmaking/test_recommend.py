@@ -408,3 +408,22 @@ def test_fits_you_mark_is_personal_and_never_cached(
     assert "适合您" not in again.content.decode()
     client.force_login(users["team"])
     assert "适合您" not in client.get(url).content.decode()
+
+
+def test_fits_for_costs_three_queries(roles, mandate, django_assert_num_queries):
+    users, orgs = roles
+    a = energy(orgs["owner"], title="相符")
+    investor = users["investor"]
+    fits_for(user=investor, achievement_ids=[a.pk])  # memberships now known
+    with django_assert_num_queries(3):
+        assert fits_for(user=investor, achievement_ids=[a.pk]) == {a.pk}
+
+
+def test_transfer_modes_match_whole_names_only(roles):
+    users, orgs = roles
+    make_profile(org=orgs["fund"], modes=("open_licence",), provinces=())
+    a = energy(orgs["owner"], title="许可", transfer_modes=["licence"])
+    assert [r.score for r in recommendations_for(user=users["investor"])] == [55]
+    fits = investors_for(achievement=a)
+    assert [(f.organization, f.score) for f in fits] == [(orgs["fund"], 55)]
+    assert "许可" not in fits[0].reasons and "开放许可" not in fits[0].reasons
