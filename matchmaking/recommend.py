@@ -15,6 +15,9 @@ Weights (points; a recommendation needs ``MIN_SCORE``):
 - TRL inside the profile's range: 10 (a hard filter too, so always there)
 - a transfer mode the profile accepts: 15
 - asking price within the ticket range: 15
+
+The order is the score, less 10 for a field of an achievement the user
+marked "不感兴趣" (that changes the rank, not what fits), then recency.
 """
 
 import datetime as dt
@@ -56,6 +59,8 @@ W_REGION = 20
 W_TRL = 10
 W_MODE = 15
 W_PRICE = 15
+# Ranking only: a field of an achievement marked "不感兴趣".
+W_DISMISSED_FIELD = -10
 # Field and TRL alone make a fit; without a declared field, two more must.
 MIN_SCORE = 40
 
@@ -128,6 +133,7 @@ class Mandate:
     fields: set[int]
     live_fields: set[int]
     regions: dict[int, str]  # province id → code
+    dismissed_fields: set[int] = field(default_factory=set)
 
     @property
     def trl_min(self) -> int:
@@ -141,7 +147,8 @@ class Mandate:
 def mandate_of(*, user: Any) -> Mandate | None:
     """The user's mandate in two queries: the profile, then its fields, its
     regions and the fields of achievements the user asked about or upvoted
-    in live rooms (the question's achievement, or its pitch's), as one union."""
+    in live rooms (the question's achievement, or its pitch's) and of those
+    the user marked "不感兴趣", as one union."""
     profile = profile_of(user=user)
     if profile is None:
         return None
@@ -164,14 +171,23 @@ def mandate_of(*, user: Any) -> Mandate | None:
         .values_list(Value("live", output_field=CharField()), "live_field", blank)
         .order_by()
     )
+    dismissed = (
+        DismissedRecommendation.objects.filter(user=user)
+        .values_list(
+            Value("dismissed", output_field=CharField()), "achievement__field_id", blank
+        )
+        .order_by()
+    )
     mandate = Mandate(profile=profile, fields=set(), live_fields=set(), regions={})
-    for kind, pk, code in fields.union(regions, live, all=True):
+    for kind, pk, code in fields.union(regions, live, dismissed, all=True):
         if kind == "field":
             mandate.fields.add(pk)
         elif kind == "region":
             mandate.regions[pk] = code
-        else:
+        elif kind == "live":
             mandate.live_fields.add(pk)
+        else:
+            mandate.dismissed_fields.add(pk)
     return mandate
 
 
@@ -248,6 +264,17 @@ def scored_achievements(*, user: Any, mandate: Mandate) -> QuerySet[Achievement]
             + F("p_price")
         )
         .filter(score__gte=MIN_SCORE)
+        # The order: fields the user said no to sink among what fits (they
+        # change the rank, not what fits).
+        .annotate(
+            rank=F("score")
+            + _points(
+                Q(field_id__in=sorted(mandate.dismissed_fields))
+                if mandate.dismissed_fields
+                else None,
+                W_DISMISSED_FIELD,
+            )
+        )
     )
 
 
@@ -259,7 +286,7 @@ def recommendations_for(*, user: Any, limit: int = 20) -> list[Recommendation]:
     rows = list(
         scored_achievements(user=user, mandate=mandate)
         .select_related("field")
-        .order_by("-score", F("published_at").desc(nulls_last=True), "-id")[:limit]
+        .order_by("-rank", F("published_at").desc(nulls_last=True), "-id")[:limit]
     )
     if not rows:
         return []

@@ -427,3 +427,18 @@ def test_transfer_modes_match_whole_names_only(roles):
     fits = investors_for(achievement=a)
     assert [(f.organization, f.score) for f in fits] == [(orgs["fund"], 55)]
     assert "许可" not in fits[0].reasons and "开放许可" not in fits[0].reasons
+
+
+def test_a_not_interested_mark_sinks_its_field(roles):
+    users, orgs = roles
+    make_profile(org=orgs["fund"], fields=("modern-energy", "new-materials"))
+    energy(orgs["owner"], title="能源")
+    materials = energy(orgs["owner"], title="材料", field=field("new-materials"))
+    other = energy(orgs["owner"], title="另一项材料", field=field("new-materials"))
+    investor = users["investor"]
+    assert titles(recommendations_for(user=investor)) == ["另一项材料", "材料", "能源"]
+    DismissedRecommendation.objects.create(user=investor, achievement=other)
+    recommendations = recommendations_for(user=investor)
+    assert titles(recommendations) == ["能源", "材料"]
+    assert [r.score for r in recommendations] == [90, 90]
+    assert fits_for(user=investor, achievement_ids=[materials.pk]) == {materials.pk}
