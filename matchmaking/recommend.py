@@ -558,7 +558,7 @@ def demands_for(*, achievement: Achievement, limit: int = 10) -> list[DemandFit]
 
 
 def team_recommendations(
-    *, user: Any, achievements_limit: int = 20, limit: int = 5
+    *, user: Any, achievements_limit: int = 10, limit: int = 5
 ) -> list[tuple[Achievement, TeamRecommendations]]:
     """For each published achievement of the user's teams: the fitting
     investors (with their roadshows) and demands."""
