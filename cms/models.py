@@ -18,6 +18,7 @@ from events.enums import RoadshowKind, RoadshowStatus
 from events.materials import current_materials_of, public_links_of
 from events.services import SHANGHAI, programme_timeline
 from livestream.selectors import answered_questions
+from matchmaking.recommend import fits_for
 
 from .blocks import BaseStreamBlock, LogoBlock
 from .cache import mark_query_canonical
@@ -188,6 +189,15 @@ class RoadshowPage(Page):
             item.links, item.materials_pending = public_links_of(
                 slot=item.slot, current=current
             )
+        # "适合您": personal, so only for a signed-in user, whose pages the
+        # anonymous page cache never stores (cms/cache.py: session cookie).
+        fits = (
+            fits_for(user=request.user, achievement_ids=published)
+            if request.user.is_authenticated
+            else set()
+        )
+        for item in shown:
+            item.fits_you = item.slot.achievement_id in fits
         answered = [
             q
             for q in answered_questions(roadshow=roadshow)

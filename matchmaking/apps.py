@@ -7,4 +7,12 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("供需对接")
 
     def ready(self) -> None:
-        from . import calendars, rules, sections, workspace  # noqa: F401  (register them)
+        # Register the rules, the workspace panels, the achievement page's
+        # section and the personal feed's meetings.
+        from . import (  # noqa: F401
+            calendars,
+            rules,
+            sections,
+            workspace,
+            workspace_recommend,
+        )

@@ -62,3 +62,14 @@ def _mark(user: Any, meeting: Any) -> bool:
 @rule("meeting.outcome")
 def _outcome(user: Any, meeting: Any) -> bool:
     return side_of(user, meeting.request) is not None
+
+
+@rule("recommendation.dismiss")
+def _dismiss(user: Any, achievement: Any) -> bool:
+    """Members of an investor or demand-side organization, about an
+    achievement they see as published (the visibility rule)."""
+    from achievements.selectors import achievement_is_published_to
+
+    return bool(
+        permissions.organization_ids(user, role=Role.INVESTOR)
+    ) and achievement_is_published_to(user=user, achievement=achievement)

@@ -1,0 +1,39 @@
+"""The recommender's panels of the workspace: achievements that fit an
+investor's mandate; investors, roadshows and demands that fit a team's
+achievements."""
+
+from accounts import permissions
+from accounts.enums import Role
+from accounts.workspace import panel
+
+from .recommend import profile_of, recommendations_for, team_recommendations
+from .recommend_forms import DigestPreferenceForm
+from .recommend_services import digest_wanted
+
+PANEL_LIMIT = 10
+
+
+@panel(order=6)
+def recommendations_panel(request):
+    user = request.user
+    if not permissions.organization_ids(user, role=Role.INVESTOR):
+        return None
+    profile = profile_of(user=user)
+    return "matchmaking/includes/panel_recommendations.html", {
+        "has_profile": profile is not None,
+        "approved": permissions.is_approved_investor(user),
+        "recommendations": (
+            recommendations_for(user=user, limit=PANEL_LIMIT) if profile else []
+        ),
+        "digest_form": DigestPreferenceForm(
+            initial={"weekly_digest": digest_wanted(user=user)}
+        ),
+    }
+
+
+@panel(order=21)
+def team_fits_panel(request):
+    rows = team_recommendations(user=request.user)
+    if not rows:
+        return None
+    return "matchmaking/includes/panel_team_fits.html", {"rows": rows}
