@@ -220,6 +220,24 @@ def world(roles, django_capture_on_commit_callbacks):
         province=Province.objects.get(code="32"),
         status="published",
     )
+    # Every demand side has a mandate fitting the secrets' field, so the walk
+    # renders recommendations (the restricted one fits the approved fund).
+    from accounts.models import Organization
+    from tests.matchmaking.helpers import make_profile
+
+    for org in (
+        orgs["fund"],
+        orgs["enterprise"],
+        Organization.objects.get(name="丁基金"),
+    ):
+        make_profile(
+            org=org,
+            fields=("new-materials",),
+            provinces=(),
+            modes=(),
+            trl=(1, 9),
+            ticket=(None, None),
+        )
     users = {**users, "deal_party": deal_party}
     return {
         "users": users,
@@ -481,6 +499,14 @@ ROUTES: dict[str, Callable] = {
     ),
     "_util/login/": lambda w: ["/_util/login/"],
     "matchmaking/": lambda w: ["/matchmaking/"],
+    "matchmaking/recommendations/": lambda w: ["/matchmaking/recommendations/"],
+    "matchmaking/recommendations/<int:pk>/dismiss/": _each(
+        "/matchmaking/recommendations/{}/dismiss/", _achievement_ids
+    ),
+    "matchmaking/recommendations/<int:pk>/restore/": _each(
+        "/matchmaking/recommendations/{}/restore/", _achievement_ids
+    ),
+    "matchmaking/digest/": lambda w: ["/matchmaking/digest/"],
     "matchmaking/request/": lambda w: (
         [f"/matchmaking/request/?achievement={pk}" for pk in _achievement_ids(w)]
         + [
@@ -594,6 +620,9 @@ def test_the_walk_would_see_a_leak(world):
     download = investor.get(f"/achievements/{a}/files/{f}/")
     assert any(RESTRICTED.encode() in text for text in _texts(download))
     assert RESTRICTED.encode() in investor.get(f"/api/v1/achievements/{a}").content
+    # The approved fund is recommended the restricted achievement.
+    recommended = investor.get("/matchmaking/recommendations/").content
+    assert RESTRICTED.encode() in recommended
     # Matchmaking: the team sees its own withheld achievement on its hub, the
     # fund the restricted one it asked about.
     team = Client()
