@@ -186,11 +186,11 @@ def _prepare(
 
     candidates, has_common_slot = [], []
     for r in ordered:
+        blocked = set().union(*(busy[p] for p in r.people if p in busy))
         free = [
             i
             for i, s in enumerate(slot_list)
-            if (r.allowed_slots is None or s in r.allowed_slots)
-            and not any(i in busy[p] for p in r.people)
+            if i not in blocked and (r.allowed_slots is None or s in r.allowed_slots)
         ]
         has_common_slot.append(bool(free))
         candidates.append([i for i in free if capacity.get((r.kind, i), 0) > 0])
@@ -515,7 +515,8 @@ WINDOW_SLOTS = 4  # slots re-planned together: 3-5 did equally well, 6 too slow
 WINDOW_SECONDS = 1.0  # at most per window (they take 0.03-0.3 s)
 WINDOW_PATIENCE_EPOCHS = 2  # stop after two passes over the slots gain nothing
 WHOLE_MODEL_COLUMNS = 3000  # up to this many variables: one MIP for everything
-GREEDY_ONLY_BELOW = 0.05  # seconds: a time limit this small returns the greedy
+GREEDY_ONLY_BELOW = 0.05  # seconds left after greedy: too few to improve it
+LP_AT_LEAST_SECONDS = 1.0  # the LP of a large problem takes longer than that
 
 
 @dataclass
@@ -550,7 +551,7 @@ def schedule_meetings(
     columns = sum(len(c) for c in problem.candidates)
     if columns == 0:
         outcome = _Outcome(greedy, "greedy", bound=0, optimal=True)
-    elif time_limit < GREEDY_ONLY_BELOW:
+    elif deadline - time.perf_counter() < GREEDY_ONLY_BELOW:
         outcome = _Outcome(greedy, "greedy")
     elif columns <= WHOLE_MODEL_COLUMNS:
         outcome = _schedule_whole(problem, greedy, deadline=deadline)
@@ -596,14 +597,17 @@ def _schedule_large(
     (HiGHS releases the GIL) while slot windows are re-planned exactly here.
     An integral LP optimum ends the search; a fractional one gives the bound at
     which the windows may stop."""
-    relaxation = _build_model(problem, integer=False)
-    h = relaxation.highs
-    # Measured: without presolve the dual simplex is faster here and its optimal
-    # vertex came out integral on the tight and skewed families.
-    h.setOptionValue("presolve", "off")
-    h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
-    lp_thread: threading.Thread | None = threading.Thread(target=h.run, daemon=True)
-    lp_thread.start()
+    relaxation: _Model | None = None
+    lp_thread: threading.Thread | None = None
+    if deadline - time.perf_counter() >= LP_AT_LEAST_SECONDS:
+        relaxation = _build_model(problem, integer=False)
+        h = relaxation.highs
+        # Measured: without presolve the dual simplex is faster here and its
+        # optimal vertex came out integral on the tight and skewed families.
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+        lp_thread = threading.Thread(target=h.run, daemon=True)
+        lp_thread.start()
 
     best = _Outcome(greedy, "greedy")
     score = _score(problem, greedy)
@@ -645,7 +649,7 @@ def _schedule_large(
             score, idle = _score(problem, solved.assignment), 0
         else:
             idle += 1
-    if lp_thread is not None:
+    if relaxation is not None and lp_thread is not None:
         lp_thread.join()  # it stops by its own time limit at the latest
         lp = _read_relaxation(relaxation)
         if lp is not None:
