@@ -19,35 +19,39 @@ The method, chosen by measurement (4,000 requests, 300 investors, 400 teams,
 1. The greedy baseline: highest weight first, earliest common free slot.
 2. Up to WHOLE_MODEL_COLUMNS variables, the whole model as one MIP in HiGHS,
    started from the greedy placement, within the time limit.
-3. Above that, two things at once: HiGHS's dual simplex solves the LP
-   relaxation of the whole model in a second thread (HiGHS releases the GIL),
-   while this thread re-plans windows of WINDOW_SLOTS slots, each an exact MIP
+3. Above that, HiGHS's dual simplex solves the LP relaxation of the whole
+   model in a second thread (HiGHS releases the GIL), alone for LP_HEAD_START
+   seconds, then beside this thread, which re-plans windows of WINDOW_SLOTS slots, each an exact MIP
    in which the meetings outside the window stay and the unplaced requests may
    come in, started from the current plan, so never worse.  An LP optimum that
    comes out integral is the optimum and is returned ("lp"); a fractional one
-   gives the bound at which the windows stop.  Otherwise the windows run for two
-   passes without gain or until the time limit ("mip-windows").
+   gives the bound at which the windows stop.  Otherwise the windows run until
+   MAX_WINDOWS, two passes without gain, or the time limit ("mip-windows").
 
 Measured: the LP's optimal vertex was integral on the tight (60 tables, 40% of
-slots blocked) and skewed (a few investors wanted by many) families, in 0.6 s
-and 0.9 s alone (about 1-2.5 s beside the windows), which the notes' remark
-that the relaxation was integral on every instance measured led to.  Greedy
-placed 99.65% and 99.94% of that optimum and left 161 and 73 people with a
-request but no meeting, against 99 and 53 at the optimum.  The monolithic MIP
-proves the same optima only in 9 s and 37 s.  On the uniform family (tables
-plentiful, 52,000 variables) neither the LP nor the MIP's root finishes in 30 s
-(the MIP's root took 80 s), and there the windows carry it: greedy 9,168, the
-scheduler 9,225-9,230 in 4 s, against an LP bound of 9,231 (99.95-99.99%), and
-nobody left with none (greedy: 10).  Windows of 3-5 slots did equally well, 6
-too slow; without presolve a window takes 0.03-0.15 s, with it 0.2-0.4 s.
-OR-Tools CP-SAT warm-started from greedy did not improve on greedy in 30 s
-(shared notes), hence HiGHS alone.
+slots blocked) and skewed (a few investors wanted by many) families, in 0.3-0.8
+s and 0.7-1.2 s alone (1-4 s beside the windows on a busy machine), as the
+shared notes' remark that the relaxation was integral on every instance
+measured suggested (seeds 1-3 alike, one of them fractional on skewed, where
+the windows then reached the LP's bound).  Greedy placed 99.65% and 99.94% of that optimum and left
+161 and 73 people with a request but no meeting, against 99 and 53 at the
+optimum.  The monolithic MIP proves the same optima only in 9-17 s and 14-37 s.
+On the uniform family (tables plentiful, 52,000 variables) neither the LP nor
+the MIP's root finishes in 30 s (the MIP's root took 80-270 s), and there the
+windows carry it: greedy 9,168, the scheduler 9,225-9,230 in 4 s, against an LP
+bound of 9,231 (99.95-99.99%), and nobody left with none (greedy: 10).  Windows
+of 3-5 slots did equally well, 6 too slow; without presolve a window takes
+0.03-0.15 s, with it 0.2-0.4 s.  OR-Tools CP-SAT warm-started from greedy did
+not improve on greedy in 30 s (shared notes), hence HiGHS alone.
 
-Determinism: the windows come in a seeded order and HiGHS runs on one thread
-with a fixed seed, so the same input gives the same schedule whenever the
-search ends on its own (LP done, or no gain for two passes), as on every
-small instance.  When the time limit ends it (the uniform family), how far it
-got depends on the machine's speed; three runs of the benchmark agreed.
+Determinism: work limits end the search, not the clock: the LP may take
+LP_ITERATIONS_PER_COLUMN simplex iterations per variable, the windows come in a
+seeded order, at most MAX_WINDOWS of them, and HiGHS runs on one thread with a
+fixed seed.  So the same input gives the same schedule whenever those limits
+end it, as on tight and skewed (the LP) and every small instance.  The time
+limit is a backstop; on a busy machine it can cut the uniform family's windows
+short (5-8 of 10 done in 4 s with both cores shared), and then how far they got
+depends on the machine.
 """
 
 from __future__ import annotations
@@ -514,11 +518,12 @@ def _warm_start(model: _Model, problem: _Problem, start: list[int]) -> None:
 WINDOW_SLOTS = 4  # slots re-planned together: 3-5 did equally well, 6 too slow
 WINDOW_SECONDS = 1.0  # at most per window (they take 0.03-0.3 s)
 WINDOW_PATIENCE_EPOCHS = 2  # stop after two passes over the slots gain nothing
-MAX_WINDOWS = 12  # then stop: 2.5-3.5 s on the benchmark's uniform family
+MAX_WINDOWS = 10  # then stop: 1.5-2.5 s on the benchmark's uniform family
 # The LP's dual simplex needed 0.16 iterations per variable on the tight and
 # skewed families (4,300-8,000); past this many it is not expected to finish.
 LP_ITERATIONS_PER_COLUMN = 0.25
 LP_MIN_ITERATIONS = 5000
+LP_HEAD_START = 1.5  # seconds; it took 0.3-1.2 s alone where it finished
 WHOLE_MODEL_COLUMNS = 3000  # up to this many variables: one MIP for everything
 GREEDY_ONLY_BELOW = 0.05  # seconds left after greedy: too few to improve it
 LP_AT_LEAST_SECONDS = 1.0  # the LP of a large problem takes longer than that
@@ -622,6 +627,8 @@ def _schedule_large(
         h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
         lp_thread = threading.Thread(target=h.run, daemon=True)
         lp_thread.start()
+        # Where the LP is quick it is the whole answer: let it run alone first.
+        lp_thread.join(timeout=min(LP_HEAD_START, deadline - time.perf_counter()))
 
     best = _Outcome(greedy, "greedy")
     score = _score(problem, greedy)
