@@ -21,9 +21,10 @@ The method, chosen by measurement (4,000 requests, 300 investors, 400 teams,
    started from the greedy placement, within the time limit.
 3. Above that, HiGHS's dual simplex solves the LP relaxation of the whole
    model in a second thread (HiGHS releases the GIL), alone for LP_HEAD_START
-   seconds, then beside this thread, which re-plans windows of WINDOW_SLOTS slots, each an exact MIP
-   in which the meetings outside the window stay and the unplaced requests may
-   come in, started from the current plan, so never worse.  An LP optimum that
+   seconds, then beside this thread, which re-plans windows of WINDOW_SLOTS
+   slots, each an exact MIP in which the meetings outside the window stay and
+   the unplaced requests may come in, started from the current plan, so never
+   worse.  An LP optimum that
    comes out integral is the optimum and is returned ("lp"); a fractional one
    gives the bound at which the windows stop.  Otherwise the windows run until
    MAX_WINDOWS, two passes without gain, or the time limit ("mip-windows").
@@ -33,16 +34,17 @@ slots blocked) and skewed (a few investors wanted by many) families, in 0.3-0.8
 s and 0.7-1.2 s alone (1-4 s beside the windows on a busy machine), as the
 shared notes' remark that the relaxation was integral on every instance
 measured suggested (seeds 1-3 alike, one of them fractional on skewed, where
-the windows then reached the LP's bound).  Greedy placed 99.65% and 99.94% of that optimum and left
-161 and 73 people with a request but no meeting, against 99 and 53 at the
-optimum.  The monolithic MIP proves the same optima only in 9-17 s and 14-37 s.
-On the uniform family (tables plentiful, 52,000 variables) neither the LP nor
-the MIP's root finishes in 30 s (the MIP's root took 80-270 s), and there the
-windows carry it: greedy 9,168, the scheduler 9,225-9,230 in 4 s, against an LP
-bound of 9,231 (99.95-99.99%), and nobody left with none (greedy: 10).  Windows
-of 3-5 slots did equally well, 6 too slow; without presolve a window takes
-0.03-0.15 s, with it 0.2-0.4 s.  OR-Tools CP-SAT warm-started from greedy did
-not improve on greedy in 30 s (shared notes), hence HiGHS alone.
+the windows then reached the LP's bound). Greedy placed 99.65% and 99.94% of
+that optimum and left 161 and 73 people with a request but no meeting, against
+99 and 53 at the optimum. The monolithic MIP proves the same optima only in
+9-17 s and 14-37 s. On the uniform family (tables plentiful, 52,000 variables)
+neither the LP nor the MIP's root finishes in 30 s (the MIP's root took 80-270
+s), and there the windows carry it: greedy 9,168, the scheduler 9,221-9,226 in
+3-4 s, against an LP bound of 9,231 (99.88-99.95%), and nobody left with none
+(greedy: 10). Windows of 3-5 slots did equally well, 6 too slow; without
+presolve a window takes 0.03-0.15 s, with it 0.2-0.4 s. OR-Tools CP-SAT
+warm-started from greedy did not improve on greedy in 30 s (shared notes),
+hence HiGHS alone.
 
 Determinism: work limits end the search, not the clock: the LP may take
 LP_ITERATIONS_PER_COLUMN simplex iterations per variable, the windows come in a
