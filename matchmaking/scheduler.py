@@ -354,6 +354,9 @@ class _Model:
 
 
 def _build_model(problem: _Problem, *, integer: bool) -> _Model:
+    """The model of the module docstring for HiGHS, rows that cannot bind left
+    out (a person or kind with one candidate in a slot, a kind and slot with
+    fewer candidates than places)."""
     columns = [(k, i) for k, cands in enumerate(problem.candidates) for i in cands]
     rows: list[list[int]] = []
     uppers: list[float] = []
