@@ -6,7 +6,12 @@ investors wanted by many) and tight (60 tables, 40% of slots blocked).  On each,
 in the same run: the scheduler with its default time limit (three runs, median
 time), the greedy baseline, and an exact model of its own (HiGHS MIP, written
 here independently of the scheduler, started from the greedy placement) with a
-long limit for the bound.  Every schedule is checked by verify_schedule.
+long limit (MATCHMAKING_EXACT_SECONDS, 180 s; HiGHS overruns it while in its
+root LP, up to 270 s on uniform) for the bound.  "bound" is the lower of that
+model's dual bound and the scheduler's own LP bound, "bound_proven" says that
+one of them proved its placement optimal, and "min_left_with_none" is the
+exact model's best placement's.  Every schedule is checked by verify_schedule,
+which shares no code with the scheduler.
 
 The recommendation figures (recommend_p95_ms, recommend_hidden) are added to
 the same final JSON line by recommend_figures(); null until it is written.
