@@ -12,6 +12,7 @@ BENCHMARKS = [
     "checkin",
     "live",
     "dashboard",
+    "matchmaking",
 ]
 
 
