@@ -7,7 +7,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
-from accounts.permissions import user_can
+from accounts.permissions import is_approved_investor, user_can
 from achievements.selectors import (
     achievement_is_published_to,
     achievements_published_to,
@@ -209,6 +209,9 @@ class RoadshowPage(Page):
             answered=answered,
             co_hosts=roadshow.co_hosts.all(),
             invited=roadshow.invited.all(),
+            # The demand side asks for meetings from the programme (signed
+            # in, so never in the anonymous page cache either).
+            can_request_meetings=is_approved_investor(request.user),
         )
         return context
 
