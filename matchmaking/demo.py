@@ -81,6 +81,7 @@ def _seed() -> MatchSession | None:
         )
     fund = users["investor"].memberships.first().organization
     enterprise = users["enterprise"].memberships.first().organization
+    _mandates(fund, enterprise, roadshow)
     asked = services.request_create(
         by=users["investor"],
         session=session,
@@ -110,3 +111,27 @@ def _seed() -> MatchSession | None:
         message="贵公司的产线与本成果高度匹配，期待现场交流。",
     )
     return session
+
+
+def _mandates(fund, enterprise, roadshow) -> None:
+    """The demo fund's and enterprise's investment profiles, so the
+    workspace has recommendations to show."""
+    from achievements.models import IndustryField, InvestorProfile, Province
+
+    wanted = [
+        (fund, ["new-it", "smart-manufacturing"], ["31", "32", "33"], (4, 9)),
+        (enterprise, ["modern-energy", "new-materials"], ["32", "51"], (5, 9)),
+    ]
+    for org, fields, provinces, (low, high) in wanted:
+        profile, created = InvestorProfile.objects.get_or_create(
+            organization=org,
+            defaults={
+                "trl_min": low,
+                "trl_max": high,
+                "transfer_modes": ["licence", "assignment", "equity"],
+            },
+        )
+        if created:
+            codes = set(fields) | {roadshow.field.code} if roadshow.field else fields
+            profile.industries.set(IndustryField.objects.filter(code__in=codes))
+            profile.provinces.set(Province.objects.filter(code__in=provinces))

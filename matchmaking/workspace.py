@@ -7,6 +7,7 @@ from accounts import permissions
 from accounts.workspace import panel
 
 from .enums import Direction, MeetingStatus, RequestStatus
+from .models import MatchSession
 from .rules import side_of
 from .selectors import achievement_titles, meetings_of, requests_of
 
@@ -14,10 +15,22 @@ from .selectors import achievement_titles, meetings_of, requests_of
 @panel(order=25)
 def matchmaking_panel(request):
     user = request.user
+    # Table staff: the door staff of a roadshow with a session not over.
+    staffed = (
+        list(
+            MatchSession.objects.filter(
+                roadshow__door_staff=user, ends_at__gte=timezone.now()
+            ).select_related("roadshow")
+        )
+        if user.is_authenticated
+        else []
+    )
     if not (
         permissions.approved_investor_orgs(user)
         or permissions.organization_ids(user, role="team")
     ):
+        if staffed:
+            return "matchmaking/includes/panel.html", {"staffed": staffed}
         return None
     pending = [
         r
@@ -34,6 +47,7 @@ def matchmaking_panel(request):
         user=user, requests=pending + [m.request for m in upcoming]
     )
     return "matchmaking/includes/panel.html", {
+        "staffed": staffed,
         "waiting": [(r, titles[r.pk]) for r in pending],
         "upcoming": [(m, titles[m.request_id]) for m in upcoming],
     }

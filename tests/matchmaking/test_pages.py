@@ -276,3 +276,17 @@ def test_dashboard_and_its_export_count_the_session(market):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "对接会"
     assert rows[1][1:] == (2, 0.5, 1, 0, 0, 0, 0)
+
+
+def test_door_staff_find_the_table_page_in_their_workspace(market):
+    from tests.factories import make_user
+
+    helper = make_user(username="table_staff")
+    market["roadshow"].door_staff.add(helper)
+    client = _client(helper)
+    staff_url = f"/matchmaking/sessions/{market['session'].pk}/staff/"
+    assert staff_url in client.get("/workspace/").content.decode()
+    assert client.get(staff_url).status_code == 200
+    assert "/matchmaking/" not in client.get("/workspace/").content.decode().replace(
+        staff_url, ""
+    )
