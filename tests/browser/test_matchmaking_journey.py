@@ -19,6 +19,7 @@ from matchmaking.services import request_create, requests_expire
 from tests.browser.conftest import login
 from tests.factories import make_achievement
 from tests.factories.matchmaking import make_market
+from tests.matchmaking.helpers import make_profile
 from tracker.models import Deal
 
 pytestmark = [
@@ -44,11 +45,24 @@ def _shot(page, name):
 def test_recommend_request_accept_schedule_move_continue(page, roles):
     market = make_market(roles)
     achievement = market["achievement"]
+    make_profile(
+        org=market["fund"],
+        fields=(achievement.field.code,),
+        provinces=(),
+        modes=(),
+        trl=(1, 9),
+        ticket=(None, None),
+    )
 
-    # The investor asks for a meeting from the achievement's page.
+    # The investor finds it among its recommendations, with the reasons, and
+    # asks for a meeting from there.
     login(page, "investor")
-    page.goto(page.base + f"/achievements/{achievement.pk}/")
-    page.click("text=约见该项目")
+    row = page.locator(f"tr:has(a[href='/achievements/{achievement.pk}/'])")
+    reasons = row.locator(".meta").inner_text()
+    assert f"领域：{achievement.field.name}" in reasons
+    assert "TRL" in reasons
+    _shot(page, "recommendations")
+    row.locator("a:has-text('约见')").click()
     page.fill("textarea[name=message]", "想了解中试线的良率和许可条件。")
     page.check("input[name=priority][value='3']")
     page.check(f"input[name=preferred_slots][value='{market['slots'][4].pk}']")
