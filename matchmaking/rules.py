@@ -11,13 +11,28 @@ def team_orgs(user: Any) -> set[int]:
     return permissions.organization_ids(user, role=Role.TEAM)
 
 
-def side_of(user: Any, request: Any) -> str | None:
-    """Which side of a request the user is on ("team", "investor"), if any."""
+def sides_of(user: Any, request: Any) -> set[str]:
+    """The sides of a request the user acts for ("team", "investor"): both,
+    for someone who belongs to both organizations."""
+    sides = set()
     if request.team_org_id in team_orgs(user):
-        return "team"
+        sides.add("team")
     if request.investor_org_id in permissions.approved_investor_orgs(user):
-        return "investor"
-    return None
+        sides.add("investor")
+    return sides
+
+
+def asked_side(request: Any) -> str:
+    return "team" if request.direction == "to_team" else "investor"
+
+
+def side_of(user: Any, request: Any) -> str | None:
+    """The side the user speaks for on a request: the side asked, where the
+    user belongs to both; None for neither."""
+    sides = sides_of(user, request)
+    if asked_side(request) in sides:
+        return asked_side(request)
+    return next(iter(sides), None)
 
 
 @rule("match.manage")
@@ -27,7 +42,7 @@ def _manage(user: Any, session: Any) -> bool:
 
 @rule("match.request_view")
 def _request_view(user: Any, request: Any) -> bool:
-    return permissions.is_organizer(user) or side_of(user, request) is not None
+    return permissions.is_organizer(user) or bool(sides_of(user, request))
 
 
 @rule("match.respond")
@@ -35,9 +50,7 @@ def _respond(user: Any, request: Any) -> bool:
     """The side that was asked (organizers act on anyone's behalf: recorded)."""
     if permissions.is_organizer(user):
         return True
-    side = side_of(user, request)
-    asked = "team" if request.direction == "to_team" else "investor"
-    return side == asked
+    return asked_side(request) in sides_of(user, request)
 
 
 @rule("match.cancel")
@@ -46,11 +59,11 @@ def _cancel(user: Any, request: Any) -> bool:
     declines it); either side calls an accepted meeting off; organizers too."""
     if permissions.is_organizer(user):
         return True
-    side = side_of(user, request)
+    sides = sides_of(user, request)
     if request.status == "pending":
-        asking = "investor" if request.direction == "to_team" else "team"
-        return side == asking
-    return side is not None
+        asking = "investor" if asked_side(request) == "team" else "team"
+        return asking in sides
+    return bool(sides)
 
 
 @rule("meeting.mark")

@@ -122,6 +122,9 @@ def free_common_slots(
 ) -> list[MatchSlot]:
     session = request.session
     slots = slots if slots is not None else list(session.slots.all())
+    # A meeting is never placed in a slot that has begun.
+    now = timezone.now()
+    slots = [slot for slot in slots if slot.start > now]
     people = people_of(request)
     busy = busy_slots(session=session, user_ids=people, slots=slots)
     taken = set().union(*busy.values()) if busy else set()
@@ -186,7 +189,7 @@ def session_figures(*, session: MatchSession) -> dict[str, Any]:
     answered = by_status.get(RequestStatus.ACCEPTED, 0) + by_status.get(
         RequestStatus.DECLINED, 0
     )
-    meetings = Meeting.objects.filter(session=session)
+    meetings = Meeting.objects.filter(session=session, published_at__isnull=False)
     by_meeting = dict(
         meetings.values_list("status")
         .annotate(n=Count("id"))

@@ -6,9 +6,9 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.workspace import panel
 
-from .enums import Direction, MeetingStatus, RequestStatus
+from .enums import MeetingStatus, RequestStatus
 from .models import MatchSession
-from .rules import side_of
+from .rules import asked_side, sides_of
 from .selectors import achievement_titles, meetings_of, requests_of
 
 
@@ -35,8 +35,7 @@ def matchmaking_panel(request):
     pending = [
         r
         for r in requests_of(user=user).filter(status=RequestStatus.PENDING)[:50]
-        if side_of(user, r)
-        == ("team" if r.direction == Direction.TO_TEAM else "investor")
+        if asked_side(r) in sides_of(user, r)
     ]
     upcoming = list(
         meetings_of(user=user).filter(

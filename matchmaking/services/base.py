@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User, actor_of
 from accounts.permissions import user_can
+from achievements.selectors import achievement_is_published_to
 
 from ..models import MeetingRequest, RequestEvent
 
@@ -61,17 +63,43 @@ def members_of(org_id: int, *, side: str) -> list[User]:
     return list(people.distinct().order_by("pk"))
 
 
-def tell(users: Iterable[User], subject: str, body: str) -> None:
-    """Email people after commit (in the platform's language); the workspace
-    shows the same change, so nothing depends on the email arriving."""
-    addresses = sorted({u.email for u in users if u.email and u.is_active})
-    if not addresses:
+def tell(
+    users: Iterable[User],
+    subject: Any,
+    body: Any,
+    *,
+    request: MeetingRequest,
+    **params: Any,
+) -> None:
+    """Email people after commit, in the platform's language (``subject``
+    and ``body`` are lazy translations, filled in here). ``%(title)s`` is
+    the achievement's title only for a recipient who may see it (the
+    visibility rule; the team sees its own), a neutral label otherwise: an
+    email never tells more than the pages. The workspace shows the same
+    change, so nothing depends on the email arriving."""
+    recipients = sorted(
+        {u.pk: u for u in users if u.email and u.is_active}.values(),
+        key=lambda u: u.pk,
+    )
+    if not recipients:
         return
+    messages = []
     with translation.override(settings.LANGUAGE_CODE):
-        messages = [
-            (str(subject), str(body), settings.DEFAULT_FROM_EMAIL, [address])
-            for address in addresses
-        ]
+        values = {k: str(v) for k, v in params.items()}
+        hidden = _("（该成果已不公开）")
+        for user in recipients:
+            sees = request.team_org_id in permissions.organization_ids(
+                user
+            ) or achievement_is_published_to(user=user, achievement=request.achievement)
+            filled = {**values, "title": request.achievement.title if sees else hidden}
+            messages.append(
+                (
+                    str(subject) % filled,
+                    str(body) % filled,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [user.email],
+                )
+            )
 
     def send() -> None:
         send_mass_mail(messages, fail_silently=True)
@@ -84,8 +112,6 @@ def link(path: str) -> str:
 
 
 def checked_text(text: str, *, limit: int = TEXT_LIMIT) -> str:
-    from django.utils.translation import gettext as _
-
     text = (text or "").strip()
     if len(text) > limit:
         raise MatchError(_("文字不能超过 %(n)d 个字符。") % {"n": limit})

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..enums import DeclineReason, MeetingStatus, Outcome, RequestStatus
 from ..models import Meeting, MeetingOutcome, MeetingRequest
@@ -116,12 +117,9 @@ def outcome_record(
         )
         tell(
             members_of(other_org, side=other),
-            _("对方记录了会面结果：%(title)s")
-            % {"title": meeting.request.achievement.title},
-            _("关于“%(title)s”的会面，对方记录为：%(outcome)s。")
-            % {
-                "title": meeting.request.achievement.title,
-                "outcome": result.get_outcome_display(),
-            },
+            gettext_lazy("对方记录了会面结果：%(title)s"),
+            gettext_lazy("关于“%(title)s”的会面，对方记录为：%(outcome)s。"),
+            request=meeting.request,
+            outcome=Outcome(outcome).label,
         )
     return result

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.enums import InvestorStatus
@@ -118,8 +119,18 @@ def request_create(
         else:
             if investor_org.pk not in registered:
                 raise MatchError(_("该机构未报名这场路演。"))
+            if not achievement_on_show(session=session, achievement=achievement):
+                raise MatchError(_("该成果不在这场路演中。"))
             requester_org = achievement.owner_id
             quota = session.team_quota
+        # Requests past their time expire now (the sweep may not have run):
+        # they hold neither the pair nor the quota.
+        for overdue in (
+            MeetingRequest.objects.select_for_update(of=("self",))
+            .filter(session=session, status=RequestStatus.PENDING, expires_at__lte=now)
+            .select_related("achievement", "team_org", "investor_org")
+        ):
+            _expire(overdue)
         open_requests = MeetingRequest.objects.filter(
             session=session, status__in=RequestStatus.open_states
         )
@@ -139,8 +150,8 @@ def request_create(
         if mine.count() >= quota:
             raise MatchError(
                 _(
-                    "本场对接会中贵单位待处理的约见请求已达上限（%(n)d 个），"
-                    "请等待回复或撤回部分请求。"
+                    "本场对接会中贵单位发出的约见请求（待回复或已接受）已达上限"
+                    "（%(n)d 个），请等待回复或撤回部分请求。"
                 )
                 % {"n": quota}
             )
@@ -168,18 +179,16 @@ def request_create(
         side = "team" if direction == Direction.TO_TEAM else "investor"
         tell(
             members_of(request.responder_org.pk, side=side),
-            _("新的约见请求：%(title)s") % {"title": achievement.title},
-            _(
+            gettext_lazy("新的约见请求：%(title)s"),
+            gettext_lazy(
                 "%(org)s 希望就“%(title)s”与贵单位见面（%(roadshow)s）。\n"
                 "请在 %(until)s 前回复：%(url)s"
-            )
-            % {
-                "org": request.requester_org.name,
-                "title": achievement.title,
-                "roadshow": session.roadshow.title,
-                "until": timezone.localtime(expires).strftime("%Y-%m-%d %H:%M"),
-                "url": link(f"/matchmaking/requests/{request.pk}/"),
-            },
+            ),
+            request=request,
+            org=request.requester_org.name,
+            roadshow=session.roadshow.title,
+            until=timezone.localtime(expires).strftime("%Y-%m-%d %H:%M"),
+            url=link(f"/matchmaking/requests/{request.pk}/"),
         )
     return request
 
@@ -205,14 +214,38 @@ def _expire(request: MeetingRequest) -> None:
     )
     tell(
         both,
-        _("约见请求已过期：%(title)s") % {"title": request.achievement.title},
-        _("%(a)s 与 %(b)s 关于“%(title)s”的约见请求未在期限内回复，已过期。")
-        % {
-            "a": request.investor_org.name,
-            "b": request.team_org.name,
-            "title": request.achievement.title,
-        },
+        gettext_lazy("约见请求已过期：%(title)s"),
+        gettext_lazy(
+            "%(a)s 与 %(b)s 关于“%(title)s”的约见请求未在期限内回复，已过期。"
+        ),
+        request=request,
+        a=request.investor_org.name,
+        b=request.team_org.name,
     )
+
+
+def _overdue(request: MeetingRequest) -> bool:
+    """Waiting past its time: expired, whether or not the sweep ran yet."""
+    return (
+        request.status == RequestStatus.PENDING and request.expires_at <= timezone.now()
+    )
+
+
+def _expired_error():
+    """Raised once the expiry has committed (outside its atomic block)."""
+    raise MatchError(_("该请求已过回复期限，已自动过期。"))
+
+
+def _expire_if_overdue(request_id: int) -> None:
+    """An answer to a request past its time: it expires (both sides are
+    told) and the answer is refused."""
+    with transaction.atomic():
+        request = _locked(request_id)
+        overdue = _overdue(request)
+        if overdue:
+            _expire(request)
+    if overdue:
+        _expired_error()
 
 
 def requests_expire(*, now: dt.datetime | None = None) -> int:
@@ -268,9 +301,7 @@ def request_accept(
     with transaction.atomic():
         request = _locked(request_id)
         require(by, "match.respond", request)
-        if request.status == RequestStatus.PENDING and request.expires_at <= (
-            timezone.now()
-        ):
+        if _overdue(request):
             _expire(request)
             expired = True
         elif request.status != RequestStatus.PENDING:
@@ -300,16 +331,14 @@ def request_accept(
                 _place_now(request, free)
             tell(
                 _requester_side(request),
-                _("约见请求已接受：%(title)s") % {"title": request.achievement.title},
-                _("%(org)s 已接受关于“%(title)s”的约见。会面安排：%(url)s")
-                % {
-                    "org": request.responder_org.name,
-                    "title": request.achievement.title,
-                    "url": link(f"/matchmaking/requests/{request.pk}/"),
-                },
+                gettext_lazy("约见请求已接受：%(title)s"),
+                gettext_lazy("%(org)s 已接受关于“%(title)s”的约见。会面安排：%(url)s"),
+                request=request,
+                org=request.responder_org.name,
+                url=link(f"/matchmaking/requests/{request.pk}/"),
             )
     if expired:
-        raise MatchError(_("该请求已过回复期限，已自动过期。"))
+        _expired_error()
     return request
 
 
@@ -365,6 +394,7 @@ def request_decline(
     if reason not in DeclineReason.values:
         raise MatchError(_("请选择婉拒原因。"))
     note = checked_text(note, limit=300)
+    _expire_if_overdue(request_id)
     with transaction.atomic():
         request = _locked(request_id)
         require(by, "match.respond", request)
@@ -382,14 +412,14 @@ def request_decline(
         record(request, by=by, kind="declined", note=note)
         tell(
             _requester_side(request),
-            _("约见请求被婉拒：%(title)s") % {"title": request.achievement.title},
-            _("%(org)s 婉拒了关于“%(title)s”的约见，原因：%(reason)s。%(note)s")
-            % {
-                "org": request.responder_org.name,
-                "title": request.achievement.title,
-                "reason": request.get_decline_reason_display(),
-                "note": note,
-            },
+            gettext_lazy("约见请求被婉拒：%(title)s"),
+            gettext_lazy(
+                "%(org)s 婉拒了关于“%(title)s”的约见，原因：%(reason)s。%(note)s"
+            ),
+            request=request,
+            org=request.responder_org.name,
+            reason=DeclineReason(reason).label,
+            note=note,
         )
     return request
 
@@ -400,6 +430,7 @@ def request_cancel(*, request_id: int, by: Any, note: str = "") -> MeetingReques
     from .meetings import cancel_meeting_of
 
     note = checked_text(note, limit=300)
+    _expire_if_overdue(request_id)
     with transaction.atomic():
         request = _locked(request_id)
         require(by, "match.cancel", request)
@@ -408,6 +439,17 @@ def request_cancel(*, request_id: int, by: Any, note: str = "") -> MeetingReques
                 _("该请求已是“%(status)s”状态，不能撤回。")
                 % {"status": request.get_status_display()}
             )
+        meeting = Meeting.objects.filter(request=request).select_related("slot")
+        meeting = meeting.first()
+        if (
+            meeting is not None
+            and meeting.status != MeetingStatus.CANCELLED
+            and (
+                meeting.status != MeetingStatus.SCHEDULED
+                or meeting.slot.start <= timezone.now()
+            )
+        ):
+            raise MatchError(_("会面已经开始或已举行，不能取消；请记录会面结果。"))
         request.status = RequestStatus.CANCELLED
         request.save(update_fields=["status", "updated_at"])
         cancel_meeting_of(request)
@@ -417,13 +459,11 @@ def request_cancel(*, request_id: int, by: Any, note: str = "") -> MeetingReques
         )
         tell(
             [u for u in both if u.pk != getattr(by, "pk", None)],
-            _("约见已取消：%(title)s") % {"title": request.achievement.title},
-            _("%(a)s 与 %(b)s 关于“%(title)s”的约见已取消。%(note)s")
-            % {
-                "a": request.investor_org.name,
-                "b": request.team_org.name,
-                "title": request.achievement.title,
-                "note": note,
-            },
+            gettext_lazy("约见已取消：%(title)s"),
+            gettext_lazy("%(a)s 与 %(b)s 关于“%(title)s”的约见已取消。%(note)s"),
+            request=request,
+            a=request.investor_org.name,
+            b=request.team_org.name,
+            note=note,
         )
     return request

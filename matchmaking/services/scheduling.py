@@ -14,7 +14,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import scheduler
 from ..enums import MeetingStatus, RequestStatus, Unplaced
@@ -70,11 +72,16 @@ def _inputs(session: MatchSession, *, replan: bool):
         .prefetch_related("attendees", "preferred_slots")
         .order_by("pk")
     )
+    now = timezone.now()
+    started = {s.pk for s in slots if s.start <= now}
     fixed, movable = [], []
     for request in accepted:
         meeting = getattr(request, "meeting", None)
         active = meeting is not None and meeting.status in MeetingStatus.active_states
-        on_the_day = active and meeting.status != MeetingStatus.SCHEDULED
+        # Held, missed, or under way: what happened stays where it was.
+        on_the_day = active and (
+            meeting.status != MeetingStatus.SCHEDULED or meeting.slot_id in started
+        )
         if active and (on_the_day or (meeting.published_at and not replan)):
             fixed.append((request, meeting))
         else:
@@ -89,15 +96,20 @@ def _inputs(session: MatchSession, *, replan: bool):
         slots=slots,
         ignore_meetings=list(this_session),
     )
-    return slots, places, movable, fixed, busy
+    future = frozenset(s.pk for s in slots if s.pk not in started)
+    return slots, places, movable, fixed, busy, future
 
 
-def _as_request(request: MeetingRequest) -> scheduler.MeetingRequest:
+def _as_request(
+    request: MeetingRequest, future: frozenset[int] | None = None
+) -> scheduler.MeetingRequest:
     return scheduler.MeetingRequest(
         id=request.pk,
         people=frozenset(people_of(request)),
         weight=request.weight,
         kind=request.place_kind,
+        # New placements only in slots not yet begun.
+        allowed_slots=future,
     )
 
 
@@ -113,9 +125,9 @@ def schedule_run(*, session_id: int, by: Any, replan: bool = False) -> RunSummar
     require(by, "match.manage", session)
     _claim(session_id)
     try:
-        slots, places, movable, fixed, busy = _inputs(session, replan=replan)
+        slots, places, movable, fixed, busy, future = _inputs(session, replan=replan)
         result = scheduler.schedule_meetings(
-            requests=[_as_request(r) for r in movable],
+            requests=[_as_request(r, future) for r in movable],
             slots=[s.pk for s in slots],
             places=[
                 scheduler.Place(id=p.pk, kind=p.kind, capacity=p.capacity)
@@ -238,16 +250,30 @@ def _write(session, movable, placements, unplaced, summary, by) -> None:
                     MeetingRequest.objects.filter(pk=request.pk).update(
                         unplaced_reason=reason
                     )
-                    if old is not None and old.published_at is not None:
+                    if (
+                        old is not None
+                        and old.published_at is not None
+                        and old.status != MeetingStatus.CANCELLED
+                    ):
                         old.status = MeetingStatus.CANCELLED
                         old.sequence += 1
                         old.save(update_fields=["status", "sequence", "updated_at"])
                         record(request, by=by, kind="moved", note=str(reason))
-                        _tell_meeting(old, _("会面因重新编排取消"))
+                        _tell_meeting(old, gettext_lazy("会面因重新编排取消"))
                     continue
                 key = (placement.place_id, placement.slot)
-                seat = _free_seat(session, key, seats_used)
-                if old is not None and old.published_at is not None:
+                seat = _free_seat(key, seats_used)
+                if old is not None and old.status == MeetingStatus.CANCELLED:
+                    # Called off by an earlier replan, placed again: a draft
+                    # to publish once more (same UID, a later SEQUENCE).
+                    old.status = MeetingStatus.SCHEDULED
+                    old.published_at = None
+                    old.slot_id, old.place_id, old.seat = placement.slot, key[0], seat
+                    old.sequence += 1
+                    old.save()
+                    meeting = old
+                    summary.placed += 1
+                elif old is not None and old.published_at is not None:
                     moved = (old.slot_id, old.place_id) != key[::-1]
                     old.slot_id, old.place_id, old.seat = placement.slot, key[0], seat
                     if moved:
@@ -256,7 +282,7 @@ def _write(session, movable, placements, unplaced, summary, by) -> None:
                     if moved:
                         summary.moved += 1
                         record(request, by=by, kind="moved")
-                        _tell_meeting(old, _("会面时间已调整"))
+                        _tell_meeting(old, gettext_lazy("会面时间已调整"))
                     meeting = old
                 else:
                     meeting = Meeting.objects.create(
@@ -281,8 +307,10 @@ def _write(session, movable, placements, unplaced, summary, by) -> None:
         ) from exc
 
 
-def _free_seat(session, key, seats_used) -> int:
-    """The next seat of a place in a slot not held by a kept meeting."""
+def _free_seat(key, seats_used) -> int:
+    """The next seat of a place in a slot not held by a meeting written
+    meanwhile; none left (someone was placed there during the run) undoes
+    the whole run."""
     place_id, slot_id = key
     if key not in seats_used:
         taken = set(
@@ -293,11 +321,12 @@ def _free_seat(session, key, seats_used) -> int:
             ).values_list("seat", flat=True)
         )
         seats_used[key] = taken
-    seat = 0
-    while seat in seats_used[key]:
-        seat += 1
-    seats_used[key].add(seat)
-    return seat
+    capacity = Place.objects.get(pk=place_id).capacity
+    free = [seat for seat in range(capacity) if seat not in seats_used[key]]
+    if not free:
+        raise IntegrityError("place full")
+    seats_used[key].add(free[0])
+    return free[0]
 
 
 def schedule_publish(*, session_id: int, by: Any) -> int:
@@ -306,7 +335,10 @@ def schedule_publish(*, session_id: int, by: Any) -> int:
     with transaction.atomic():
         session = MatchSession.objects.select_for_update().get(pk=session_id)
         require(by, "match.manage", session)
-        if session.scheduling_since is not None:
+        if (
+            session.scheduling_since is not None
+            and session.scheduling_since > timezone.now() - STALE_CLAIM
+        ):
             raise MatchError(_("正在编排，请编排完成后再发布。"))
         now = timezone.now()
         drafts = list(
@@ -321,7 +353,7 @@ def schedule_publish(*, session_id: int, by: Any) -> int:
         session.save(update_fields=["schedule_published_at", "updated_at"])
         for meeting in drafts:
             record(meeting.request, by=by, kind="scheduled")
-            _tell_meeting(meeting, _("会面已安排"))
+            _tell_meeting(meeting, gettext_lazy("会面已安排"))
         for request in (
             MeetingRequest.objects.filter(
                 session=session, status=RequestStatus.ACCEPTED
@@ -329,35 +361,33 @@ def schedule_publish(*, session_id: int, by: Any) -> int:
             .exclude(unplaced_reason="")
             .select_related("achievement")
         ):
-            reason = Unplaced(request.unplaced_reason).label
+            reason = Unplaced(request.unplaced_reason).label  # lazy
             both = members_of(request.team_org_id, side="team") + members_of(
                 request.investor_org_id, side="investor"
             )
             tell(
                 both,
-                _("约见未能安排：%(title)s") % {"title": request.achievement.title},
-                _("关于“%(title)s”的约见未能排入本场对接会：%(reason)s。")
-                % {"title": request.achievement.title, "reason": reason},
+                gettext_lazy("约见未能安排：%(title)s"),
+                gettext_lazy("关于“%(title)s”的约见未能排入本场对接会：%(reason)s。"),
+                request=request,
+                reason=reason,
             )
     return len(drafts)
 
 
-def _tell_meeting(meeting: Meeting, headline: str) -> None:
-    request = meeting.request
+def _tell_meeting(meeting: Meeting, headline: Any) -> None:
+    """``headline``: a lazy translation ("会面已安排"…)."""
     from accounts.models import User
 
-    people = User.objects.filter(pk__in=people_of(request))
-    when = timezone.localtime(meeting.slot.start).strftime("%Y-%m-%d %H:%M")
+    request = meeting.request
     tell(
-        people,
-        f"{headline}：{request.achievement.title}",
-        _("关于“%(title)s”的会面：%(when)s，%(place)s。我的日程：%(url)s")
-        % {
-            "title": request.achievement.title,
-            "when": when,
-            "place": meeting.place.name,
-            "url": link("/matchmaking/"),
-        },
+        User.objects.filter(pk__in=people_of(request)),
+        format_lazy("{}：%(title)s", headline),
+        gettext_lazy("关于“%(title)s”的会面：%(when)s，%(place)s。我的日程：%(url)s"),
+        request=request,
+        when=timezone.localtime(meeting.slot.start).strftime("%Y-%m-%d %H:%M"),
+        place=meeting.place.name,
+        url=link("/matchmaking/"),
     )
 
 
@@ -388,6 +418,8 @@ def meeting_move(
             raise MatchError(_("会面方式与洽谈桌/洽谈室类型不符。"))
         if (slot.pk, place.pk) == (meeting.slot_id, meeting.place_id):
             return meeting
+        if slot.start <= timezone.now():
+            raise MatchError(_("不能把会面移到已经开始的时段。"))
         there = list(
             Meeting.objects.select_for_update()
             .filter(slot=slot, place=place, status__in=MeetingStatus.active_states)
@@ -435,7 +467,7 @@ def meeting_move(
                     )
                     record(m.request, by=by, kind="moved")
                     if m.published_at is not None:
-                        _tell_meeting(m, _("会面时间已调整"))
+                        _tell_meeting(m, gettext_lazy("会面时间已调整"))
         except IntegrityError as exc:
             raise MatchError(_("该时段已有人或洽谈桌被占用，请刷新后重试。")) from exc
     return meeting

@@ -224,9 +224,9 @@ def place_remove(*, place_id: int, session_id: int, by: Any) -> None:
         place = session.places.filter(pk=place_id).first()
         if place is None:
             raise MatchError(_("找不到该洽谈桌或洽谈室。"))
-        if place.meetings.exclude(status=MeetingStatus.CANCELLED).exists():
-            raise MatchError(_("这里已安排了会面，请先移走会面再删除。"))
-        place.meetings.all().delete()
+        if place.meetings.exists():
+            # Cancelled ones too: their history (and deals) keep the place.
+            raise MatchError(_("这里安排过会面，不能删除；请先移走会面。"))
         place.delete()
 
 
@@ -239,9 +239,15 @@ def slot_block(*, user: Any, slot: MatchSlot, blocked: bool) -> None:
         if not blocked:
             BlockedSlot.objects.filter(user=user, slot=slot).delete()
             return
-        busy = Meeting.objects.filter(
+        held = Meeting.objects.filter(
             slot=slot, seats__user=user, status__in=MeetingStatus.active_states
-        ).exists()
-        if busy:
+        )
+        if held.filter(published_at__isnull=False).exists():
             raise MatchError(_("您在该时段已有会面，请先取消或调整会面。"))
+        # A draft of the schedule (not published, so nobody was told) gives
+        # way: the next run places it elsewhere.
+        for draft in held.filter(published_at__isnull=True):
+            draft.request.unplaced_reason = ""
+            draft.request.save(update_fields=["unplaced_reason"])
+            draft.delete()
         BlockedSlot.objects.get_or_create(user=user, slot=slot)

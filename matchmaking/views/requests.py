@@ -164,8 +164,10 @@ def request_page(request, found: MeetingRequest, *, error: str = "", status=200)
         meeting = None  # a draft of the schedule: organizers only
     side = side_of(user, found)
     responder_side = "team" if found.direction == Direction.TO_TEAM else "investor"
-    can_respond = found.status == RequestStatus.PENDING and user_can(
-        user, "match.respond", found
+    can_respond = (
+        found.status == RequestStatus.PENDING
+        and found.expires_at > timezone.now()
+        and user_can(user, "match.respond", found)
     )
     context = {
         "req": found,
@@ -210,9 +212,9 @@ def request_detail(request, pk: int):
 
 def _perform(request, pk: int, form, write: Callable[[dict], str]):
     found = _request_or_404(request, pk)
+    if not form.is_valid():
+        return request_page(request, found, error=form_errors(form), status=400)
     try:
-        if not form.is_valid():
-            raise services.MatchError(form_errors(form))
         done = write(form.cleaned_data)
     except services.MatchError as exc:
         found.refresh_from_db()

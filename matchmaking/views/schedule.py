@@ -16,10 +16,10 @@ from accounts import permissions
 from accounts.permissions import user_can
 
 from .. import services
-from ..enums import DeclineReason, Direction, MeetingStatus, RequestStatus
+from ..enums import DeclineReason, MeetingStatus, RequestStatus
 from ..forms import BlockForm, MarkForm
 from ..models import BlockedSlot, MatchSession, MatchSlot, Meeting
-from ..rules import side_of, team_orgs
+from ..rules import asked_side, sides_of, team_orgs
 from ..selectors import (
     achievement_titles,
     busy_slots,
@@ -38,9 +38,8 @@ def hub(request):
     titles = achievement_titles(user=user, requests=requests)
     incoming, outgoing = [], []
     for req in requests:
-        side = side_of(user, req)
-        asked = "team" if req.direction == Direction.TO_TEAM else "investor"
-        (incoming if side == asked else outgoing).append((req, titles[req.pk]))
+        asked = asked_side(req) in sides_of(user, req)
+        (incoming if asked else outgoing).append((req, titles[req.pk]))
     meetings = list(meetings_of(user=user))
     meeting_titles = achievement_titles(
         user=user, requests=[m.request for m in meetings]
@@ -98,11 +97,20 @@ def availability(request, pk: int):
             "slot_id", flat=True
         )
     )
-    busy = busy_slots(session=session, user_ids=[user.pk], slots=slots)[user.pk]
+    drafts = Meeting.objects.filter(session=session, published_at__isnull=True)
+    busy = busy_slots(
+        session=session,
+        user_ids=[user.pk],
+        slots=slots,
+        ignore_meetings=list(drafts.values_list("pk", flat=True)),
+    )[user.pk]
     meetings = {
         m.slot_id: m
         for m in Meeting.objects.filter(
-            seats__user=user, session=session, status__in=MeetingStatus.active_states
+            seats__user=user,
+            session=session,
+            status__in=MeetingStatus.active_states,
+            published_at__isnull=False,
         ).select_related("place")
     }
     rows = []

@@ -108,3 +108,41 @@ def test_a_second_seat_for_a_person_in_a_slot_is_refused_by_the_database(roles):
         MeetingSeat.objects.create(
             meeting=second, user=market["investor"], slot=first.slot
         )
+
+
+def test_a_run_racing_accepts_never_overfills_a_table(roles):
+    """Accepts land in the published schedule while a replan runs: whichever
+    commits second either fits or is refused whole, never a table over its
+    capacity nor a person twice."""
+    from matchmaking.enums import MeetingStatus
+    from matchmaking.services import place_remove
+
+    market = make_market(roles, tables=1)
+    session = market["session"]
+    online = session.places.filter(kind="online").first()
+    place_remove(place_id=online.pk, session_id=session.pk, by=market["organizer"])
+    requests, teams = _two_requests(market)
+    for slot in market["slots"][2:]:
+        slot_block(user=market["investor"], slot=slot, blocked=False)
+    request_accept(request_id=requests[0].pk, by=teams[0])
+    schedule_run(session_id=session.pk, by=market["organizer"])
+    schedule_publish(session_id=session.pk, by=market["organizer"])
+    results = race(
+        [
+            lambda: schedule_run(
+                session_id=session.pk, by=market["organizer"], replan=True
+            ),
+            lambda: request_accept(request_id=requests[1].pk, by=teams[1]),
+        ]
+    )
+    assert all(
+        r is None or isinstance(r, MatchError | MeetingRequest) or hasattr(r, "placed")
+        for r in results
+    ), results
+    active = Meeting.objects.filter(status__in=MeetingStatus.active_states)
+    per_cell = {}
+    for slot_id, place_id in active.values_list("slot_id", "place_id"):
+        per_cell[(slot_id, place_id)] = per_cell.get((slot_id, place_id), 0) + 1
+    assert max(per_cell.values()) == 1
+    seats = list(MeetingSeat.objects.values_list("user_id", "slot_id"))
+    assert len(seats) == len(set(seats))

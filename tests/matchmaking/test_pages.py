@@ -116,12 +116,51 @@ def test_request_accept_schedule_move_outcome_deal(market):
     )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
-    # A second meeting's "continue" updates the deal already followed.
-    again = investor.get(f"/deals/new/?meeting={meeting.pk}")
-    assert "已在跟踪中" in again.content.decode()
-    investor.post(f"/deals/new/?meeting={meeting.pk}")
-    assert Deal.objects.count() == 1
-    assert deal.moves.count() == 2
+    # Registering the same meeting again leads to the deal, adding nothing.
+    again = investor.post(f"/deals/new/?meeting={meeting.pk}")
+    assert again["Location"] == f"/deals/{deal.pk}/"
+    assert (Deal.objects.count(), deal.moves.count()) == (1, 1)
+
+
+def test_continue_on_a_deal_already_followed_adds_the_meeting_to_it(market):
+    from matchmaking.models import MatchSlot
+    from matchmaking.services import (
+        outcome_record,
+        request_accept,
+        request_create,
+        schedule_publish,
+        schedule_run,
+    )
+    from tracker.services import deal_create
+
+    deal = deal_create(
+        by=market["investor"],
+        achievement=market["achievement"],
+        counterparty=market["fund"],
+        transfer_mode="licence",
+    )
+    request = request_create(
+        by=market["investor"],
+        session=market["session"],
+        achievement=market["achievement"],
+        investor_org=market["fund"],
+        direction="to_team",
+    )
+    request_accept(request_id=request.pk, by=market["team"])
+    schedule_run(session_id=market["session"].pk, by=market["organizer"])
+    schedule_publish(session_id=market["session"].pk, by=market["organizer"])
+    meeting = Meeting.objects.get()
+    MatchSlot.objects.filter(pk=meeting.slot_id).update(
+        start=timezone.now() - dt.timedelta(minutes=30)
+    )
+    outcome_record(meeting_id=meeting.pk, by=market["investor"], outcome="continue")
+    investor = _client(market["investor"])
+    page = investor.get(f"/deals/new/?meeting={meeting.pk}").content.decode()
+    assert "已在跟踪中" in page
+    added = investor.post(f"/deals/new/?meeting={meeting.pk}")
+    assert added["Location"] == f"/deals/{deal.pk}/"
+    deal.refresh_from_db()
+    assert (Deal.objects.count(), deal.meeting, deal.moves.count()) == (1, meeting, 2)
 
 
 def test_someone_elses_request_and_meeting_do_not_exist(market):
@@ -164,7 +203,7 @@ def test_decline_without_a_reason_says_so_and_writes_nothing(market):
     response = _client(market["team"]).post(
         f"/matchmaking/requests/{request.pk}/decline/", {"reason": ""}
     )
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert "请选择婉拒原因" in response.content.decode()
     request.refresh_from_db()
     assert request.status == RequestStatus.PENDING

@@ -332,7 +332,7 @@ def _matchmaking(period: Period) -> list[dict]:
     ):
         rows[row.pop("session")].update(row)
     for row in (
-        Meeting.objects.filter(session_id__in=ids)
+        Meeting.objects.filter(session_id__in=ids, published_at__isnull=False)
         .values("session")
         .annotate(
             meetings=Count("id", filter=~Q(status=MeetingStatus.CANCELLED)),

@@ -299,6 +299,12 @@ def _followed_deal(request, source: dict):
     )
     if deal is None:
         return None
+    if (
+        deal.meeting_id == source["meeting"].pk
+        or deal.moves.filter(note=source["note"]).exists()
+    ):
+        messages.info(request, _("本次会面已记录在该项目中。"))
+        return redirect("tracker:deal", pk=deal.pk)
     if request.method == "POST":
         try:
             services.deal_meeting_add(
@@ -322,8 +328,9 @@ def _followed_deal(request, source: dict):
 def _meeting_source(request, meeting_id: int) -> dict:
     """A matchmaking meeting whose side said "continue": its parties (and
     organizers) register the interest, the meeting as its origin."""
-    from matchmaking.enums import MeetingStatus
+    from matchmaking.enums import MeetingStatus, Outcome, RequestStatus
     from matchmaking.models import Meeting
+    from matchmaking.rules import sides_of
 
     meeting = (
         Meeting.objects.select_related(
@@ -339,6 +346,17 @@ def _meeting_source(request, meeting_id: int) -> dict:
     ):
         raise Http404
     request_ = meeting.request
+    # After the meeting, and (but for organizers) once the user's side said
+    # "continue".
+    said_continue = meeting.outcomes.filter(
+        side__in=sides_of(request.user, request_), outcome=Outcome.CONTINUE
+    ).exists()
+    if (
+        request_.status != RequestStatus.ACCEPTED
+        or meeting.slot.start > timezone.now()
+        or not (said_continue or permissions.is_organizer(request.user))
+    ):
+        raise PermissionDenied
     return {
         "achievement": request_.achievement,
         "meeting": meeting,
