@@ -67,11 +67,10 @@ MIN_SCORE = 40
 REASON_SEPARATOR = " · "
 
 
-@dataclass
-class Recommendation:
-    achievement: Achievement
-    score: int
-    reasons: list[str] = field(default_factory=list)
+class _Reasons:
+    """What fits, in words, joined for display."""
+
+    reasons: list[str]
 
     @property
     def reason_text(self) -> str:
@@ -79,26 +78,25 @@ class Recommendation:
 
 
 @dataclass
-class InvestorFit:
+class Recommendation(_Reasons):
+    achievement: Achievement
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class InvestorFit(_Reasons):
     organization: Organization
     score: int
     reasons: list[str] = field(default_factory=list)
     roadshows: list[Roadshow] = field(default_factory=list)
 
-    @property
-    def reason_text(self) -> str:
-        return REASON_SEPARATOR.join(self.reasons)
-
 
 @dataclass
-class DemandFit:
+class DemandFit(_Reasons):
     demand: Demand
     score: int
     reasons: list[str] = field(default_factory=list)
-
-    @property
-    def reason_text(self) -> str:
-        return REASON_SEPARATOR.join(self.reasons)
 
 
 @dataclass

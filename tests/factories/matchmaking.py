@@ -58,3 +58,29 @@ def make_market(roles, *, day: dt.date | None = None, tables: int = 2, **setting
         **users,
         "enterprise_org": orgs["enterprise"],
     }
+
+
+def make_meeting(market):
+    """The fund asks about the market's achievement, the team accepts, the
+    organizer schedules and publishes: (request, meeting)."""
+    from matchmaking.models import Meeting
+    from matchmaking.services import (
+        request_accept,
+        request_create,
+        schedule_publish,
+        schedule_run,
+    )
+
+    request = request_create(
+        by=market["investor"],
+        session=market["session"],
+        achievement=market["achievement"],
+        investor_org=market["fund"],
+        direction="to_team",
+    )
+    request_accept(
+        request_id=request.pk, by=market["team"], attendee_ids=[market["team"].pk]
+    )
+    schedule_run(session_id=market["session"].pk, by=market["organizer"])
+    schedule_publish(session_id=market["session"].pk, by=market["organizer"])
+    return request, Meeting.objects.get(request=request)

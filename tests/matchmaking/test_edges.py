@@ -29,7 +29,7 @@ from matchmaking.services import (
 )
 from matchmaking.services.sessions import SETTINGS
 from tests.factories import make_user
-from tests.factories.matchmaking import make_market
+from tests.factories.matchmaking import make_market, make_meeting
 from tracker.models import Deal
 
 
@@ -55,11 +55,7 @@ def _ask(m, by="investor", org="fund"):
 
 
 def _placed(m):
-    request = _ask(m)
-    request_accept(request_id=request.pk, by=m["team"], attendee_ids=[m["team"].pk])
-    schedule_run(session_id=m["session"].pk, by=m["organizer"])
-    schedule_publish(session_id=m["session"].pk, by=m["organizer"])
-    return request, Meeting.objects.get(request=request)
+    return make_meeting(m)
 
 
 def _started(meeting, *, minutes_ago=60):

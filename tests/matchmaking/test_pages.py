@@ -10,7 +10,7 @@ from django.utils import timezone
 from events.calendars import personal_token
 from matchmaking.enums import MeetingStatus, RequestStatus
 from matchmaking.models import Meeting, MeetingRequest
-from tests.factories.matchmaking import make_market
+from tests.factories.matchmaking import make_market, make_meeting
 from tracker.models import Deal
 
 
@@ -124,13 +124,7 @@ def test_request_accept_schedule_move_outcome_deal(market):
 
 def test_continue_on_a_deal_already_followed_adds_the_meeting_to_it(market):
     from matchmaking.models import MatchSlot
-    from matchmaking.services import (
-        outcome_record,
-        request_accept,
-        request_create,
-        schedule_publish,
-        schedule_run,
-    )
+    from matchmaking.services import outcome_record
     from tracker.services import deal_create
 
     deal = deal_create(
@@ -139,17 +133,7 @@ def test_continue_on_a_deal_already_followed_adds_the_meeting_to_it(market):
         counterparty=market["fund"],
         transfer_mode="licence",
     )
-    request = request_create(
-        by=market["investor"],
-        session=market["session"],
-        achievement=market["achievement"],
-        investor_org=market["fund"],
-        direction="to_team",
-    )
-    request_accept(request_id=request.pk, by=market["team"])
-    schedule_run(session_id=market["session"].pk, by=market["organizer"])
-    schedule_publish(session_id=market["session"].pk, by=market["organizer"])
-    meeting = Meeting.objects.get()
+    _request, meeting = make_meeting(market)
     MatchSlot.objects.filter(pk=meeting.slot_id).update(
         start=timezone.now() - dt.timedelta(minutes=30)
     )
@@ -218,24 +202,8 @@ def test_request_page_in_english(market):
 
 def test_staff_marks_a_meeting_from_the_phone_page(market):
     from matchmaking.models import MatchSlot
-    from matchmaking.services import (
-        request_accept,
-        request_create,
-        schedule_publish,
-        schedule_run,
-    )
 
-    request = request_create(
-        by=market["investor"],
-        session=market["session"],
-        achievement=market["achievement"],
-        investor_org=market["fund"],
-        direction="to_team",
-    )
-    request_accept(request_id=request.pk, by=market["team"])
-    schedule_run(session_id=market["session"].pk, by=market["organizer"])
-    schedule_publish(session_id=market["session"].pk, by=market["organizer"])
-    meeting = Meeting.objects.get()
+    _request, meeting = make_meeting(market)
     staff = _client(market["organizer"])
     too_early = staff.post(
         f"/matchmaking/meetings/{meeting.pk}/mark/", {"status": "held"}
