@@ -140,6 +140,16 @@ def world(roles, django_capture_on_commit_callbacks):
                 achievement=restricted,
             )
         )
+        # The one to be withheld is shown on the investors' day too (and
+        # asked about in its matchmaking).
+        slots.append(
+            slot_add(
+                roadshow=closed_door,
+                kind=SlotKind.PITCH,
+                duration_minutes=20,
+                achievement=withheld,
+            )
+        )
         for roadshow in (open_day, closed_door):
             roadshow_transition(
                 roadshow=roadshow, action="publish", by=users["organizer"]
