@@ -198,11 +198,23 @@ def run_view(request, pk: int):
     except services.MatchError as exc:
         messages.error(request, str(exc))
     else:
+        drafts = Meeting.objects.filter(
+            session_id=pk,
+            published_at__isnull=True,
+            status=MeetingStatus.SCHEDULED,
+        ).exists()
         messages.success(
             request,
-            _(
-                "编排完成：新安排 %(placed)d 场，保留 %(kept)d 场，调整 %(moved)d 场，"
-                "未能安排 %(unplaced)d 个（用时 %(seconds).1f 秒）。请检查后发布。"
+            (
+                _(
+                    "编排完成：新安排 %(placed)d 场，保留 %(kept)d 场，调整 %(moved)d 场，"
+                    "未能安排 %(unplaced)d 个（用时 %(seconds).1f 秒）。请检查后发布。"
+                )
+                if drafts
+                else _(
+                    "编排完成：没有需要发布的新会面（保留 %(kept)d 场，调整 %(moved)d 场，"
+                    "未能安排 %(unplaced)d 个）。"
+                )
             )
             % {
                 "placed": summary.placed,

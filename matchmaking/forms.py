@@ -82,6 +82,16 @@ class AcceptForm(forms.Form):
             self.fields["attendees"].initial = [default]
 
 
+# Reasons a team gives an investor (the mandate and the stage are the
+# demand side's reasons).
+TEAM_REASONS = (
+    DeclineReason.PRICE,
+    DeclineReason.REGION,
+    DeclineReason.IN_TALKS,
+    DeclineReason.OTHER,
+)
+
+
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("婉拒原因"),
@@ -89,6 +99,13 @@ class DeclineForm(forms.Form):
         error_messages={"required": _("请选择婉拒原因。")},
     )
     note = forms.CharField(label=_("补充说明（可选）"), required=False, max_length=300)
+
+    def __init__(self, *args, side: str = "investor", **kwargs):
+        super().__init__(*args, **kwargs)
+        if side == "team":
+            self.fields["reason"].choices = [("", "—")] + [
+                (r.value, r.label) for r in TEAM_REASONS
+            ]
 
 
 class CancelForm(forms.Form):

@@ -5,7 +5,7 @@ from accounts import permissions
 from achievements.extensions import detail_section
 
 from .rules import team_orgs
-from .selectors import sessions_for_request
+from .selectors import not_approved_reason, sessions_for_request
 
 
 @detail_section(order=20)
@@ -21,4 +21,5 @@ def meeting_request_section(request, achievement):
         "own": own,
         "investor": investor and not own,
         "signed_in": user.is_authenticated,
+        "why_not": "" if (own or investor) else not_approved_reason(user),
     }

@@ -312,3 +312,69 @@ def achievement_on_show(*, session: MatchSession, achievement: Any) -> bool:
         kind="pitch", achievement_id=achievement.pk
     ).exists()
     return shown or achievement.owner_id in registered_orgs(session=session)
+
+
+def achievements_bookable(*, ids: Iterable[int]) -> set[int]:
+    """Of these achievements, those a session takes requests about now (the
+    same conditions as sessions_for_request, for a list at once)."""
+    from achievements.models import Achievement
+    from events.enums import RoadshowStatus
+    from events.models import Slot
+    from events.services import PUBLIC_Q
+
+    ids = set(ids)
+    if not ids:
+        return set()
+    now = timezone.now()
+    sessions = [
+        s
+        for s in MatchSession.objects.filter(
+            ends_at__gt=now,
+            roadshow__in=Roadshow.objects.filter(PUBLIC_Q).exclude(
+                status__in=[RoadshowStatus.CANCELLED, RoadshowStatus.ARCHIVED]
+            ),
+        ).select_related("roadshow")
+        if session_window_open(session=s, now=now)
+    ]
+    if not sessions:
+        return set()
+    shown = set(
+        Slot.objects.filter(
+            roadshow__in=[s.roadshow_id for s in sessions],
+            kind="pitch",
+            achievement_id__in=ids,
+        ).values_list("achievement_id", flat=True)
+    )
+    coming = set().union(*(registered_orgs(session=s) for s in sessions))
+    owned = set(
+        Achievement.objects.filter(pk__in=ids, owner_id__in=coming).values_list(
+            "pk", flat=True
+        )
+    )
+    return shown | owned
+
+
+def not_approved_reason(user: Any) -> str:
+    """Why this user may not ask a team for a meeting, in words that say
+    what to do next."""
+    from django.utils.translation import gettext as _
+
+    from accounts.enums import InvestorStatus
+    from accounts.models import Membership
+
+    if not (user is not None and user.is_authenticated):
+        return _("投资方/需求方登录并获批准后可预约对接。")
+    waiting = (
+        Membership.objects.filter(user=user, role=Role.INVESTOR)
+        .select_related("organization")
+        .first()
+    )
+    if waiting is None:
+        return _("只有已获批准的投资方/需求方成员可以约见成果团队。")
+    if waiting.organization.investor_status != InvestorStatus.APPROVED:
+        return _("您的机构（%(org)s）正在审核中，通过后即可预约对接。") % {
+            "org": waiting.organization.name
+        }
+    return _("您在%(org)s的成员资格正在等待批准，批准后即可预约对接。") % {
+        "org": waiting.organization.name
+    }

@@ -9,6 +9,7 @@ from accounts.workspace import panel
 from .recommend import profile_of, recommendations_for, team_recommendations
 from .recommend_forms import DigestPreferenceForm
 from .recommend_services import digest_wanted
+from .selectors import achievements_bookable
 
 PANEL_LIMIT = 10
 
@@ -19,11 +20,15 @@ def recommendations_panel(request):
     if not permissions.organization_ids(user, role=Role.INVESTOR):
         return None
     profile = profile_of(user=user)
+    recommendations = (
+        recommendations_for(user=user, limit=PANEL_LIMIT) if profile else []
+    )
     return "matchmaking/includes/panel_recommendations.html", {
         "has_profile": profile is not None,
         "approved": permissions.is_approved_investor(user),
-        "recommendations": (
-            recommendations_for(user=user, limit=PANEL_LIMIT) if profile else []
+        "recommendations": recommendations,
+        "bookable": achievements_bookable(
+            ids=[r.achievement.pk for r in recommendations]
         ),
         "digest_form": DigestPreferenceForm(
             initial={"weekly_digest": digest_wanted(user=user)}

@@ -138,6 +138,8 @@ def request_create(
             achievement=achievement, investor_org=investor_org
         ).first()
         if pair is not None:
+            if pair.status == RequestStatus.ACCEPTED:
+                raise MatchError(_("双方已就该成果约定会面，详见“我的对接”。"))
             if pair.direction != direction:
                 raise MatchError(_("对方已向您发出约见请求，请在工作台中回复。"))
             raise MatchError(_("已就该成果向该机构发出约见请求，请勿重复发送。"))
@@ -384,6 +386,7 @@ def _place_now(request: MeetingRequest, free: list[MatchSlot]) -> Meeting:
                 continue
             request.unplaced_reason = ""
             request.save(update_fields=["unplaced_reason"])
+            record(request, by=None, kind="scheduled")
             return meeting
     raise MatchError(_("对接日程已发布，且双方共同空闲的时段里已没有空位，无法接受。"))
 

@@ -26,6 +26,7 @@ from ..recommend_services import (
     recommendation_dismiss,
     recommendation_restore,
 )
+from ..selectors import achievements_bookable
 
 FULL_LIST = 100
 
@@ -58,12 +59,14 @@ def recommendations(request):
             "achievement_id"
         )
     )[:FULL_LIST]
+    found = recommendations_for(user=user, limit=FULL_LIST)
     return render(
         request,
         "matchmaking/recommendations.html",
         {
             "has_profile": profile_of(user=user) is not None,
-            "recommendations": recommendations_for(user=user, limit=FULL_LIST),
+            "recommendations": found,
+            "bookable": achievements_bookable(ids=[r.achievement.pk for r in found]),
             "dismissed": list(dismissed),
             "approved": permissions.is_approved_investor(user),
             "digest_form": DigestPreferenceForm(

@@ -27,6 +27,7 @@ from ..models import Meeting, MeetingRequest
 from ..rules import side_of, team_orgs
 from ..selectors import (
     achievement_titles,
+    not_approved_reason,
     registered_orgs,
     sessions_for_request,
 )
@@ -69,10 +70,7 @@ def request_new(request):
             return render(
                 request,
                 "matchmaking/request_refused.html",
-                {
-                    "achievement": achievement,
-                    "error": _("只有已获批准的投资方/需求方成员可以约见成果团队。"),
-                },
+                {"achievement": achievement, "error": not_approved_reason(user)},
                 status=403,
             )
         investor_org = Organization.objects.get(pk=investor_orgs[0])
@@ -106,10 +104,22 @@ def request_new(request):
     if direction == Direction.TO_INVESTOR and investor_org is None:
         # The team picks an approved organization registered for the roadshow.
         registered = registered_orgs(session=chosen)
-        context["investors"] = Organization.objects.filter(
+        orgs = Organization.objects.filter(
             pk__in=registered, investor_status=InvestorStatus.APPROVED
         ).order_by("name")
+        open_requests = _open_requests(chosen, achievement)
+        context["investors"] = [(org, open_requests.get(org.pk)) for org in orgs]
         return render(request, "matchmaking/request_choose.html", context)
+    existing = _open_requests(chosen, achievement).get(investor_org.pk)
+    if existing is not None:
+        # Nothing to ask: the pair already has a request or a meeting here.
+        messages.info(
+            request,
+            _("双方已就该成果约定会面。")
+            if existing.status == RequestStatus.ACCEPTED
+            else _("双方已有一个待回复的约见请求。"),
+        )
+        return redirect("matchmaking:request", pk=existing.pk)
     kinds = set(chosen.places.values_list("kind", flat=True))
     form = RequestForm(request.POST or None, session=chosen, kinds=kinds)
     error = None
@@ -138,6 +148,18 @@ def request_new(request):
     return render(
         request, "matchmaking/request_new.html", context, status=400 if error else 200
     )
+
+
+def _open_requests(session, achievement) -> dict:
+    """Investor organization → the open request about this achievement."""
+    return {
+        r.investor_org_id: r
+        for r in MeetingRequest.objects.filter(
+            session=session,
+            achievement=achievement,
+            status__in=RequestStatus.open_states,
+        )
+    }
 
 
 def _request_or_404(request, pk: int) -> MeetingRequest:
@@ -187,7 +209,7 @@ def request_page(request, found: MeetingRequest, *, error: str = "", status=200)
         context["accept_form"] = AcceptForm(
             members=members, default=user.pk if side == responder_side else None
         )
-        context["decline_form"] = DeclineForm()
+        context["decline_form"] = DeclineForm(side=responder_side)
     if meeting is not None and side is not None:
         outcome = meeting.outcomes.filter(side=side).first()
         context["my_outcome"] = outcome
@@ -253,15 +275,19 @@ def request_decline(request, pk: int):
         )
         return _("已婉拒，对方会收到您选择的原因。")
 
-    return _perform(request, pk, DeclineForm(request.POST), write)
+    found = _request_or_404(request, pk)
+    side = "team" if found.direction == Direction.TO_TEAM else "investor"
+    return _perform(request, pk, DeclineForm(request.POST, side=side), write)
 
 
 @login_required
 @require_POST
 def request_cancel(request, pk: int):
     def write(data):
+        before = MeetingRequest.objects.filter(pk=pk).values_list("status", flat=True)
+        waiting = before.first() == RequestStatus.PENDING
         services.request_cancel(request_id=pk, by=request.user, note=data["note"])
-        return _("已取消。")
+        return _("已撤回。") if waiting else _("会面已取消。")
 
     return _perform(request, pk, CancelForm(request.POST), write)
 

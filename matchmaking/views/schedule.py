@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -181,16 +182,34 @@ def staff(request, pk: int):
     meetings = (
         Meeting.objects.filter(session=session, published_at__isnull=False)
         .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("slot", "place", "request__team_org", "request__investor_org")
+        .select_related(
+            "slot",
+            "place",
+            "request__team_org",
+            "request__investor_org",
+            "request__achievement",
+        )
         .order_by("slot__start", "place__name", "seat")
     )
+    meetings = list(
+        meetings.prefetch_related("request__attendees", "request__requester")
+    )
+    titles = achievement_titles(
+        user=request.user, requests=[m.request for m in meetings]
+    )
+    now = timezone.now()
     by_slot = defaultdict(list)
     for meeting in meetings:
+        meeting.title = titles[meeting.request_id]
+        meeting.people = [meeting.request.requester, *meeting.request.attendees.all()]
         by_slot[meeting.slot].append(meeting)
     return render(
         request,
         "matchmaking/staff.html",
-        {"session": session, "by_slot": list(by_slot.items())},
+        {
+            "session": session,
+            "by_slot": [(slot, ms, slot.start <= now) for slot, ms in by_slot.items()],
+        },
     )
 
 

@@ -297,3 +297,29 @@ def test_door_staff_find_the_table_page_in_their_workspace(market):
     assert "/matchmaking/" not in client.get("/workspace/").content.decode().replace(
         staff_url, ""
     )
+
+
+def test_a_pending_investor_is_told_its_organization_is_under_review(market):
+    pending = _client(market["pending_investor"])
+    url = f"/matchmaking/request/?achievement={market['achievement'].pk}"
+    response = pending.get(url)
+    assert response.status_code == 403
+    assert "您的机构（丁基金）正在审核中" in response.content.decode()
+    page = pending.get(f"/achievements/{market['achievement'].pk}/").content.decode()
+    assert "正在审核中" in page and "约见该项目" not in page
+
+
+def test_asking_again_leads_to_the_meeting_already_agreed(market):
+    request, _meeting = make_meeting(market)
+    team = _client(market["team"])
+    achievement = market["achievement"].pk
+    choose = team.get(
+        f"/matchmaking/request/?achievement={achievement}"
+        f"&session={market['session'].pk}"
+    ).content.decode()
+    assert "已约定会面" in choose
+    again = team.get(
+        f"/matchmaking/request/?achievement={achievement}"
+        f"&session={market['session'].pk}&investor={market['fund'].pk}"
+    )
+    assert again["Location"] == f"/matchmaking/requests/{request.pk}/"
