@@ -11,8 +11,8 @@ class PlaceKind(models.TextChoices):
 class Direction(models.TextChoices):
     """Who asked: the demand side (investor, bank, enterprise) or the team."""
 
-    TO_TEAM = "to_team", _("投资方/需求方约见团队")
-    TO_INVESTOR = "to_investor", _("团队约见投资方/需求方")
+    TO_TEAM = "to_team", _("由投资方/需求方发起")
+    TO_INVESTOR = "to_investor", _("由成果团队发起")
 
 
 class Side(models.TextChoices):

@@ -41,4 +41,8 @@ def team_fits_panel(request):
     rows = team_recommendations(user=request.user)
     if not rows:
         return None
-    return "matchmaking/includes/panel_team_fits.html", {"rows": rows}
+    # The achievements something fits, in full; the others in one line.
+    return "matchmaking/includes/panel_team_fits.html", {
+        "rows": [(a, f) for a, f in rows if f.investors or f.demands],
+        "quiet": [a for a, f in rows if not (f.investors or f.demands)],
+    }
