@@ -16,7 +16,14 @@ from events.models import Roadshow
 
 from . import services
 from .enums import MeetingStatus, RequestStatus, Unplaced
-from .forms import MoveForm, PlaceForm, RunForm, SessionCreateForm, SessionForm
+from .forms import (
+    MoveForm,
+    PlaceForm,
+    RunForm,
+    SessionCreateForm,
+    SessionForm,
+    form_errors,
+)
 from .models import MatchSession, Meeting, MeetingRequest
 from .selectors import session_figures
 from .services.sessions import SETTINGS
@@ -30,10 +37,6 @@ def _organizer(request) -> None:
 def _session(request, pk: int) -> MatchSession:
     _organizer(request)
     return get_object_or_404(MatchSession.objects.select_related("roadshow"), pk=pk)
-
-
-def _errors(form) -> str:
-    return "；".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @require_GET
@@ -160,7 +163,7 @@ def place_add_view(request, pk: int):
     _session(request, pk)
     form = PlaceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
         return redirect("matchmaking_session", pk=pk)
     try:
         services.place_add(session_id=pk, by=request.user, **form.cleaned_data)

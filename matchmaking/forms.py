@@ -14,6 +14,11 @@ from .enums import (
 from .services.base import TEXT_LIMIT
 
 
+def form_errors(form: forms.BaseForm) -> str:
+    """What is wrong with a posted form, in one line for the page's notice."""
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
 class RequestForm(forms.Form):
     message = forms.CharField(
         label=_("留言"),

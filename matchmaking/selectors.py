@@ -43,6 +43,34 @@ def session_window_open(
     return now < close
 
 
+def roadshow_takes_requests(*, roadshow: Roadshow) -> bool:
+    """Its session may take requests at all: the roadshow is public and
+    neither cancelled nor archived."""
+    from events.enums import RoadshowStatus
+    from events.services import roadshow_is_public
+
+    return roadshow_is_public(roadshow) and roadshow.status not in (
+        RoadshowStatus.CANCELLED,
+        RoadshowStatus.ARCHIVED,
+    )
+
+
+def sessions_taking_requests(*, now: dt.datetime | None = None) -> list[MatchSession]:
+    """Every session taking requests now (the same two conditions)."""
+    now = now or timezone.now()
+    candidates = (
+        MatchSession.objects.filter(ends_at__gt=now)
+        .select_related("roadshow")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        session
+        for session in candidates
+        if roadshow_takes_requests(roadshow=session.roadshow)
+        and session_window_open(session=session, now=now)
+    ]
+
+
 def people_of(request: MeetingRequest) -> set[int]:
     """Everyone who attends: the requester and the answering side's attendees."""
     return {request.requester_id, *(u.pk for u in request.attendees.all())}
@@ -178,60 +206,80 @@ def meetings_of(*, user: Any, published_only: bool = True) -> QuerySet[Meeting]:
     ).order_by("slot__start", "pk")
 
 
-def session_figures(*, session: MatchSession) -> dict[str, Any]:
-    """Requests, acceptance, meetings held, no-shows, outcomes for one session."""
-    requests = MeetingRequest.objects.filter(session=session)
-    by_status = dict(
-        requests.values_list("status")
+def figures_of_sessions(*, session_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Per session: requests and how they were answered, meetings published
+    and how they went, "continue" outcomes (meetings with at least one),
+    deals created from its meetings, and why requests were declined — five
+    grouped queries whatever the number of sessions (the session's page and
+    the tracker's dashboard read the same figures)."""
+    ids = list(session_ids)
+    figures: dict[int, dict[str, Any]] = {
+        pk: {
+            "requests": 0,
+            "accepted": 0,
+            "declined": 0,
+            "meetings": 0,
+            "held": 0,
+            "no_show": 0,
+            "continue": 0,
+            "deals": 0,
+            "decline_reasons": {},
+        }
+        for pk in ids
+    }
+    for row in (
+        MeetingRequest.objects.filter(session_id__in=ids)
+        .values("session")
+        .annotate(
+            requests=Count("id"),
+            accepted=Count("id", filter=Q(status=RequestStatus.ACCEPTED)),
+            declined=Count("id", filter=Q(status=RequestStatus.DECLINED)),
+        )
+    ):
+        figures[row.pop("session")].update(row)
+    for pk, reason, n in (
+        MeetingRequest.objects.filter(session_id__in=ids, status=RequestStatus.DECLINED)
+        .values_list("session", "decline_reason")
         .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    answered = by_status.get(RequestStatus.ACCEPTED, 0) + by_status.get(
-        RequestStatus.DECLINED, 0
-    )
-    meetings = Meeting.objects.filter(session=session, published_at__isnull=False)
-    by_meeting = dict(
-        meetings.values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    outcomes = dict(
-        MeetingOutcome.objects.filter(meeting__session=session)
-        .values_list("outcome")
-        .annotate(n=Count("id"))
-        .values_list("outcome", "n")
-    )
-    reasons = dict(
-        requests.filter(status=RequestStatus.DECLINED)
-        .values_list("decline_reason")
-        .annotate(n=Count("id"))
-        .values_list("decline_reason", "n")
-    )
+    ):
+        figures[pk]["decline_reasons"][reason] = n
+    published = Meeting.objects.filter(session_id__in=ids, published_at__isnull=False)
+    for row in published.values("session").annotate(
+        meetings=Count("id", filter=~Q(status=MeetingStatus.CANCELLED)),
+        held=Count("id", filter=Q(status=MeetingStatus.HELD)),
+        no_show=Count("id", filter=Q(status=MeetingStatus.NO_SHOW)),
+    ):
+        figures[row.pop("session")].update(row)
+    for pk, n in (
+        MeetingOutcome.objects.filter(
+            meeting__session_id__in=ids, outcome=Outcome.CONTINUE
+        )
+        .values_list("meeting__session")
+        .annotate(n=Count("meeting", distinct=True))
+    ):
+        figures[pk]["continue"] = n
     # Deals point at their meeting (tracker.Deal.meeting): counted through
     # that relation, without this app importing the tracker.
-    deals = meetings.aggregate(n=Count("deals", distinct=True))["n"]
+    for pk, n in (
+        Meeting.objects.filter(session_id__in=ids, deals__isnull=False)
+        .values_list("session")
+        .annotate(n=Count("deals", distinct=True))
+    ):
+        figures[pk]["deals"] = n
     labels = dict(DeclineReason.choices)
-    return {
-        "deals": deals,
-        "decline_labels": sorted(
-            ((labels.get(k, k), n) for k, n in reasons.items()), key=lambda i: -i[1]
-        ),
-        "requests": sum(by_status.values()),
-        "by_status": by_status,
-        "acceptance_rate": (
-            round(100 * by_status.get(RequestStatus.ACCEPTED, 0) / answered)
-            if answered
-            else None
-        ),
-        "meetings": sum(
-            n for s, n in by_meeting.items() if s != MeetingStatus.CANCELLED
-        ),
-        "held": by_meeting.get(MeetingStatus.HELD, 0),
-        "no_show": by_meeting.get(MeetingStatus.NO_SHOW, 0),
-        "outcomes": outcomes,
-        "continue": outcomes.get(Outcome.CONTINUE, 0),
-        "decline_reasons": reasons,
-    }
+    for row in figures.values():
+        answered = row["accepted"] + row["declined"]
+        row["acceptance"] = row["accepted"] / answered if answered else None
+        row["acceptance_rate"] = round(100 * row["acceptance"]) if answered else None
+        row["decline_labels"] = sorted(
+            ((labels.get(k, k), n) for k, n in row["decline_reasons"].items()),
+            key=lambda item: -item[1],
+        )
+    return figures
+
+
+def session_figures(*, session: MatchSession) -> dict[str, Any]:
+    return figures_of_sessions(session_ids=[session.pk])[session.pk]
 
 
 def feedback_of_team(*, org_ids: set[int]) -> dict[str, int]:
@@ -280,30 +328,13 @@ def achievement_titles(*, user: Any, requests: Iterable[MeetingRequest]) -> dict
 
 
 def sessions_for_request(*, achievement: Any) -> list[MatchSession]:
-    """Sessions taking requests about this achievement now: the roadshow is
-    public and not over, and the achievement is in its programme or its
-    team registered."""
-    from events.enums import RoadshowStatus
-    from events.services import PUBLIC_Q
-
-    now = timezone.now()
-    candidates = (
-        MatchSession.objects.filter(ends_at__gt=now)
-        .filter(
-            roadshow__in=Roadshow.objects.filter(PUBLIC_Q).exclude(
-                status__in=[RoadshowStatus.CANCELLED, RoadshowStatus.ARCHIVED]
-            )
-        )
-        .select_related("roadshow")
-        .order_by("starts_at", "pk")
-    )
-    found = []
-    for session in candidates:
-        if not session_window_open(session=session, now=now):
-            continue
-        if achievement_on_show(session=session, achievement=achievement):
-            found.append(session)
-    return found
+    """Sessions taking requests about this achievement now: the achievement
+    is in the roadshow's programme or its team registered."""
+    return [
+        session
+        for session in sessions_taking_requests()
+        if achievement_on_show(session=session, achievement=achievement)
+    ]
 
 
 def achievement_on_show(*, session: MatchSession, achievement: Any) -> bool:
@@ -318,24 +349,12 @@ def achievements_bookable(*, ids: Iterable[int]) -> set[int]:
     """Of these achievements, those a session takes requests about now (the
     same conditions as sessions_for_request, for a list at once)."""
     from achievements.models import Achievement
-    from events.enums import RoadshowStatus
     from events.models import Slot
-    from events.services import PUBLIC_Q
 
     ids = set(ids)
     if not ids:
         return set()
-    now = timezone.now()
-    sessions = [
-        s
-        for s in MatchSession.objects.filter(
-            ends_at__gt=now,
-            roadshow__in=Roadshow.objects.filter(PUBLIC_Q).exclude(
-                status__in=[RoadshowStatus.CANCELLED, RoadshowStatus.ARCHIVED]
-            ),
-        ).select_related("roadshow")
-        if session_window_open(session=s, now=now)
-    ]
+    sessions = sessions_taking_requests()
     if not sessions:
         return set()
     shown = set(

@@ -26,12 +26,13 @@ from ..enums import (
     RequestStatus,
 )
 from ..models import MatchSession, MatchSlot, Meeting, MeetingRequest, MeetingSeat
-from ..rules import team_orgs
+from ..rules import asked_side, team_orgs
 from ..selectors import (
     achievement_on_show,
     free_common_slots,
     people_of,
     registered_orgs,
+    roadshow_takes_requests,
     session_window_open,
 )
 from .base import MatchError, checked_text, link, members_of, record, require, tell
@@ -41,14 +42,7 @@ MAX_ATTENDEES = 3
 
 
 def _session_usable(session: MatchSession) -> None:
-    from events.enums import RoadshowStatus
-    from events.services import roadshow_is_public
-
-    roadshow = session.roadshow
-    if not roadshow_is_public(roadshow) or roadshow.status in (
-        RoadshowStatus.CANCELLED,
-        RoadshowStatus.ARCHIVED,
-    ):
+    if not roadshow_takes_requests(roadshow=session.roadshow):
         raise MatchError(_("该路演的对接会未开放。"))
     if not session_window_open(session=session):
         raise MatchError(_("该对接会不在预约时间内。"))
@@ -178,7 +172,7 @@ def request_create(
             ) from exc
         request.preferred_slots.set(preferred)
         record(request, by=by, kind="created")
-        side = "team" if direction == Direction.TO_TEAM else "investor"
+        side = asked_side(request)
         tell(
             members_of(request.responder_org.pk, side=side),
             gettext_lazy("新的约见请求：%(title)s"),
@@ -270,7 +264,7 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
 
 
 def _attendees(request: MeetingRequest, by: Any, ids: Iterable[int]) -> list:
-    side = "team" if request.direction == Direction.TO_TEAM else "investor"
+    side = asked_side(request)
     members = {u.pk: u for u in members_of(request.responder_org.pk, side=side)}
     ids = list(dict.fromkeys(int(i) for i in ids)) or (
         [by.pk] if by is not None and by.pk in members else []
@@ -345,7 +339,7 @@ def request_accept(
 
 
 def _requester_side(request: MeetingRequest) -> list:
-    side = "investor" if request.direction == Direction.TO_TEAM else "team"
+    side = "investor" if asked_side(request) == "team" else "team"
     return members_of(request.requester_org.pk, side=side)
 
 

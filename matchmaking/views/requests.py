@@ -4,7 +4,6 @@ and the page of one request with its answers, one address per action."""
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -22,9 +21,16 @@ from achievements.selectors import achievements_published_visible_to
 
 from .. import services
 from ..enums import Direction, MeetingStatus, Outcome, RequestStatus
-from ..forms import AcceptForm, CancelForm, DeclineForm, OutcomeForm, RequestForm
+from ..forms import (
+    AcceptForm,
+    CancelForm,
+    DeclineForm,
+    OutcomeForm,
+    RequestForm,
+    form_errors,
+)
 from ..models import Meeting, MeetingRequest
-from ..rules import side_of, team_orgs
+from ..rules import asked_side, side_of, team_orgs
 from ..selectors import (
     achievement_titles,
     not_approved_reason,
@@ -32,10 +38,6 @@ from ..selectors import (
     sessions_for_request,
 )
 from ..services.base import members_of
-
-
-def form_errors(form: forms.BaseForm) -> str:
-    return " ".join(str(m) for errors in form.errors.values() for m in errors)
 
 
 def _achievement_for(request, pk: str) -> tuple[Achievement, str]:
@@ -185,7 +187,7 @@ def request_page(request, found: MeetingRequest, *, error: str = "", status=200)
     if meeting is not None and meeting.published_at is None and not is_organizer:
         meeting = None  # a draft of the schedule: organizers only
     side = side_of(user, found)
-    responder_side = "team" if found.direction == Direction.TO_TEAM else "investor"
+    responder_side = asked_side(found)
     can_respond = (
         found.status == RequestStatus.PENDING
         and found.expires_at > timezone.now()
@@ -249,7 +251,7 @@ def _perform(request, pk: int, form, write: Callable[[dict], str]):
 @require_POST
 def request_accept(request, pk: int):
     found = _request_or_404(request, pk)
-    responder_side = "team" if found.direction == Direction.TO_TEAM else "investor"
+    responder_side = asked_side(found)
     form = AcceptForm(
         request.POST, members=members_of(found.responder_org.pk, side=responder_side)
     )
@@ -276,7 +278,7 @@ def request_decline(request, pk: int):
         return _("已婉拒，对方会收到您选择的原因。")
 
     found = _request_or_404(request, pk)
-    side = "team" if found.direction == Direction.TO_TEAM else "investor"
+    side = asked_side(found)
     return _perform(request, pk, DeclineForm(request.POST, side=side), write)
 
 

@@ -14,8 +14,8 @@ from achievements.enums import MacroRegion
 from achievements.models import IndustryField, Province
 from events.enums import Level, RoadshowStatus
 from events.models import Roadshow, Slot
-from matchmaking.enums import MeetingStatus, Outcome, RequestStatus
-from matchmaking.models import MatchSession, Meeting, MeetingOutcome, MeetingRequest
+from matchmaking.models import MatchSession
+from matchmaking.selectors import figures_of_sessions
 
 from ..enums import Stage
 from ..models import Deal, DealMove, TargetPeriod
@@ -297,68 +297,15 @@ def compute(period: Period) -> Figures:
 
 
 def _matchmaking(period: Period) -> list[dict]:
-    """Per matchmaking session in the period: requests, acceptance, meetings
-    held and missed, "continue" outcomes and deals created (5 queries)."""
+    """Per matchmaking session in the period, the figures its own page shows
+    (matchmaking.selectors.figures_of_sessions: five grouped queries)."""
     sessions = list(
         MatchSession.objects.filter(_in("starts_at__date", period))
         .select_related("roadshow")
         .order_by("starts_at")
     )
-    if not sessions:
-        return []
-    ids = [s.pk for s in sessions]
-    rows = {
-        s.pk: {
-            "session": s,
-            "requests": 0,
-            "accepted": 0,
-            "declined": 0,
-            "meetings": 0,
-            "held": 0,
-            "no_show": 0,
-            "continue": 0,
-            "deals": 0,
-        }
-        for s in sessions
-    }
-    for row in (
-        MeetingRequest.objects.filter(session_id__in=ids)
-        .values("session")
-        .annotate(
-            requests=Count("id"),
-            accepted=Count("id", filter=Q(status=RequestStatus.ACCEPTED)),
-            declined=Count("id", filter=Q(status=RequestStatus.DECLINED)),
-        )
-    ):
-        rows[row.pop("session")].update(row)
-    for row in (
-        Meeting.objects.filter(session_id__in=ids, published_at__isnull=False)
-        .values("session")
-        .annotate(
-            meetings=Count("id", filter=~Q(status=MeetingStatus.CANCELLED)),
-            held=Count("id", filter=Q(status=MeetingStatus.HELD)),
-            no_show=Count("id", filter=Q(status=MeetingStatus.NO_SHOW)),
-        )
-    ):
-        rows[row.pop("session")].update(row)
-    for row in (
-        MeetingOutcome.objects.filter(
-            meeting__session_id__in=ids, outcome=Outcome.CONTINUE
-        )
-        .values("meeting__session")
-        .annotate(n=Count("meeting", distinct=True))
-    ):
-        rows[row["meeting__session"]]["continue"] = row["n"]
-    for row in (
-        Deal.objects.filter(meeting__session_id__in=ids)
-        .values("meeting__session")
-        .annotate(n=Count("id"))
-    ):
-        rows[row["meeting__session"]]["deals"] = row["n"]
-    for row in rows.values():
-        answered = row["accepted"] + row["declined"]
-        row["acceptance"] = row["accepted"] / answered if answered else None
-    return list(rows.values())
+    figures = figures_of_sessions(session_ids=[s.pk for s in sessions])
+    return [{"session": s, **figures[s.pk]} for s in sessions]
 
 
 def _as_date(value) -> dt.date:
