@@ -4,20 +4,15 @@ for a moderator's action on a question), which checks permissions and
 writes, and answers with an ack or an error frame.  Outgoing events come from
 the room's hub."""
 
-import json
-from urllib.parse import parse_qs
-
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import hub, schema, selectors, services
-from .broadcast import session_tag
 from .enums import ModerationAction
 from .errors import LiveError
+from .sockets import SocketHelpers
 from .wire import dumps
 
 FORBIDDEN = 4403
@@ -42,7 +37,7 @@ MODERATION = {
 }
 
 
-class LiveRoomConsumer(AsyncWebsocketConsumer):
+class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
     # No channel-layer channel per viewer: the room's hub in this process
     # subscribes once and writes to each viewer directly.
     channel_layer_alias = "live-rooms-use-hubs"
@@ -55,7 +50,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.verdict = None
         self.language = self._language()
         self.user = self.scope.get("user") or AnonymousUser()
-        self.session_tag = session_tag(self._session_key())
+        self.session_tag = self._session_tag()
         roadshow_id = int(self.scope["url_route"]["kwargs"]["pk"])
         access = await self._call(
             selectors.access, user=self.user, roadshow_id=roadshow_id
@@ -100,27 +95,14 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             return
         ref = None
         try:
-            if text_data is None:
-                raise schema.FrameError("bad_frame", self._t(_("只接受文本消息。")))
-            if len(text_data) > schema.MAX_FRAME_CHARS:
-                raise schema.FrameError("too_large", self._t(_("消息太长。")))
-            try:
-                frame = json.loads(text_data)
-            except ValueError:
-                raise schema.FrameError(
-                    "bad_json", self._t(_("消息不是有效的 JSON。"))
-                ) from None
-            if isinstance(frame, dict) and isinstance(frame.get("ref"), str):
-                ref = frame["ref"][:64]
-            with translation.override(self.language):
-                frame = schema.validate(frame)
+            frame, ref = self._parse(text_data)
             answer = await self._act(frame)
         except (schema.FrameError, LiveError) as error:
             await self._send(
                 {
                     "v": 1,
                     "t": "error",
-                    "ref": ref,
+                    "ref": getattr(error, "ref", ref),
                     "code": error.code,
                     "message": error.message,
                 }
@@ -222,42 +204,6 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     def _room(self) -> dict:
         """Who acts, and where: every service's first arguments."""
         return {"user": self.user, "room_id": self.room_id}
-
-    async def _call(self, function, **kwargs):
-        def run():
-            with translation.override(self.language):
-                return function(**kwargs)
-
-        return await database_sync_to_async(run)()
-
-    def _session_key(self) -> str | None:
-        session = self.scope.get("session")
-        return getattr(session, "session_key", None) if session is not None else None
-
-    def _user_id(self):
-        return self.user.pk if self.user.is_authenticated else None
-
-    def _language(self) -> str:
-        chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
-        supported = {code for code, _name in settings.LANGUAGES}
-        return chosen if chosen in supported else settings.LANGUAGE_CODE
-
-    def _t(self, message) -> str:
-        with translation.override(self.language):
-            return str(message)
-
-    def _last_seen(self) -> int | None:
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        values = query.get("last")
-        if not values:
-            return None
-        try:
-            return int(values[0])
-        except ValueError:
-            return -1  # not a number this room gave: a fresh snapshot
-
-    async def _send(self, frame: dict) -> None:
-        await self.base_send({"type": "websocket.send", "text": dumps(frame)})
 
     async def _refuse(
         self, code: str, close_code: int, message: str | None = None

@@ -9,9 +9,9 @@ from .limits import CHAT_FRAME_MAX, QUESTION_FRAME_MAX
 VERSION = 1
 MAX_FRAME_CHARS = 8192
 
-# Field types: "str:N" (a string of at most N characters), "int" (a positive
-# integer, not a boolean), "int?" (that or null), "bool", or a tuple of the
-# allowed strings.  Fields named in REQUIRED must be present; others may be.
+# Field types: "str:N" (a string of 1 to N characters), "text:N" (0 to N),
+# "int" (a positive integer, not a boolean), "int?" (that or null), "bool",
+# or a tuple of the allowed strings.  Fields named in REQUIRED must be present; others may be.
 # A text's own limit (after its whitespace is collapsed) is the service's to
 # check, with a message that names it: see livestream.limits.
 FRAMES: dict[str, dict[str, object]] = {
@@ -70,29 +70,39 @@ def _fits(value: object, kind: object) -> bool:
         )
     if isinstance(kind, str) and kind.startswith("str:"):
         return isinstance(value, str) and 0 < len(value) <= int(kind[4:])
+    if isinstance(kind, str) and kind.startswith("text:"):  # may be empty
+        return isinstance(value, str) and len(value) <= int(kind[5:])
     raise AssertionError(kind)
 
 
-def validate(frame: object) -> dict:
-    """The frame if it is a well-formed version-1 frame; FrameError otherwise."""
+def validate(
+    frame: object,
+    frames: dict[str, dict[str, object]] | None = None,
+    required: dict[str, tuple[str, ...]] | None = None,
+) -> dict:
+    """The frame if it is a well-formed version-1 frame of ``frames`` (the
+    live room's unless given: a meeting room has its own); FrameError
+    otherwise."""
+    frames = FRAMES if frames is None else frames
+    required = REQUIRED if required is None else required
     if not isinstance(frame, dict):
         raise FrameError("bad_frame", _("消息格式不正确。"))
     if frame.get("v") != VERSION:
         raise FrameError("bad_version", _("不支持的协议版本，请刷新页面。"))
     kind = frame.get("t")
-    if not isinstance(kind, str) or kind not in FRAMES:
+    if not isinstance(kind, str) or kind not in frames:
         raise FrameError("unknown_type", _("未知的消息类型。"))
     ref = frame.get("ref")
     if ref is not None and not (isinstance(ref, str) and len(ref) <= 64):
         raise FrameError("bad_frame", _("消息格式不正确。"))
-    fields = FRAMES[kind]
+    fields = frames[kind]
     for name in frame:
         if name not in COMMON and name not in fields:
             raise FrameError(
                 "bad_frame",
                 _("消息包含未知字段：%(name)s。") % {"name": str(name)[:40]},
             )
-    for name in REQUIRED[kind]:
+    for name in required[kind]:
         if name not in frame:
             raise FrameError(
                 "bad_frame", _("消息缺少字段：%(name)s。") % {"name": name}

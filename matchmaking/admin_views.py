@@ -187,6 +187,24 @@ def place_remove_view(request, pk: int, place_pk: int):
 
 
 @require_POST
+def place_video_view(request, pk: int, place_pk: int):
+    """An online room's standing video link (empty clears it)."""
+    _session(request, pk)
+    try:
+        services.place_video_set(
+            place_id=place_pk,
+            session_id=pk,
+            by=request.user,
+            url=request.POST.get("video_url", ""),
+        )
+    except services.MatchError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("视频会议链接已保存。"))
+    return redirect("matchmaking_session", pk=pk)
+
+
+@require_POST
 def run_view(request, pk: int):
     """编排: place the accepted requests (drafts until published)."""
     _session(request, pk)

@@ -1,6 +1,9 @@
 """One form per action: each parses and validates, in the user's language."""
 
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
@@ -10,6 +13,7 @@ from .enums import (
     Outcome,
     PlaceKind,
     Priority,
+    RequestStatus,
 )
 from .services.base import TEXT_LIMIT
 
@@ -138,6 +142,25 @@ class OutcomeForm(forms.Form):
         if data.get("outcome") == Outcome.PASS and not data.get("reason"):
             self.add_error("reason", _("请选择不再跟进的原因。"))
         return data
+
+
+def outcome_context(*, user: Any, meeting: Any, side: str | None) -> dict:
+    """What the outcome block shows a side of a meeting (the request's page
+    and the meeting's room both show it): its own answer, whether it may
+    answer now, the form, and the way on to the tracker."""
+    if meeting is None or side is None:
+        return {}
+    outcome = meeting.outcomes.filter(side=side).first()
+    return {
+        "my_outcome": outcome,
+        "outcome_open": meeting.status != MeetingStatus.CANCELLED
+        and meeting.request.status == RequestStatus.ACCEPTED
+        and timezone.now() >= meeting.slot.start,
+        "outcome_form": OutcomeForm(
+            initial={"outcome": outcome.outcome if outcome else Outcome.CONTINUE}
+        ),
+        "continue_link": bool(outcome and outcome.outcome == Outcome.CONTINUE),
+    }
 
 
 class MarkForm(forms.Form):

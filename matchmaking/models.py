@@ -129,6 +129,9 @@ class Place(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=PlaceKind.choices)
     name = models.CharField(_("名称"), max_length=40)
     capacity = models.PositiveSmallIntegerField(_("同时可进行的会面数"), default=1)
+    # An online room's standing video call: every meeting held here starts
+    # with it (a room holding one meeting at a time only).
+    video_url = models.CharField(_("视频会议链接"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["session", "kind", "id"]

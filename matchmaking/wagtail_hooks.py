@@ -28,6 +28,11 @@ def register_matchmaking_urls():
             admin_views.place_remove_view,
             name="matchmaking_place_remove",
         ),
+        path(
+            one + "places/<int:place_pk>/video/",
+            admin_views.place_video_view,
+            name="matchmaking_place_video",
+        ),
         path(one + "run/", admin_views.run_view, name="matchmaking_run"),
         path(one + "publish/", admin_views.publish_view, name="matchmaking_publish"),
         path(

@@ -1,5 +1,5 @@
-"""ASGI entry point: HTTP through Django; WebSockets (live rooms) through
-Channels with session auth and an Origin check."""
+"""ASGI entry point: HTTP through Django; WebSockets (live rooms and meeting
+rooms) through Channels with session auth and an Origin check."""
 
 import os
 
@@ -13,13 +13,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from cms.cache import PageCacheApp  # noqa: E402
-from livestream.routing import websocket_urlpatterns  # noqa: E402
+from livestream.routing import websocket_urlpatterns as live  # noqa: E402
+from meetrooms.routing import websocket_urlpatterns as meet  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": PageCacheApp(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter([*live, *meet]))
         ),
     }
 )

@@ -305,11 +305,29 @@ def _matchmaking(roadshow, users, orgs, withheld, restricted) -> dict:
         message="约见",
     )
     request_accept(request_id=asking.pk, by=users["team"])
+    # In the restricted achievement's meeting room, the team shares a file
+    # and says something about it.
+    from meetrooms.services import chat_send, document_add
+
+    document = document_add(
+        user=users["team"],
+        meeting_id=asking.meeting.pk,
+        upload=SimpleUploadedFile(
+            f"{RESTRICTED}-路演材料.pdf", _pdf(RESTRICTED), "application/pdf"
+        ),
+    )
+    chat_send(
+        user=users["team"],
+        meeting_id=asking.meeting.pk,
+        text=f"{RESTRICTED} 中试数据见附件",
+        client_id="c1",
+    )
     return {
         "session": session,
         "requests": [asked, asking],
         "meetings": [asked.meeting, asking.meeting],
         "slots": list(session.slots.all()[:2]),
+        "documents": [document],
     }
 
 
@@ -551,6 +569,12 @@ ROUTES: dict[str, Callable] = {
     "matchmaking/sessions/<int:pk>/staff/": _session_paths(
         "/matchmaking/sessions/{}/staff/"
     ),
+    "meet/<int:pk>/": _match("/meet/{}/", "meetings"),
+    "meet/<int:pk>/documents/": _match("/meet/{}/documents/", "meetings"),
+    "meet/<int:pk>/documents/<int:doc>/": lambda w: [
+        f"/meet/{d.room.meeting_id}/documents/{d.pk}/" for d in w["match"]["documents"]
+    ],
+    "meet/sessions/<int:pk>/board/": _session_paths("/meet/sessions/{}/board/"),
     "^((?:[\\w\\-]+/)*)$": _pages,
 }
 
@@ -641,6 +665,12 @@ def test_the_walk_would_see_a_leak(world):
     asking = world["match"]["requests"][1]
     page = investor.get(f"/matchmaking/requests/{asking.pk}/").content
     assert RESTRICTED.encode() in page
+    # Its meeting room: the page, and the file the team shared there.
+    room = investor.get(f"/meet/{asking.meeting.pk}/").content
+    assert RESTRICTED.encode() in room
+    document = world["match"]["documents"][0]
+    shared = investor.get(f"/meet/{asking.meeting.pk}/documents/{document.pk}/")
+    assert any(RESTRICTED.encode() in text for text in _texts(shared))
     # The restricted deal's disclosure is public, in its reviewed words only.
     disclosure = Client().get(f"/disclosures/{world['deals'][0].pk}/")
     assert disclosure.status_code == 200

@@ -16,6 +16,7 @@ from .scheduling import meeting_move, schedule_publish, schedule_run
 from .sessions import (
     place_add,
     place_remove,
+    place_video_set,
     session_create,
     session_update,
     slot_block,
@@ -28,6 +29,7 @@ __all__ = [
     "meeting_move",
     "outcome_record",
     "place_add",
+    "place_video_set",
     "place_remove",
     "request_accept",
     "request_cancel",

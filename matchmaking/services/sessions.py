@@ -11,6 +11,7 @@ from events.models import Roadshow
 
 from ..enums import MeetingStatus, PlaceKind
 from ..models import BlockedSlot, MatchSession, MatchSlot, Meeting, Place
+from ..video import video_link
 from .base import MatchError, require
 
 MAX_SLOTS = 60
@@ -228,6 +229,25 @@ def place_remove(*, place_id: int, session_id: int, by: Any) -> None:
             # Cancelled ones too: their history (and deals) keep the place.
             raise MatchError(_("这里安排过会面，不能删除；请先移走会面。"))
         place.delete()
+
+
+def place_video_set(*, place_id: int, session_id: int, by: Any, url: str) -> Place:
+    """An online room's standing video link (empty: none), the default link
+    of every meeting held there."""
+    url = video_link(url)
+    with transaction.atomic():
+        session = MatchSession.objects.select_for_update().get(pk=session_id)
+        require(by, "match.manage", session)
+        place = session.places.filter(pk=place_id).first()
+        if place is None:
+            raise MatchError(_("找不到该洽谈桌或洽谈室。"))
+        if url and place.kind != PlaceKind.ONLINE:
+            raise MatchError(_("只有线上洽谈室可以设置视频会议链接。"))
+        if url and place.capacity != 1:
+            raise MatchError(_("同时进行多场会面的洽谈室不能共用一个视频会议链接。"))
+        place.video_url = url
+        place.save(update_fields=["video_url"])
+    return place
 
 
 def slot_block(*, user: Any, slot: MatchSlot, blocked: bool) -> None:

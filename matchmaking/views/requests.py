@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from ..forms import (
     OutcomeForm,
     RequestForm,
     form_errors,
+    outcome_context,
 )
 from ..models import Meeting, MeetingRequest
 from ..rules import asked_side, side_of, team_orgs
@@ -205,6 +207,10 @@ def request_page(request, found: MeetingRequest, *, error: str = "", status=200)
         and user_can(user, "match.cancel", found),
         "is_organizer": is_organizer,
         "now": timezone.now(),
+        # The meeting's private room (its own rule: the named attendees).
+        "can_enter_room": meeting is not None
+        and meeting.status != MeetingStatus.CANCELLED
+        and user_can(user, "meeting.room", meeting),
     }
     if can_respond:
         members = members_of(found.responder_org.pk, side=responder_side)
@@ -212,18 +218,7 @@ def request_page(request, found: MeetingRequest, *, error: str = "", status=200)
             members=members, default=user.pk if side == responder_side else None
         )
         context["decline_form"] = DeclineForm(side=responder_side)
-    if meeting is not None and side is not None:
-        outcome = meeting.outcomes.filter(side=side).first()
-        context["my_outcome"] = outcome
-        context["outcome_open"] = (
-            meeting.status != MeetingStatus.CANCELLED
-            and found.status == RequestStatus.ACCEPTED
-            and timezone.now() >= meeting.slot.start
-        )
-        context["outcome_form"] = OutcomeForm(
-            initial={"outcome": outcome.outcome if outcome else Outcome.CONTINUE}
-        )
-        context["continue_link"] = bool(outcome and outcome.outcome == Outcome.CONTINUE)
+    context.update(outcome_context(user=user, meeting=meeting, side=side))
     if meeting is not None:
         context["other_outcomes"] = list(meeting.outcomes.all()) if is_organizer else []
     return render(request, "matchmaking/request.html", context, status=status)
@@ -312,4 +307,13 @@ def outcome_record(request, pk: int):
             return _("已记录：继续洽谈。可点击“登记意向”在跟踪服务中跟进。")
         return _("已记录会面结果。")
 
-    return _perform(request, meeting.request_id, OutcomeForm(request.POST), write)
+    response = _perform(request, meeting.request_id, OutcomeForm(request.POST), write)
+    # Recorded elsewhere (the meeting's room): back there.
+    back = request.POST.get("next", "")
+    if (
+        response.status_code == 302
+        and url_has_allowed_host_and_scheme(back, allowed_hosts=None)
+        and back.startswith("/")
+    ):
+        return redirect(back)
+    return response

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "events",
     "livestream",
     "matchmaking",
+    "meetrooms",
     "tracker",
     "cms",
     # The wiring (after every app it joins): seed_demo, the programme's target.

@@ -6,7 +6,6 @@ back; the deal goes round again and lands; the dashboard's figures move with
 it; the organizer drafts the typical case and publishes it."""
 
 import datetime as dt
-import io
 import os
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from tests.factories import pdf_bytes
 from tests.livestream.cluster import session_of, workers
 from tracker.models import Deal, TargetPeriod
 
@@ -23,16 +23,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def pdf_bytes() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _context(browser, base, session=None):

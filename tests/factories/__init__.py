@@ -102,3 +102,16 @@ def make_achievement(
     assert achievement.publication == expected.get(state, Publication.NONE)
     assert achievement.status != ReviewStatus.DRAFT
     return achievement
+
+
+def pdf_bytes() -> bytes:
+    """A small valid PDF (one blank page)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -12,22 +12,12 @@ from django.utils import timezone
 from PIL import Image
 
 from achievements.models import Province
-from tests.factories import make_achievement
+from tests.factories import make_achievement, pdf_bytes
 from tests.tracker.helpers import let_disclosure_run
 from tracker.models import Deal, DealDocument, DealMove
 from tracker.services import deal_create, deal_move
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_bytes() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 @pytest.fixture

@@ -1,0 +1,238 @@
+"""The writes of a meeting room, one function per action: each judges who
+acts now (not when they connected), counts the action against the user's
+rate limit, writes, and logs the change as the room's next event —
+broadcast once the transaction commits."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matchmaking.services.base import MatchError
+from matchmaking.video import provider_of, video_link
+from uploads import UploadRefused, check_attachment
+
+from . import broadcast, limits
+from .errors import MeetError
+from .models import (
+    MeetingRoom,
+    RoomDocument,
+    RoomEvent,
+    RoomMessage,
+    RoomNote,
+    RoomVisit,
+)
+from .selectors import Access, access, closed_reason, room_for, sides_of_meeting
+from .wire import display_name, document_data, event_wire, message_data
+
+
+def enter(*, user: Any, meeting_id: int) -> tuple[Access, MeetingRoom]:
+    """The user's access and the room, or MeetError: the same refusal for a
+    meeting that does not exist and one the user is not part of."""
+    found = access(user=user, meeting_id=meeting_id)
+    if found is None:
+        raise MeetError("forbidden", _("你无权进入这个会议室。"))
+    return found, room_for(found.meeting)
+
+
+def _writable(user: Any, meeting_id: int) -> tuple[Access, MeetingRoom]:
+    found, room = enter(user=user, meeting_id=meeting_id)
+    reason = closed_reason(found.meeting)
+    if reason == "cancelled":
+        raise MeetError("closed", _("会面已取消，会议室只能查看。"))
+    if reason == "ended":
+        raise MeetError("closed", _("会面已结束，会议室只能查看。"))
+    return found, room
+
+
+def _throttle(action: str, user: Any) -> None:
+    if not limits.allow(action, user.pk):
+        count, window = limits.limit_of(action)
+        raise MeetError(
+            "rate_limited",
+            _("操作太频繁：每 %(window)s 秒最多 %(count)s 次，请稍后再试。")
+            % {"window": window, "count": count},
+        )
+
+
+def emit(room: MeetingRoom, kind: str, data: dict) -> RoomEvent:
+    """Give the change the room's next sequence number and log it; broadcast
+    once the surrounding transaction commits (the counter's row stays locked
+    until then: numbers are given in commit order, without holes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MeetingRoom._meta.db_table} SET seq = seq + 1 "
+            "WHERE id = %s RETURNING seq",
+            [room.pk],
+        )
+        seq = cursor.fetchone()[0]
+    event = RoomEvent.objects.create(room_id=room.pk, seq=seq, kind=kind, data=data)
+    wire = event_wire(event)
+    transaction.on_commit(lambda: broadcast.publish(room.pk, wire))
+    return event
+
+
+def tidy(text: str) -> str:
+    """Each line's runs of whitespace one space; no empty lines at the ends,
+    at most one empty line between paragraphs."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def chat_send(*, user: Any, meeting_id: int, text: str, client_id: str) -> RoomMessage:
+    """Say something in the room; a retried send (same ``client_id``) is
+    stored once."""
+    found, room = _writable(user, meeting_id)
+    text = tidy(text)
+    if not text:
+        raise MeetError("invalid", _("消息不能为空。"))
+    if len(text) > limits.CHAT_MAX:
+        raise MeetError(
+            "invalid", _("消息最多 %(max)s 个字。") % {"max": limits.CHAT_MAX}
+        )
+    existing = RoomMessage.objects.filter(
+        room=room, author_id=user.pk, client_id=client_id
+    ).first()
+    if existing is not None:
+        return existing
+    _throttle("chat", user)
+    try:
+        with transaction.atomic():
+            message = RoomMessage.objects.create(
+                room=room, author=user, text=text, client_id=client_id
+            )
+            emit(room, "chat", message_data(message, sides_of_meeting(found.meeting)))
+    except IntegrityError:
+        return RoomMessage.objects.get(
+            room=room, author_id=user.pk, client_id=client_id
+        )
+    return message
+
+
+def video_set(*, user: Any, meeting_id: int, url: str) -> dict:
+    """Either side (or an organizer) pastes the call's link; empty goes back
+    to the place's standing link."""
+    found, room = _writable(user, meeting_id)
+    try:
+        url = video_link(url)
+    except MatchError as error:
+        raise MeetError("invalid", str(error)) from None
+    _throttle("video", user)
+    with transaction.atomic():
+        room = MeetingRoom.objects.select_for_update().get(pk=room.pk)
+        room.video_url = url
+        room.save(update_fields=["video_url"])
+        shown = url or found.meeting.place.video_url
+        data = {
+            "url": shown,
+            "provider": provider_of(shown) if shown else None,
+            "default": bool(shown) and not url,
+            "by": display_name(user),
+        }
+        emit(room, "video", data)
+    return data
+
+
+def note_save(*, user: Any, meeting_id: int, text: str) -> RoomNote:
+    """The user's own notes on the meeting (kept writable after the room
+    closes: notes are often written up afterwards)."""
+    _found, room = enter(user=user, meeting_id=meeting_id)
+    text = text.strip()
+    if len(text) > limits.NOTE_MAX:
+        raise MeetError(
+            "invalid", _("笔记最多 %(max)s 个字。") % {"max": limits.NOTE_MAX}
+        )
+    _throttle("note", user)
+    note, _created = RoomNote.objects.update_or_create(
+        room=room, user=user, defaults={"text": text}
+    )
+    return note
+
+
+def document_add(*, user: Any, meeting_id: int, upload: Any) -> RoomDocument:
+    """Share a file into the room: a PDF or an image, checked by its content
+    (as a deal's documents are)."""
+    found, room = _writable(user, meeting_id)
+    _throttle("document", user)
+    try:
+        checked = check_attachment(upload)
+    except UploadRefused as error:
+        raise MeetError("invalid", str(error)) from None
+    with transaction.atomic():
+        room = MeetingRoom.objects.select_for_update().get(pk=room.pk)
+        shared = RoomDocument.objects.filter(room=room, removed_at__isnull=True)
+        if shared.count() >= limits.MAX_DOCUMENTS:
+            raise MeetError(
+                "invalid",
+                _("一个会议室最多共享 %(n)d 个文件。") % {"n": limits.MAX_DOCUMENTS},
+            )
+        document = RoomDocument.objects.create(
+            room=room,
+            file=checked.content,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            uploaded_by=user,
+        )
+        emit(room, "document", document_data(document, sides_of_meeting(found.meeting)))
+    return document
+
+
+def document_remove(*, user: Any, meeting_id: int, document_id: int) -> None:
+    """Whoever shared a file (or an organizer) withdraws it."""
+    found, room = _writable(user, meeting_id)
+    with transaction.atomic():
+        document = (
+            RoomDocument.objects.select_for_update()
+            .filter(room=room, pk=document_id, removed_at__isnull=True)
+            .first()
+        )
+        if document is None:
+            raise MeetError("not_found", _("找不到该文件。"))
+        if document.uploaded_by_id != user.pk and not found.is_organizer:
+            raise MeetError("forbidden", _("只有共享者本人可以撤回该文件。"))
+        document.removed_at = timezone.now()
+        document.save(update_fields=["removed_at"])
+        emit(room, "document_removed", {"id": document.pk})
+
+
+# ---------------------------------------------------------------- presence
+
+
+def visit_enter(*, room_id: int, user: Any, side: str, channel: str) -> None:
+    now = timezone.now()
+    RoomVisit.objects.create(
+        room_id=room_id,
+        user=user,
+        side=side,
+        channel=channel[:120],
+        entered_at=now,
+        seen_at=now,
+    )
+    transaction.on_commit(lambda: broadcast.presence_changed(room_id))
+
+
+def visit_touch(*, room_id: int, channel: str) -> bool:
+    """The connection is alive; True when it had gone stale (and counts
+    again: others are told)."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=limits.presence_fresh_seconds())
+    visits = RoomVisit.objects.filter(room_id=room_id, channel=channel, left_at=None)
+    revived = visits.filter(seen_at__lt=stale).exists()
+    visits.update(seen_at=now)
+    if revived:
+        transaction.on_commit(lambda: broadcast.presence_changed(room_id))
+    return revived
+
+
+def visit_leave(*, room_id: int, channel: str) -> None:
+    RoomVisit.objects.filter(room_id=room_id, channel=channel, left_at=None).update(
+        left_at=timezone.now()
+    )
+    transaction.on_commit(lambda: broadcast.presence_changed(room_id))

@@ -1,0 +1,42 @@
+"""A meeting room's wire format (version 1, as the live room's): how a
+logged event travels and how a message or a document looks on the wire.
+No database access here beyond the rows given."""
+
+from django.urls import reverse
+
+from livestream.wire import display_name, dumps  # noqa: F401  (one JSON form)
+
+from .models import RoomDocument, RoomEvent, RoomMessage
+
+
+def event_wire(event: RoomEvent) -> dict:
+    return {"seq": event.seq, "kind": event.kind, "data": event.data}
+
+
+def message_data(message: RoomMessage, sides: dict[int, str]) -> dict:
+    return {
+        "id": message.pk,
+        "text": message.text,
+        "author": display_name(message.author),
+        "author_id": message.author_id,
+        "side": sides.get(message.author_id, "organizer"),
+        "created": message.created_at.isoformat(),
+        "cid": message.client_id,
+    }
+
+
+def document_data(document: RoomDocument, sides: dict[int, str]) -> dict:
+    by = document.uploaded_by
+    return {
+        "id": document.pk,
+        "name": document.original_name,
+        "size": document.size,
+        "type": document.content_type,
+        "by": display_name(by) if by is not None else "",
+        "by_id": document.uploaded_by_id,
+        "side": sides.get(document.uploaded_by_id, "organizer"),
+        "created": document.created_at.isoformat(),
+        "url": reverse(
+            "meetrooms:document", args=[document.room.meeting_id, document.pk]
+        ),
+    }
