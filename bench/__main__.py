@@ -13,6 +13,7 @@ BENCHMARKS = [
     "live",
     "dashboard",
     "matchmaking",
+    "rooms",
 ]
 
 

@@ -63,7 +63,11 @@ class RoomHub:
 
     async def start(self) -> None:
         layer = get_channel_layer()
-        self.channel = await layer.new_channel("live-hub.")
+        # The layer's default prefix: channels_redis reads one process-wide
+        # list per prefix, one at a time, so a second prefix in the same
+        # process (the meeting rooms' consumers use the default) would wait
+        # behind the other's blocking read — seconds per event.
+        self.channel = await layer.new_channel()
         for group in self.groups():
             await layer.group_add(group, self.channel)
         self.last = await database_sync_to_async(selectors.last_seq)(self.room_id)

@@ -45,13 +45,15 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 class MeetingRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.joined = False
+        # Accepted first, judged after: the handshake never waits for the
+        # database, and a refusal (the same for everyone) is a close code.
+        await self.accept()
         self.last_seq = 0
         self.language = self._language()
         self.user = self.scope.get("user") or AnonymousUser()
         self.user_id = await database_sync_to_async(self._user_id)()
         self.session_tag = self._session_tag()
         self.meeting_id = int(self.scope["url_route"]["kwargs"]["pk"])
-        await self.accept()
         try:
             found, room = await self._call(
                 services.enter, user=self.user, meeting_id=self.meeting_id

@@ -1,7 +1,9 @@
 """Who may enter a meeting's room, registered in accounts.permissions: the
 meeting's named attendees of both sides (while they still speak for their
-organization) and organizers."""
+organization) and organizers.  ``side_in`` is the one decision; the page
+reads it from a meeting, each frame from one lean row (``selectors.seat_now``)."""
 
+from types import SimpleNamespace
 from typing import Any
 
 from accounts import permissions
@@ -9,35 +11,51 @@ from accounts.permissions import rule
 from matchmaking.rules import asked_side, sides_of
 
 
-def party_side(user: Any, meeting: Any) -> str | None:
-    """The side this user attends the meeting for ("team", "investor"), or
-    None: not named for it, or no longer a member of that side's
-    organization (an investor's organization must still be approved)."""
+def side_in(
+    user: Any,
+    *,
+    published: bool,
+    requester_id: int,
+    attending: bool,
+    direction: str,
+    team_org_id: int,
+    investor_org_id: int,
+) -> str | None:
+    """What the user is in the room: "team" or "investor" (named for that
+    side, and still a member of its organization — an investor's still
+    approved), "organizer", or None (refused).  A draft of the schedule has
+    no room for its parties yet."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    request = meeting.request
+    request = SimpleNamespace(
+        direction=direction, team_org_id=team_org_id, investor_org_id=investor_org_id
+    )
     asked = asked_side(request)
-    if user.pk == request.requester_id:
+    side = None
+    if published and user.pk == requester_id:
         side = "investor" if asked == "team" else "team"
-    elif request.attendees.filter(pk=user.pk).exists():
+    elif published and attending:
         side = asked
-    else:
-        return None
-    return side if side in sides_of(user, request) else None
-
-
-def room_side(user: Any, meeting: Any) -> str | None:
-    """What the user is in the room: a side, "organizer", or None (refused).
-    A draft of the schedule has no room for its parties yet."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if meeting.published_at is not None:
-        side = party_side(user, meeting)
-        if side is not None:
-            return side
+    if side is not None and side in sides_of(user, request):
+        return side
     if permissions.is_organizer(user):
         return "organizer"
     return None
+
+
+def room_side(user: Any, meeting: Any) -> str | None:
+    request = meeting.request
+    return side_in(
+        user,
+        published=meeting.published_at is not None,
+        requester_id=request.requester_id,
+        attending=user is not None
+        and user.is_authenticated
+        and request.attendees.filter(pk=user.pk).exists(),
+        direction=request.direction,
+        team_org_id=request.team_org_id,
+        investor_org_id=request.investor_org_id,
+    )
 
 
 @rule("meeting.room")

@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.models import User
 from matchmaking.enums import MeetingStatus, RequestStatus
-from matchmaking.models import Meeting
+from matchmaking.models import Meeting, MeetingRequest
 from matchmaking.selectors import achievement_titles, meetings_of
 from matchmaking.video import provider_of
 
@@ -25,7 +26,7 @@ from .models import (
     RoomNote,
     RoomVisit,
 )
-from .rules import room_side
+from .rules import room_side, side_in
 from .wire import document_data, message_data
 
 SIDES = ("team", "investor")
@@ -52,6 +53,7 @@ def meeting_of(meeting_id: int) -> Meeting | None:
             "request__investor_org",
         )
         .filter(pk=meeting_id)
+        .order_by()
         .first()
     )
 
@@ -73,6 +75,78 @@ def access(*, user: Any, meeting_id: int) -> Access | None:
     return None if side is None else Access(meeting, side)
 
 
+@dataclass(frozen=True)
+class Seat:
+    """Who acts in which room, judged now from one lean row: what every
+    frame's service asks before it writes."""
+
+    meeting_id: int
+    room_id: int | None
+    side: str
+    closed: str | None
+
+
+def seat_now(*, user: Any, meeting_id: int) -> Seat | None:
+    """The user's seat in the meeting's room now (None: refused, whether or
+    not the meeting exists) — two small queries: one row of the meeting
+    (with the account's standing), the memberships."""
+    if user is None or not user.is_authenticated:
+        return None
+    permissions.forget(user)
+    account = User.objects.filter(pk=user.pk)
+    attending = MeetingRequest.attendees.through.objects.filter(
+        meetingrequest_id=OuterRef("request_id"), user_id=user.pk
+    )
+    row = (
+        Meeting.objects.filter(pk=meeting_id)
+        .annotate(
+            attending=Exists(attending),
+            active=Subquery(account.values("is_active")[:1]),
+            superuser=Subquery(account.values("is_superuser")[:1]),
+        )
+        .order_by()
+        .values(
+            "active",
+            "superuser",
+            "published_at",
+            "status",
+            "slot__end",
+            "room__id",
+            "attending",
+            "request__status",
+            "request__requester_id",
+            "request__direction",
+            "request__team_org_id",
+            "request__investor_org_id",
+        )
+        .first()
+    )
+    if row is None or row["active"] is None:
+        return None
+    user.is_active, user.is_superuser = row["active"], row["superuser"]
+    side = side_in(
+        user,
+        published=row["published_at"] is not None,
+        requester_id=row["request__requester_id"],
+        attending=row["attending"],
+        direction=row["request__direction"],
+        team_org_id=row["request__team_org_id"],
+        investor_org_id=row["request__investor_org_id"],
+    )
+    if side is None:
+        return None
+    return Seat(
+        meeting_id=meeting_id,
+        room_id=row["room__id"],
+        side=side,
+        closed=_closed(
+            cancelled=row["status"] == MeetingStatus.CANCELLED
+            or row["request__status"] != RequestStatus.ACCEPTED,
+            end=row["slot__end"],
+        ),
+    )
+
+
 def room_for(meeting: Meeting) -> MeetingRoom:
     room, _created = MeetingRoom.objects.get_or_create(meeting=meeting)
     return room
@@ -82,16 +156,22 @@ def closes_at(meeting: Meeting) -> dt.datetime:
     return meeting.slot.end + dt.timedelta(minutes=limits.grace_minutes())
 
 
-def closed_reason(meeting: Meeting, now: dt.datetime | None = None) -> str | None:
-    """Why the room is read-only ("cancelled", "ended"), or None: open."""
-    if (
-        meeting.status == MeetingStatus.CANCELLED
-        or meeting.request.status != RequestStatus.ACCEPTED
-    ):
+def _closed(*, cancelled: bool, end: dt.datetime, now=None) -> str | None:
+    if cancelled:
         return "cancelled"
-    if (now or timezone.now()) >= closes_at(meeting):
+    if (now or timezone.now()) >= end + dt.timedelta(minutes=limits.grace_minutes()):
         return "ended"
     return None
+
+
+def closed_reason(meeting: Meeting, now: dt.datetime | None = None) -> str | None:
+    """Why the room is read-only ("cancelled", "ended"), or None: open."""
+    return _closed(
+        cancelled=meeting.status == MeetingStatus.CANCELLED
+        or meeting.request.status != RequestStatus.ACCEPTED,
+        end=meeting.slot.end,
+        now=now,
+    )
 
 
 def video_of(room: MeetingRoom, meeting: Meeting) -> dict:
@@ -211,8 +291,14 @@ def snapshot(*, access: Access, room: MeetingRoom, user: Any) -> dict:
         "t": "snapshot",
         "seq": seq,
         **_header(access, room, user),
-        "messages": [message_data(m, sides) for m in reversed(messages)],
-        "documents": [document_data(d, sides) for d in documents],
+        "messages": [
+            message_data(m, sides.get(m.author_id, "organizer"))
+            for m in reversed(messages)
+        ],
+        "documents": [
+            document_data(d, sides.get(d.uploaded_by_id, "organizer"), room.meeting_id)
+            for d in documents
+        ],
         "note": note.first() or "",
     }
 

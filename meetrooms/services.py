@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matchmaking.models import Meeting
 from matchmaking.services.base import MatchError
 from matchmaking.video import provider_of, video_link
 from uploads import UploadRefused, check_attachment
@@ -24,27 +25,38 @@ from .models import (
     RoomNote,
     RoomVisit,
 )
-from .selectors import Access, access, closed_reason, room_for, sides_of_meeting
+from .selectors import Access, Seat, access, room_for, seat_now
 from .wire import display_name, document_data, event_wire, message_data
 
 
 def enter(*, user: Any, meeting_id: int) -> tuple[Access, MeetingRoom]:
-    """The user's access and the room, or MeetError: the same refusal for a
-    meeting that does not exist and one the user is not part of."""
+    """The user's access and the room (for a page's first state), or
+    MeetError: the same refusal for a meeting that does not exist and one
+    the user is not part of."""
     found = access(user=user, meeting_id=meeting_id)
     if found is None:
         raise MeetError("forbidden", _("你无权进入这个会议室。"))
     return found, room_for(found.meeting)
 
 
-def _writable(user: Any, meeting_id: int) -> tuple[Access, MeetingRoom]:
-    found, room = enter(user=user, meeting_id=meeting_id)
-    reason = closed_reason(found.meeting)
-    if reason == "cancelled":
+def _seat(user: Any, meeting_id: int, *, writing: bool = True) -> Seat:
+    """The one permission check of every frame, judged now: who the user is
+    in the room (and, for ``writing``, that the room is still open)."""
+    seat = seat_now(user=user, meeting_id=meeting_id)
+    if seat is None:
+        raise MeetError("forbidden", _("你无权进入这个会议室。"))
+    if writing and seat.closed == "cancelled":
         raise MeetError("closed", _("会面已取消，会议室只能查看。"))
-    if reason == "ended":
+    if writing and seat.closed == "ended":
         raise MeetError("closed", _("会面已结束，会议室只能查看。"))
-    return found, room
+    return seat
+
+
+def _room_id(seat: Seat) -> int:
+    if seat.room_id is not None:
+        return seat.room_id
+    room, _created = MeetingRoom.objects.get_or_create(meeting_id=seat.meeting_id)
+    return room.pk
 
 
 def _throttle(action: str, user: Any) -> None:
@@ -57,7 +69,7 @@ def _throttle(action: str, user: Any) -> None:
         )
 
 
-def emit(room: MeetingRoom, kind: str, data: dict) -> RoomEvent:
+def emit(room_id: int, kind: str, data: dict) -> RoomEvent:
     """Give the change the room's next sequence number and log it; broadcast
     once the surrounding transaction commits (the counter's row stays locked
     until then: numbers are given in commit order, without holes)."""
@@ -65,12 +77,12 @@ def emit(room: MeetingRoom, kind: str, data: dict) -> RoomEvent:
         cursor.execute(
             f"UPDATE {MeetingRoom._meta.db_table} SET seq = seq + 1 "
             "WHERE id = %s RETURNING seq",
-            [room.pk],
+            [room_id],
         )
         seq = cursor.fetchone()[0]
-    event = RoomEvent.objects.create(room_id=room.pk, seq=seq, kind=kind, data=data)
+    event = RoomEvent.objects.create(room_id=room_id, seq=seq, kind=kind, data=data)
     wire = event_wire(event)
-    transaction.on_commit(lambda: broadcast.publish(room.pk, wire))
+    transaction.on_commit(lambda: broadcast.publish(room_id, wire))
     return event
 
 
@@ -88,7 +100,8 @@ def tidy(text: str) -> str:
 def chat_send(*, user: Any, meeting_id: int, text: str, client_id: str) -> RoomMessage:
     """Say something in the room; a retried send (same ``client_id``) is
     stored once."""
-    found, room = _writable(user, meeting_id)
+    seat = _seat(user, meeting_id)
+    room_id = _room_id(seat)
     text = tidy(text)
     if not text:
         raise MeetError("invalid", _("消息不能为空。"))
@@ -97,7 +110,7 @@ def chat_send(*, user: Any, meeting_id: int, text: str, client_id: str) -> RoomM
             "invalid", _("消息最多 %(max)s 个字。") % {"max": limits.CHAT_MAX}
         )
     existing = RoomMessage.objects.filter(
-        room=room, author_id=user.pk, client_id=client_id
+        room_id=room_id, author_id=user.pk, client_id=client_id
     ).first()
     if existing is not None:
         return existing
@@ -105,12 +118,12 @@ def chat_send(*, user: Any, meeting_id: int, text: str, client_id: str) -> RoomM
     try:
         with transaction.atomic():
             message = RoomMessage.objects.create(
-                room=room, author=user, text=text, client_id=client_id
+                room_id=room_id, author=user, text=text, client_id=client_id
             )
-            emit(room, "chat", message_data(message, sides_of_meeting(found.meeting)))
+            emit(room_id, "chat", message_data(message, seat.side))
     except IntegrityError:
         return RoomMessage.objects.get(
-            room=room, author_id=user.pk, client_id=client_id
+            room_id=room_id, author_id=user.pk, client_id=client_id
         )
     return message
 
@@ -118,31 +131,34 @@ def chat_send(*, user: Any, meeting_id: int, text: str, client_id: str) -> RoomM
 def video_set(*, user: Any, meeting_id: int, url: str) -> dict:
     """Either side (or an organizer) pastes the call's link; empty goes back
     to the place's standing link."""
-    found, room = _writable(user, meeting_id)
+    seat = _seat(user, meeting_id)
     try:
         url = video_link(url)
     except MatchError as error:
         raise MeetError("invalid", str(error)) from None
     _throttle("video", user)
     with transaction.atomic():
-        room = MeetingRoom.objects.select_for_update().get(pk=room.pk)
+        room = MeetingRoom.objects.select_for_update().get(pk=_room_id(seat))
         room.video_url = url
         room.save(update_fields=["video_url"])
-        shown = url or found.meeting.place.video_url
+        standing = Meeting.objects.filter(pk=seat.meeting_id).values_list(
+            "place__video_url", flat=True
+        )
+        shown = url or standing.first() or ""
         data = {
             "url": shown,
             "provider": provider_of(shown) if shown else None,
             "default": bool(shown) and not url,
             "by": display_name(user),
         }
-        emit(room, "video", data)
+        emit(room.pk, "video", data)
     return data
 
 
 def note_save(*, user: Any, meeting_id: int, text: str) -> RoomNote:
     """The user's own notes on the meeting (kept writable after the room
     closes: notes are often written up afterwards)."""
-    _found, room = enter(user=user, meeting_id=meeting_id)
+    seat = _seat(user, meeting_id, writing=False)
     text = text.strip()
     if len(text) > limits.NOTE_MAX:
         raise MeetError(
@@ -150,7 +166,7 @@ def note_save(*, user: Any, meeting_id: int, text: str) -> RoomNote:
         )
     _throttle("note", user)
     note, _created = RoomNote.objects.update_or_create(
-        room=room, user=user, defaults={"text": text}
+        room_id=_room_id(seat), user=user, defaults={"text": text}
     )
     return note
 
@@ -158,14 +174,14 @@ def note_save(*, user: Any, meeting_id: int, text: str) -> RoomNote:
 def document_add(*, user: Any, meeting_id: int, upload: Any) -> RoomDocument:
     """Share a file into the room: a PDF or an image, checked by its content
     (as a deal's documents are)."""
-    found, room = _writable(user, meeting_id)
+    seat = _seat(user, meeting_id)
     _throttle("document", user)
     try:
         checked = check_attachment(upload)
     except UploadRefused as error:
         raise MeetError("invalid", str(error)) from None
     with transaction.atomic():
-        room = MeetingRoom.objects.select_for_update().get(pk=room.pk)
+        room = MeetingRoom.objects.select_for_update().get(pk=_room_id(seat))
         shared = RoomDocument.objects.filter(room=room, removed_at__isnull=True)
         if shared.count() >= limits.MAX_DOCUMENTS:
             raise MeetError(
@@ -180,26 +196,26 @@ def document_add(*, user: Any, meeting_id: int, upload: Any) -> RoomDocument:
             size=checked.size,
             uploaded_by=user,
         )
-        emit(room, "document", document_data(document, sides_of_meeting(found.meeting)))
+        emit(room.pk, "document", document_data(document, seat.side, seat.meeting_id))
     return document
 
 
 def document_remove(*, user: Any, meeting_id: int, document_id: int) -> None:
     """Whoever shared a file (or an organizer) withdraws it."""
-    found, room = _writable(user, meeting_id)
+    seat = _seat(user, meeting_id)
     with transaction.atomic():
         document = (
             RoomDocument.objects.select_for_update()
-            .filter(room=room, pk=document_id, removed_at__isnull=True)
+            .filter(room_id=_room_id(seat), pk=document_id, removed_at__isnull=True)
             .first()
         )
         if document is None:
             raise MeetError("not_found", _("找不到该文件。"))
-        if document.uploaded_by_id != user.pk and not found.is_organizer:
+        if document.uploaded_by_id != user.pk and seat.side != "organizer":
             raise MeetError("forbidden", _("只有共享者本人可以撤回该文件。"))
         document.removed_at = timezone.now()
         document.save(update_fields=["removed_at"])
-        emit(room, "document_removed", {"id": document.pk})
+        emit(document.room_id, "document_removed", {"id": document.pk})
 
 
 # ---------------------------------------------------------------- presence

@@ -46,7 +46,7 @@ def room(request, pk: int):
             meeting.request_id
         ],
         "people": people,
-        "closes_at": selectors.closes_at(meeting),
+        "closed": selectors.closed_reason(meeting),
         "client_text": client_text(),
         "chat_max": limits.CHAT_MAX,
         "note_max": limits.NOTE_MAX,

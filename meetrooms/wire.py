@@ -13,19 +13,21 @@ def event_wire(event: RoomEvent) -> dict:
     return {"seq": event.seq, "kind": event.kind, "data": event.data}
 
 
-def message_data(message: RoomMessage, sides: dict[int, str]) -> dict:
+def message_data(message: RoomMessage, side: str) -> dict:
+    """``side``: the author's ("team", "investor", "organizer")."""
     return {
         "id": message.pk,
         "text": message.text,
         "author": display_name(message.author),
         "author_id": message.author_id,
-        "side": sides.get(message.author_id, "organizer"),
+        "side": side,
         "created": message.created_at.isoformat(),
         "cid": message.client_id,
     }
 
 
-def document_data(document: RoomDocument, sides: dict[int, str]) -> dict:
+def document_data(document: RoomDocument, side: str, meeting_id: int) -> dict:
+    """``side``: the sharer's."""
     by = document.uploaded_by
     return {
         "id": document.pk,
@@ -34,9 +36,7 @@ def document_data(document: RoomDocument, sides: dict[int, str]) -> dict:
         "type": document.content_type,
         "by": display_name(by) if by is not None else "",
         "by_id": document.uploaded_by_id,
-        "side": sides.get(document.uploaded_by_id, "organizer"),
+        "side": side,
         "created": document.created_at.isoformat(),
-        "url": reverse(
-            "meetrooms:document", args=[document.room.meeting_id, document.pk]
-        ),
+        "url": reverse("meetrooms:document", args=[meeting_id, document.pk]),
     }

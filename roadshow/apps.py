@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RoadshowConfig(AppConfig):
     """The project's wiring: the one place allowed to import every app, so it
     joins what the apps may not join themselves (imports flow accounts →
-    achievements → events → livestream → tracker → cms)."""
+    achievements → events → livestream → matchmaking → meetrooms → tracker →
+    cms)."""
 
     name = "roadshow"
     verbose_name = _("科技成果路演平台")

@@ -238,6 +238,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Imports accept spreadsheets up to this size; attachments up to the next.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 40 * 1024 * 1024))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# A meeting room stays writable this long after its slot ends (then: read-only).
+MEET_ROOM_GRACE_MINUTES = int(os.environ.get("MEET_ROOM_GRACE_MINUTES", "15"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

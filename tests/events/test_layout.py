@@ -15,8 +15,14 @@ def test_seed_demo_command_lives_in_the_wiring_and_loads_the_demo_once():
     first = out.getvalue()
     assert first.startswith("Demo data: 40 new achievements, ")
     assert "Live now: /live/" in first
+    # The demo's published meeting has its room, where the sides said hello.
+    from meetrooms.models import RoomMessage
+
+    assert "Meeting room: /meet/" in first
+    assert RoomMessage.objects.count() == 2
     assert "  organizer " in first and "Demo logins (password for all: " in first
     out = io.StringIO()
     call_command("seed_demo", "--achievements", "40", "--seed", "2026", stdout=out)
     assert out.getvalue().startswith("Demo data: 0 new achievements, ")
     assert "Live now:" not in out.getvalue()  # the live room is seeded once
+    assert RoomMessage.objects.count() == 2

@@ -27,10 +27,15 @@ def worker_env() -> dict:
 
 
 @contextlib.contextmanager
-def workers(n: int, tmp_path: Path):
+def workers(n: int, tmp_path: Path, **env: str):
+    """``n`` Daphne workers on the test database and Redis (``env``: more
+    environment for them)."""
     try:
         with cluster(
-            n=n, settings="roadshow.settings.test", env=worker_env(), logs=tmp_path
+            n=n,
+            settings="roadshow.settings.test",
+            env={**worker_env(), **env},
+            logs=tmp_path,
         ) as running:
             yield running
     finally:

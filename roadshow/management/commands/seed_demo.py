@@ -4,6 +4,7 @@ from achievements.demo import seed_demo
 from events.demo import seed_roadshows
 from livestream.demo import seed_live_room
 from matchmaking.demo import seed_matchmaking
+from meetrooms.demo import seed_meeting_room
 from tracker.demo import seed_deals
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         roadshows = seed_roadshows(seed=options["seed"])
         live = seed_live_room()
         matchmaking = seed_matchmaking()
+        meeting = seed_meeting_room()
         seed_deals(seed=options["seed"])
         if options["quiet"]:
             return
@@ -36,6 +38,8 @@ class Command(BaseCommand):
                 f"Matchmaking: /matchmaking/ (session of {matchmaking.roadshow.title}, "
                 f"admin: /admin/matchmaking/{matchmaking.pk}/)"
             )
+        if meeting is not None:
+            self.stdout.write(f"Meeting room: /meet/{meeting.pk}/ (investor and team)")
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
         for username, what in result["logins"]:
             self.stdout.write(f"  {username:<18} {what}")
