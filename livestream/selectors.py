@@ -26,12 +26,31 @@ from events.models import Roadshow, Slot
 from events.services import programme_timeline
 
 from . import rules
-from .enums import QuestionStatus
+from .enums import Audience, QuestionStatus
 from .errors import LiveError
-from .models import ChatMessage, PresenceSlice, Question, Room, RoomEvent, Vote
-from .wire import chat_data, display_name, event_wire, for_viewer, question_data
+from .models import (
+    ChatMessage,
+    PitchScore,
+    Poll,
+    PollVote,
+    PresenceSlice,
+    Question,
+    Room,
+    RoomEvent,
+    Vote,
+)
+from .wire import (
+    chat_data,
+    display_name,
+    event_wire,
+    for_viewer,
+    poll_data,
+    question_data,
+)
 
 CHAT_BACKLOG = 100
+NOTES_BACKLOG = 20
+POLLS_BACKLOG = 10
 
 
 def resume_limit() -> int:
@@ -98,6 +117,7 @@ class Access:
     can_view: bool
     is_moderator: bool
     can_participate: bool
+    can_present: bool = False
 
 
 def _access_of(user: Any, room: Room) -> Access:
@@ -106,6 +126,7 @@ def _access_of(user: Any, room: Room) -> Access:
         can_view=permissions.user_can(user, "live.view", room),
         is_moderator=permissions.user_can(user, "live.moderate", room),
         can_participate=permissions.user_can(user, "live.participate", room),
+        can_present=permissions.user_can(user, "live.present", room),
     )
 
 
@@ -144,6 +165,16 @@ def is_moderator(*, user: Any, room_id: int) -> bool:
     return permissions.user_can(user_afresh(user), "live.moderate", room)
 
 
+def presenters_still(*, room_id: int, users: list[Any]) -> list[bool]:
+    """Whether each of these presenter views' users may still present (the
+    pitch on now is their organization's): judged afresh, the pitch on now
+    read once for them all."""
+    room = room_by_id(room_id)
+    return [
+        permissions.user_can(user_afresh(user), "live.present", room) for user in users
+    ]
+
+
 def _viewable(user: Any, room_id: int) -> Room:
     room = room_by_id(room_id)
     if not permissions.user_can(user_afresh(user), "live.view", room):
@@ -154,10 +185,19 @@ def _viewable(user: Any, room_id: int) -> Room:
 # ---------------------------------------------------------------- what a viewer sees
 
 
-def snapshot(*, user: Any, room_id: int) -> dict:
+def _presenting(user: Any, room: Room, presenter: bool) -> bool:
+    """A presenter view's user must (still) be allowed one."""
+    if presenter and not permissions.user_can(user, "live.present", room):
+        raise LiveError("not_presenting", _("现在不是你们团队的路演时间。"))
+    return presenter
+
+
+def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
     """Everything a viewer needs to draw the room, with the sequence number it
-    is current to."""
+    is current to (a presenter view: also the moderators' messages to the
+    team)."""
     room = _viewable(user, room_id)
+    presenter = _presenting(user, room, presenter)
     moderator = permissions.user_can(user, "live.moderate", room)
     user_id = user.pk if user.is_authenticated else None
     with transaction.atomic():
@@ -200,6 +240,22 @@ def snapshot(*, user: Any, room_id: int) -> dict:
             if user_id
             else []
         )
+        polls, my_answers = _polls(room, user_id)
+        notes = (
+            [
+                {**event.data, "seq": event.seq}
+                for event in reversed(
+                    RoomEvent.objects.filter(
+                        room=room,
+                        kind="presenter_note",
+                        audience=Audience.PRESENTERS,
+                    ).order_by("-seq")[:NOTES_BACKLOG]
+                )
+            ]
+            if moderator or presenter
+            else []
+        )
+        my_scores = _my_scores(room, user_id)
     sanctions = (
         [
             {"user": s.user_id, "name": display_name(s.user), "kind": s.kind}
@@ -240,33 +296,91 @@ def snapshot(*, user: Any, room_id: int) -> dict:
             "premoderation": room.premoderation,
             "current_slot": current_slot_id(room, timeline),
             "pinned": room.pinned_id,
+            "criteria": list(room.score_criteria),
         },
         "programme": programme,
         "questions": question_list,
         "chat": chat_list,
         "voted": voted,
         "sanctions": sanctions,
+        "polls": polls,
+        "poll_answers": my_answers,
+        "notes": notes,
+        "scores": my_scores,
         "me": {
             "id": user_id,
             "name": display_name(user) if user_id else "",
             "moderator": moderator,
+            "presenter": presenter,
             "can_participate": permissions.user_can(user, "live.participate", room),
+            "can_score": permissions.user_can(user, "live.score", room),
+            "teams": sorted(permissions.organization_ids(user)),
         },
     }
 
 
-def missed(*, user: Any, room_id: int, last: int) -> dict:
+def poll_results(poll: Poll) -> tuple[dict[int, int], int]:
+    """(how many chose each option, how many answered) of one poll."""
+    counts: dict[int, int] = {}
+    voters = set()
+    for option_id, voter in PollVote.objects.filter(poll=poll).values_list(
+        "option_id", "user_id"
+    ):
+        counts[option_id] = counts.get(option_id, 0) + 1
+        voters.add(voter)
+    return counts, len(voters)
+
+
+def _polls(room: Room, user_id: int | None) -> tuple[list[dict], dict[str, list]]:
+    """The room's latest polls with their results, and the user's answers."""
+    polls = list(
+        Poll.objects.filter(room=room)
+        .prefetch_related("options")
+        .order_by("-created_at", "-id")[:POLLS_BACKLOG]
+    )
+    shown = []
+    for poll in reversed(polls):
+        counts, voters = poll_results(poll)
+        shown.append(poll_data(poll, counts, voters))
+    answers: dict[str, list] = {}
+    if user_id:
+        for poll_id, option_id in PollVote.objects.filter(
+            poll__in=polls, user_id=user_id
+        ).values_list("poll_id", "option_id"):
+            answers.setdefault(str(poll_id), []).append(option_id)
+    return shown, answers
+
+
+def _my_scores(room: Room, user_id: int | None) -> dict[str, dict[str, int]]:
+    """The user's own scores in the room: pitch → criterion → value."""
+    if not user_id:
+        return {}
+    mine: dict[str, dict[str, int]] = {}
+    for slot_id, criterion, value in PitchScore.objects.filter(
+        slot__roadshow_id=room.roadshow_id, user_id=user_id
+    ).values_list("slot_id", "criterion", "value"):
+        mine.setdefault(str(slot_id), {})[criterion] = value
+    return mine
+
+
+def missed(*, user: Any, room_id: int, last: int, presenter: bool = False) -> dict:
     """What the viewer missed since ``last``, in order — or a fresh snapshot if
     ``last`` is not a number this room gave, or too much has happened since."""
     room = _viewable(user, room_id)
+    presenter = _presenting(user, room, presenter)
     seq = last_seq(room.pk)
     if last < 0 or last > seq or seq - last > resume_limit():
-        return snapshot(user=user, room_id=room_id)
+        return snapshot(user=user, room_id=room_id, presenter=presenter)
     moderator = permissions.user_can(user, "live.moderate", room)
     user_id = user.pk if user.is_authenticated else None
     events = []
     for event in RoomEvent.objects.filter(room=room, seq__gt=last, seq__lte=seq):
-        shown = for_viewer(event_wire(event), user_id=user_id, moderator=moderator)
+        shown = for_viewer(
+            event_wire(event),
+            user_id=user_id,
+            moderator=moderator,
+            presenter=presenter,
+        )
         if shown is not None:
             events.append(shown)
     return {"t": "events", "seq": seq, "events": events}
