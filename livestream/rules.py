@@ -164,18 +164,34 @@ def _score(user: Any, room: Any) -> bool:
     return cache[user.pk]
 
 
+def _pitches_here(user: Any, room: Any) -> bool:
+    """A member of an organization with a pitch in this roadshow."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    teams = permissions.organization_ids(user)
+    return bool(teams) and room.roadshow.slots.filter(team_id__in=teams).exists()
+
+
+@rule("live.presenter_page")
+def _presenter_page(user: Any, room: Any) -> bool:
+    """The presenter page itself: moderators; and the presenting teams of
+    this roadshow, who open it before their pitch and wait (its socket is
+    ``live.present``'s to allow), and see their scores there afterwards."""
+    if _is_moderator(user, room):
+        return True
+    if room.roadshow.status == RoadshowStatus.CANCELLED:
+        return False
+    return _pitches_here(user, room) and _view(user, room)
+
+
 @rule("live.team_results")
 def _team_results(user: Any, room: Any) -> bool:
     """A team's own pitches' scores (averages and counts, never who gave
     which), once the roadshow has ended: members of an organization that
     pitched in it."""
-    if not (user is not None and user.is_authenticated and user.is_active):
+    if room.roadshow.status not in (RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED):
         return False
-    roadshow = room.roadshow
-    if roadshow.status not in (RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED):
-        return False
-    teams = permissions.organization_ids(user)
-    return bool(teams) and roadshow.slots.filter(team_id__in=teams).exists()
+    return _pitches_here(user, room)
 
 
 @rule("live.scores")

@@ -264,6 +264,7 @@ def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
         if moderator
         else []
     )
+    teams = permissions.organization_ids(user)
     programme = []
     for item in timeline:
         slot = item.slot
@@ -280,6 +281,8 @@ def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
                 "achievement": slot.achievement_id if visible else None,
                 "team": slot.team.name if slot.team_id and visible else "",
                 "presenters": slot.presenters if visible else "",
+                # The user's own organization's pitch (not theirs to score).
+                "own": bool(slot.team_id and slot.team_id in teams),
                 "start": item.start.isoformat(),
                 "end": item.end.isoformat(),
             }
@@ -314,7 +317,6 @@ def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
             "presenter": presenter,
             "can_participate": permissions.user_can(user, "live.participate", room),
             "can_score": permissions.user_can(user, "live.score", room),
-            "teams": sorted(permissions.organization_ids(user)),
         },
     }
 
@@ -418,3 +420,84 @@ def presence_total(room_id: int, *, fresh_seconds: float) -> int:
     since = timezone.now() - dt.timedelta(seconds=fresh_seconds)
     counts = PresenceSlice.objects.filter(room_id=room_id, updated_at__gte=since)
     return sum(counts.values_list("count", flat=True))
+
+
+# ---------------------------------------------------------------- pitch scores
+
+
+def slot_label(slot: Slot, shown: set[int]) -> str:
+    """A pitch as the room's programme names it to a user who sees the
+    achievements ``shown``."""
+    if slot.achievement_id in shown:
+        return slot.achievement.title
+    return slot.title or slot.get_kind_display()
+
+
+@dataclass(frozen=True)
+class PitchResult:
+    slot: Slot
+    label: str
+    scorers: int
+    # (criterion, average or None, how many marked it), in the room's order.
+    criteria: list[tuple[str, float | None, int]]
+    average: float | None
+
+
+def pitch_results(*, room: Room, user: Any, team_ids: set[int] | None = None):
+    """Each pitch's averages and counts per criterion (never who gave
+    which); only the pitches of ``team_ids`` when given."""
+    slots = Slot.objects.filter(
+        roadshow_id=room.roadshow_id, kind=SlotKind.PITCH
+    ).select_related("achievement")
+    if team_ids is not None:
+        slots = slots.filter(team_id__in=team_ids)
+    slots = list(slots.order_by("position", "id"))
+    shown = achievements_published_to(
+        user=user, ids=[s.achievement_id for s in slots if s.achievement_id]
+    )
+    criteria = list(room.score_criteria)
+    marks: dict[int, dict[str, list[int]]] = {}
+    scorers: dict[int, set[int]] = {}
+    for slot_id, user_id, criterion, value in PitchScore.objects.filter(
+        slot__in=slots, criterion__in=criteria
+    ).values_list("slot_id", "user_id", "criterion", "value"):
+        marks.setdefault(slot_id, {}).setdefault(criterion, []).append(value)
+        scorers.setdefault(slot_id, set()).add(user_id)
+    results = []
+    for slot in slots:
+        rows = []
+        for criterion in criteria:
+            values = marks.get(slot.pk, {}).get(criterion, [])
+            rows.append(
+                (criterion, sum(values) / len(values) if values else None, len(values))
+            )
+        averages = [avg for _c, avg, _n in rows if avg is not None]
+        results.append(
+            PitchResult(
+                slot=slot,
+                label=slot_label(slot, shown),
+                scorers=len(scorers.get(slot.pk, ())),
+                criteria=rows,
+                average=sum(averages) / len(averages) if averages else None,
+            )
+        )
+    return results
+
+
+def pitch_score_sheets(*, room: Room) -> list[tuple[Slot, User, dict[str, int], Any]]:
+    """Every scorer's marks per pitch (for organizers): (pitch, scorer,
+    criterion → mark, last changed), in programme order."""
+    sheets: dict[tuple[int, int], tuple[Slot, User, dict[str, int], Any]] = {}
+    for score in (
+        PitchScore.objects.filter(slot__roadshow_id=room.roadshow_id)
+        .select_related("slot__achievement", "user")
+        .order_by("slot__position", "slot_id", "user_id", "id")
+    ):
+        key = (score.slot_id, score.user_id)
+        if key not in sheets:
+            sheets[key] = (score.slot, score.user, {}, score.updated_at)
+        slot, scorer, marks, when = sheets[key]
+        marks[score.criterion] = score.value
+        if score.updated_at > when:
+            sheets[key] = (slot, scorer, marks, score.updated_at)
+    return list(sheets.values())

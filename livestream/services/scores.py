@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from events.enums import SlotKind
 from events.models import Slot
+from events.services import programme_timeline
 
 from ..enums import Audience
 from ..errors import LiveError
 from ..models import PitchScore
-from ..selectors import room_by_id
+from ..selectors import current_slot_id, room_by_id
 from .base import emit, require, throttle
 
 
@@ -32,6 +33,13 @@ def pitch_score(
         raise LiveError("bad_slot", _("这个路演项目不属于本场路演。"))
     if slot.team_id and slot.team_id in permissions.organization_ids(user):
         raise LiveError("own_pitch", _("不能给本单位的路演项目评分。"))
+    started = {
+        t.slot.pk
+        for t in programme_timeline(roadshow=room.roadshow)
+        if t.start <= timezone.now()
+    }
+    if slot.pk not in started and slot.pk != current_slot_id(room):
+        raise LiveError("not_started", _("这个项目还没有开始路演，暂不能评分。"))
     criteria = list(room.score_criteria)
     if set(values) != set(criteria):
         raise LiveError("invalid", _("请对每一项评分维度打分。"))

@@ -148,7 +148,6 @@ def test_anonymous_visitors_watch_but_cannot_ask_vote_or_chat(live):
             "presenter": False,
             "can_participate": False,
             "can_score": False,
-            "teams": [],
         }
         await visitor.send(t="ask", ref="q", cid="c", text="匿名提问")
         assert (await visitor.reply("q"))["code"] == "login_required"
