@@ -340,10 +340,17 @@ def _polls(room: Room, user_id: int | None) -> tuple[list[dict], dict[str, list]
         .prefetch_related("options")
         .order_by("-created_at", "-id")[:POLLS_BACKLOG]
     )
-    shown = []
-    for poll in reversed(polls):
-        counts, voters = poll_results(poll)
-        shown.append(poll_data(poll, counts, voters))
+    counts: dict[int, dict[int, int]] = {poll.pk: {} for poll in polls}
+    voters: dict[int, set[int]] = {poll.pk: set() for poll in polls}
+    for poll_id, option_id, voter in PollVote.objects.filter(
+        poll__in=polls
+    ).values_list("poll_id", "option_id", "user_id"):
+        counts[poll_id][option_id] = counts[poll_id].get(option_id, 0) + 1
+        voters[poll_id].add(voter)
+    shown = [
+        poll_data(poll, counts[poll.pk], len(voters[poll.pk]))
+        for poll in reversed(polls)
+    ]
     answers: dict[str, list] = {}
     if user_id:
         for poll_id, option_id in PollVote.objects.filter(
