@@ -222,3 +222,20 @@ def test_organizers_see_and_export_every_score(client, live):
     assert rows[1][2] == "丙基金"
     assert list(rows[1][4:9]) == [4, 4, 4, 4, 4]
     assert list(summary.iter_rows(values_only=True))[1][1] == 1
+
+
+def test_the_teams_workspace_leads_to_its_presenter_view_and_scores(client, live):
+    client.force_login(live["team"])
+    page = client.get(reverse("accounts:workspace")).content.decode()
+    presenter = reverse("livestream:presenter", args=[live["roadshow"].pk])
+    assert "路演现场与评分" in page and f'href="{presenter}">路演团队视图' in page
+    roadshow = live["roadshow"]
+    roadshow.status = "closed"
+    roadshow.save()
+    page = client.get(reverse("accounts:workspace")).content.decode()
+    assert f'href="{presenter}">查看评分' in page
+    client.force_login(live["investor"])
+    assert (
+        "路演现场与评分"
+        not in client.get(reverse("accounts:workspace")).content.decode()
+    )
