@@ -53,11 +53,7 @@ def client_text() -> dict[str, str]:
         "poll_closed": _("投票已结束"),
         "poll_voters": _("%(n)s 人参与"),
         "poll_answered": _("已提交，投票结束前可以修改。"),
-        "no_polls": _("还没有发起投票。"),
-        "score": _("评分"),
-        "score_save": _("保存评分"),
         "score_saved": _("评分已保存，直播结束前可以修改。"),
-        "score_yours": _("你的评分"),
         "score_incomplete": _("请对每一项评分维度打分。"),
         "scorers": _("%(n)s 人已评分"),
         "note_sent": _("已发送给路演团队。"),
@@ -66,7 +62,6 @@ def client_text() -> dict[str, str]:
         "time_left": _("剩余时间"),
         "overtime": _("已超时"),
         "no_pitch": _("现在没有项目在路演。"),
-        "your_questions": _("本项目的问题"),
         "not_presenting_wait": _(
             "现在不是你们团队的路演时间，轮到你们时这里会自动连接。"
         ),

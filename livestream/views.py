@@ -24,6 +24,7 @@ from .exporting import export_questions, export_scores
 from .i18n import client_text
 from .limits import (
     CHAT_MAX,
+    CRITERIA,
     CRITERION_MAX,
     NOTE_MAX,
     POLL_OPTION_MAX,
@@ -77,6 +78,7 @@ def _page(template):
                 else None,
                 "criteria_text": "\n".join(room.score_criteria),
                 "criterion_max": CRITERION_MAX,
+                "criteria_most": CRITERIA[1],
                 "note_max": NOTE_MAX,
                 "poll_question_max": POLL_QUESTION_MAX,
                 "poll_option_max": POLL_OPTION_MAX,
