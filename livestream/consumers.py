@@ -59,8 +59,13 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user") or AnonymousUser()
         self.session_tag = session_tag(self._session_key())
         roadshow_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        # The presenter view (``?view=presenter``): the team on stage now.
+        self.presenter = self._query("view") == "presenter"
         access = await self._call(
-            selectors.access, user=self.user, roadshow_id=roadshow_id
+            selectors.access,
+            user=self.user,
+            roadshow_id=roadshow_id,
+            presenter=self.presenter,
         )
         self.user_id = await database_sync_to_async(self._user_id)()
         await self.accept()
@@ -72,8 +77,6 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             return
         self.room_id = access.room_id
         self.moderator = access.is_moderator
-        # The presenter view (``?view=presenter``): the team on stage now.
-        self.presenter = self._query("view") == "presenter"
         if self.presenter and not access.can_present:
             await self._refuse("not_presenting", FORBIDDEN)
             return

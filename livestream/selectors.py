@@ -120,25 +120,28 @@ class Access:
     can_present: bool = False
 
 
-def _access_of(user: Any, room: Room) -> Access:
+def _access_of(user: Any, room: Room, *, presenter: bool = True) -> Access:
+    """``presenter``: judge the presenter view too (which reads the pitch on
+    now: a viewer opening the room page does not need it)."""
     return Access(
         room_id=room.pk,
         can_view=permissions.user_can(user, "live.view", room),
         is_moderator=permissions.user_can(user, "live.moderate", room),
         can_participate=permissions.user_can(user, "live.participate", room),
-        can_present=permissions.user_can(user, "live.present", room),
+        can_present=presenter and permissions.user_can(user, "live.present", room),
     )
 
 
-def access(*, user: Any, roadshow_id: int) -> Access | None:
-    """The room of a roadshow and what the user may do there; None if there is
-    no such roadshow.  The room is created on first use."""
+def access(*, user: Any, roadshow_id: int, presenter: bool = False) -> Access | None:
+    """The room of a roadshow and what the user may do there (with
+    ``presenter``, also whether they may open the presenter view); None if
+    there is no such roadshow.  The room is created on first use."""
     roadshow = Roadshow.objects.filter(pk=roadshow_id).first()
     if roadshow is None:
         return None
     room = room_of(roadshow)
     room.roadshow = roadshow
-    return _access_of(user_afresh(user), room)
+    return _access_of(user_afresh(user), room, presenter=presenter)
 
 
 def viewers_access(
