@@ -40,6 +40,8 @@ class Room(models.Model):
         related_name="+",
         verbose_name=_("当前路演项目"),
     )
+    # When the moderators' choice went on: its time runs from then.
+    current_since = models.DateTimeField(null=True, blank=True, editable=False)
     pinned = models.ForeignKey(
         "Question",
         on_delete=models.SET_NULL,

@@ -86,25 +86,44 @@ def last_seq(room_id: int) -> int:
     return Room.objects.filter(pk=room_id).values_list("seq", flat=True).get()
 
 
+def _times(room: Room, timeline=None) -> list[tuple[int, str, Any, Any]]:
+    """(pitch, kind, start, end) of each slot, by the programme's clock."""
+    if timeline is not None:
+        return [(t.slot.pk, t.slot.kind, t.start, t.end) for t in timeline]
+    at, slots = room.roadshow.start, []
+    for pk, kind, minutes in Slot.objects.filter(
+        roadshow_id=room.roadshow_id
+    ).values_list("pk", "kind", "duration_minutes"):  # in programme order
+        end = at + dt.timedelta(minutes=minutes)
+        slots.append((pk, kind, at, end))
+        at = end
+    return slots
+
+
 def current_slot_id(room: Room, timeline=None, now=None) -> int | None:
     """Now presenting: the moderators' choice, else the programme's clock
     (the pitch whose time it is, by the same timing as programme_timeline)."""
     if room.current_slot_id:
         return room.current_slot_id
     now = now or timezone.now()
-    if timeline is not None:
-        slots = [(t.slot.pk, t.slot.kind, t.start, t.end) for t in timeline]
-    else:
-        at, slots = room.roadshow.start, []
-        for pk, kind, minutes in Slot.objects.filter(
-            roadshow_id=room.roadshow_id
-        ).values_list("pk", "kind", "duration_minutes"):  # in programme order
-            end = at + dt.timedelta(minutes=minutes)
-            slots.append((pk, kind, at, end))
-            at = end
-    for pk, kind, start, end in slots:
+    for pk, kind, start, end in _times(room, timeline):
         if start <= now < end and kind == SlotKind.PITCH:
             return pk
+    return None
+
+
+def current_slot_end(room: Room, timeline=None, now=None):
+    """When the pitch on now should end: its length after the moderators put
+    it on (a roadshow running late keeps each pitch its time), else its end
+    by the programme's clock; None when no pitch is on."""
+    slot_id = current_slot_id(room, timeline, now)
+    if slot_id is None:
+        return None
+    for pk, _kind, start, end in _times(room, timeline):
+        if pk == slot_id:
+            if room.current_slot_id and room.current_since:
+                return room.current_since + (end - start)
+            return end
     return None
 
 
@@ -195,6 +214,10 @@ def _presenting(user: Any, room: Room, presenter: bool) -> bool:
     return presenter
 
 
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
     """Everything a viewer needs to draw the room, with the sequence number it
     is current to (a presenter view: also the moderators' messages to the
@@ -205,7 +228,9 @@ def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
     user_id = user.pk if user.is_authenticated else None
     with transaction.atomic():
         seq = last_seq(room.pk)
-        room.refresh_from_db(fields=["premoderation", "current_slot", "pinned"])
+        room.refresh_from_db(
+            fields=["premoderation", "current_slot", "current_since", "pinned"]
+        )
         timeline = programme_timeline(roadshow=room.roadshow)
         shown = achievements_published_to(
             user=user,
@@ -301,6 +326,7 @@ def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
             "status": roadshow.status,
             "premoderation": room.premoderation,
             "current_slot": current_slot_id(room, timeline),
+            "current_end": _iso(current_slot_end(room, timeline)),
             "pinned": room.pinned_id,
             "criteria": list(room.score_criteria),
         },

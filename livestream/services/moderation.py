@@ -20,7 +20,7 @@ from ..enums import Audience, QuestionStatus, SanctionKind
 from ..errors import LiveError
 from ..limits import CRITERIA, CRITERION_MAX, NOTE_MAX, QUESTION_MAX
 from ..models import ChatMessage, PitchScore, Question, Room, RoomEvent, Sanction
-from ..selectors import current_slot_id, room_by_id
+from ..selectors import current_slot_end, current_slot_id, room_by_id
 from ..wire import display_name, question_data
 from .base import collapse, emit, page_changed, require, throttle
 
@@ -248,8 +248,17 @@ def room_update(
                 ).exists()
             ):
                 raise LiveError("bad_slot", _("这个路演项目不属于本场路演。"))
+            if current_slot != locked.current_slot_id:
+                locked.current_since = timezone.now() if current_slot else None
             locked.current_slot_id = current_slot
-        locked.save(update_fields=["premoderation", "current_slot", "publish_answered"])
+        locked.save(
+            update_fields=[
+                "premoderation",
+                "current_slot",
+                "current_since",
+                "publish_answered",
+            ]
+        )
         emit(locked, "room", _room_data(locked))
     return locked
 
@@ -259,8 +268,13 @@ def _room_data(room: Room) -> dict:
         "status": room.roadshow.status,
         "premoderation": room.premoderation,
         "current_slot": current_slot_id(room),
+        "current_end": _iso(current_slot_end(room)),
         "publish_answered": room.publish_answered,
     }
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def room_announce(*, roadshow_id: int) -> None:

@@ -213,6 +213,7 @@
       if (data.status !== state.room.status) { return true; }  // who may ask changed: snapshot
       state.room.premoderation = data.premoderation;
       state.room.current_slot = data.current_slot;
+      state.room.current_end = data.current_end;
       state.room.publish_answered = data.publish_answered;
     } else if (event.kind === "poll") {
       state.polls.set(data.id, data);
@@ -615,8 +616,8 @@
     var node = $("timer");
     if (!node || !state.room) { return; }
     var slot = pitchOnNow();
-    if (!slot) { node.textContent = "--:--"; node.className = "timer"; return; }
-    var left = Math.round((Date.parse(slot.end) - Date.now()) / 1000);
+    if (!slot || !state.room.current_end) { node.textContent = "--:--"; node.className = "timer"; return; }
+    var left = Math.round((Date.parse(state.room.current_end) - Date.now()) / 1000);
     var over = left < 0;
     var s = Math.abs(left);
     var text = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");

@@ -206,3 +206,33 @@ def test_presenter_page_for_the_teams_and_moderators_only(client, live):
     roadshow.save()
     client.force_login(live["pending_investor"])
     assert client.get(url).status_code == 404
+
+
+def test_the_timer_runs_to_the_programmes_end_or_from_when_the_pitch_went_on(live):
+    from livestream.selectors import current_slot_end, room_by_id, snapshot
+
+    room = room_by_id(live["room"].pk)
+    roadshow = live["roadshow"]
+    by_clock = roadshow.start + dt.timedelta(minutes=live["slot"].duration_minutes)
+    assert current_slot_end(room) == by_clock
+    second = _second_pitch(live, _other_org(live))
+    before = timezone.now()
+    services.room_update(
+        user=live["organizer"], room_id=room.pk, current_slot=second.pk
+    )
+    room = room_by_id(room.pk)
+    end = current_slot_end(room)
+    assert (
+        before + dt.timedelta(minutes=15)
+        <= end
+        <= timezone.now() + dt.timedelta(minutes=15)
+    )
+    told = RoomEvent.objects.filter(kind="room").last().data
+    assert told["current_slot"] == second.pk
+    assert told["current_end"] == end.isoformat()
+    assert snapshot(user=live["team"], room_id=room.pk)["room"]["current_end"] == (
+        end.isoformat()
+    )
+    services.room_update(user=live["organizer"], room_id=room.pk, current_slot=None)
+    room = room_by_id(room.pk)
+    assert (room.current_since, current_slot_end(room)) == (None, by_clock)
