@@ -14,7 +14,8 @@ class LivestreamConfig(AppConfig):
         from accounts.models import Membership, Organization
         from events.signals import roadshow_changed
 
-        from . import receivers, rules  # noqa: F401  (rules: permission rules)
+        # rules: the permission rules; workspace: the presenting team's panel.
+        from . import receivers, rules, workspace  # noqa: F401
 
         roadshow_changed.connect(
             receivers.on_roadshow_changed, dispatch_uid="livestream-room"

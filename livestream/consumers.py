@@ -23,6 +23,7 @@ REFUSALS = {
     "forbidden": _("你无权进入这个直播间。"),
     "removed": _("你已被主持人移出直播间。"),
     "signed_out": _("你已退出登录，请重新进入直播间。"),
+    "not_presenting": _("现在不是你们团队的路演时间。"),
 }
 
 # A moderator's action on a question → its service (``approve`` with ``text``
@@ -44,6 +45,7 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.hub = None
+        self.presenter = False
         self.paused = True
         self.buffer: list = []
         self.last_seq = -1
@@ -52,8 +54,13 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         self.user = self.scope.get("user") or AnonymousUser()
         self.session_tag = self._session_tag()
         roadshow_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        # The presenter view (``?view=presenter``): the team on stage now.
+        self.presenter = self._query("view") == "presenter"
         access = await self._call(
-            selectors.access, user=self.user, roadshow_id=roadshow_id
+            selectors.access,
+            user=self.user,
+            roadshow_id=roadshow_id,
+            presenter=self.presenter,
         )
         self.user_id = await database_sync_to_async(self._user_id)()
         await self.accept()
@@ -65,16 +72,26 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
             return
         self.room_id = access.room_id
         self.moderator = access.is_moderator
+        if self.presenter and not access.can_present:
+            await self._refuse("not_presenting", FORBIDDEN)
+            return
         self.hub = await hub.join(self.room_id, self)
         last = self._last_seen()
         try:
             if last is None:
                 first = await self._call(
-                    selectors.snapshot, user=self.user, room_id=self.room_id
+                    selectors.snapshot,
+                    user=self.user,
+                    room_id=self.room_id,
+                    presenter=self.presenter,
                 )
             else:
                 first = await self._call(
-                    selectors.missed, user=self.user, room_id=self.room_id, last=last
+                    selectors.missed,
+                    user=self.user,
+                    room_id=self.room_id,
+                    last=last,
+                    presenter=self.presenter,
                 )
         except LiveError as error:
             self.hub.discard(self)
@@ -181,6 +198,44 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         )
         return {}
 
+    async def _presenter_note(self, frame: dict) -> dict:
+        event = await self._call(
+            services.presenter_note, **self._room(), text=frame["text"]
+        )
+        return {"seq": event.seq}
+
+    async def _poll_open(self, frame: dict) -> dict:
+        poll = await self._call(
+            services.poll_open,
+            **self._room(),
+            question=frame["question"],
+            options=frame["options"],
+            multiple=frame.get("multiple", False),
+        )
+        return {"id": poll.pk}
+
+    async def _poll_answer(self, frame: dict) -> dict:
+        await self._call(
+            services.poll_answer,
+            **self._room(),
+            poll_id=frame["id"],
+            options=frame["options"],
+        )
+        return {"id": frame["id"], "options": sorted(set(frame["options"]))}
+
+    async def _poll_close(self, frame: dict) -> dict:
+        await self._call(services.poll_close, **self._room(), poll_id=frame["id"])
+        return {"id": frame["id"]}
+
+    async def _score(self, frame: dict) -> dict:
+        values = await self._call(
+            services.pitch_score,
+            **self._room(),
+            slot_id=frame["slot"],
+            values=frame["values"],
+        )
+        return {"slot": frame["slot"], "values": values}
+
     async def restart(self) -> None:
         """Called by the hub when what this viewer may see changed: the client
         drops its state and reconnects for a fresh snapshot."""
@@ -226,4 +281,9 @@ ACTIONS = {
     "chat_delete": LiveRoomConsumer._chat_delete,
     "sanction": LiveRoomConsumer._sanction,
     "room": LiveRoomConsumer._room_update,
+    "presenter_note": LiveRoomConsumer._presenter_note,
+    "poll_open": LiveRoomConsumer._poll_open,
+    "poll_answer": LiveRoomConsumer._poll_answer,
+    "poll_close": LiveRoomConsumer._poll_close,
+    "score": LiveRoomConsumer._score,
 }

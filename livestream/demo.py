@@ -1,4 +1,5 @@
-"""Demo data for live rooms: one roadshow on air now, with a room in use —
+"""Demo data for live rooms: one roadshow on air now, with a room in use
+(questions, chat, a poll, a message to the team on stage) —
 written through the same services people use, so it is what they would see."""
 
 import datetime as dt
@@ -105,4 +106,19 @@ def seed_live_room() -> Roadshow | None:
         services.chat_send(
             user=users[username], room_id=room.pk, text=text, client_id=f"demo-chat-{n}"
         )
+    poll = services.poll_open(
+        user=users["organizer"],
+        room_id=room.pk,
+        question="贵机构对哪种合作方式最感兴趣？",
+        options=["技术转让", "独占许可", "作价入股", "合作开发"],
+        multiple=False,
+    )
+    options = list(poll.options.values_list("pk", flat=True))
+    for username, option in (("investor", options[2]), ("enterprise", options[1])):
+        services.poll_answer(
+            user=users[username], room_id=room.pk, poll_id=poll.pk, options=[option]
+        )
+    services.presenter_note(
+        user=users["organizer"], room_id=room.pk, text="请先回答置顶的问题"
+    )
     return roadshow

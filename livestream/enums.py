@@ -19,6 +19,8 @@ class Audience(models.TextChoices):
     ALL = "all", _("所有人")
     # Moderators, plus the user in ``RoomEvent.user`` when one is set.
     MODERATORS = "mod", _("主持人")
+    # Moderators, and the presenting team's presenter views (never viewers).
+    PRESENTERS = "present", _("路演团队")
 
 
 class ModerationAction(models.TextChoices):
@@ -31,3 +33,19 @@ class ModerationAction(models.TextChoices):
     UNPIN = "unpin", _("取消置顶")
     ANSWERED = "answered", _("标为已回答")
     UNANSWERED = "unanswered", _("取消已回答")
+
+
+class PollStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+# The criteria a pitch is scored on unless the organizer sets others: the
+# room's data from then on (organizers edit the list), so stored as written.
+DEFAULT_SCORE_CRITERIA = (
+    "技术先进性",
+    "市场前景",
+    "团队能力",
+    "知识产权",
+    "与我方契合度",
+)

@@ -16,17 +16,14 @@ from achievements.selectors import achievements_published_to
 from spreadsheets import append_safe
 
 from .models import Question, Room
+from .selectors import pitch_results, pitch_score_sheets, slot_label
 
 
 def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _slot_label(slot, shown: set[int]) -> str:
-    """The pitch as the room's programme names it to this user."""
-    if slot.achievement_id in shown:
-        return slot.achievement.title
-    return slot.title or slot.get_kind_display()
+_slot_label = slot_label
 
 
 def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
@@ -88,3 +85,59 @@ def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
         )
     workbook.save(stream)
     return len(rows)
+
+
+def _mark(value: float | None) -> str:
+    return f"{value:.2f}" if value is not None else ""
+
+
+def export_scores(*, room: Room, user: Any, stream: IO[bytes]) -> int:
+    """Every pitch's scores for organizers: the averages per pitch, and each
+    scorer's marks with who they are."""
+    criteria = list(room.score_criteria)
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("评分汇总"))
+    summary.append([_("路演项目"), _("评分人数"), *criteria, _("平均分")])
+    for result in pitch_results(room=room, user=user):
+        append_safe(
+            summary,
+            [
+                result.label,
+                result.scorers,
+                *(_mark(avg) for _c, avg, _n in result.criteria),
+                _mark(result.average),
+            ],
+        )
+    sheet = workbook.create_sheet(_("评分明细"))
+    sheet.append(
+        [
+            _("路演项目"),
+            _("评分人"),
+            _("评分人单位"),
+            _("邮箱"),
+            *criteria,
+            _("评分时间"),
+        ]
+    )
+    sheets = pitch_score_sheets(room=room)
+    shown = achievements_published_to(
+        user=user, ids={s.achievement_id for s, *_rest in sheets if s.achievement_id}
+    )
+    for slot, scorer, marks, when in sheets:
+        orgs = "、".join(
+            m.organization.name
+            for m in scorer.memberships.select_related("organization")
+        )
+        append_safe(
+            sheet,
+            [
+                slot_label(slot, shown),
+                scorer.name or scorer.username,
+                orgs,
+                scorer.email,
+                *(marks.get(c, "") for c in criteria),
+                _when(when),
+            ],
+        )
+    workbook.save(stream)
+    return len(sheets)

@@ -1,7 +1,8 @@
 """One hub per room per worker process: the room's only subscription to the
 channel layer in this process, and the fan-out to this process's viewers.
 
-Each event is serialized once per audience (everyone, moderators) and written
+Each event is serialized once per audience (everyone, the presenting team's
+presenter views, moderators) and written
 straight to each connection — no channel-layer message, no consumer dispatch
 and no thread hop per viewer (README, "Benchmarks": live).  Under Daphne the
 WebSocket frame itself is built once too and written to each viewer's socket
@@ -12,8 +13,10 @@ internals); under any other server the hub uses each connection's ASGI
 The hub keeps the room's sequence: an event arriving with a gap (another
 worker's broadcast overtaken, or lost by the layer, which delivers at most
 once) makes it read the missing events from the database first, so viewers
-get every event in order, once.  Vote counts are coalesced into one frame per
-tick.  The hub also reports this worker's audience for presence, and checks
+get every event in order, once.  Vote counts (of questions and of polls) are
+coalesced into one frame per tick.  Presenter views are judged again before
+anything meant for the team on stage goes out, when "now presenting" changes,
+and at every upkeep: another team's pitch closes them.  The hub also reports this worker's audience for presence, and checks
 the database now and then for events whose broadcast never arrived.
 """
 
@@ -30,9 +33,13 @@ from django.conf import settings
 
 from . import selectors, services, transport
 from .broadcast import ACCESS_GROUP, group_of
+from .enums import Audience
 from .wire import dumps, for_viewer
 
 log = logging.getLogger(__name__)
+
+# Counts of which only the latest matters (a question's votes, a poll's results).
+COALESCED = ("votes", "poll_votes")
 
 # Users judged per database call when a whole room is re-checked.
 RECHECK_BATCH = 200
@@ -130,6 +137,7 @@ class RoomHub:
                 if seq > self.last:
                     await self.ingest(None, upto=seq)
                 await self._recheck_moderators()
+                await self._recheck_presenters()
                 if total != self.presence:
                     self.presence = total
                     await self.send_all(self.presence_frame())
@@ -159,6 +167,20 @@ class RoomHub:
             if not still:
                 self.conns.discard(conn)
                 await conn.restart()
+
+    async def _recheck_presenters(self) -> None:
+        """Presenter views of a team whose pitch is no longer on (or whose
+        rights went) close: what the moderators tell the team on stage
+        reaches that team only."""
+        judged = [c for c in self.conns if c.presenter and not c.moderator]
+        if not judged:
+            return
+        still = await database_sync_to_async(selectors.presenters_still)(
+            room_id=self.room_id, users=[c.user for c in judged]
+        )
+        for conn, ok in zip(judged, still, strict=True):
+            if not ok:
+                await self._apply(conn, "not_presenting")
 
     async def recheck(self, notice: dict) -> None:
         """Who may watch changed (an account, an organization's standing, a
@@ -203,6 +225,8 @@ class RoomHub:
                 await self._apply(conn, "forbidden")
             elif access.is_moderator != conn.moderator:
                 await self._apply(conn, "restart")
+            elif conn.presenter and not access.can_present:
+                await self._apply(conn, "not_presenting")
 
     async def _apply(self, conn, verdict: str) -> None:
         """Close a viewer's socket (``forbidden``, ``signed_out``) or make it
@@ -298,7 +322,7 @@ class RoomHub:
                 batch.append(wire)
             self.last = top
             self.pending.extend(batch)
-            if all(w["kind"] == "votes" for w in self.pending):
+            if all(w["kind"] in COALESCED for w in self.pending):
                 if self.flush_handle is None:
                     tick = _setting("LIVE_VOTE_TICK", 0.1)
                     loop = asyncio.get_running_loop()
@@ -315,28 +339,38 @@ class RoomHub:
         events, self.pending = self.pending, []
         if not events:
             return
-        # Coalesce: of several vote counts for one question, the last wins.
-        last_vote = {
-            w["data"]["id"]: i for i, w in enumerate(events) if w["kind"] == "votes"
+        # Coalesce: of several counts for one question or poll, the last wins.
+        last_count = {
+            (w["kind"], w["data"]["id"]): i
+            for i, w in enumerate(events)
+            if w["kind"] in COALESCED
         }
         events = [
             w
             for i, w in enumerate(events)
-            if w["kind"] != "votes" or last_vote[w["data"]["id"]] == i
+            if w["kind"] not in COALESCED
+            or last_count[(w["kind"], w["data"]["id"])] == i
         ]
+        if any(w["kind"] == "room" or w["aud"] == Audience.PRESENTERS for w in events):
+            # Judged before a message for the team on stage, or a change of
+            # who is on stage, goes out.
+            await self._recheck_presenters()
         await self._fan_out(events)
 
     async def _fan_out(self, events: list[dict]) -> None:
         first, top = events[0]["seq"], events[-1]["seq"]
         frames: dict[str, transport.Frame | None] = {}
 
-        def frame(moderator: bool) -> transport.Frame | None:
-            key = "mod" if moderator else "all"
+        def frame(moderator: bool, presenter: bool) -> transport.Frame | None:
+            key = "mod" if moderator else "present" if presenter else "all"
             if key not in frames:
                 shown = [
                     e
                     for e in (
-                        for_viewer(w, user_id=None, moderator=moderator) for w in events
+                        for_viewer(
+                            w, user_id=None, moderator=moderator, presenter=presenter
+                        )
+                        for w in events
                     )
                     if e is not None
                 ]
@@ -368,7 +402,7 @@ class RoomHub:
             ):
                 await self._send_to(conn, events)
             else:
-                shared = frame(conn.moderator)
+                shared = frame(conn.moderator, conn.presenter)
                 conn.last_seq = top
                 if shared is not None and not self._write(conn, shared):
                     await self._safe_send(
@@ -385,7 +419,12 @@ class RoomHub:
             if wire["seq"] <= conn.last_seq:
                 continue
             top = wire["seq"]
-            event = for_viewer(wire, user_id=conn.user_id, moderator=conn.moderator)
+            event = for_viewer(
+                wire,
+                user_id=conn.user_id,
+                moderator=conn.moderator,
+                presenter=conn.presenter,
+            )
             if event is not None:
                 shown.append(event)
         conn.last_seq = top

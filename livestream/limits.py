@@ -12,11 +12,21 @@ from accounts import ratelimit
 QUESTION_MAX = 500
 CHAT_MAX = 300
 
+# A moderator's message to the presenting team; a poll's question and options.
+NOTE_MAX = 120
+POLL_QUESTION_MAX = 200
+POLL_OPTION_MAX = 80
+POLL_OPTIONS = (2, 6)
+# A room's scoring criteria: how many, and how long each.
+CRITERIA = (1, 10)
+CRITERION_MAX = 40
+
 # Characters a frame's text field may carry before that (a pasted text's
 # extra whitespace); a longer field makes the frame malformed.  Beyond the
 # text limit above, these only bound what the server reads.
 QUESTION_FRAME_MAX = 2000
 CHAT_FRAME_MAX = 1000
+NOTE_FRAME_MAX = 500
 
 # action → (how many, per seconds); LIVE_RATE_LIMITS in settings overrides.
 DEFAULTS = {
@@ -24,6 +34,9 @@ DEFAULTS = {
     "vote": (60, 60),
     "chat": (10, 30),
     "moderate": (600, 60),
+    "note": (20, 60),
+    "poll": (30, 60),
+    "score": (60, 60),
 }
 
 

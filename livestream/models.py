@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from achievements.models import Achievement
 from events.models import Roadshow, Slot
 
-from .enums import Audience, QuestionStatus, SanctionKind
+from .enums import (
+    DEFAULT_SCORE_CRITERIA,
+    Audience,
+    PollStatus,
+    QuestionStatus,
+    SanctionKind,
+)
+
+
+def default_score_criteria() -> list[str]:
+    return list(DEFAULT_SCORE_CRITERIA)
 
 
 class Room(models.Model):
@@ -30,6 +40,8 @@ class Room(models.Model):
         related_name="+",
         verbose_name=_("当前路演项目"),
     )
+    # When the moderators' choice went on: its time runs from then.
+    current_since = models.DateTimeField(null=True, blank=True, editable=False)
     pinned = models.ForeignKey(
         "Question",
         on_delete=models.SET_NULL,
@@ -46,6 +58,16 @@ class Room(models.Model):
     )
     publish_answered = models.BooleanField(
         _("在路演页面公开已回答的问题"), default=False
+    )
+    # Who scores the pitches besides approved investors.
+    judges = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="judged_rooms",
+        verbose_name=_("评委"),
+    )
+    score_criteria = models.JSONField(
+        _("评分维度"), default=default_score_criteria, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -238,3 +260,104 @@ class PresenceSlice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker}: {self.count}"
+
+
+class Poll(models.Model):
+    """A question the moderators put to the room, with 2–6 options."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(_("投票问题"), max_length=200)
+    multiple = models.BooleanField(_("多选"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=PollStatus.choices, default=PollStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["room", "created_at", "id"]
+        verbose_name = _("投票")
+        verbose_name_plural = _("投票")
+
+    def __str__(self) -> str:
+        return self.question[:40]
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(_("选项"), max_length=80)
+
+    class Meta:
+        ordering = ["poll", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "position"], name="poll_option_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PollVote(models.Model):
+    """One option a user chose.  A user's answer is all their rows of the
+    poll: one row on a single-choice poll (``multiple`` copies the poll's)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(
+        PollOption, on_delete=models.CASCADE, related_name="votes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    multiple = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "user", "option"], name="poll_vote_option_once"
+            ),
+            models.UniqueConstraint(
+                fields=["poll", "user"],
+                condition=models.Q(multiple=False),
+                name="poll_vote_single_choice_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.option_id}"
+
+
+class PitchScore(models.Model):
+    """One scorer's mark for one pitch on one of the room's criteria."""
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="scores")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    criterion = models.CharField(max_length=40)
+    value = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slot", "user", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "user", "criterion"], name="pitch_score_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1) & models.Q(value__lte=5),
+                name="pitch_score_one_to_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot_id} {self.criterion}: {self.value}"

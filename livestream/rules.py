@@ -1,6 +1,9 @@
 """Permission rules for live rooms, registered in accounts.permissions.
 
-``obj`` is the ``Room`` (with its roadshow loaded).
+``obj`` is the ``Room`` (with its roadshow loaded).  What the presenting
+team may do depends on the pitch on now: ``room.presenting_team_id`` when the
+caller has set it (``livestream.selectors.with_presenting_team``), else read
+here.
 """
 
 from typing import Any
@@ -106,3 +109,92 @@ def _participate(user: Any, room: Any) -> bool:
     if not _view(user, room):
         return False
     return not is_muted(user, room)
+
+
+def _presenting_team_id(room: Any) -> int | None:
+    """The organization whose pitch is on now (the moderators' choice, else the
+    programme's clock), read once per loaded room object."""
+    if "presenting_team_id" not in room.__dict__:
+        from events.models import Slot
+
+        from .selectors import current_slot_id
+
+        slot_id = current_slot_id(room)
+        room.presenting_team_id = (
+            Slot.objects.filter(pk=slot_id).values_list("team_id", flat=True).first()
+            if slot_id
+            else None
+        )
+    return room.presenting_team_id
+
+
+@rule("live.present")
+def _present(user: Any, room: Any) -> bool:
+    """The presenter view (the team's questions, the moderators' private
+    messages): moderators; and members of the organization whose pitch is on
+    now, while the roadshow is live."""
+    if _is_moderator(user, room):
+        return True
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    if room.roadshow.status != RoadshowStatus.LIVE:
+        return False
+    team = _presenting_team_id(room)
+    if team is None or team not in permissions.organization_ids(user):
+        return False
+    return _view(user, room)
+
+
+@rule("live.score")
+def _score(user: Any, room: Any) -> bool:
+    """Score pitches, while the roadshow is live: approved investors and the
+    room's judges (a pitch of one's own organization is refused by the
+    service, which knows the pitch)."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    if room.roadshow.status != RoadshowStatus.LIVE:
+        return False
+    if not _view(user, room):
+        return False
+    if permissions.is_approved_investor(user):
+        return True
+    cache = room.__dict__.setdefault("_judge_of", {})
+    if user.pk not in cache:
+        cache[user.pk] = room.judges.filter(pk=user.pk).exists()
+    return cache[user.pk]
+
+
+def _pitches_here(user: Any, room: Any) -> bool:
+    """A member of an organization with a pitch in this roadshow."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    teams = permissions.organization_ids(user)
+    return bool(teams) and room.roadshow.slots.filter(team_id__in=teams).exists()
+
+
+@rule("live.presenter_page")
+def _presenter_page(user: Any, room: Any) -> bool:
+    """The presenter page itself: moderators; and the presenting teams of
+    this roadshow, who open it before their pitch and wait (its socket is
+    ``live.present``'s to allow), and see their scores there afterwards."""
+    if _is_moderator(user, room):
+        return True
+    if room.roadshow.status == RoadshowStatus.CANCELLED:
+        return False
+    return _pitches_here(user, room) and _view(user, room)
+
+
+@rule("live.team_results")
+def _team_results(user: Any, room: Any) -> bool:
+    """A team's own pitches' scores (averages and counts, never who gave
+    which), once the roadshow has ended: members of an organization that
+    pitched in it."""
+    if room.roadshow.status not in (RoadshowStatus.CLOSED, RoadshowStatus.ARCHIVED):
+        return False
+    return _pitches_here(user, room)
+
+
+@rule("live.scores")
+def _scores(user: Any, room: Any) -> bool:
+    """Every score with its scorer, and their export: organizers."""
+    return permissions.is_organizer(user)

@@ -4,14 +4,18 @@ frame goes through before anything else looks at it."""
 from django.utils.translation import gettext as _
 
 from .enums import ModerationAction, SanctionKind
-from .limits import CHAT_FRAME_MAX, QUESTION_FRAME_MAX
+from .limits import CHAT_FRAME_MAX, NOTE_FRAME_MAX, QUESTION_FRAME_MAX
 
 VERSION = 1
 MAX_FRAME_CHARS = 8192
+# Items of a list or object field; how many are allowed is the service's to say.
+LIST_MAX = 16
 
 # Field types: "str:N" (a string of 1 to N characters), "text:N" (0 to N),
 # "int" (a positive integer, not a boolean), "int?" (that or null), "bool",
-# or a tuple of the allowed strings.  Fields named in REQUIRED must be present; others may be.
+# a tuple of the allowed strings, "[T]" (a list of at most LIST_MAX values of
+# type T) or "{T}" (an object of at most LIST_MAX names of up to 40
+# characters → T).  Fields named in REQUIRED must be present; others may be.
 # A text's own limit (after its whitespace is collapsed) is the service's to
 # check, with a message that names it: see livestream.limits.
 FRAMES: dict[str, dict[str, object]] = {
@@ -36,6 +40,15 @@ FRAMES: dict[str, dict[str, object]] = {
         "current_slot": "int?",
         "publish_answered": "bool",
     },
+    "presenter_note": {"text": f"str:{NOTE_FRAME_MAX}"},
+    "poll_open": {
+        "question": f"str:{QUESTION_FRAME_MAX}",
+        "multiple": "bool",
+        "options": "[str:400]",
+    },
+    "poll_answer": {"id": "int", "options": "[int]"},
+    "poll_close": {"id": "int"},
+    "score": {"slot": "int", "values": "{int}"},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "ping": (),
@@ -46,6 +59,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "chat_delete": ("id",),
     "sanction": ("user", "kind", "active"),
     "room": (),
+    "presenter_note": ("text",),
+    "poll_open": ("question", "options"),
+    "poll_answer": ("id", "options"),
+    "poll_close": ("id",),
+    "score": ("slot", "values"),
 }
 COMMON = {"v", "t", "ref"}
 
@@ -58,6 +76,19 @@ class FrameError(Exception):
 
 
 def _fits(value: object, kind: object) -> bool:
+    if isinstance(kind, str) and kind.startswith("["):
+        return (
+            isinstance(value, list)
+            and len(value) <= LIST_MAX
+            and all(_fits(item, kind[1:-1]) for item in value)
+        )
+    if isinstance(kind, str) and kind.startswith("{"):
+        return (
+            isinstance(value, dict)
+            and len(value) <= LIST_MAX
+            and all(0 < len(name) <= 40 for name in value)
+            and all(_fits(item, kind[1:-1]) for item in value.values())
+        )
     if isinstance(kind, tuple):
         return isinstance(value, str) and value in kind
     if kind == "bool":

@@ -26,12 +26,31 @@ from events.models import Roadshow, Slot
 from events.services import programme_timeline
 
 from . import rules
-from .enums import QuestionStatus
+from .enums import Audience, QuestionStatus
 from .errors import LiveError
-from .models import ChatMessage, PresenceSlice, Question, Room, RoomEvent, Vote
-from .wire import chat_data, display_name, event_wire, for_viewer, question_data
+from .models import (
+    ChatMessage,
+    PitchScore,
+    Poll,
+    PollVote,
+    PresenceSlice,
+    Question,
+    Room,
+    RoomEvent,
+    Vote,
+)
+from .wire import (
+    chat_data,
+    display_name,
+    event_wire,
+    for_viewer,
+    poll_data,
+    question_data,
+)
 
 CHAT_BACKLOG = 100
+NOTES_BACKLOG = 20
+POLLS_BACKLOG = 10
 
 
 def resume_limit() -> int:
@@ -67,25 +86,44 @@ def last_seq(room_id: int) -> int:
     return Room.objects.filter(pk=room_id).values_list("seq", flat=True).get()
 
 
+def _times(room: Room, timeline=None) -> list[tuple[int, str, Any, Any]]:
+    """(pitch, kind, start, end) of each slot, by the programme's clock."""
+    if timeline is not None:
+        return [(t.slot.pk, t.slot.kind, t.start, t.end) for t in timeline]
+    at, slots = room.roadshow.start, []
+    for pk, kind, minutes in Slot.objects.filter(
+        roadshow_id=room.roadshow_id
+    ).values_list("pk", "kind", "duration_minutes"):  # in programme order
+        end = at + dt.timedelta(minutes=minutes)
+        slots.append((pk, kind, at, end))
+        at = end
+    return slots
+
+
 def current_slot_id(room: Room, timeline=None, now=None) -> int | None:
     """Now presenting: the moderators' choice, else the programme's clock
     (the pitch whose time it is, by the same timing as programme_timeline)."""
     if room.current_slot_id:
         return room.current_slot_id
     now = now or timezone.now()
-    if timeline is not None:
-        slots = [(t.slot.pk, t.slot.kind, t.start, t.end) for t in timeline]
-    else:
-        at, slots = room.roadshow.start, []
-        for pk, kind, minutes in Slot.objects.filter(
-            roadshow_id=room.roadshow_id
-        ).values_list("pk", "kind", "duration_minutes"):  # in programme order
-            end = at + dt.timedelta(minutes=minutes)
-            slots.append((pk, kind, at, end))
-            at = end
-    for pk, kind, start, end in slots:
+    for pk, kind, start, end in _times(room, timeline):
         if start <= now < end and kind == SlotKind.PITCH:
             return pk
+    return None
+
+
+def current_slot_end(room: Room, timeline=None, now=None):
+    """When the pitch on now should end: its length after the moderators put
+    it on (a roadshow running late keeps each pitch its time), else its end
+    by the programme's clock; None when no pitch is on."""
+    slot_id = current_slot_id(room, timeline, now)
+    if slot_id is None:
+        return None
+    for pk, _kind, start, end in _times(room, timeline):
+        if pk == slot_id:
+            if room.current_slot_id and room.current_since:
+                return room.current_since + (end - start)
+            return end
     return None
 
 
@@ -98,26 +136,31 @@ class Access:
     can_view: bool
     is_moderator: bool
     can_participate: bool
+    can_present: bool = False
 
 
-def _access_of(user: Any, room: Room) -> Access:
+def _access_of(user: Any, room: Room, *, presenter: bool = True) -> Access:
+    """``presenter``: judge the presenter view too (which reads the pitch on
+    now: a viewer opening the room page does not need it)."""
     return Access(
         room_id=room.pk,
         can_view=permissions.user_can(user, "live.view", room),
         is_moderator=permissions.user_can(user, "live.moderate", room),
         can_participate=permissions.user_can(user, "live.participate", room),
+        can_present=presenter and permissions.user_can(user, "live.present", room),
     )
 
 
-def access(*, user: Any, roadshow_id: int) -> Access | None:
-    """The room of a roadshow and what the user may do there; None if there is
-    no such roadshow.  The room is created on first use."""
+def access(*, user: Any, roadshow_id: int, presenter: bool = False) -> Access | None:
+    """The room of a roadshow and what the user may do there (with
+    ``presenter``, also whether they may open the presenter view); None if
+    there is no such roadshow.  The room is created on first use."""
     roadshow = Roadshow.objects.filter(pk=roadshow_id).first()
     if roadshow is None:
         return None
     room = room_of(roadshow)
     room.roadshow = roadshow
-    return _access_of(user_afresh(user), room)
+    return _access_of(user_afresh(user), room, presenter=presenter)
 
 
 def viewers_access(
@@ -144,6 +187,16 @@ def is_moderator(*, user: Any, room_id: int) -> bool:
     return permissions.user_can(user_afresh(user), "live.moderate", room)
 
 
+def presenters_still(*, room_id: int, users: list[Any]) -> list[bool]:
+    """Whether each of these presenter views' users may still present (the
+    pitch on now is their organization's): judged afresh, the pitch on now
+    read once for them all."""
+    room = room_by_id(room_id)
+    return [
+        permissions.user_can(user_afresh(user), "live.present", room) for user in users
+    ]
+
+
 def _viewable(user: Any, room_id: int) -> Room:
     room = room_by_id(room_id)
     if not permissions.user_can(user_afresh(user), "live.view", room):
@@ -154,15 +207,30 @@ def _viewable(user: Any, room_id: int) -> Room:
 # ---------------------------------------------------------------- what a viewer sees
 
 
-def snapshot(*, user: Any, room_id: int) -> dict:
+def _presenting(user: Any, room: Room, presenter: bool) -> bool:
+    """A presenter view's user must (still) be allowed one."""
+    if presenter and not permissions.user_can(user, "live.present", room):
+        raise LiveError("not_presenting", _("现在不是你们团队的路演时间。"))
+    return presenter
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
     """Everything a viewer needs to draw the room, with the sequence number it
-    is current to."""
+    is current to (a presenter view: also the moderators' messages to the
+    team)."""
     room = _viewable(user, room_id)
+    presenter = _presenting(user, room, presenter)
     moderator = permissions.user_can(user, "live.moderate", room)
     user_id = user.pk if user.is_authenticated else None
     with transaction.atomic():
         seq = last_seq(room.pk)
-        room.refresh_from_db(fields=["premoderation", "current_slot", "pinned"])
+        room.refresh_from_db(
+            fields=["premoderation", "current_slot", "current_since", "pinned"]
+        )
         timeline = programme_timeline(roadshow=room.roadshow)
         shown = achievements_published_to(
             user=user,
@@ -200,6 +268,22 @@ def snapshot(*, user: Any, room_id: int) -> dict:
             if user_id
             else []
         )
+        polls, my_answers = _polls(room, user_id)
+        notes = (
+            [
+                {**event.data, "seq": event.seq}
+                for event in reversed(
+                    RoomEvent.objects.filter(
+                        room=room,
+                        kind="presenter_note",
+                        audience=Audience.PRESENTERS,
+                    ).order_by("-seq")[:NOTES_BACKLOG]
+                )
+            ]
+            if moderator or presenter
+            else []
+        )
+        my_scores = _my_scores(room, user_id)
     sanctions = (
         [
             {"user": s.user_id, "name": display_name(s.user), "kind": s.kind}
@@ -208,6 +292,7 @@ def snapshot(*, user: Any, room_id: int) -> dict:
         if moderator
         else []
     )
+    teams = permissions.organization_ids(user)
     programme = []
     for item in timeline:
         slot = item.slot
@@ -224,6 +309,8 @@ def snapshot(*, user: Any, room_id: int) -> dict:
                 "achievement": slot.achievement_id if visible else None,
                 "team": slot.team.name if slot.team_id and visible else "",
                 "presenters": slot.presenters if visible else "",
+                # The user's own organization's pitch (not theirs to score).
+                "own": bool(slot.team_id and slot.team_id in teams),
                 "start": item.start.isoformat(),
                 "end": item.end.isoformat(),
             }
@@ -239,34 +326,99 @@ def snapshot(*, user: Any, room_id: int) -> dict:
             "status": roadshow.status,
             "premoderation": room.premoderation,
             "current_slot": current_slot_id(room, timeline),
+            "current_end": _iso(current_slot_end(room, timeline)),
             "pinned": room.pinned_id,
+            "criteria": list(room.score_criteria),
         },
         "programme": programme,
         "questions": question_list,
         "chat": chat_list,
         "voted": voted,
         "sanctions": sanctions,
+        "polls": polls,
+        "poll_answers": my_answers,
+        "notes": notes,
+        "scores": my_scores,
         "me": {
             "id": user_id,
             "name": display_name(user) if user_id else "",
             "moderator": moderator,
+            "presenter": presenter,
             "can_participate": permissions.user_can(user, "live.participate", room),
+            "can_score": permissions.user_can(user, "live.score", room),
         },
     }
 
 
-def missed(*, user: Any, room_id: int, last: int) -> dict:
+def poll_results(poll: Poll) -> tuple[dict[int, int], int]:
+    """(how many chose each option, how many answered) of one poll."""
+    counts: dict[int, int] = {}
+    voters = set()
+    for option_id, voter in PollVote.objects.filter(poll=poll).values_list(
+        "option_id", "user_id"
+    ):
+        counts[option_id] = counts.get(option_id, 0) + 1
+        voters.add(voter)
+    return counts, len(voters)
+
+
+def _polls(room: Room, user_id: int | None) -> tuple[list[dict], dict[str, list]]:
+    """The room's latest polls with their results, and the user's answers."""
+    polls = list(
+        Poll.objects.filter(room=room)
+        .prefetch_related("options")
+        .order_by("-created_at", "-id")[:POLLS_BACKLOG]
+    )
+    counts: dict[int, dict[int, int]] = {poll.pk: {} for poll in polls}
+    voters: dict[int, set[int]] = {poll.pk: set() for poll in polls}
+    for poll_id, option_id, voter in PollVote.objects.filter(
+        poll__in=polls
+    ).values_list("poll_id", "option_id", "user_id"):
+        counts[poll_id][option_id] = counts[poll_id].get(option_id, 0) + 1
+        voters[poll_id].add(voter)
+    shown = [
+        poll_data(poll, counts[poll.pk], len(voters[poll.pk]))
+        for poll in reversed(polls)
+    ]
+    answers: dict[str, list] = {}
+    if user_id:
+        for poll_id, option_id in PollVote.objects.filter(
+            poll__in=polls, user_id=user_id
+        ).values_list("poll_id", "option_id"):
+            answers.setdefault(str(poll_id), []).append(option_id)
+    return shown, answers
+
+
+def _my_scores(room: Room, user_id: int | None) -> dict[str, dict[str, int]]:
+    """The user's own scores in the room: pitch → criterion → value."""
+    if not user_id:
+        return {}
+    mine: dict[str, dict[str, int]] = {}
+    for slot_id, criterion, value in PitchScore.objects.filter(
+        slot__roadshow_id=room.roadshow_id, user_id=user_id
+    ).values_list("slot_id", "criterion", "value"):
+        mine.setdefault(str(slot_id), {})[criterion] = value
+    return mine
+
+
+def missed(*, user: Any, room_id: int, last: int, presenter: bool = False) -> dict:
     """What the viewer missed since ``last``, in order — or a fresh snapshot if
     ``last`` is not a number this room gave, or too much has happened since."""
     room = _viewable(user, room_id)
+    presenter = _presenting(user, room, presenter)
     seq = last_seq(room.pk)
     if last < 0 or last > seq or seq - last > resume_limit():
-        return snapshot(user=user, room_id=room_id)
+        return snapshot(user=user, room_id=room_id, presenter=presenter)
     moderator = permissions.user_can(user, "live.moderate", room)
     user_id = user.pk if user.is_authenticated else None
     events = []
     for event in RoomEvent.objects.filter(room=room, seq__gt=last, seq__lte=seq):
-        shown = for_viewer(event_wire(event), user_id=user_id, moderator=moderator)
+        shown = for_viewer(
+            event_wire(event),
+            user_id=user_id,
+            moderator=moderator,
+            presenter=presenter,
+        )
         if shown is not None:
             events.append(shown)
     return {"t": "events", "seq": seq, "events": events}
@@ -304,3 +456,84 @@ def presence_total(room_id: int, *, fresh_seconds: float) -> int:
     since = timezone.now() - dt.timedelta(seconds=fresh_seconds)
     counts = PresenceSlice.objects.filter(room_id=room_id, updated_at__gte=since)
     return sum(counts.values_list("count", flat=True))
+
+
+# ---------------------------------------------------------------- pitch scores
+
+
+def slot_label(slot: Slot, shown: set[int]) -> str:
+    """A pitch as the room's programme names it to a user who sees the
+    achievements ``shown``."""
+    if slot.achievement_id in shown:
+        return slot.achievement.title
+    return slot.title or slot.get_kind_display()
+
+
+@dataclass(frozen=True)
+class PitchResult:
+    slot: Slot
+    label: str
+    scorers: int
+    # (criterion, average or None, how many marked it), in the room's order.
+    criteria: list[tuple[str, float | None, int]]
+    average: float | None
+
+
+def pitch_results(*, room: Room, user: Any, team_ids: set[int] | None = None):
+    """Each pitch's averages and counts per criterion (never who gave
+    which); only the pitches of ``team_ids`` when given."""
+    slots = Slot.objects.filter(
+        roadshow_id=room.roadshow_id, kind=SlotKind.PITCH
+    ).select_related("achievement")
+    if team_ids is not None:
+        slots = slots.filter(team_id__in=team_ids)
+    slots = list(slots.order_by("position", "id"))
+    shown = achievements_published_to(
+        user=user, ids=[s.achievement_id for s in slots if s.achievement_id]
+    )
+    criteria = list(room.score_criteria)
+    marks: dict[int, dict[str, list[int]]] = {}
+    scorers: dict[int, set[int]] = {}
+    for slot_id, user_id, criterion, value in PitchScore.objects.filter(
+        slot__in=slots, criterion__in=criteria
+    ).values_list("slot_id", "user_id", "criterion", "value"):
+        marks.setdefault(slot_id, {}).setdefault(criterion, []).append(value)
+        scorers.setdefault(slot_id, set()).add(user_id)
+    results = []
+    for slot in slots:
+        rows = []
+        for criterion in criteria:
+            values = marks.get(slot.pk, {}).get(criterion, [])
+            rows.append(
+                (criterion, sum(values) / len(values) if values else None, len(values))
+            )
+        averages = [avg for _c, avg, _n in rows if avg is not None]
+        results.append(
+            PitchResult(
+                slot=slot,
+                label=slot_label(slot, shown),
+                scorers=len(scorers.get(slot.pk, ())),
+                criteria=rows,
+                average=sum(averages) / len(averages) if averages else None,
+            )
+        )
+    return results
+
+
+def pitch_score_sheets(*, room: Room) -> list[tuple[Slot, User, dict[str, int], Any]]:
+    """Every scorer's marks per pitch (for organizers): (pitch, scorer,
+    criterion → mark, last changed), in programme order."""
+    sheets: dict[tuple[int, int], tuple[Slot, User, dict[str, int], Any]] = {}
+    for score in (
+        PitchScore.objects.filter(slot__roadshow_id=room.roadshow_id)
+        .select_related("slot__achievement", "user")
+        .order_by("slot__position", "slot_id", "user_id", "id")
+    ):
+        key = (score.slot_id, score.user_id)
+        if key not in sheets:
+            sheets[key] = (score.slot, score.user, {}, score.updated_at)
+        slot, scorer, marks, when = sheets[key]
+        marks[score.criterion] = score.value
+        if score.updated_at > when:
+            sheets[key] = (slot, scorer, marks, score.updated_at)
+    return list(sheets.values())

@@ -45,15 +45,20 @@ class SocketHelpers:
     def _user_id(self) -> int | None:
         return self.user.pk if self.user.is_authenticated else None
 
+    def _query(self, name: str) -> str | None:
+        """A parameter of the socket's address (``?name=``), or None."""
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        values = query.get(name)
+        return values[0] if values else None
+
     def _last_seen(self) -> int | None:
         """The sequence number the page saw last (``?last=``): None for a
         fresh page, -1 for something this server never gave."""
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        values = query.get("last")
-        if not values:
+        value = self._query("last")
+        if value is None:
             return None
         try:
-            return int(values[0])
+            return int(value)
         except ValueError:
             return -1
 

@@ -7,7 +7,7 @@ import json
 from accounts.models import User
 
 from .enums import Audience
-from .models import ChatMessage, Question, RoomEvent
+from .models import ChatMessage, Poll, Question, RoomEvent
 
 
 def dumps(frame: dict) -> str:
@@ -27,9 +27,15 @@ def event_wire(event: RoomEvent) -> dict:
     }
 
 
-def for_viewer(wire: dict, *, user_id: int | None, moderator: bool) -> dict | None:
-    """The event as this viewer receives it, or None if it is not for them."""
-    if wire["aud"] != Audience.ALL and not moderator:
+def for_viewer(
+    wire: dict, *, user_id: int | None, moderator: bool, presenter: bool = False
+) -> dict | None:
+    """The event as this viewer receives it, or None if it is not for them.
+    ``presenter``: a presenter view of the team on stage now."""
+    if wire["aud"] == Audience.PRESENTERS:
+        if not (moderator or presenter):
+            return None
+    elif wire["aud"] != Audience.ALL and not moderator:
         if user_id is None or wire["user"] != user_id:
             return None
     data = {**wire["data"], **wire["private"]} if moderator else wire["data"]
@@ -75,3 +81,19 @@ def chat_data(message: ChatMessage) -> tuple[dict, dict]:
         },
         {"author_id": message.author_id},
     )
+
+
+def poll_data(poll: Poll, counts: dict[int, int], voters: int) -> dict:
+    """A poll with its results (how many chose each option, how many answered)."""
+    return {
+        "id": poll.pk,
+        "question": poll.question,
+        "multiple": poll.multiple,
+        "status": poll.status,
+        "options": [
+            {"id": o.pk, "text": o.text, "votes": counts.get(o.pk, 0)}
+            for o in poll.options.all()
+        ],
+        "voters": voters,
+        "created": poll.created_at.isoformat(),
+    }

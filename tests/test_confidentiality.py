@@ -480,6 +480,11 @@ ROUTES: dict[str, Callable] = {
     "live/<int:pk>/screen/": _each("/live/{}/screen/", _roadshow_ids),
     "live/<int:pk>/questions.xlsx": _each("/live/{}/questions.xlsx", _roadshow_ids),
     "live/<int:pk>/moderators/": _each("/live/{}/moderators/", _roadshow_ids),
+    "live/<int:pk>/presenter/": _each("/live/{}/presenter/", _roadshow_ids),
+    "live/<int:pk>/scores/": _each("/live/{}/scores/", _roadshow_ids),
+    "live/<int:pk>/scores.xlsx": _each("/live/{}/scores.xlsx", _roadshow_ids),
+    "live/<int:pk>/judges/": _each("/live/{}/judges/", _roadshow_ids),
+    "live/<int:pk>/criteria/": _each("/live/{}/criteria/", _roadshow_ids),
     "deals/": lambda w: ["/deals/"],
     "deals/new/": lambda w: (
         [f"/deals/new/?achievement={pk}" for pk in _achievement_ids(w)]

@@ -10,6 +10,8 @@ judged by who sends it now, not by what they could do when they connected.
 - ``chat``: chat_send
 - ``moderation``: one function per moderator action on a question, chat
   deletion, sanctions, the room's settings, naming moderators
+- ``polls``: poll_open, poll_answer, poll_close
+- ``scores``: pitch_score
 - ``presence``: a worker's count of viewers
 - ``base``: what every write shares (permission, rate limit, the event log)
 
@@ -23,8 +25,12 @@ from ..selectors import room_of
 from .chat import chat_send
 from .moderation import (
     chat_delete,
+    criteria_set,
+    judge_add,
+    judge_remove,
     moderator_add,
     moderator_remove,
+    presenter_note,
     question_approve,
     question_approve_edited,
     question_dismiss,
@@ -36,17 +42,27 @@ from .moderation import (
     room_update,
     sanction,
 )
+from .polls import poll_answer, poll_close, poll_open
 from .presence import presence_report
 from .questions import ask, vote
+from .scores import pitch_score
 
 __all__ = [
     "LiveError",
     "ask",
     "chat_delete",
     "chat_send",
+    "criteria_set",
+    "judge_add",
+    "judge_remove",
     "moderator_add",
     "moderator_remove",
+    "pitch_score",
+    "poll_answer",
+    "poll_close",
+    "poll_open",
     "presence_report",
+    "presenter_note",
     "question_approve",
     "question_approve_edited",
     "question_dismiss",

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from events.enums import RoadshowStatus
 
 from .. import broadcast, limits, rules
 from ..enums import Audience
@@ -31,6 +32,8 @@ def require(user: Any, action: str, room: Room) -> None:
         raise LiveError("muted", _("你已被主持人禁言。"))
     if not permissions.user_can(user, "live.view", room):
         raise LiveError("forbidden", _("你无权进入这个直播间。"))
+    if action == "live.score" and room.roadshow.status == RoadshowStatus.LIVE:
+        raise LiveError("forbidden", _("只有已审核的投资方和本场评委可以评分。"))
     raise LiveError("closed", _("路演不在直播中，暂不能提问或发言。"))
 
 

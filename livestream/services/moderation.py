@@ -1,7 +1,8 @@
 """What moderators do: one function per action on a question (approve,
 approve as edited, dismiss, pin, unpin, mark answered or not), deleting a chat
 message, muting or removing a user, the room's settings; and the organizers'
-naming of moderators."""
+naming of moderators and judges, and the scoring criteria; messages to the
+presenting team."""
 
 from typing import Any
 
@@ -17,9 +18,9 @@ from events.models import Slot
 from .. import broadcast
 from ..enums import Audience, QuestionStatus, SanctionKind
 from ..errors import LiveError
-from ..limits import QUESTION_MAX
-from ..models import ChatMessage, Question, Room, Sanction
-from ..selectors import current_slot_id, room_by_id
+from ..limits import CRITERIA, CRITERION_MAX, NOTE_MAX, QUESTION_MAX
+from ..models import ChatMessage, PitchScore, Question, Room, RoomEvent, Sanction
+from ..selectors import current_slot_end, current_slot_id, room_by_id
 from ..wire import display_name, question_data
 from .base import collapse, emit, page_changed, require, throttle
 
@@ -247,8 +248,17 @@ def room_update(
                 ).exists()
             ):
                 raise LiveError("bad_slot", _("这个路演项目不属于本场路演。"))
+            if current_slot != locked.current_slot_id:
+                locked.current_since = timezone.now() if current_slot else None
             locked.current_slot_id = current_slot
-        locked.save(update_fields=["premoderation", "current_slot", "publish_answered"])
+        locked.save(
+            update_fields=[
+                "premoderation",
+                "current_slot",
+                "current_since",
+                "publish_answered",
+            ]
+        )
         emit(locked, "room", _room_data(locked))
     return locked
 
@@ -258,8 +268,13 @@ def _room_data(room: Room) -> dict:
         "status": room.roadshow.status,
         "premoderation": room.premoderation,
         "current_slot": current_slot_id(room),
+        "current_end": _iso(current_slot_end(room)),
         "publish_answered": room.publish_answered,
     }
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def room_announce(*, roadshow_id: int) -> None:
@@ -293,3 +308,79 @@ def moderator_remove(*, room: Room, user_id) -> None:
     transaction.on_commit(
         lambda: broadcast.access_changed(room_id=room.pk, user_ids=[user_id])
     )
+
+
+# ---------------------------------------------------------------- the team on stage
+
+
+def presenter_note(*, user: Any, room_id: int, text: str) -> RoomEvent:
+    """A moderator's message to the presenting team ("还剩两分钟"): shown on
+    the presenter view and to the moderators, never to the audience."""
+    room = room_by_id(room_id)
+    require(user, "live.moderate", room)
+    words = collapse(text)
+    if not words:
+        raise LiveError("invalid", _("消息不能为空。"))
+    if len(words) > NOTE_MAX:
+        raise LiveError("invalid", _("消息最多 %(max)s 个字。") % {"max": NOTE_MAX})
+    throttle("note", user)
+    with transaction.atomic():
+        return emit(
+            room,
+            "presenter_note",
+            {
+                "text": words,
+                "by": display_name(user),
+                "created": timezone.now().isoformat(),
+            },
+            audience=Audience.PRESENTERS,
+        )
+
+
+# ---------------------------------------------------------------- judges, criteria
+
+
+def judge_add(*, room: Room, login: str) -> User:
+    """Name a judge (who scores the pitches) by username or email."""
+    user = user_by_login(login)
+    if user is None:
+        raise LiveError("not_found", _("没有这个用户名或邮箱的账户。"))
+    room.judges.add(user)
+    return user
+
+
+def judge_remove(*, room: Room, user_id) -> None:
+    try:
+        room.judges.remove(int(user_id))
+    except (TypeError, ValueError) as exc:
+        raise LiveError("not_found", _("用户不存在。")) from exc
+
+
+def criteria_set(*, room: Room, criteria: list[str]) -> list[str]:
+    """The criteria the room's pitches are scored on (fixed once anybody has
+    scored: the marks given must keep their meaning)."""
+    cleaned = [collapse(c) for c in criteria]
+    cleaned = [c for c in cleaned if c]
+    low, high = CRITERIA
+    if not low <= len(cleaned) <= high:
+        raise LiveError(
+            "invalid",
+            _("评分维度应有 %(low)s 到 %(high)s 项。") % {"low": low, "high": high},
+        )
+    if any(len(c) > CRITERION_MAX for c in cleaned):
+        raise LiveError(
+            "invalid", _("每项评分维度最多 %(max)s 个字。") % {"max": CRITERION_MAX}
+        )
+    if len(set(cleaned)) != len(cleaned):
+        raise LiveError("invalid", _("评分维度不能重复。"))
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().get(pk=room.pk)
+        if cleaned == list(locked.score_criteria):
+            return cleaned
+        if PitchScore.objects.filter(slot__roadshow_id=locked.roadshow_id).exists():
+            raise LiveError("scored", _("已经有人评分，不能再修改评分维度。"))
+        locked.score_criteria = cleaned
+        locked.save(update_fields=["score_criteria"])
+        emit(locked, "criteria", {"criteria": cleaned})
+    room.score_criteria = cleaned
+    return cleaned

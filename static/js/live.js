@@ -1,4 +1,5 @@
-// The live room (and its big screen): one WebSocket, resumed without loss.
+// The live room (and its big screen and the presenter view): one WebSocket,
+// resumed without loss.
 //
 // The server numbers every event of the room; this script keeps the last
 // number it has applied and reconnects with it (exponential backoff with
@@ -12,10 +13,14 @@
   if (!root) { return; }
   var T = JSON.parse(document.getElementById("live-text").textContent);
   var isScreen = root.dataset.screen === "1";
+  var isPresenter = root.dataset.presenter === "1";
   var state = {
     seq: null, room: null, programme: [], questions: new Map(), chat: [],
-    voted: new Set(), me: null, presence: 0, sort: "votes", filter: "current", sanctions: []
+    voted: new Set(), me: null, presence: 0, sort: "votes", filter: "current", sanctions: [],
+    polls: new Map(), pollAnswers: {}, notes: [], scores: {}, scored: {},
+    pollDrafts: {}, scoreDrafts: {}  // choices made and not sent yet
   };
+  var lastError = null;
   var ws = null, attempt = 0, fatal = false, retryTimer = null, fresh = false;
   var outbox = new Map();  // ref → frame, until the server answers it
   var $ = function (id) { return document.getElementById(id); };
@@ -53,8 +58,10 @@
 
   function socketUrl() {
     var scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    var last = state.seq === null ? "" : "?last=" + state.seq;
-    return scheme + "//" + location.host + root.dataset.ws + last;
+    var query = [];
+    if (isPresenter) { query.push("view=presenter"); }
+    if (state.seq !== null) { query.push("last=" + state.seq); }
+    return scheme + "//" + location.host + root.dataset.ws + (query.length ? "?" + query.join("&") : "");
   }
 
   function connect() {
@@ -69,6 +76,15 @@
     };
     ws.onclose = function () {
       ws = null;
+      if (fatal && isPresenter && lastError === "not_presenting") {
+        // Another team's pitch: wait for ours, and connect when it comes.
+        fatal = false;
+        state.seq = null;
+        notice(T.not_presenting_wait, "error");
+        setConn("offline");
+        retryTimer = setTimeout(connect, 15000);
+        return;
+      }
       if (fatal) { setConn("offline"); return; }
       reconnectLater();
     };
@@ -131,6 +147,12 @@
       state.chat = frame.chat;
       state.voted = new Set(frame.voted);
       state.sanctions = frame.sanctions || [];
+      state.polls = new Map();
+      (frame.polls || []).forEach(function (p) { state.polls.set(p.id, p); });
+      state.pollAnswers = frame.poll_answers || {};
+      state.notes = frame.notes || [];
+      state.scores = frame.scores || {};
+      if (isPresenter) { notice(""); }
       connected();
       renderAll();
     } else if (frame.t === "events") {
@@ -153,8 +175,20 @@
         if (frame.on) { state.voted.add(frame.id); } else { state.voted.delete(frame.id); }
         renderQuestions();
       }
+      if (sent && sent.t === "poll_answer") {
+        state.pollAnswers[String(frame.id)] = frame.options;
+        notice(T.poll_answered, "ok");
+        renderPolls();
+      }
+      if (sent && sent.t === "score") {
+        state.scores[String(frame.slot)] = frame.values;
+        notice(T.score_saved, "ok");
+        renderScoring();
+      }
+      if (sent && sent.t === "presenter_note") { notice(T.note_sent, "ok"); }
     } else if (frame.t === "error") {
       outbox.delete(frame.ref);
+      lastError = frame.code;
       if (frame.fatal) { fatal = true; }
       notice(frame.message, "error");
       renderQuestions();
@@ -179,7 +213,23 @@
       if (data.status !== state.room.status) { return true; }  // who may ask changed: snapshot
       state.room.premoderation = data.premoderation;
       state.room.current_slot = data.current_slot;
+      state.room.current_end = data.current_end;
       state.room.publish_answered = data.publish_answered;
+    } else if (event.kind === "poll") {
+      state.polls.set(data.id, data);
+    } else if (event.kind === "poll_votes") {
+      var poll = state.polls.get(data.id);
+      if (poll) {
+        poll.voters = data.voters;
+        poll.options.forEach(function (o) { o.votes = data.counts[String(o.id)] || 0; });
+      }
+    } else if (event.kind === "presenter_note") {
+      state.notes.push(Object.assign({ seq: event.seq, fresh: true }, data));
+      if (state.notes.length > 20) { state.notes.splice(0, state.notes.length - 20); }
+    } else if (event.kind === "criteria") {
+      state.room.criteria = data.criteria;
+    } else if (event.kind === "scored") {
+      state.scored[data.slot] = data.scorers;
     } else if (event.kind === "sanction") {
       state.sanctions = state.sanctions.filter(function (x) { return !(x.user === data.user && x.kind === data.kind); });
       if (data.active) { state.sanctions.push({ user: data.user, name: data.name, kind: data.kind }); }
@@ -206,8 +256,11 @@
     if (!state.room) { return; }
     renderPresence();
     if (isScreen) { renderScreen(); return; }
+    if (isPresenter) { renderPresenter(); return; }
     renderProgramme();
     renderCompose();
+    renderPolls();
+    renderScoring();
     renderQuestions();
     renderChat();
     renderModeration();
@@ -228,6 +281,7 @@
         ask.href = requestUrl + "?achievement=" + encodeURIComponent(slot.achievement);
         item.appendChild(ask);
       }
+      if (state.me.moderator && state.scored[slot.id]) { item.appendChild(el("span", "count", fmt(T.scorers, { n: state.scored[slot.id] }))); }
       if (state.me.moderator && slot.kind === "pitch" && slot.id !== state.room.current_slot) {
         item.appendChild(button(T.set_current, function () { send({ t: "room", current_slot: slot.id }); }));
       }
@@ -350,6 +404,7 @@
 
   function renderQuestions() {
     if (isScreen) { renderScreen(); return; }
+    if (isPresenter) { renderPresenter(); return; }
     if (!state.room) { return; }
     renderPinned($("pinned"), false);
     var list = $("questions");
@@ -361,6 +416,11 @@
 
   function renderModeration() {
     if (!state.me.moderator || !$("pending")) { return; }
+    var notes = $("notes-sent");
+    notes.replaceChildren();
+    state.notes.slice(-5).reverse().forEach(function (n) {
+      notes.appendChild(el("li", "", hhmm(n.created) + " " + n.by + "：" + n.text));
+    });
     $("premoderation").checked = state.room.premoderation;
     $("publish-answered").checked = !!state.room.publish_answered;
     var list = $("pending");
@@ -400,8 +460,236 @@
     if (atBottom) { list.scrollTop = list.scrollHeight; }
   }
 
+  // ------------------------------------------------------------ polls
+
+  function latestPolls() {
+    var list = [];
+    state.polls.forEach(function (p) { list.push(p); });
+    list.sort(function (a, b) { return a.id - b.id; });
+    return list;
+  }
+
+  function pollResults(poll, container) {
+    var total = 0;
+    poll.options.forEach(function (o) { total += o.votes; });
+    var list = el("ul", "poll-results");
+    poll.options.forEach(function (o) {
+      var share = total ? Math.round(100 * o.votes / total) : 0;
+      var item = el("li");
+      item.dataset.option = o.id;
+      var label = el("span", "poll-label", o.text);
+      var bar = el("span", "poll-bar");
+      var fill = el("span", "poll-fill");
+      fill.style.width = share + "%";
+      bar.appendChild(fill);
+      item.appendChild(label);
+      item.appendChild(bar);
+      item.appendChild(el("span", "poll-count", o.votes + " · " + share + "%"));
+      list.appendChild(item);
+    });
+    container.appendChild(list);
+    container.appendChild(el("p", "count", fmt(T.poll_voters, { n: poll.voters }) + (poll.status === "closed" ? " · " + T.poll_closed : "")));
+  }
+
+  function pollCard(poll) {
+    var card = el("div", "poll card" + (poll.status === "closed" ? " poll-closed" : ""));
+    card.dataset.poll = poll.id;
+    var head = el("p", "poll-head");
+    head.appendChild(el("span", "badge status-live", T.poll + " · " + (poll.multiple ? T.poll_multiple : T.poll_single)));
+    card.appendChild(head);
+    card.appendChild(el("p", "poll-question", poll.question));
+    var mine = state.pollAnswers[String(poll.id)];
+    var canAnswer = poll.status === "open" && state.me.can_participate;
+    if (canAnswer) {
+      var form = el("form", "poll-form-answer");
+      poll.options.forEach(function (o) {
+        var label = el("label", "poll-choice");
+        var input = document.createElement("input");
+        input.type = poll.multiple ? "checkbox" : "radio";
+        input.name = "poll-" + poll.id;
+        input.value = o.id;
+        var draft = state.pollDrafts[poll.id];
+        input.checked = (draft || mine || []).indexOf(o.id) >= 0;
+        input.addEventListener("change", function () {
+          var chosen = [];
+          Array.prototype.forEach.call(form.querySelectorAll("input:checked"), function (i) { chosen.push(parseInt(i.value, 10)); });
+          state.pollDrafts[poll.id] = chosen;
+        });
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(" " + o.text));
+        form.appendChild(label);
+      });
+      var submit = el("button", "", mine ? T.poll_change : T.poll_submit);
+      submit.type = "submit";
+      form.appendChild(submit);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var chosen = [];
+        Array.prototype.forEach.call(form.querySelectorAll("input:checked"), function (i) { chosen.push(parseInt(i.value, 10)); });
+        if (chosen.length) { send({ t: "poll_answer", id: poll.id, options: chosen }); }
+        delete state.pollDrafts[poll.id];
+      });
+      card.appendChild(form);
+    }
+    if (mine || poll.status === "closed" || state.me.moderator || !canAnswer) { pollResults(poll, card); }
+    if (state.me.moderator && poll.status === "open") {
+      card.appendChild(button(T.poll_close, function () { send({ t: "poll_close", id: poll.id }); }, "secondary"));
+    }
+    return card;
+  }
+
+  function renderPolls() {
+    var node = $("polls");
+    if (!node) { return; }
+    node.replaceChildren();
+    var polls = latestPolls();
+    var shown = polls.filter(function (p) { return p.status === "open"; });
+    if (!shown.length && polls.length) { shown = [polls[polls.length - 1]]; }
+    shown.forEach(function (p) { node.appendChild(pollCard(p)); });
+  }
+
+  // ------------------------------------------------------------ scores
+
+  function scorable() {
+    var now = Date.now();
+    return state.programme.filter(function (s) {
+      return s.kind === "pitch" && !s.own && (Date.parse(s.start) <= now || s.id === state.room.current_slot);
+    });
+  }
+
+  function renderScoring() {
+    var box = $("scoring");
+    if (!box) { return; }
+    var slots = state.me.can_score ? scorable() : [];
+    box.hidden = !slots.length;
+    if (!slots.length) { return; }
+    var select = $("score-slot");
+    var chosen = select.value;
+    if (document.activeElement !== select) {  // an open list is not redrawn under the pointer
+      select.replaceChildren();
+      slots.forEach(function (s) {
+        var option = el("option", "", s.title + (state.scores[String(s.id)] ? " ✓" : ""));
+        option.value = s.id;
+        select.appendChild(option);
+      });
+      var current = state.room.current_slot && slots.some(function (s) { return s.id === state.room.current_slot; });
+      select.value = chosen && slots.some(function (s) { return String(s.id) === chosen; }) ? chosen : String(current ? state.room.current_slot : slots[slots.length - 1].id);
+    }
+    var slot = slotById(parseInt(select.value, 10));
+    var mine = state.scores[select.value] || {};
+    var draft = state.scoreDrafts[select.value] || {};
+    var rows = $("score-criteria");
+    rows.replaceChildren();
+    (state.room.criteria || []).forEach(function (criterion, index) {
+      var row = el("fieldset", "score-row");
+      row.appendChild(el("legend", "", criterion));
+      for (var v = 1; v <= 5; v++) {
+        var label = el("label", "score-value");
+        var input = document.createElement("input");
+        input.type = "radio";
+        input.name = "score-" + index;
+        input.value = v;
+        input.dataset.criterion = criterion;
+        input.checked = (draft[criterion] || mine[criterion]) === v;
+        input.addEventListener("change", function () {
+          var slotKey = $("score-slot").value;
+          state.scoreDrafts[slotKey] = state.scoreDrafts[slotKey] || {};
+          state.scoreDrafts[slotKey][this.dataset.criterion] = parseInt(this.value, 10);
+        });
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(" " + v));
+        row.appendChild(label);
+      }
+      rows.appendChild(row);
+    });
+    var requestUrl = root.dataset.request;
+    var link = $("score-request");
+    link.hidden = !(requestUrl && slot && slot.achievement);
+    if (!link.hidden) { link.href = requestUrl + "?achievement=" + encodeURIComponent(slot.achievement); }
+  }
+
+  // ------------------------------------------------------------ presenter view
+
+  function pitchOnNow() { return slotById(state.room.current_slot); }
+
+  function renderTimer() {
+    var node = $("timer");
+    if (!node || !state.room) { return; }
+    var slot = pitchOnNow();
+    if (!slot || !state.room.current_end) { node.textContent = "--:--"; node.className = "timer"; return; }
+    var left = Math.round((Date.parse(state.room.current_end) - Date.now()) / 1000);
+    var over = left < 0;
+    var s = Math.abs(left);
+    var text = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    node.textContent = (over ? "+" : "") + text;
+    node.className = "timer" + (over ? " timer-over" : left <= 120 ? " timer-low" : "");
+    $("timer-label").textContent = over ? T.overtime : T.time_left;
+  }
+
+  function renderPresenter() {
+    if (!state.room) { return; }
+    var slot = pitchOnNow();
+    $("now").textContent = slot ? slot.title + (slot.team ? " · " + slot.team : "") : T.no_pitch;
+    renderTimer();
+    var notes = $("notes");
+    notes.replaceChildren();
+    var recent = state.notes.slice(-3).reverse();
+    recent.forEach(function (n, i) {
+      var item = el("div", "presenter-note" + (i === 0 ? " latest" : "") + (i === 0 && n.fresh ? " fresh" : ""));
+      item.appendChild(el("span", "presenter-label", T.from_moderator + " · " + hhmm(n.created)));
+      item.appendChild(el("p", "presenter-note-text", n.text));
+      notes.appendChild(item);
+      n.fresh = false;
+    });
+    if (!recent.length) { notes.appendChild(el("p", "count", T.no_notes)); }
+    var pinned = $("pinned");
+    pinned.replaceChildren();
+    var q = state.room.pinned ? state.questions.get(state.room.pinned) : null;
+    pinned.hidden = !q;
+    if (q) {
+      pinned.appendChild(el("span", "badge status-live", T.pinned));
+      pinned.appendChild(el("p", "presenter-question", q.text));
+      pinned.appendChild(el("p", "meta", (q.author || T.anonymous) + " · ▲ " + q.votes));
+    }
+    var list = $("questions");
+    list.replaceChildren();
+    var mine = [];
+    state.questions.forEach(function (x) {
+      if (x.status === "approved" && slot && x.slot === slot.id && x.id !== state.room.pinned) { mine.push(x); }
+    });
+    mine.sort(function (a, b) {
+      if (a.answered !== b.answered) { return a.answered ? 1 : -1; }
+      return b.votes - a.votes || (a.created < b.created ? -1 : 1);
+    });
+    mine.forEach(function (x) {
+      var item = el("li", x.answered ? "answered" : "");
+      item.appendChild(el("span", "presenter-votes", "▲ " + x.votes));
+      var body = el("span", "presenter-qtext", x.text);
+      item.appendChild(body);
+      if (x.answered) { item.appendChild(el("span", "badge public", T.answered)); }
+      list.appendChild(item);
+    });
+    if (!mine.length) { list.appendChild(el("li", "empty", T.no_questions)); }
+  }
+
+  function renderScreenPoll() {
+    var node = $("screen-poll");
+    if (!node) { return; }
+    var polls = latestPolls();
+    var open = polls.filter(function (p) { return p.status === "open"; });
+    var poll = open.length ? open[open.length - 1] : polls[polls.length - 1];
+    node.replaceChildren();
+    node.hidden = !poll;
+    if (!poll) { return; }
+    node.dataset.poll = poll.id;
+    node.appendChild(el("span", "badge status-live", T.poll + (poll.status === "closed" ? " · " + T.poll_closed : "")));
+    node.appendChild(el("p", "screen-poll-question", poll.question));
+    pollResults(poll, node);
+  }
+
   function renderScreen() {
     if (!state.room) { return; }
+    renderScreenPoll();
     var current = slotById(state.room.current_slot);
     $("now").textContent = current ? T.now_presenting + "：" + current.title : "";
     renderPinned($("pinned"), true);
@@ -422,7 +710,9 @@
 
   // ------------------------------------------------------------ controls
 
-  if (!isScreen) {
+  if (isPresenter) { setInterval(renderTimer, 1000); }
+
+  if (!isScreen && !isPresenter) {
     $("ask").addEventListener("submit", function (event) {
       event.preventDefault();
       var text = $("ask-text").value.trim();
@@ -459,6 +749,41 @@
         });
       });
     });
+    $("score-slot").addEventListener("change", function () { renderScoring(); });
+    $("score-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var values = {};
+      var criteria = state.room.criteria || [];
+      Array.prototype.forEach.call(this.querySelectorAll("input[type=radio]:checked"), function (i) {
+        values[i.dataset.criterion] = parseInt(i.value, 10);
+      });
+      if (Object.keys(values).length !== criteria.length) { notice(T.score_incomplete, "error"); return; }
+      send({ t: "score", slot: parseInt($("score-slot").value, 10), values: values });
+      delete state.scoreDrafts[$("score-slot").value];
+    });
+    if ($("note-form")) {
+      var sendNote = function (text) {
+        text = text.trim();
+        if (text) { send({ t: "presenter_note", text: text }); }
+      };
+      $("note-form").addEventListener("submit", function (event) {
+        event.preventDefault();
+        sendNote($("note-text").value);
+        $("note-text").value = "";
+      });
+      Array.prototype.forEach.call(document.querySelectorAll("[data-note]"), function (node) {
+        node.addEventListener("click", function () { sendNote(node.dataset.note); });
+      });
+      $("poll-form").addEventListener("submit", function (event) {
+        event.preventDefault();
+        var options = [];
+        Array.prototype.forEach.call(document.querySelectorAll(".poll-option"), function (i) {
+          if (i.value.trim()) { options.push(i.value.trim()); }
+        });
+        send({ t: "poll_open", question: $("poll-question").value.trim(), multiple: $("poll-multiple").checked, options: options });
+        this.reset();
+      });
+    }
     if ($("premoderation")) {
       $("premoderation").addEventListener("change", function () { send({ t: "room", premoderation: this.checked }); });
       $("publish-answered").addEventListener("change", function () { send({ t: "room", publish_answered: this.checked }); });

@@ -12,16 +12,22 @@ ROUTER = URLRouter(websocket_urlpatterns)
 def _fast_hubs(settings):
     settings.LIVE_PRESENCE_INTERVAL = 0.2
     settings.LIVE_VOTE_TICK = 0.02
-    settings.LIVE_RATE_LIMITS = {"ask": (100, 60), "chat": (100, 60)}
+    settings.LIVE_RATE_LIMITS = {
+        "ask": (100, 60),
+        "chat": (100, 60),
+        "note": (100, 60),
+        "poll": (100, 60),
+    }
 
 
 class Client:
     """A WebSocket client of the live room with a user in its scope."""
 
-    def __init__(self, roadshow_id, user=None, last=None, cookies=None):
-        path = f"/ws/live/{roadshow_id}/" + (
-            f"?last={last}" if last is not None else ""
-        )
+    def __init__(self, roadshow_id, user=None, last=None, cookies=None, view=None):
+        query = [f"view={view}"] if view else []
+        if last is not None:
+            query.append(f"last={last}")
+        path = f"/ws/live/{roadshow_id}/" + ("?" + "&".join(query) if query else "")
         self.comm = WebsocketCommunicator(ROUTER, path)
         if user is not None:
             self.comm.scope["user"] = user
@@ -75,6 +81,13 @@ class Client:
         return await self.until(
             lambda f: f.get("ref") == ref and f["t"] in ("ack", "error")
         )
+
+    async def refused(self, code):
+        """The fatal error frame, then the close with 4403."""
+        frame = await self.until(lambda f: f["t"] == "error")
+        assert (frame["code"], frame.get("fatal")) == (code, True), frame
+        closed = await self.comm.receive_output(timeout=3)
+        assert closed == {"type": "websocket.close", "code": 4403}
 
     async def close(self):
         await self.comm.disconnect()

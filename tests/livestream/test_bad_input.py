@@ -145,7 +145,9 @@ def test_anonymous_visitors_watch_but_cannot_ask_vote_or_chat(live):
             "id": None,
             "name": "",
             "moderator": False,
+            "presenter": False,
             "can_participate": False,
+            "can_score": False,
         }
         await visitor.send(t="ask", ref="q", cid="c", text="匿名提问")
         assert (await visitor.reply("q"))["code"] == "login_required"

@@ -2,7 +2,7 @@ import pytest
 
 from achievements.demo import seed_demo
 from livestream.demo import TITLE, seed_live_room
-from livestream.models import ChatMessage, Question
+from livestream.models import ChatMessage, Poll, PollVote, Question, RoomEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -19,4 +19,7 @@ def test_the_demo_has_a_roadshow_live_now_with_its_room_in_use(
     assert Question.objects.filter(room=room).count() == 3
     assert room.pinned is not None and room.pinned.votes == 2
     assert ChatMessage.objects.filter(room=room).count() == 2
+    assert Poll.objects.get(room=room).status == "open"
+    assert PollVote.objects.filter(poll__room=room).count() == 2
+    assert RoomEvent.objects.filter(room=room, kind="presenter_note").count() == 1
     assert seed_live_room() is None  # runs once
