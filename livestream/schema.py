@@ -100,9 +100,17 @@ def _fits(value: object, kind: object) -> bool:
             isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
         )
     if isinstance(kind, str) and kind.startswith("str:"):
-        return isinstance(value, str) and 0 < len(value) <= int(kind[4:])
+        return (
+            isinstance(value, str)
+            and 0 < len(value) <= int(kind[4:])
+            and "\x00" not in value  # no database stores it
+        )
     if isinstance(kind, str) and kind.startswith("text:"):  # may be empty
-        return isinstance(value, str) and len(value) <= int(kind[5:])
+        return (
+            isinstance(value, str)
+            and len(value) <= int(kind[5:])
+            and "\x00" not in value
+        )
     raise AssertionError(kind)
 
 

@@ -3,6 +3,7 @@ allows (``MEETING_VIDEO_HOSTS``), with no credentials and no odd port.  The
 one check, used for a place's standing link and for a link pasted in a
 meeting room."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,6 +12,10 @@ from django.utils.translation import gettext as _
 from .services.base import MatchError
 
 MAX_LENGTH = 500
+# What a browser and this check both read as the same host: letters, digits,
+# dots and hyphens, optionally ":443" — nothing a browser would read otherwise
+# (a backslash, an escape, userinfo).
+NETLOC = re.compile(r"^[a-z0-9.-]+(:443)?$")
 
 # host (and its subdomains) → the provider's name as shown.
 DEFAULT_HOSTS = {
@@ -18,12 +23,11 @@ DEFAULT_HOSTS = {
     "voovmeeting.com": "VooV Meeting",
     "vc.feishu.cn": "飞书会议",
     "meetings.feishu.cn": "飞书会议",
-    "larksuite.com": "Lark",
-    "dingtalk.com": "钉钉会议",
+    "vc.larksuite.com": "Lark",
+    "meeting.dingtalk.com": "钉钉会议",
     "zoom.us": "Zoom",
     "zoom.com.cn": "Zoom",
     "webex.com": "Webex",
-    "webex.com.cn": "Webex",
     "teams.microsoft.com": "Microsoft Teams",
 }
 
@@ -46,7 +50,11 @@ def video_link(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    if len(url) > MAX_LENGTH or any(ch.isspace() for ch in url):
+    if (
+        len(url) > MAX_LENGTH
+        or any(ch.isspace() or not ch.isprintable() for ch in url)
+        or "\\" in url
+    ):
         raise MatchError(_("视频会议链接格式不正确。"))
     try:
         parts = urlsplit(url)
@@ -55,7 +63,12 @@ def video_link(url: str) -> str:
         raise MatchError(_("视频会议链接格式不正确。")) from None
     if parts.scheme.lower() != "https":
         raise MatchError(_("视频会议链接必须以 https:// 开头。"))
-    if parts.username or parts.password or port not in (None, 443):
+    if (
+        parts.username
+        or parts.password
+        or port not in (None, 443)
+        or not NETLOC.match(parts.netloc.lower())
+    ):
         raise MatchError(_("视频会议链接格式不正确。"))
     if provider_of(url) is None:
         names = sorted(set(allowed_hosts().values()))

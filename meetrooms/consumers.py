@@ -7,9 +7,13 @@ database, a repeat dropped, so a page misses nothing and doubles nothing.
 A room holds a handful of people: each connection is a member of the room's
 group itself (no per-process hub as the live room needs for thousands)."""
 
+import logging
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from livestream import schema
@@ -20,10 +24,13 @@ from . import limits, selectors, services
 from .broadcast import group_of
 from .errors import MeetError
 
+log = logging.getLogger(__name__)
+
 # One close code for every refusal: whether a meeting exists is nobody's
 # business but its parties'.
 FORBIDDEN = 4403
 REFUSED = _("你无权进入这个会议室。")
+INTERNAL = _("服务器出错，请稍后再试。")
 SIGNED_OUT = _("你已退出登录，请重新进入会议室。")
 
 FRAMES: dict[str, dict[str, object]] = {
@@ -107,32 +114,49 @@ class MeetingRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
                 max_chars=limits.MAX_FRAME_CHARS,
             )
             answer = await ACTIONS[frame["t"]](self, frame)
-        except (schema.FrameError, MeetError) as error:
-            await self._send(
-                {
-                    "v": 1,
-                    "t": "error",
-                    "ref": getattr(error, "ref", ref),
-                    "code": error.code,
-                    "message": error.message,
-                }
-            )
+        except (schema.FrameError, MeetError) as refused:
+            await self._error(refused, getattr(refused, "ref", ref))
             return
-        await self._send({"v": 1, "t": "ack", "ref": ref, **answer})
+        except Exception:  # answered all the same: the page drops the frame
+            log.exception("meeting room %s: a frame failed", self.meeting_id)
+            await self._error(MeetError("internal", self._t(INTERNAL)), ref)
+            return
+        if answer is not None:  # None: the socket was closed
+            await self._send({"v": 1, "t": "ack", "ref": ref, **answer})
+
+    async def _error(self, error, ref) -> None:
+        await self._send(
+            {
+                "v": 1,
+                "t": "error",
+                "ref": ref,
+                "code": error.code,
+                "message": error.message,
+            }
+        )
 
     # ------------------------------------------------------------ frames
 
     def _who(self) -> dict:
         return {"user": self.user, "meeting_id": self.meeting_id}
 
-    async def _ping(self, frame: dict) -> dict:
+    async def _ping(self, frame: dict) -> dict | None:
+        """Alive: presence kept fresh; judged again (a notice that someone
+        lost their place may itself have been lost); anything a broadcast
+        never delivered, sent now."""
+        seat = await self._call(
+            selectors.seat_now, user=self.user, meeting_id=self.meeting_id
+        )
+        if seat is None:
+            await self._leave(REFUSED)
+            return None
         await self._call(
             services.visit_touch, room_id=self.room_id, channel=self.channel_name
         )
         top = await self._call(selectors.last_seq, room_id=self.room_id)
-        if top > self.last_seq:  # a broadcast never arrived: catch up now
+        if top > self.last_seq:
             await self._catch_up(top)
-        return {"seq": self.last_seq}
+        return {"seq": self.last_seq, "closed": seat.closed}
 
     async def _chat(self, frame: dict) -> dict:
         message = await self._call(
@@ -211,9 +235,21 @@ class MeetingRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         if found is None:
             await self._leave(REFUSED)
             return
+        if not await database_sync_to_async(self._same_password)():
+            await self._leave(SIGNED_OUT)  # the password changed since
+            return
         self.side = found.side
         state = await self._call(selectors.state_frame, access=found)
         await self._send(state)
+
+    def _same_password(self) -> bool:
+        """The session was signed with the account's current password (a
+        changed password ends the other sessions: their sockets too)."""
+        session = self.scope.get("session")
+        signed = session.get(HASH_SESSION_KEY) if session is not None else None
+        if signed is None:
+            return True  # a socket opened without a session (tests)
+        return constant_time_compare(signed, self.user.get_session_auth_hash())
 
     async def _leave(self, message) -> None:
         await self.disconnect(FORBIDDEN)

@@ -26,6 +26,10 @@ def client_text() -> dict[str, str]:
         "next": _("下一场："),
         "no_next": _("您在本场对接会中没有下一场会面。"),
         "open_video": _("进入视频会议"),
+        "open_video_on": _("进入视频会议（%(provider)s）"),
+        "side_is": _("%(side)s："),
+        # Between names in a list.
+        "sep": _("、"),
         "no_video": _(
             "还没有视频会议链接。任一方可以粘贴腾讯会议、飞书、钉钉、Zoom 等链接。"
         ),
@@ -34,6 +38,7 @@ def client_text() -> dict[str, str]:
         "note_saved": _("已保存"),
         "note_saving": _("正在保存…"),
         "uploading": _("正在上传…"),
+        "upload_failed": _("上传失败（%(status)s），请刷新页面后重试。"),
         "withdraw": _("撤回"),
         "confirm_withdraw": _("撤回这个文件？对方将无法再查看。"),
         "shared_by": _("%(name)s 共享"),

@@ -56,6 +56,9 @@ class RoomMessage(models.Model):
     )
     author = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(max_length=1000)
+    # The side the author spoke for when writing it ("team", "investor",
+    # "organizer"): it stays theirs if they are later no longer named.
+    side = models.CharField(max_length=12)
     # The sender's own id for the message: a retried send is stored once.
     client_id = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +93,7 @@ class RoomDocument(models.Model):
     uploaded_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    side = models.CharField(max_length=12)  # the sharer's, as with messages
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     # Withdrawn by whoever shared it: no longer listed or served.
     removed_at = models.DateTimeField(null=True, blank=True)

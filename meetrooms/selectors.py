@@ -198,7 +198,7 @@ def next_meeting(*, user: Any, meeting: Meeting) -> dict | None:
     """The user's next published meeting after this one, with its room."""
     following = (
         meetings_of(user=user)
-        .filter(slot__start__gte=meeting.slot.end)
+        .filter(session_id=meeting.session_id, slot__start__gte=meeting.slot.end)
         .exclude(status=MeetingStatus.CANCELLED)
         .exclude(pk=meeting.pk)
         .first()
@@ -264,8 +264,13 @@ def events_between(room_id: int, after: int, upto: int) -> list[dict]:
 
 
 def _header(access: Access, room: MeetingRoom, user: Any) -> dict:
+    """Read after the room's sequence number: a link changed since the room
+    was first read is shown, not lost between the two."""
     meeting = access.meeting
+    room.refresh_from_db(fields=["video_url"])
+    presence = presence_frame(room.pk)
     return {
+        "presence": {"people": presence["people"], "sides": presence["sides"]},
         "meeting": meeting.pk,
         "me": {"user": user.pk, "side": access.side},
         "state": state_of(meeting),
@@ -282,7 +287,6 @@ def snapshot(*, access: Access, room: MeetingRoom, user: Any) -> dict:
         .select_related("author")
         .order_by("-created_at", "-id")[: limits.SNAPSHOT_MESSAGES]
     )
-    sides = sides_of_meeting(access.meeting)
     documents = RoomDocument.objects.filter(
         room=room, removed_at__isnull=True
     ).select_related("uploaded_by")
@@ -291,14 +295,8 @@ def snapshot(*, access: Access, room: MeetingRoom, user: Any) -> dict:
         "t": "snapshot",
         "seq": seq,
         **_header(access, room, user),
-        "messages": [
-            message_data(m, sides.get(m.author_id, "organizer"))
-            for m in reversed(messages)
-        ],
-        "documents": [
-            document_data(d, sides.get(d.uploaded_by_id, "organizer"), room.meeting_id)
-            for d in documents
-        ],
+        "messages": [message_data(m) for m in reversed(messages)],
+        "documents": [document_data(d, room.meeting_id) for d in documents],
         "note": note.first() or "",
     }
 
@@ -307,7 +305,7 @@ def missed(*, access: Access, room: MeetingRoom, user: Any, last: int) -> dict:
     """What a reconnecting page missed since ``last`` (a number this room
     gave; anything else gets a fresh snapshot)."""
     seq = last_seq(room.pk)
-    if last < 0 or last > seq:
+    if last < 0 or last > seq or seq - last > limits.SNAPSHOT_MESSAGES:
         return snapshot(access=access, room=room, user=user)
     return {
         "t": "events",

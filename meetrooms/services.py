@@ -118,9 +118,13 @@ def chat_send(*, user: Any, meeting_id: int, text: str, client_id: str) -> RoomM
     try:
         with transaction.atomic():
             message = RoomMessage.objects.create(
-                room_id=room_id, author=user, text=text, client_id=client_id
+                room_id=room_id,
+                author=user,
+                side=seat.side,
+                text=text,
+                client_id=client_id,
             )
-            emit(room_id, "chat", message_data(message, seat.side))
+            emit(room_id, "chat", message_data(message))
     except IntegrityError:
         return RoomMessage.objects.get(
             room_id=room_id, author_id=user.pk, client_id=client_id
@@ -195,8 +199,9 @@ def document_add(*, user: Any, meeting_id: int, upload: Any) -> RoomDocument:
             content_type=checked.content_type,
             size=checked.size,
             uploaded_by=user,
+            side=seat.side,
         )
-        emit(room.pk, "document", document_data(document, seat.side, seat.meeting_id))
+        emit(room.pk, "document", document_data(document, seat.meeting_id))
     return document
 
 

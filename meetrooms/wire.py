@@ -13,21 +13,19 @@ def event_wire(event: RoomEvent) -> dict:
     return {"seq": event.seq, "kind": event.kind, "data": event.data}
 
 
-def message_data(message: RoomMessage, side: str) -> dict:
-    """``side``: the author's ("team", "investor", "organizer")."""
+def message_data(message: RoomMessage) -> dict:
     return {
         "id": message.pk,
         "text": message.text,
         "author": display_name(message.author),
         "author_id": message.author_id,
-        "side": side,
+        "side": message.side,
         "created": message.created_at.isoformat(),
         "cid": message.client_id,
     }
 
 
-def document_data(document: RoomDocument, side: str, meeting_id: int) -> dict:
-    """``side``: the sharer's."""
+def document_data(document: RoomDocument, meeting_id: int) -> dict:
     by = document.uploaded_by
     return {
         "id": document.pk,
@@ -36,7 +34,7 @@ def document_data(document: RoomDocument, side: str, meeting_id: int) -> dict:
         "type": document.content_type,
         "by": display_name(by) if by is not None else "",
         "by_id": document.uploaded_by_id,
-        "side": side,
+        "side": document.side,
         "created": document.created_at.isoformat(),
         "url": reverse("meetrooms:document", args=[meeting_id, document.pk]),
     }

@@ -7,7 +7,8 @@
   setInterval(function () {
     if (document.hidden) { return; }
     fetch(board.dataset.refresh, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      // Signed out (a redirect to the login page) or refused: keep the table.
+      .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
       .then(function (html) { if (html !== null) { board.innerHTML = html; } })
       .catch(function () {});
   }, 5000);

@@ -33,6 +33,7 @@
     node.textContent = kind === "reconnecting" ? fmt(T.reconnecting, { s: seconds }) : T[kind];
   }
 
+  var noteDirty = false, noteTimer = null;  // unsaved words in the notes
   var socket = RoomSocket({ path: root.dataset.ws, onFrame: handle, onConn: setConn });
 
   function handle(frame) {
@@ -42,7 +43,7 @@
       state.documents = new Map();
       frame.documents.forEach(function (d) { state.documents.set(d.id, d); });
       var note = $("note");
-      if (note && document.activeElement !== note) { note.value = frame.note; }
+      if (note && !noteDirty) { note.value = frame.note; }
       renderAll();
     } else if (frame.t === "events") {
       if (frame.resumed) { header(frame); }
@@ -58,15 +59,26 @@
     } else if (frame.t === "ack") {
       var sent = frame.sent;
       if (sent && sent.t === "video") { notice(T.video_saved, "ok"); $("video-url").value = ""; }
-      if (sent && sent.t === "note") { $("note-status").textContent = T.note_saved; }
+      if (sent && sent.t === "note" && sent.text === $("note").value) {
+        noteDirty = false;
+        $("note-status").textContent = T.note_saved;
+      }
+      if (frame.closed && state.room && !state.room.closed) { state.room.closed = frame.closed; renderAll(); }
     } else if (frame.t === "error") {
       notice(frame.message, "error");
-      if (frame.sent && frame.sent.t === "note") { $("note-status").textContent = frame.message; }
+      var failed = frame.sent;
+      // A refused message goes back into the input, not lost.
+      if (failed && failed.t === "chat" && !$("chat-text").value) { $("chat-text").value = failed.text; }
+      if (failed && failed.t === "note") {
+        $("note-status").textContent = frame.message;
+        if (frame.code === "rate_limited") { noteTimer = setTimeout(saveNote, 5000); }
+      }
     }
   }
 
   function header(frame) {
     state.me = frame.me;
+    state.people = frame.presence.people;
     state.video = frame.video;
     state.next = frame.next;
     setRoom(frame.state);
@@ -129,7 +141,7 @@
       a.rel = "noopener";
       li.appendChild(a);
       li.appendChild(el("span", "meta", " " + size(d.size) + " · " + fmt(T.shared_by, { name: d.by }) + " · " + clock.format(new Date(d.created))));
-      var writable = !state.room.closed;
+      var writable = !isClosed();
       if (writable && state.me && (d.by_id === state.me.user || state.me.side === "organizer")) {
         var b = el("button", "link", T.withdraw);
         b.type = "button";
@@ -148,7 +160,7 @@
     box.replaceChildren();
     var v = state.video;
     if (v && v.url) {
-      var a = el("a", "button", T.open_video + (v.provider ? "（" + v.provider + "）" : ""));
+      var a = el("a", "button", v.provider ? fmt(T.open_video_on, { provider: v.provider }) : T.open_video);
       a.href = v.url;
       a.target = "_blank";
       a.rel = "noopener noreferrer";
@@ -167,9 +179,9 @@
     others.forEach(function (side) {
       var here = state.people.filter(function (p) { return p.side === side; });
       var badge = el("span", "presence " + (here.length ? "in" : "out"),
-        (state.me.side === "organizer" ? sideLabel(side) + "：" : "") + (here.length ? T.other_in : T.other_out));
+        (state.me.side === "organizer" ? fmt(T.side_is, { side: sideLabel(side) }) : "") + (here.length ? T.other_in : T.other_out));
       node.appendChild(badge);
-      if (here.length) { node.appendChild(el("span", "meta", " " + here.map(function (p) { return p.name; }).join("、") + " ")); }
+      if (here.length) { node.appendChild(el("span", "meta", " " + here.map(function (p) { return p.name; }).join(T.sep) + " ")); }
     });
   }
 
@@ -180,12 +192,19 @@
     return (h ? h + ":" + two(m) : m) + ":" + two(r);
   }
 
+  // Why the room is read-only now ("ended", "cancelled"), or null.
+  function isClosed() {
+    var room = state.room;
+    if (!room) { return null; }
+    return room.closed || (Date.now() + state.skew >= Date.parse(room.closes) ? "ended" : null);
+  }
+
   function renderClock() {
     var room = state.room;
     if (!room) { return; }
     var now = Date.now() + state.skew;
     var starts = Date.parse(room.starts), ends = Date.parse(room.ends), closes = Date.parse(room.closes);
-    var closed = room.closed || (now >= closes ? "ended" : null);
+    var closed = isClosed();
     var text;
     if (closed) { text = T[closed]; } else if (now < starts) { text = fmt(T.starts_in, { t: span(starts - now) }); } else if (now < ends) { text = fmt(T.ends_in, { t: span(ends - now) }); } else { text = fmt(T.grace, { t: span(closes - now) }); }
     $("countdown").textContent = text;
@@ -230,14 +249,19 @@
     socket.send({ t: "video", url: $("video-url").value.trim() });
   });
 
-  var noteTimer = null;
+  function saveNote() {
+    clearTimeout(noteTimer);
+    if (noteDirty) { socket.send({ t: "note", text: $("note").value }); }
+  }
   var note = $("note");
   if (note) {
     note.addEventListener("input", function () {
+      noteDirty = true;
       $("note-status").textContent = T.note_saving;
       clearTimeout(noteTimer);
-      noteTimer = setTimeout(function () { socket.send({ t: "note", text: note.value }); }, 1200);
+      noteTimer = setTimeout(saveNote, 1200);
     });
+    window.addEventListener("pagehide", saveNote);
   }
 
   $("upload-form").addEventListener("submit", function (e) {
@@ -250,7 +274,12 @@
     fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
-          if (response.ok) { notice("", ""); input.value = ""; } else { notice(body.error || response.statusText, "error"); }
+          if (response.status === 201 && !response.redirected) {
+            notice("", "");
+            input.value = "";
+          } else {
+            notice(body.error || fmt(T.upload_failed, { status: response.redirected ? 401 : response.status }), "error");
+          }
         });
       })
       .catch(function () { notice(T.offline, "error"); });

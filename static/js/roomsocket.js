@@ -30,15 +30,16 @@
       retryTimer = null;
       options.onConn("connecting");
       ws = new WebSocket(url());
-      ws.onopen = function () { attempt = 0; fresh = true; };
+      ws.onopen = function () { fresh = true; };
       ws.onmessage = function (message) {
         var frame;
         try { frame = JSON.parse(message.data); } catch (e) { return; }
         receive(frame);
       };
-      ws.onclose = function () {
+      ws.onclose = function (event) {
         ws = null;
         clearInterval(pinger);
+        if (event.code === 4403) { fatal = true; }  // refused: never again
         if (fatal) { options.onConn("offline"); return; }
         later();
       };
@@ -60,6 +61,7 @@
       if (frame.t === "snapshot" || frame.t === "events") {
         if (fresh) {
           fresh = false;
+          attempt = 0;  // back off until a first state arrives, not a mere open
           options.onConn("live");
           outbox.forEach(function (f) { ws.send(JSON.stringify(f)); });
           pinger = setInterval(function () { api.send({ t: "ping" }); }, 25000);

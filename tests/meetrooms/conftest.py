@@ -19,6 +19,17 @@ def _room_limits(settings):
     settings.MEET_RATE_LIMITS = {"chat": (100, 60), "note": (100, 60)}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test runs in its own event loop: a Redis channel layer made in an
+    earlier one keeps locks bound to it, so each test gets its own."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 def on_now(meeting, *, started_minutes: int = 5, length: int = 20) -> None:
     """Move the meeting's slot (in the test's time) to have started
     ``started_minutes`` ago."""
@@ -46,6 +57,7 @@ class Client:
     def __init__(self, meeting_id, user=None, last=None, cookies=None):
         path = f"/ws/meet/{meeting_id}/" + (f"?last={last}" if last is not None else "")
         self.comm = WebsocketCommunicator(ROUTER, path)
+        OPEN.append(self)
         if user is not None:
             self.comm.scope["user"] = user
         self.comm.scope["cookies"] = cookies or {}
@@ -104,11 +116,28 @@ class Client:
 db = sync_to_async
 
 
+OPEN: list = []  # the clients of the scenario running
+
+
 def scenario(test):
-    """Run an async test function (pytest here has no async plugin)."""
+    """Run an async test function (pytest here has no async plugin); every
+    client it opened is disconnected at its end, whatever happened — a
+    consumer left running keeps a receive pending on the channel layer, bound
+    to this test's event loop."""
 
     @functools.wraps(test)
     def run(*args, **kwargs):
-        return async_to_sync(test)(*args, **kwargs)
+        async def body():
+            try:
+                return await test(*args, **kwargs)
+            finally:
+                while OPEN:
+                    client = OPEN.pop()
+                    try:
+                        await client.comm.disconnect(timeout=2)
+                    except Exception:  # noqa: S110  (already gone)
+                        pass
+
+        return async_to_sync(body)()
 
     return run

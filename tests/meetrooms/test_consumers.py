@@ -155,6 +155,11 @@ async def test_video_link_checked_and_shared(meet):
         ("https://user:pw@zoom.us/j/1", "格式不正确"),
         ("https://meeting.tencent.com.evil.cn/x", "只接受以下视频会议平台"),
         ("javascript:alert(1)", "https://"),
+        # Look-alikes a browser reads as another host.
+        ("https://evil.com\\.zoom.us/j/1", "格式不正确"),
+        ("https://evil.com%2F.zoom.us/j/1", "格式不正确"),
+        ("https://evil.com;.zoom.us/j/1", "格式不正确"),
+        ("https://zoom.us:8443/j/1", "格式不正确"),
     ]:
         await investor.send(t="video", url=url, ref="v")
         refused = await investor.reply("v")
@@ -228,6 +233,8 @@ async def test_bad_frames_are_refused_without_effect(meet):
         ({"t": "doc_remove", "id": True}, "bad_frame"),
         ({"t": "doc_remove", "id": 99999}, "not_found"),
         ({"t": "video", "url": 5}, "bad_frame"),
+        ({"t": "chat", "cid": "x", "text": "a\x00b"}, "bad_frame"),
+        ({"t": "note", "text": "\x00"}, "bad_frame"),
     ]:
         await investor.send(ref="bad", **frame)
         answer = await investor.reply("bad")
@@ -330,3 +337,41 @@ async def test_a_signed_out_session_closes_its_sockets(meet):
     refused = await client.until(lambda f: f["t"] == "error")
     assert "退出登录" in refused["message"]
     await client.close()
+
+
+@scenario
+async def test_a_lost_notice_does_not_keep_a_removed_party_reading(meet):
+    """Judged again on every ping: a party whose access notice never arrived
+    is disconnected at the next one (every 25 s from the page)."""
+    from livestream import broadcast as live_broadcast
+
+    meeting = meet["meeting"]
+    investor = Client(meeting.pk, meet["investor"])
+    await investor.connect()
+    real = live_broadcast.access_changed
+    live_broadcast.access_changed = lambda **kwargs: None  # the notice is lost
+    try:
+        await db(Membership.objects.filter(user=meet["investor"]).delete)()
+    finally:
+        live_broadcast.access_changed = real
+    await investor.send(t="ping", ref="p")
+    refused = await investor.until(lambda f: f["t"] == "error")
+    assert refused["fatal"] is True
+    assert (await investor.comm.receive_output(timeout=2))["code"] == 4403
+
+
+@scenario
+async def test_a_message_keeps_its_authors_side(meet):
+    meeting = meet["meeting"]
+    investor = Client(meeting.pk, meet["investor"])
+    await investor.connect()
+    await investor.send(t="chat", cid="a", text="我方的问题", ref="a")
+    await investor.reply("a")
+    await investor.close()
+    await db(Membership.objects.filter(user=meet["investor"]).delete)()
+    team = Client(meeting.pk, meet["team"])
+    first = await team.connect()
+    assert [(m["text"], m["side"]) for m in first["messages"]] == [
+        ("我方的问题", "investor")
+    ]
+    await team.close()
