@@ -4,12 +4,19 @@ to the page as JSON (the script itself carries no text)."""
 from django.utils.translation import gettext as _
 
 
-def client_text() -> dict[str, str]:
+def connection_text() -> dict[str, str]:
+    """The state of a room's socket, as every room's script shows it."""
     return {
         "connecting": _("正在连接…"),
         "live": _("已连接"),
         "reconnecting": _("连接中断，%(s)s 秒后重连…"),
         "offline": _("已断开"),
+    }
+
+
+def client_text() -> dict[str, str]:
+    return {
+        **connection_text(),
         "watching": _("%(n)s 人在线"),
         "votes": _("赞"),
         "upvote": _("点赞"),

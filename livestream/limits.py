@@ -4,6 +4,7 @@ every worker counts against the same budget).  The frame schema and the
 services both read the text limits from here."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from accounts import ratelimit
 
@@ -48,3 +49,12 @@ def allow(action: str, user_id: int) -> bool:
     """Count one ``action`` by the user; False once the window's budget is spent."""
     count, window = limit_of(action)
     return ratelimit.allow(f"live-{action}", user_id, limit=count, window=window)
+
+
+def too_often(count: int, window: int) -> str:
+    """What a user past a budget is told (the live room and the meeting
+    rooms alike)."""
+    return _("操作太频繁：每 %(window)s 秒最多 %(count)s 次，请稍后再试。") % {
+        "window": window,
+        "count": count,
+    }

@@ -99,16 +99,20 @@ def _view(user: Any, room: Any) -> bool:
     return bool(teams) and roadshow.slots.filter(team_id__in=teams).exists()
 
 
-@rule("live.participate")
-def _participate(user: Any, room: Any) -> bool:
-    """Ask, vote and chat: signed in, able to view, the roadshow live, not muted."""
+def _live_to(user: Any, room: Any) -> bool:
+    """Signed in, the roadshow live, and able to view the room: what taking
+    part in any way needs first."""
     if not (user is not None and user.is_authenticated and user.is_active):
         return False
     if room.roadshow.status != RoadshowStatus.LIVE:
         return False
-    if not _view(user, room):
-        return False
-    return not is_muted(user, room)
+    return _view(user, room)
+
+
+@rule("live.participate")
+def _participate(user: Any, room: Any) -> bool:
+    """Ask, vote and chat: signed in, able to view, the roadshow live, not muted."""
+    return _live_to(user, room) and not is_muted(user, room)
 
 
 def _presenting_team_id(room: Any) -> int | None:
@@ -150,11 +154,7 @@ def _score(user: Any, room: Any) -> bool:
     """Score pitches, while the roadshow is live: approved investors and the
     room's judges (a pitch of one's own organization is refused by the
     service, which knows the pitch)."""
-    if not (user is not None and user.is_authenticated and user.is_active):
-        return False
-    if room.roadshow.status != RoadshowStatus.LIVE:
-        return False
-    if not _view(user, room):
+    if not _live_to(user, room):
         return False
     if permissions.is_approved_investor(user):
         return True

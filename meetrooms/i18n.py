@@ -3,13 +3,12 @@ handed to the page as JSON (the script itself carries no text)."""
 
 from django.utils.translation import gettext as _
 
+from livestream.i18n import connection_text
+
 
 def client_text() -> dict[str, str]:
     return {
-        "connecting": _("正在连接…"),
-        "live": _("已连接"),
-        "reconnecting": _("连接中断，%(s)s 秒后重连…"),
-        "offline": _("已断开"),
+        **connection_text(),
         "team": _("成果方"),
         "investor": _("投资方/需求方"),
         "organizer": _("主办方"),
@@ -19,6 +18,7 @@ def client_text() -> dict[str, str]:
         "no_messages": _("还没有消息。会面开始前也可以先打个招呼。"),
         "no_documents": _("还没有共享文件。"),
         "starts_in": _("距开始 %(t)s"),
+        "starts_on": _("%(t)s 开始"),
         "ends_in": _("距结束 %(t)s"),
         "grace": _("会面时间已到，会议室将在 %(t)s 后只读"),
         "ended": _("会面已结束，会议室只能查看。"),

@@ -11,6 +11,27 @@ from accounts.permissions import rule
 from matchmaking.rules import asked_side, sides_of
 
 
+def named_side(request: Any, *, is_requester: bool, attending: bool) -> str | None:
+    """The side a person is named for on a meeting: the requester speaks for
+    the side that asked, the attendees for the side asked; None: neither."""
+    asked = asked_side(request)
+    if is_requester:
+        return "investor" if asked == "team" else "team"
+    return asked if attending else None
+
+
+def named_sides(request: Any) -> dict[int, str]:
+    """user id → side, for every person named on the meeting's request."""
+    sides = {
+        pk: named_side(request, is_requester=False, attending=True)
+        for pk in request.attendees.values_list("pk", flat=True)
+    }
+    sides[request.requester_id] = named_side(
+        request, is_requester=True, attending=False
+    )
+    return sides
+
+
 def side_in(
     user: Any,
     *,
@@ -30,12 +51,11 @@ def side_in(
     request = SimpleNamespace(
         direction=direction, team_org_id=team_org_id, investor_org_id=investor_org_id
     )
-    asked = asked_side(request)
-    side = None
-    if published and user.pk == requester_id:
-        side = "investor" if asked == "team" else "team"
-    elif published and attending:
-        side = asked
+    side = (
+        named_side(request, is_requester=user.pk == requester_id, attending=attending)
+        if published
+        else None
+    )
     if side is not None and side in sides_of(user, request):
         return side
     if permissions.is_organizer(user):

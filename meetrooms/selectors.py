@@ -26,7 +26,7 @@ from .models import (
     RoomNote,
     RoomVisit,
 )
-from .rules import room_side, side_in
+from .rules import named_sides, room_side, side_in
 from .wire import document_data, message_data
 
 SIDES = ("team", "investor")
@@ -317,14 +317,8 @@ def missed(*, access: Access, room: MeetingRoom, user: Any, last: int) -> dict:
 
 
 def sides_of_meeting(meeting: Meeting) -> dict[int, str]:
-    """user id → side, for the meeting's named people."""
-    from matchmaking.rules import asked_side
-
-    request = meeting.request
-    asked = asked_side(request)
-    sides = dict.fromkeys(request.attendees.values_list("pk", flat=True), asked)
-    sides[request.requester_id] = "investor" if asked == "team" else "team"
-    return sides
+    """user id → side, for the meeting's named people (``rules.named_sides``)."""
+    return named_sides(meeting.request)
 
 
 def board(*, session: Any, slot: Any | None) -> list[dict]:

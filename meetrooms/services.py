@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from livestream.limits import too_often
 from matchmaking.models import Meeting
 from matchmaking.services.base import MatchError
 from matchmaking.video import provider_of, video_link
@@ -61,12 +62,7 @@ def _room_id(seat: Seat) -> int:
 
 def _throttle(action: str, user: Any) -> None:
     if not limits.allow(action, user.pk):
-        count, window = limits.limit_of(action)
-        raise MeetError(
-            "rate_limited",
-            _("操作太频繁：每 %(window)s 秒最多 %(count)s 次，请稍后再试。")
-            % {"window": window, "count": count},
-        )
+        raise MeetError("rate_limited", too_often(*limits.limit_of(action)))
 
 
 def emit(room_id: int, kind: str, data: dict) -> RoomEvent:

@@ -40,12 +40,7 @@ def require(user: Any, action: str, room: Room) -> None:
 def throttle(action: str, user: Any) -> None:
     """Count one ``action`` (see :mod:`livestream.limits`); refuse past the budget."""
     if not limits.allow(action, user.pk):
-        count, window = limits.limit_of(action)
-        raise LiveError(
-            "rate_limited",
-            _("操作太频繁：每 %(window)s 秒最多 %(count)s 次，请稍后再试。")
-            % {"window": window, "count": count},
-        )
+        raise LiveError("rate_limited", limits.too_often(*limits.limit_of(action)))
 
 
 def emit(

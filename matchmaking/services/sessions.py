@@ -218,13 +218,20 @@ def place_add(
         )
 
 
+def _managed_place(*, place_id: int, session_id: int, by: Any) -> Place:
+    """A place of the session, for an organizer, with the session's row
+    locked until the transaction ends."""
+    session = MatchSession.objects.select_for_update().get(pk=session_id)
+    require(by, "match.manage", session)
+    place = session.places.filter(pk=place_id).first()
+    if place is None:
+        raise MatchError(_("找不到该洽谈桌或洽谈室。"))
+    return place
+
+
 def place_remove(*, place_id: int, session_id: int, by: Any) -> None:
     with transaction.atomic():
-        session = MatchSession.objects.select_for_update().get(pk=session_id)
-        require(by, "match.manage", session)
-        place = session.places.filter(pk=place_id).first()
-        if place is None:
-            raise MatchError(_("找不到该洽谈桌或洽谈室。"))
+        place = _managed_place(place_id=place_id, session_id=session_id, by=by)
         if place.meetings.exists():
             # Cancelled ones too: their history (and deals) keep the place.
             raise MatchError(_("这里安排过会面，不能删除；请先移走会面。"))
@@ -236,11 +243,7 @@ def place_video_set(*, place_id: int, session_id: int, by: Any, url: str) -> Pla
     of every meeting held there."""
     url = video_link(url)
     with transaction.atomic():
-        session = MatchSession.objects.select_for_update().get(pk=session_id)
-        require(by, "match.manage", session)
-        place = session.places.filter(pk=place_id).first()
-        if place is None:
-            raise MatchError(_("找不到该洽谈桌或洽谈室。"))
+        place = _managed_place(place_id=place_id, session_id=session_id, by=by)
         if url and place.kind != PlaceKind.ONLINE:
             raise MatchError(_("只有线上洽谈室可以设置视频会议链接。"))
         if url and place.capacity != 1:

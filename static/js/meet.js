@@ -10,6 +10,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var state = { me: null, messages: [], documents: new Map(), video: null, people: [], room: null, next: null, skew: 0 };
   var clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Shanghai" });
+  var day = new Intl.DateTimeFormat(undefined, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Shanghai" });
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
@@ -206,7 +207,7 @@
     var starts = Date.parse(room.starts), ends = Date.parse(room.ends), closes = Date.parse(room.closes);
     var closed = isClosed();
     var text;
-    if (closed) { text = T[closed]; } else if (now < starts) { text = fmt(T.starts_in, { t: span(starts - now) }); } else if (now < ends) { text = fmt(T.ends_in, { t: span(ends - now) }); } else { text = fmt(T.grace, { t: span(closes - now) }); }
+    if (closed) { text = T[closed]; } else if (starts - now > 86400000) { text = fmt(T.starts_on, { t: day.format(new Date(starts)) }); } else if (now < starts) { text = fmt(T.starts_in, { t: span(starts - now) }); } else if (now < ends) { text = fmt(T.ends_in, { t: span(ends - now) }); } else { text = fmt(T.grace, { t: span(closes - now) }); }
     $("countdown").textContent = text;
     $("countdown").className = "countdown" + (closed ? " closed" : now >= ends ? " over" : "");
     root.classList.toggle("read-only", !!closed);
