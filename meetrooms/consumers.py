@@ -20,7 +20,7 @@ from livestream import schema
 from livestream.broadcast import ACCESS_GROUP
 from livestream.sockets import SocketHelpers
 
-from . import limits, selectors, services
+from . import broadcast, limits, selectors, services
 from .broadcast import group_of
 from .errors import MeetError
 
@@ -84,13 +84,14 @@ class MeetingRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
             )
         await self._send({"v": 1, **first})
         self.last_seq = first["seq"]
-        await self._call(
-            services.visit_enter,
-            room_id=self.room_id,
-            user=self.user,
-            side=self.side,
-            channel=self.channel_name,
-        )
+        async with broadcast.sending(self.channel_layer):
+            await self._call(
+                services.visit_enter,
+                room_id=self.room_id,
+                user=self.user,
+                side=self.side,
+                channel=self.channel_name,
+            )
 
     async def disconnect(self, code) -> None:
         if not self.joined:
@@ -98,9 +99,10 @@ class MeetingRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         self.joined = False
         for group in (group_of(self.room_id), ACCESS_GROUP):
             await self.channel_layer.group_discard(group, self.channel_name)
-        await self._call(
-            services.visit_leave, room_id=self.room_id, channel=self.channel_name
-        )
+        async with broadcast.sending(self.channel_layer):
+            await self._call(
+                services.visit_leave, room_id=self.room_id, channel=self.channel_name
+            )
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         if not self.joined:
@@ -113,7 +115,8 @@ class MeetingRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
                 required=REQUIRED,
                 max_chars=limits.MAX_FRAME_CHARS,
             )
-            answer = await ACTIONS[frame["t"]](self, frame)
+            async with broadcast.sending(self.channel_layer):
+                answer = await ACTIONS[frame["t"]](self, frame)
         except (schema.FrameError, MeetError) as refused:
             await self._error(refused, getattr(refused, "ref", ref))
             return

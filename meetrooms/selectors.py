@@ -3,17 +3,19 @@ is still writable, a person's first state, the events missed, who is in,
 the next meeting, and the organizers' board."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Min, OuterRef, Subquery
+from django.db import connection
+from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import User
 from matchmaking.enums import MeetingStatus, RequestStatus
-from matchmaking.models import Meeting, MeetingRequest
+from matchmaking.models import MatchSlot, Meeting, MeetingRequest
 from matchmaking.selectors import achievement_titles, meetings_of
 from matchmaking.video import provider_of
 
@@ -86,64 +88,73 @@ class Seat:
     closed: str | None
 
 
+@functools.cache
+def _seat_sql(vendor: str) -> str:
+    """The statement behind ``seat_now``, written out once: every frame of
+    every room runs it, and building it through the ORM cost more than
+    running it."""
+    q = connection.ops.quote_name
+    attendees = MeetingRequest.attendees.through._meta
+    table = {
+        model: q(model._meta.db_table)
+        for model in (Meeting, MatchSlot, MeetingRequest, MeetingRoom, User)
+    }
+    return (
+        "SELECT u.is_active, u.is_superuser, m.published_at IS NOT NULL, "
+        f"m.status = %s OR q.status <> %s, s.{q('end')} <= %s, r.id, "
+        f"EXISTS (SELECT 1 FROM {q(attendees.db_table)} a "
+        "WHERE a.meetingrequest_id = m.request_id AND a.user_id = u.id), "
+        "q.requester_id, q.direction, q.team_org_id, q.investor_org_id "
+        f"FROM {table[Meeting]} m "
+        f"JOIN {table[MatchSlot]} s ON s.id = m.slot_id "
+        f"JOIN {table[MeetingRequest]} q ON q.id = m.request_id "
+        f"JOIN {table[User]} u ON u.id = %s "
+        f"LEFT JOIN {table[MeetingRoom]} r ON r.meeting_id = m.id "
+        "WHERE m.id = %s"
+    )
+
+
 def seat_now(*, user: Any, meeting_id: int) -> Seat | None:
     """The user's seat in the meeting's room now (None: refused, whether or
-    not the meeting exists) — two small queries: one row of the meeting
-    (with the account's standing), the memberships."""
+    not the meeting exists): one row of the meeting with the account's
+    standing, and the memberships (from the shared cache)."""
     if user is None or not user.is_authenticated:
         return None
     permissions.forget(user)
-    account = User.objects.filter(pk=user.pk)
-    attending = MeetingRequest.attendees.through.objects.filter(
-        meetingrequest_id=OuterRef("request_id"), user_id=user.pk
-    )
-    row = (
-        Meeting.objects.filter(pk=meeting_id)
-        .annotate(
-            attending=Exists(attending),
-            active=Subquery(account.values("is_active")[:1]),
-            superuser=Subquery(account.values("is_superuser")[:1]),
+    ended_by = timezone.now() - dt.timedelta(minutes=limits.grace_minutes())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _seat_sql(connection.vendor),
+            [
+                MeetingStatus.CANCELLED,
+                RequestStatus.ACCEPTED,
+                connection.ops.adapt_datetimefield_value(ended_by),
+                user.pk,
+                meeting_id,
+            ],
         )
-        .order_by()
-        .values(
-            "active",
-            "superuser",
-            "published_at",
-            "status",
-            "slot__end",
-            "room__id",
-            "attending",
-            "request__status",
-            "request__requester_id",
-            "request__direction",
-            "request__team_org_id",
-            "request__investor_org_id",
-        )
-        .first()
-    )
-    if row is None or row["active"] is None:
+        row = cursor.fetchone()
+    if row is None:
         return None
-    user.is_active, user.is_superuser = row["active"], row["superuser"]
+    (active, superuser, published, cancelled, ended, room_id, attending) = row[:7]
+    requester_id, direction, team_org_id, investor_org_id = row[7:]
+    user.is_active, user.is_superuser = bool(active), bool(superuser)
     side = side_in(
         user,
-        published=row["published_at"] is not None,
-        requester_id=row["request__requester_id"],
-        attending=row["attending"],
-        direction=row["request__direction"],
-        team_org_id=row["request__team_org_id"],
-        investor_org_id=row["request__investor_org_id"],
+        published=bool(published),
+        requester_id=requester_id,
+        attending=bool(attending),
+        direction=direction,
+        team_org_id=team_org_id,
+        investor_org_id=investor_org_id,
     )
     if side is None:
         return None
     return Seat(
         meeting_id=meeting_id,
-        room_id=row["room__id"],
+        room_id=room_id,
         side=side,
-        closed=_closed(
-            cancelled=row["status"] == MeetingStatus.CANCELLED
-            or row["request__status"] != RequestStatus.ACCEPTED,
-            end=row["slot__end"],
-        ),
+        closed=_closed(cancelled=bool(cancelled), ended=bool(ended)),
     )
 
 
@@ -156,12 +167,10 @@ def closes_at(meeting: Meeting) -> dt.datetime:
     return meeting.slot.end + dt.timedelta(minutes=limits.grace_minutes())
 
 
-def _closed(*, cancelled: bool, end: dt.datetime, now=None) -> str | None:
+def _closed(*, cancelled: bool, ended: bool) -> str | None:
     if cancelled:
         return "cancelled"
-    if (now or timezone.now()) >= end + dt.timedelta(minutes=limits.grace_minutes()):
-        return "ended"
-    return None
+    return "ended" if ended else None
 
 
 def closed_reason(meeting: Meeting, now: dt.datetime | None = None) -> str | None:
@@ -169,8 +178,7 @@ def closed_reason(meeting: Meeting, now: dt.datetime | None = None) -> str | Non
     return _closed(
         cancelled=meeting.status == MeetingStatus.CANCELLED
         or meeting.request.status != RequestStatus.ACCEPTED,
-        end=meeting.slot.end,
-        now=now,
+        ended=(now or timezone.now()) >= closes_at(meeting),
     )
 
 

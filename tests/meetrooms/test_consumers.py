@@ -254,8 +254,15 @@ async def test_a_flood_from_one_user_is_limited(meet, settings):
     answers = []
     for n in range(5):
         await investor.send(t="chat", cid=f"f{n}", text=f"刷屏{n}", ref=f"f{n}")
-        answers.append((await investor.reply(f"f{n}"))["t"])
-    assert answers == ["ack", "ack", "ack", "error", "error"]
+        answers.append(await investor.reply(f"f{n}"))
+    assert [a["t"] for a in answers] == ["ack", "ack", "ack", "error", "error"]
+    assert answers[3]["code"] == "rate_limited"
+    # A retry of a message already stored is answered as stored, over the
+    # limit or not, and stored once.
+    await investor.send(t="chat", cid="f0", text="刷屏0", ref="again")
+    again = await investor.reply("again")
+    assert again["t"] == "ack" and again["id"] == answers[0]["id"]
+    assert await db(RoomMessage.objects.count)() == 3
     # The other side is not limited by it.
     team = Client(meeting.pk, meet["team"])
     await team.connect()
