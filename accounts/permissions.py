@@ -95,6 +95,16 @@ def roles_of(user: Any) -> set[str]:
     return roles
 
 
+def investor_memberships(user: Any) -> list[tuple[int, str, bool]]:
+    """(organization id, investor status, member approved) for each of the
+    user's investor memberships."""
+    return [
+        (org, status, ok)
+        for org, r, status, ok in _memberships(user)
+        if r == Role.INVESTOR
+    ]
+
+
 def organization_ids(user: Any, *, role: str | None = None) -> set[int]:
     return {org for org, r, _s, _ok in _memberships(user) if role is None or r == role}
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from accounts import permissions
+from accounts.enums import Role
 from accounts.permissions import rule
 from achievements.selectors import achievement_was_published
 
@@ -40,6 +41,17 @@ def _award_bid(user: Any, deal: Any) -> bool:
     return (
         deal.agency_id is not None
         and deal.agency_id in permissions.organization_ids(user)
+    )
+
+
+def may_start_deals(user: Any) -> bool:
+    """Whether the user can register an interest in any achievement at all
+    (organizers, teams, approved demand-side organizations): who is offered
+    "登记意向" — the rule below decides each achievement."""
+    return (
+        permissions.is_organizer(user)
+        or bool(permissions.organization_ids(user, role=Role.TEAM))
+        or bool(permissions.approved_investor_orgs(user))
     )
 
 

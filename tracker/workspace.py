@@ -7,6 +7,7 @@ from accounts.workspace import panel
 from achievements.extensions import detail_section
 
 from .enums import Stage
+from .rules import may_start_deals
 from .selectors import (
     deals_needing_attention,
     deals_visible_to,
@@ -38,6 +39,7 @@ def deals_panel(request):
         "attention_count": len(attention),
         "open_count": open_deals.count(),
         "organizer": organizer,
+        "may_start": may_start_deals(request.user),
     }
 
 

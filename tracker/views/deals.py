@@ -29,6 +29,7 @@ from ..enums import Stage
 from ..exporting import export_deals
 from ..forms import DayField, DealCreateForm
 from ..models import Deal
+from ..rules import may_start_deals
 from ..selectors import deals_needing_attention, deals_visible_to, needs_attention_q
 from .actions import legacy_post
 from .deal_page import deal_or_404, deal_page
@@ -131,6 +132,7 @@ def deal_list(request):
             "query": query.urlencode(),
             "xlsx_query": _with(query, format="xlsx"),
             "is_organizer": permissions.is_organizer(request.user),
+            "may_start": may_start_deals(request.user),
             "attention_count": deals_needing_attention(
                 deals_visible_to(user=request.user)
             ).count(),
@@ -371,11 +373,8 @@ def _meeting_source(request, meeting_id: int) -> dict:
 
 
 def _pick_achievement(request):
-    if not (
-        permissions.is_organizer(request.user)
-        or permissions.organization_ids(request.user)
-    ):
-        raise PermissionDenied
+    if not may_start_deals(request.user):
+        raise PermissionDenied  # the refusal page says why and what next
     text = request.GET.get("q", "").strip()[:100]
     results = []
     if text:
