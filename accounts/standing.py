@@ -77,4 +77,4 @@ def typical_review_days(now: dt.datetime | None = None) -> tuple[int, bool]:
     ]
     if len(spans) >= TYPICAL_MIN_DECISIONS:
         return max(1, math.ceil(statistics.median(spans))), True
-    return int(getattr(settings, "INVESTOR_REVIEW_TARGET_DAYS", 3)), False
+    return settings.INVESTOR_REVIEW_TARGET_DAYS, False

@@ -240,6 +240,9 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 40 * 1024 * 1024))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 # A meeting room stays writable this long after its slot ends (then: read-only).
 MEET_ROOM_GRACE_MINUTES = int(os.environ.get("MEET_ROOM_GRACE_MINUTES", "15"))
+# The review time an investor waiting for approval is told, until the
+# platform has enough decisions of its own to quote (accounts.standing).
+INVESTOR_REVIEW_TARGET_DAYS = int(os.environ.get("INVESTOR_REVIEW_TARGET_DAYS", "3"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

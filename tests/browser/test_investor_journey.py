@@ -54,6 +54,22 @@ def test_sign_up_approve_register_ticket_check_in(page, browser):
     page.wait_for_selector("text=邮箱已确认")
     page.context.clear_cookies()
 
+    # While waiting, every page says so and leads to what is open now.
+    login(page, "fund_li", password="Roadshow-2026-xyz")
+    page.goto(page.base + "/achievements/")
+    banner = page.locator(".banner-waiting")
+    assert "“华东科创基金”的投资方资格正在审核中" in banner.inner_text()
+    banner.locator("a").click()
+    page.wait_for_selector("#standing")
+    card = page.inner_text("#standing")
+    assert "组织方通常在 3 个工作日内完成审核" in card
+    assert "报名投资方专场路演" in card
+    page.screenshot(path=page.shots / "waiting-investor.png", full_page=True)
+    # What needs approval explains itself instead of a bare refusal.
+    page.goto(page.base + "/deals/new/")
+    assert page.inner_text("h1") == "审核通过后开放"
+    page.context.clear_cookies()
+
     # The organizer approves.
     login(page, "organizer")
     page.goto(page.base + "/admin/approvals/")
@@ -61,8 +77,9 @@ def test_sign_up_approve_register_ticket_check_in(page, browser):
     page.wait_for_selector("text=已记录审核结果")
     page.context.clear_cookies()
 
-    # The investor registers and gets a ticket.
+    # The investor registers and gets a ticket; nothing is waiting any more.
     login(page, "fund_li", password="Roadshow-2026-xyz")
+    assert page.locator(".banner-waiting, #standing").count() == 0
     page.goto(page.base + f"/r/{roadshow.pk}/register/")
     page.click("main button[type=submit]")
     page.wait_for_selector(".ticket .qr svg")
