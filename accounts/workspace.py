@@ -1,8 +1,10 @@
 """Pages made of sections that other apps register, in order (so a lower app
-imports none of the apps above it): the workspace's panels live here; the
-achievement page's sections use the same registry (achievements/extensions.py)."""
+imports none of the apps above it): the workspace's panels and the lines of
+the organizers' inbox live here; the achievement page's sections use the
+same registry (achievements/extensions.py)."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 Section = Callable[..., tuple[str, dict] | None]
@@ -32,3 +34,22 @@ _panels = Sections()
 # A panel of the workspace: panel(order)(func(request) -> (template, context)).
 panel = _panels.register
 panels_for = _panels.shown
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One line of the organizers' inbox: how many things wait, and where
+    their list is; ``entries`` name the first few (text, address)."""
+
+    label: str
+    count: int
+    url: str
+    hint: str = ""
+    entries: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+_inbox = Sections()
+# A line of the organizers' inbox (the admin's home page):
+# inbox_item(order)(func(request) -> InboxItem | None).
+inbox_item = _inbox.register
+inbox_for = _inbox.shown

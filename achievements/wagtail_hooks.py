@@ -3,6 +3,8 @@
 import io
 import secrets
 
+import django_filters
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -11,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -21,6 +24,7 @@ from accounts.admin_menu import OrganizerMenuItem
 from accounts.models import ApiToken, Membership, Organization
 from accounts.permissions import user_can
 
+from .enums import ReviewStatus
 from .forms import DEMAND_FORM_FIELDS
 from .importing import ImportRefused, import_achievements, write_template
 from .models import Achievement, Demand, IndustryField, Province
@@ -43,8 +47,22 @@ class AchievementAdminPolicy(ModelPermissionPolicy):
 register_permission_policy(Achievement, AchievementAdminPolicy(Achievement))
 
 
+class AchievementFilterSet(WagtailFilterSet):
+    # Several statuses at once: "waiting for review" is two of them.
+    status = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("状态"),
+        choices=ReviewStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Achievement
+        fields = ["status", "publication", "field", "trl"]
+
+
 class AchievementViewSet(ModelViewSet):
     model = Achievement
+    filterset_class = AchievementFilterSet
     icon = "doc-full"
     menu_label = gettext_lazy("科技成果")
     list_display = [
@@ -56,7 +74,6 @@ class AchievementViewSet(ModelViewSet):
         "publication",
         "updated_at",
     ]
-    list_filter = ["status", "publication", "field", "trl"]
     search_fields = ["title", "project_number"]
     inspect_view_enabled = True
     inspect_view_fields = [

@@ -1,10 +1,16 @@
-"""The library's panels of the workspace."""
+"""The library's panels of the workspace, and its line of the organizers' inbox."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts import permissions
 from accounts.enums import Role
-from accounts.workspace import panel
+from accounts.workspace import InboxItem, inbox_item, panel
 
 from . import selectors
+from .enums import ReviewStatus
+from .models import Achievement
 
 
 @panel(order=10)
@@ -50,3 +56,36 @@ def investor_panel(request):
     return "achievements/includes/panel_investor.html", {
         "has_profile": InvestorProfile.objects.filter(organization_id__in=orgs).exists()
     }
+
+
+@inbox_item(order=10)
+def achievements_waiting(request):
+    """Submitted achievements not yet decided, the longest waiting first."""
+    waiting = Achievement.objects.filter(
+        status__in=[ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW]
+    ).order_by("updated_at", "id")
+    now = timezone.now()
+    entries = []
+    for achievement in waiting[:3]:
+        days = (now - achievement.updated_at).days
+        text = (
+            ngettext(
+                "%(title)s · 已等 %(days)d 天", "%(title)s · 已等 %(days)d 天", days
+            )
+            if days
+            else gettext("%(title)s · 今天提交")
+        )
+        entries.append(
+            (
+                text % {"title": achievement.title, "days": days},
+                reverse("achievement:inspect", args=[achievement.pk]),
+            )
+        )
+    return InboxItem(
+        label=gettext("待审查的成果"),
+        count=waiting.count(),
+        url=reverse("achievement:index")
+        + f"?status={ReviewStatus.SUBMITTED}&status={ReviewStatus.UNDER_REVIEW}",
+        hint=gettext("保密审查：公开、限定公开或退回"),
+        entries=tuple(entries),
+    )

@@ -1,15 +1,27 @@
-"""The roadshows' panel of the workspace."""
+"""The roadshows' panel of the workspace, and their line of the organizers'
+inbox."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext
 
 from accounts import permissions
 from accounts.enums import Role
-from accounts.workspace import panel
+from accounts.workspace import InboxItem, inbox_item, panel
 from achievements.extensions import detail_section
 
 from .calendars import personal_token
-from .enums import RoadshowStatus
+from .enums import Attendance, RoadshowStatus
 from .forms import MaterialReviewForm
-from .materials import current_materials_of, materials_awaiting_review
-from .models import Registration, Slot
+from .materials import (
+    current_materials_of,
+    materials_awaiting_review,
+    materials_missing,
+)
+from .models import Registration, Roadshow, Slot
+from .registrations import attendance_options
 
 
 @panel(order=11)
@@ -72,3 +84,51 @@ def roadshow_record(request, achievement):
     if not roadshows:
         return None
     return "events/includes/achievement_roadshows.html", {"roadshows": roadshows}
+
+
+@inbox_item(order=30)
+def roadshows_needing_work(request):
+    """This month's roadshows still to be held that lack pitch materials, or
+    a stream although they are watched online."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    coming = Roadshow.objects.filter(
+        start__date__gte=first,
+        start__date__lt=following,
+        status__in=[
+            RoadshowStatus.DRAFT,
+            RoadshowStatus.SCHEDULED,
+            RoadshowStatus.PUBLISHED,
+            RoadshowStatus.LIVE,
+        ],
+    ).order_by("start")
+    # A list in a sentence: "、" in Chinese, ", " in English.
+    separator = pgettext("list separator", "、")
+    entries = []
+    for roadshow in coming:
+        lacking = []
+        missing = len(materials_missing(roadshow=roadshow))
+        if missing:
+            lacking.append(
+                ngettext("%(n)d 个项目缺材料", "%(n)d 个项目缺材料", missing)
+                % {"n": missing}
+            )
+        if not roadshow.stream_url and Attendance.ONLINE in attendance_options(
+            roadshow
+        ):
+            lacking.append(gettext("未设直播地址"))
+        if lacking:
+            entries.append(
+                (
+                    f"{roadshow.title} · {separator.join(lacking)}",
+                    reverse("events_manage", args=[roadshow.pk]),
+                )
+            )
+    return InboxItem(
+        label=gettext("本月待完善的路演"),
+        count=len(entries),
+        url=reverse("events_plan"),
+        hint=gettext("缺路演材料，或线上参加却没有直播地址"),
+        entries=tuple(entries[:5]),
+    )

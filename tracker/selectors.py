@@ -53,6 +53,11 @@ def needs_attention_q(*, now: dt.datetime | None = None) -> Q:
     return stale | waiting
 
 
+def deals_with_open_objections() -> QuerySet[Deal]:
+    """Deals whose disclosure has an objection nobody has decided yet."""
+    return Deal.objects.filter(objections__status=ObjectionStatus.OPEN).distinct()
+
+
 def deals_needing_attention(qs: QuerySet[Deal], *, now=None) -> QuerySet[Deal]:
     return qs.filter(needs_attention_q(now=now)).distinct()
 

@@ -1,16 +1,22 @@
 """The deals' panel of the workspace: the user's own deals (the team's,
-the counterparty's, the agency's), those needing follow-up first."""
+the counterparty's, the agency's), those needing follow-up first; and the
+deals' lines of the organizers' inbox."""
+
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts import permissions
 from accounts.permissions import user_can
-from accounts.workspace import panel
+from accounts.workspace import InboxItem, inbox_item, panel
 from achievements.extensions import detail_section
 
-from .enums import Stage
+from .enums import ObjectionStatus, Stage
+from .models import Deal, Objection
 from .rules import may_start_deals
 from .selectors import (
     deals_needing_attention,
     deals_visible_to,
+    deals_with_open_objections,
     disclosures_awaiting_review,
 )
 
@@ -85,3 +91,29 @@ def achievement_deals(request, achievement):
         "can_create": can_create,
         "achievement": achievement,
     }
+
+
+@inbox_item(order=40)
+def deals_needing_follow_up(request):
+    stalled = deals_needing_attention(Deal.objects.exclude(stage__in=Stage.ended()))
+    return InboxItem(
+        label=gettext("需跟进的转化项目"),
+        count=stalled.count(),
+        url=reverse("tracker:deals") + "?attention=1&open=1",
+        hint=gettext("超过阶段时限未推进，或公示期有异议"),
+    )
+
+
+@inbox_item(order=45)
+def objections_to_decide(request):
+    deals = deals_with_open_objections().select_related("achievement")
+    return InboxItem(
+        label=gettext("待处理的公示异议"),
+        count=Objection.objects.filter(status=ObjectionStatus.OPEN).count(),
+        url=reverse("tracker:deals") + "?objections=1",
+        hint=gettext("成立或不成立，并写明处理意见"),
+        entries=tuple(
+            (deal.achievement.title, reverse("tracker:deal", args=[deal.pk]))
+            for deal in deals.order_by("pk")[:3]
+        ),
+    )

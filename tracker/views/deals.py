@@ -30,7 +30,12 @@ from ..exporting import export_deals
 from ..forms import DayField, DealCreateForm
 from ..models import Deal
 from ..rules import may_start_deals
-from ..selectors import deals_needing_attention, deals_visible_to, needs_attention_q
+from ..selectors import (
+    deals_needing_attention,
+    deals_visible_to,
+    deals_with_open_objections,
+    needs_attention_q,
+)
 from .actions import legacy_post
 from .deal_page import deal_or_404, deal_page
 
@@ -46,6 +51,8 @@ def filtered_deals(request, qs):
         qs = qs.exclude(stage__in=Stage.ended())
     if params.get("attention"):
         qs = qs.filter(needs_attention_q()).distinct()
+    if params.get("objections"):
+        qs = qs.filter(pk__in=deals_with_open_objections().values("pk"))
     if params.get("q"):
         text = params["q"].strip()[:100]
         qs = qs.filter(
