@@ -512,7 +512,10 @@ def live_roadshow(n: int):
         status="live",
         first_published_at=now,
     )
-    return roadshow, room_of(roadshow), user
+    room = room_of(roadshow)
+    room.premoderation = False  # the questions go straight to the viewers
+    room.save(update_fields=["premoderation"])
+    return roadshow, room, user
 
 
 def session_of(user) -> str:

@@ -90,6 +90,12 @@ def seed_live_room() -> Roadshow | None:
                 anonymous=anonymous,
             )
         )
+    # The room is pre-moderated (the default): the organizer lets the first
+    # two through; the third waits in the moderators' queue.
+    for question in questions[:2]:
+        services.question_approve(
+            user=users["organizer"], room_id=room.pk, question_id=question.pk
+        )
     services.vote(
         user=users["enterprise"], room_id=room.pk, question_id=questions[0].pk, on=True
     )

@@ -21,6 +21,7 @@ def client_text() -> dict[str, str]:
         "votes": _("赞"),
         "upvote": _("点赞"),
         "unvote": _("取消点赞"),
+        "own_question": _("这是你提的问题"),
         "anonymous": _("匿名"),
         "pending": _("待审核"),
         "answered": _("已回答"),

@@ -30,7 +30,9 @@ class Room(models.Model):
     )
     # The last sequence number given to an event of this room.
     seq = models.PositiveBigIntegerField(default=0, editable=False)
-    premoderation = models.BooleanField(_("提问先审后发"), default=False)
+    # On by default: on a government programme's projector nothing appears
+    # unread; moderators may open the room up.
+    premoderation = models.BooleanField(_("提问先审后发"), default=True)
     # "Now presenting"; empty means: follow the programme's clock.
     current_slot = models.ForeignKey(
         Slot,

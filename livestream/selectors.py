@@ -268,6 +268,17 @@ def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
             if user_id
             else []
         )
+        # The user's own questions (not votable by them); an anonymous
+        # question's author stays hidden from everyone else.
+        mine = (
+            list(
+                Question.objects.filter(room=room, author_id=user_id).values_list(
+                    "pk", flat=True
+                )
+            )
+            if user_id
+            else []
+        )
         polls, my_answers = _polls(room, user_id)
         notes = (
             [
@@ -334,6 +345,7 @@ def snapshot(*, user: Any, room_id: int, presenter: bool = False) -> dict:
         "questions": question_list,
         "chat": chat_list,
         "voted": voted,
+        "mine": mine,
         "sanctions": sanctions,
         "polls": polls,
         "poll_answers": my_answers,

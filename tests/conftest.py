@@ -116,4 +116,8 @@ def live(roles):
         position=1,
     )
     room = room_of(roadshow)
+    # A room opened up by its moderators: most tests follow a question
+    # straight onto the screen (pre-moderation, the default, has its own).
+    room.premoderation = False
+    room.save(update_fields=["premoderation"])
     return {"roadshow": roadshow, "room": room, "slot": slot, **users}

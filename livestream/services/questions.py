@@ -97,6 +97,8 @@ def vote(*, user: Any, room_id: int, question_id: int, on: bool) -> int:
         )
         if question is None:
             raise LiveError("not_found", _("问题不存在或不在这个直播间。"))
+        if on and question.author_id == user.pk:
+            raise LiveError("own_question", _("不能为自己的问题投票。"))
         if on:
             try:
                 with transaction.atomic():

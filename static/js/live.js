@@ -16,7 +16,7 @@
   var isPresenter = root.dataset.presenter === "1";
   var state = {
     seq: null, room: null, programme: [], questions: new Map(), chat: [],
-    voted: new Set(), me: null, presence: 0, sort: "votes", filter: "current", sanctions: [],
+    voted: new Set(), mine: new Set(), me: null, presence: 0, sort: "votes", filter: "current", sanctions: [],
     polls: new Map(), pollAnswers: {}, notes: [], scores: {}, scored: {},
     pollDrafts: {}, scoreDrafts: {}  // choices made and not sent yet
   };
@@ -146,6 +146,7 @@
       frame.questions.forEach(function (q) { state.questions.set(q.id, q); });
       state.chat = frame.chat;
       state.voted = new Set(frame.voted);
+      state.mine = new Set(frame.mine || []);
       state.sanctions = frame.sanctions || [];
       state.polls = new Map();
       (frame.polls || []).forEach(function (p) { state.polls.set(p.id, p); });
@@ -170,7 +171,10 @@
     } else if (frame.t === "ack") {
       var sent = outbox.get(frame.ref);
       outbox.delete(frame.ref);
-      if (sent && sent.t === "ask" && frame.status === "pending") { notice(T.sent_for_review, "ok"); }
+      if (sent && sent.t === "ask") {
+        state.mine.add(frame.id);
+        if (frame.status === "pending") { notice(T.sent_for_review, "ok"); }
+      }
       if (sent && sent.t === "vote") {
         if (frame.on) { state.voted.add(frame.id); } else { state.voted.delete(frame.id); }
         renderQuestions();
@@ -353,7 +357,9 @@
       var vote = button("▲ " + q.votes, function () { send({ t: "vote", id: q.id, on: !voted }); }, "vote" + (voted ? " voted" : ""));
       vote.setAttribute("aria-pressed", voted ? "true" : "false");
       vote.title = voted ? T.unvote : T.upvote;
-      vote.disabled = !state.me.can_participate;
+      var own = state.mine.has(q.id);
+      vote.disabled = !state.me.can_participate || own;
+      if (own) { vote.title = T.own_question; }
       actions.appendChild(vote);
     }
     if (state.me.moderator) {

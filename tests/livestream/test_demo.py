@@ -17,6 +17,12 @@ def test_the_demo_has_a_roadshow_live_now_with_its_room_in_use(
     room = roadshow.room
     room.refresh_from_db()
     assert Question.objects.filter(room=room).count() == 3
+    assert room.premoderation  # the default: one question waits for a moderator
+    assert list(
+        Question.objects.filter(room=room)
+        .order_by("pk")
+        .values_list("status", flat=True)
+    ) == ["approved", "approved", "pending"]
     assert room.pinned is not None and room.pinned.votes == 2
     assert ChatMessage.objects.filter(room=room).count() == 2
     assert Poll.objects.get(room=room).status == "open"

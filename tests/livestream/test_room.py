@@ -280,3 +280,37 @@ def test_a_moderator_whose_rights_are_taken_away_starts_again(live):
         await again.close()
 
     run(scenario)
+
+
+def test_a_new_room_is_premoderated_and_nobody_upvotes_their_own_question(live):
+    from livestream.models import Room
+    from livestream.services import room_of
+
+    Room.objects.filter(pk=live["room"].pk).delete()
+    room = room_of(live["roadshow"])  # as a roadshow's room is first made
+    assert room.premoderation is True
+
+    async def scenario():
+        moderator = Client(live["roadshow"].pk, live["organizer"])
+        asker = Client(live["roadshow"].pk, live["investor"])
+        await moderator.connect()
+        await asker.connect()
+        await asker.send(t="ask", ref="q", cid="c-own", text="谁来回答我的问题？")
+        ack = await asker.reply("q")
+        assert ack["status"] == "pending"  # waits for a moderator
+        await moderator.send(t="moderate", ref="a", id=ack["id"], action="approve")
+        assert (await moderator.reply("a"))["t"] == "ack"
+        await asker.send(t="vote", ref="v", id=ack["id"], on=True)
+        refused = await asker.reply("v")
+        assert refused["t"] == "error" and refused["code"] == "own_question"
+        # Someone else may; and a fresh page knows which questions are one's own.
+        await moderator.send(t="vote", ref="v2", id=ack["id"], on=True)
+        assert (await moderator.reply("v2"))["votes"] == 1
+        again = Client(live["roadshow"].pk, live["investor"])
+        snapshot = await again.connect()
+        assert snapshot["mine"] == [ack["id"]]
+        for client in (moderator, asker, again):
+            await client.close()
+
+    run(scenario)
+    assert Question.objects.get().votes == 1
