@@ -10,15 +10,60 @@ from django.utils.translation import gettext as _
 
 import workdays
 from accounts import permissions
+from achievements.selectors import achievements_published_to
 
 from .enums import Attendance, Level, RegistrationStatus, RoadshowKind, RoadshowStatus
 from .models import TICKET_Q, Registration, Roadshow, YearPlan
-from .services import PUBLIC_Q, SHANGHAI
+from .services import PUBLIC_Q, SHANGHAI, programme_timeline
 
 
 def roadshows_public() -> QuerySet[Roadshow]:
     """Roadshows anyone may see (published ones, and what became of them)."""
     return Roadshow.objects.filter(PUBLIC_Q)
+
+
+def roadshows_listed(
+    *,
+    month: tuple[int, int] | None = None,
+    kind: str = "",
+    field: str = "",
+    province: str = "",
+    status: str = "",
+) -> QuerySet[Roadshow]:
+    """The public roadshows, filtered (a month in Shanghai time, a kind, a
+    field or province code, a status), in the order they take place."""
+    qs = roadshows_public().select_related("field", "province", "zone")
+    if month is not None:
+        year, number = month
+        first = dt.datetime(year, number, 1, tzinfo=SHANGHAI)
+        after = (first + dt.timedelta(days=32)).replace(day=1)
+        qs = qs.filter(start__gte=first, start__lt=after)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if field:
+        qs = qs.filter(field__code=field)
+    if province:
+        qs = qs.filter(province__code=province)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("start", "id")
+
+
+def programme_shown_to(*, roadshow: Roadshow, user: Any) -> tuple[list, set[int]]:
+    """The programme as this user may see it, and the ids of its achievements
+    they may see (the visibility rule).  A slot whose achievement they may not
+    see is left out whole — its title, team and time would tell of it."""
+    timeline = programme_timeline(roadshow=roadshow)
+    published = achievements_published_to(
+        user=user,
+        ids=[i.slot.achievement_id for i in timeline if i.slot.achievement_id],
+    )
+    shown = [
+        item
+        for item in timeline
+        if item.slot.achievement_id is None or item.slot.achievement_id in published
+    ]
+    return shown, published
 
 
 @dataclass
