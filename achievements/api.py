@@ -1,4 +1,6 @@
-"""The JSON API /api/v1/ (django-ninja): achievements and demands."""
+"""The JSON API /api/v1/ (django-ninja): achievements and demands.  The API
+object is made here, the first app with routes; later apps add theirs as
+routers (events/api.py: roadshows), joined by the wiring (roadshow/api.py)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import Body, Field, NinjaAPI, Path, Query, Schema, Status
+from ninja import Body, Field, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 
@@ -34,8 +36,9 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     description=(
-        "Published achievements and technology demands; submission of achievements "
-        "by an organization's programme-management system with its token "
+        "Published achievements, roadshows and technology demands; submission of "
+        "achievements by an organization's programme-management system with its "
+        "token "
         "(`Authorization: Bearer <token>`). Every error answers "
         '`{"code": …, "message": …, "errors": [{"field": …, "message": …}]}`; '
         "invalid parameters answer 400 with code `invalid`."
@@ -345,7 +348,12 @@ def demand_detail(request, demand_id: Id):
     return demand
 
 
-@api.api_operation(
+# Any other path under /api/v1/: the wiring adds this router after every
+# app's routes (roadshow/api.py), since a path is matched in that order.
+unknown_paths = Router()
+
+
+@unknown_paths.api_operation(
     ["GET", "POST", "PUT", "PATCH", "DELETE"],
     "/{path:rest}",
     response={404: ErrorOut},

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -21,6 +22,16 @@ _SOURCES = {"query", "path", "body", "header", "cookie", "form", "file"}
 # A string that PostgreSQL cannot store or compare (NUL), the only character
 # the database refuses in text; documented as the pattern of every text filter.
 NO_NUL_PATTERN = r"^[^\x00]*$"
+
+# What to tell a caller whose text does not match a parameter's pattern.
+_PATTERN_MESSAGES: dict[str, Any] = {NO_NUL_PATTERN: gettext_lazy("包含不允许的字符。")}
+
+
+def text_format(pattern: str, message: Any) -> str:
+    """Name the message a mismatch of this pattern answers (a lazy
+    translation); returns the pattern, for the parameter's Field."""
+    _PATTERN_MESSAGES[pattern] = message
+    return pattern
 
 
 class ErrorItem(Schema):
@@ -71,7 +82,7 @@ def _message(item: dict[str, Any]) -> str:
         values = str(ctx.get("expected", "")).replace(" or ", ", ")
         return _("取值无效，可选：%(values)s。") % {"values": values}
     if kind == "string_pattern_mismatch":
-        return _("包含不允许的字符。")
+        return str(_PATTERN_MESSAGES.get(ctx.get("pattern"), _("格式不正确。")))
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         return _("必须是 JSON 对象。")
     return _("取值无效。")

@@ -10,13 +10,12 @@ from wagtail.search import index
 from accounts.permissions import is_approved_investor, user_can
 from achievements.selectors import (
     achievement_is_published_to,
-    achievements_published_to,
     achievements_published_visible_to,
 )
 from events import selectors as roadshow_selectors
 from events.enums import RoadshowKind, RoadshowStatus
 from events.materials import current_materials_of, public_links_of
-from events.services import SHANGHAI, programme_timeline
+from events.services import SHANGHAI
 from livestream.selectors import answered_questions
 from matchmaking.recommend import fits_for
 
@@ -168,16 +167,9 @@ class RoadshowPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         roadshow = self.roadshow
-        timeline = programme_timeline(roadshow=roadshow)
-        published = achievements_published_to(
-            user=request.user,
-            ids=[i.slot.achievement_id for i in timeline if i.slot.achievement_id],
+        shown, published = roadshow_selectors.programme_shown_to(
+            roadshow=roadshow, user=request.user
         )
-        shown = [
-            item
-            for item in timeline
-            if item.slot.achievement_id is None or item.slot.achievement_id in published
-        ]
         materials = current_materials_of(slots=[item.slot for item in shown])
         for item in shown:
             current = materials.get(item.slot.pk, {})

@@ -48,7 +48,16 @@ TRANSITION_LABELS = {
 
 
 class RoadshowEditView(EditView):
-    """Edits go through roadshow_update: SEQUENCE, history and the CMS page."""
+    """Edits go through roadshow_update: SEQUENCE, history and the CMS page.
+    The page says when the roadshow falls on a holiday or a weekend worked
+    for one (调休上班), and so does the message after saving a new date."""
+
+    template_name = "events/admin/roadshow_edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["day_warnings"] = selectors.roadshow_day_warnings(roadshow=self.object)
+        return context
 
     def save_instance(self):
         data = {
@@ -57,12 +66,15 @@ class RoadshowEditView(EditView):
             if key in self.form.cleaned_data
         }
         try:
-            return services.roadshow_update(
+            roadshow = services.roadshow_update(
                 roadshow=self.object, data=data, by=self.request.user
             )
         except services.RoadshowError as exc:
             messages.error(self.request, str(exc))
             return self.object
+        for warning in selectors.roadshow_day_warnings(roadshow=roadshow):
+            messages.warning(self.request, warning.message)
+        return roadshow
 
 
 class RoadshowIndexView(IndexView):
@@ -110,6 +122,7 @@ def _manage_page(request, roadshow: Roadshow, *, slot_form: SlotForm, status: in
             "timeline": services.programme_timeline(roadshow=roadshow),
             "door_staff": roadshow.door_staff.order_by("name", "username"),
             "problems": services.programme_problems(roadshow=roadshow),
+            "day_warnings": selectors.roadshow_day_warnings(roadshow=roadshow),
             "actions": actions,
             "slot_form": slot_form,
             "history": roadshow.events.select_related("actor"),
@@ -356,6 +369,7 @@ def plan_view(request):
             "field_names": field_names,
             "progress": selectors.programme_progress(),
             "plans": YearPlan.objects.all(),
+            "calendar_unknown": selectors.calendar_unknown_warning(year=year),
             "header_title": _("年度路演计划"),
         },
     )

@@ -1,8 +1,10 @@
 """Registration for roadshows (R5): capacity and waitlist, tickets, check-in."""
 
 import base64
+import datetime as dt
 import secrets
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -61,6 +63,30 @@ def attendance_options(roadshow: Roadshow) -> list[str]:
     return [Attendance.ONSITE, Attendance.ONLINE]
 
 
+@dataclass(frozen=True)
+class RegistrationWindow:
+    """When registration opens (None: once published) and closes (the
+    roadshow's start unless set), and whether it is open now."""
+
+    opens: dt.datetime | None
+    closes: dt.datetime
+    is_open: bool
+
+
+def registration_window(*, roadshow: Roadshow, now=None) -> RegistrationWindow:
+    now = now or timezone.now()
+    opens = roadshow.registration_opens
+    closes = roadshow.registration_closes or roadshow.start
+    accepting = roadshow.status in RoadshowStatus.open_states and roadshow_is_public(
+        roadshow
+    )
+    return RegistrationWindow(
+        opens=opens,
+        closes=closes,
+        is_open=accepting and (opens is None or opens <= now) and now <= closes,
+    )
+
+
 def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | None:
     """Why this user cannot register now, or None."""
     now = now or timezone.now()
@@ -68,8 +94,8 @@ def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | No
         roadshow
     ):
         return _("该路演目前不接受报名。")
-    opens = roadshow.registration_opens
-    closes = roadshow.registration_closes or roadshow.start
+    window = registration_window(roadshow=roadshow, now=now)
+    opens, closes = window.opens, window.closes
     if opens and now < opens:
         return _("报名将于 %(time)s 开始。") % {
             "time": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")

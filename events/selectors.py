@@ -8,11 +8,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+import workdays
 from accounts import permissions
+from achievements.selectors import achievements_published_to
 
 from .enums import Attendance, Level, RegistrationStatus, RoadshowKind, RoadshowStatus
 from .models import TICKET_Q, Registration, Roadshow, YearPlan
-from .services import PUBLIC_Q, SHANGHAI, is_working_day
+from .services import PUBLIC_Q, SHANGHAI, programme_timeline
 
 
 def roadshows_public() -> QuerySet[Roadshow]:
@@ -20,10 +22,104 @@ def roadshows_public() -> QuerySet[Roadshow]:
     return Roadshow.objects.filter(PUBLIC_Q)
 
 
+def roadshows_listed(
+    *,
+    month: tuple[int, int] | None = None,
+    kind: str = "",
+    field: str = "",
+    province: str = "",
+    status: str = "",
+) -> QuerySet[Roadshow]:
+    """The public roadshows, filtered (a month in Shanghai time, a kind, a
+    field or province code, a status), in the order they take place."""
+    qs = roadshows_public().select_related("field", "province", "zone")
+    if month is not None:
+        year, number = month
+        first = dt.datetime(year, number, 1, tzinfo=SHANGHAI)
+        after = (first + dt.timedelta(days=32)).replace(day=1)
+        qs = qs.filter(start__gte=first, start__lt=after)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if field:
+        qs = qs.filter(field__code=field)
+    if province:
+        qs = qs.filter(province__code=province)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("start", "id")
+
+
+def programme_shown_to(*, roadshow: Roadshow, user: Any) -> tuple[list, set[int]]:
+    """The programme as this user may see it, and the ids of its achievements
+    they may see (the visibility rule).  A slot whose achievement they may not
+    see is left out whole — its title, team and time would tell of it."""
+    timeline = programme_timeline(roadshow=roadshow)
+    published = achievements_published_to(
+        user=user,
+        ids=[i.slot.achievement_id for i in timeline if i.slot.achievement_id],
+    )
+    shown = [
+        item
+        for item in timeline
+        if item.slot.achievement_id is None or item.slot.achievement_id in published
+    ]
+    return shown, published
+
+
 @dataclass
 class PlanWarning:
-    kind: str  # gap | clash | non_working | repeat | double
+    # gap | clash | non_working | adjusted_workday | repeat | double
+    # | calendar_unknown
+    kind: str
     message: str
+
+
+def _closures(plan: YearPlan | None) -> set[dt.date]:
+    return {dt.date.fromisoformat(d) for d in (plan.blocked_dates if plan else [])}
+
+
+def _day_warnings(roadshow: Roadshow, closures: set[dt.date]) -> list[PlanWarning]:
+    """A roadshow on a day off (a holiday, a rest day moved next to one, a
+    weekend, a closure) or on a weekend worked for a holiday (调休上班)."""
+    first = roadshow.start.astimezone(SHANGHAI).date()
+    last = max(first, roadshow.end.astimezone(SHANGHAI).date())
+    warnings = []
+    for offset in range((last - first).days + 1):
+        found = workdays.day_info(first + dt.timedelta(days=offset), closures=closures)
+        if found.kind == workdays.DayKind.WORKDAY:
+            continue
+        warnings.append(
+            PlanWarning(
+                "non_working" if not found.working else "adjusted_workday",
+                _("“%(title)s”：%(note)s。")
+                % {"title": roadshow.title, "note": workdays.day_note(found)},
+            )
+        )
+    return warnings
+
+
+def roadshow_day_warnings(*, roadshow: Roadshow) -> list[PlanWarning]:
+    """What the working calendar says about one roadshow's days (with the
+    closures of its year's plan), for its admin pages."""
+    year = roadshow.start.astimezone(SHANGHAI).year
+    plan = YearPlan.objects.filter(year=year).first()
+    return _day_warnings(roadshow, _closures(plan))
+
+
+def calendar_unknown_warning(*, year: int) -> PlanWarning | None:
+    """A year whose holidays and 调休 the calendar does not know yet."""
+    if workdays.year_known(year):
+        return None
+    return PlanWarning(
+        "calendar_unknown",
+        _(
+            "日历尚未收录 %(year)d 年的国务院放假安排（通常于上一年 11 月公布）："
+            "目前只按周末和固定日期的法定假日（元旦、清明节、劳动节、国庆节）计算，"
+            "春节、端午节、中秋节和调休尚未计入。请把这些日期填入“避开的日期”，"
+            "或在平台更新日历后再核对。"
+        )
+        % {"year": year},
+    )
 
 
 def plan_warnings(*, year: int) -> list[PlanWarning]:
@@ -35,22 +131,16 @@ def plan_warnings(*, year: int) -> list[PlanWarning]:
         .order_by("start")
     )
     plan = YearPlan.objects.filter(year=year).first()
-    blocked = {dt.date.fromisoformat(d) for d in (plan.blocked_dates if plan else [])}
-    warnings: list[PlanWarning] = []
+    closures = _closures(plan)
+    unknown = calendar_unknown_warning(year=year)
+    warnings: list[PlanWarning] = [unknown] if unknown else []
     by_month: dict[tuple[int, str], list[Roadshow]] = {}
     by_day: dict[dt.date, list[Roadshow]] = {}
     for r in roadshows:
         local = r.start.astimezone(SHANGHAI)
         by_month.setdefault((local.month, r.kind), []).append(r)
         by_day.setdefault(local.date(), []).append(r)
-        if not is_working_day(local.date(), blocked):
-            warnings.append(
-                PlanWarning(
-                    "non_working",
-                    _("“%(title)s”安排在非工作日或避开的日期（%(day)s）。")
-                    % {"title": r.title, "day": local.date().isoformat()},
-                )
-            )
+        warnings += _day_warnings(r, closures)
     for month in range(1, 13):
         for kind, label in RoadshowKind.choices:
             items = by_month.get((month, kind), [])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+import workdays
 from accounts.models import Organization, actor_of
 from achievements.models import Achievement, IndustryField, Province
 from achievements.selectors import achievement_audience
@@ -314,7 +315,7 @@ def slot_remove(*, slot: Slot) -> None:
 
 FIELD_TIME = (dt.time(14, 0), dt.time(17, 0))
 REGION_TIME = (dt.time(9, 30), dt.time(12, 0))
-FIELD_DAY, REGION_DAY = 10, 20  # first working day on or after these
+FIELD_DAY, REGION_DAY = 10, 20  # first free working day on or after these
 
 
 @dataclass(frozen=True)
@@ -339,33 +340,21 @@ class RegionTurn:
         return self.province.local_name if self.province else self.zone.name
 
 
-def is_working_day(day: dt.date, blocked: set[dt.date]) -> bool:
-    return day.weekday() < 5 and day not in blocked
-
-
-def _first_working_day(
+def _first_free_day(
     year: int, month: int, from_day: int, taken: set[dt.date], blocked: set[dt.date]
 ) -> dt.date:
-    day = dt.date(year, month, from_day)
-    while True:
-        if is_working_day(day, blocked) and day not in taken:
+    """The month's first ordinary working day from `from_day` (else from the
+    month's start) that no other roadshow has: never a holiday, a weekend
+    worked for one (调休上班), or a date the organizers block."""
+    for start in (dt.date(year, month, from_day), dt.date(year, month, 1)):
+        day = workdays.next_working_day(
+            start, closures=blocked, skip=taken, weekends_worked=False
+        )
+        if day.month == month:
             return day
-        day += dt.timedelta(days=1)
-        if day.month != month:
-            # Nothing free after from_day: search the month from its start.
-            day = dt.date(year, month, 1)
-            for _i in range(31):
-                if (
-                    day.month == month
-                    and is_working_day(day, blocked)
-                    and day not in taken
-                ):
-                    return day
-                day += dt.timedelta(days=1)
-            raise RoadshowError(
-                _("%(year)d年%(month)d月没有可用的工作日。")
-                % {"year": year, "month": month}
-            )
+    raise RoadshowError(
+        _("%(year)d年%(month)d月没有可用的工作日。") % {"year": year, "month": month}
+    )
 
 
 def _next_index(rota_keys: list, last_key) -> int:
@@ -452,7 +441,7 @@ def year_plan_create(
     for month in range(1, 13):
         turn = field_rota[f_index % len(field_rota)]
         f_index += 1
-        day = _first_working_day(year, month, FIELD_DAY, taken, blocked)
+        day = _first_free_day(year, month, FIELD_DAY, taken, blocked)
         taken.add(day)
         roadshow = Roadshow.objects.create(
             plan=plan,
@@ -474,7 +463,7 @@ def year_plan_create(
 
         region = region_rota[r_index % len(region_rota)]
         r_index += 1
-        day = _first_working_day(year, month, REGION_DAY, taken, blocked)
+        day = _first_free_day(year, month, REGION_DAY, taken, blocked)
         taken.add(day)
         roadshow = Roadshow.objects.create(
             plan=plan,

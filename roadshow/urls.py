@@ -9,9 +9,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap as PageSitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from achievements.api import api
 from achievements.sitemaps import AchievementSitemap
 
+from .api import api
 from .health import healthz
 from .i18n import switch_language
 

@@ -155,6 +155,17 @@ def world(roles, django_capture_on_commit_callbacks):
                 roadshow=roadshow, action="publish", by=users["organizer"]
             )
         roadshow_transition(roadshow=open_day, action="go_live", by=users["organizer"])
+    # A draft roadshow (never published) with the restricted achievement in
+    # its programme: unknown to everyone outside.
+    draft_roadshow = make_roadshow(
+        lead_host=orgs["torch"], title="草案路演", investors_only=True
+    )
+    slot_add(
+        roadshow=draft_roadshow,
+        kind=SlotKind.PITCH,
+        duration_minutes=20,
+        achievement=restricted,
+    )
     materials = []
     for slot, marker in ((slots[1], WITHHELD), (slots[2], RESTRICTED)):
         material = material_upload(
@@ -259,6 +270,7 @@ def world(roles, django_capture_on_commit_callbacks):
             for f in a.attachments.all()
         ],
         "roadshows": [open_day, closed_door],
+        "draft_roadshow": draft_roadshow,
         "slots": slots,
         "materials": materials,
         "room": room,
@@ -382,6 +394,14 @@ ROUTES: dict[str, Callable] = {
         "/api/v1/achievements/{}", _achievement_ids
     ),
     "api/v1/demands": lambda w: ["/api/v1/demands"],
+    "api/v1/roadshows": lambda w: [
+        "/api/v1/roadshows",
+        "/api/v1/roadshows?kind=field",
+        f"/api/v1/roadshows?month={w['roadshows'][1].start:%Y-%m}",
+    ],
+    "api/v1/roadshows/<roadshow_id>": lambda w: [
+        f"/api/v1/roadshows/{pk}" for pk in [*_roadshow_ids(w), w["draft_roadshow"].pk]
+    ],
     "api/v1/<path:rest>": lambda w: ["/api/v1/nothing/here"],
     "api/v1/demands/<demand_id>": lambda w: [f"/api/v1/demands/{w['demand'].pk}"],
     "api/v1/": lambda w: ["/api/v1/"],
@@ -659,6 +679,11 @@ def test_the_walk_would_see_a_leak(world):
     download = investor.get(f"/achievements/{a}/files/{f}/")
     assert any(RESTRICTED.encode() in text for text in _texts(download))
     assert RESTRICTED.encode() in investor.get(f"/api/v1/achievements/{a}").content
+    # The investors-only roadshow's programme, through the API.
+    closed_door = world["roadshows"][1].pk
+    assert (
+        RESTRICTED.encode() in investor.get(f"/api/v1/roadshows/{closed_door}").content
+    )
     # The approved fund is recommended the restricted achievement.
     recommended = investor.get("/matchmaking/recommendations/").content
     assert RESTRICTED.encode() in recommended

@@ -1,5 +1,6 @@
 """/api/v1/ under hostile input: property-based fuzzing from its own OpenAPI
-description (schemathesis), with confidential achievements in the database."""
+description (schemathesis), with confidential achievements in the database
+(and in the programme of an investors-only roadshow)."""
 
 import json
 import secrets
@@ -57,7 +58,9 @@ def token(roles):
 def confidential(roles):
     """Public records, and the confidential ones nobody outside may see."""
     _users, orgs = roles
-    make_achievement(owner=orgs["owner"], title="公开的成果", project_number="PUB-1")
+    public = make_achievement(
+        owner=orgs["owner"], title="公开的成果", project_number="PUB-1"
+    )
     hidden = [
         make_achievement(
             owner=orgs["other"],
@@ -75,8 +78,30 @@ def confidential(roles):
     }
     Demand.objects.create(title="公开的需求", status="published", **common)
     Demand.objects.create(title="草稿需求保密", status="draft", **common)
+    # Roadshows: an investors-only one pitching the restricted achievement
+    # beside a public one, and a draft nobody outside may know of.
+    from django.utils import timezone
+
+    from events.services import slot_add
+    from tests.factories.events import make_roadshow
+
+    closed_door = make_roadshow(
+        lead_host=orgs["torch"],
+        title="投资方专场",
+        investors_only=True,
+        status="published",
+        first_published_at=timezone.now(),
+    )
+    for achievement in (hidden[0], public):
+        slot_add(
+            roadshow=closed_door,
+            kind="pitch",
+            duration_minutes=20,
+            achievement=achievement,
+        )
+    make_roadshow(lead_host=orgs["torch"], title="草稿路演保密")
     words = [a.title for a in hidden] + [a.project_number for a in hidden]
-    return [*words, "草稿需求保密"]
+    return [*words, "草稿需求保密", "草稿路演保密"]
 
 
 @pytest.fixture

@@ -19,13 +19,14 @@ def test_plan_a_year_in_a_few_clicks(organizer):
     client, _users, orgs = organizer
     agency = make_org(kind=OrganizationKind.SPECIALIZED_AGENCY, name="专业机构甲")
     dept = make_org(kind=OrganizationKind.LOCAL_ST_DEPARTMENT, name="江苏省科技厅")
-    response = client.get("/admin/roadshows/plan/?year=2027")
+    response = client.get("/admin/roadshows/plan/?year=2026")
     assert response.status_code == 200
     fields = response.context["fields_fs"].initial
     data = {
-        "year": "2027",
+        "year": "2026",
         "lead_host": orgs["torch"].pk,
-        "blocked_dates": "2027-10-01 至 2027-10-07\n2027-01-11",
+        # 10 January 2026 is a Saturday: the field roadshow's day would be the 12th.
+        "blocked_dates": "2026-03-10 至 2026-03-12\n2026-01-12",
         "f-TOTAL_FORMS": str(len(fields)),
         "f-INITIAL_FORMS": str(len(fields)),
         "r-TOTAL_FORMS": "2",
@@ -46,16 +47,17 @@ def test_plan_a_year_in_a_few_clicks(organizer):
         data[f"f-{i}-host"] = agency.pk
     response = client.post("/admin/roadshows/plan/", data)
     assert response.status_code == 302
-    assert response["Location"] == "/admin/roadshows/plan/2027/"
-    assert Roadshow.objects.filter(start__year=2027).count() == 24
-    page = client.get("/admin/roadshows/plan/2027/").content.decode()
+    assert response["Location"] == "/admin/roadshows/plan/2026/"
+    assert Roadshow.objects.filter(start__year=2026).count() == 24
+    page = client.get("/admin/roadshows/plan/2026/").content.decode()
     assert "没有冲突或空缺" in page
     import datetime as dt
 
     from events.services import SHANGHAI
 
     days = {r.start.astimezone(SHANGHAI).date() for r in Roadshow.objects.all()}
-    assert dt.date(2027, 1, 11) not in days
+    assert dt.date(2026, 1, 12) not in days
+    assert dt.date(2026, 1, 13) in days
 
 
 def test_plan_with_missing_host_is_refused_with_a_message(organizer):
@@ -189,3 +191,42 @@ def test_sitemap_lists_public_pages_and_achievements_only(client, roles):
     assert f"/achievements/{restricted.pk}/" not in xml
     assert f"/achievements/{draft.pk}/" not in xml
     assert "/roadshows/" in client.get("/sitemap-pages.xml").content.decode()
+
+
+def test_edit_and_manage_pages_warn_of_a_holiday(organizer):
+    """A roadshow on 1 October 2026 (National Day) and one moved to a
+    Saturday worked for it (10 October): each page says which."""
+    import datetime as dt
+
+    client, _users, orgs = organizer
+    roadshow = make_roadshow(lead_host=orgs["torch"], day=dt.date(2026, 10, 1))
+    note = f"“{roadshow.title}”：2026-10-01 是国庆节法定假日。"
+    for url in (
+        f"/admin/roadshow/edit/{roadshow.pk}/",
+        f"/admin/roadshows/{roadshow.pk}/manage/",
+    ):
+        page = client.get(url).content.decode()
+        assert "data-day-warnings" in page and note in page, url
+    response = client.get(f"/admin/roadshow/edit/{roadshow.pk}/")
+    data = {k: v for k, v in response.context["form"].initial.items() if v}
+    data.update(
+        {
+            "lead_host": orgs["torch"].pk,
+            "start": "2026-10-10 14:00",
+            "end": "2026-10-10 17:00",
+            "co_hosts": [],
+            "invited": [],
+        }
+    )
+    response = client.post(f"/admin/roadshow/edit/{roadshow.pk}/", data, follow=True)
+    assert response.redirect_chain, response.context["form"].errors
+    shown = [str(m) for m in response.context["messages"]]
+    assert f"“{roadshow.title}”：2026-10-10 是国庆节调休上班日。" in shown
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/admin/roadshow/edit/{roadshow.pk}/").content.decode()
+    assert (
+        "2026-10-10 is a weekend worked in exchange for the National Day break" in page
+    )
+    moved = make_roadshow(lead_host=orgs["torch"], day=dt.date(2026, 10, 12))
+    page = client.get(f"/admin/roadshow/edit/{moved.pk}/").content.decode()
+    assert "data-day-warnings" not in page
