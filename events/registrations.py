@@ -361,6 +361,22 @@ def _check_in_one_statement(
     return hit, registration, prior
 
 
+def checkin_day_problem(
+    *, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+) -> str | None:
+    """Why checking tickets in now would be out of the ordinary — it is not
+    the roadshow's day (its local dates, from start to end) — or None."""
+    today = timezone.localdate(now or timezone.now())
+    first, last = timezone.localdate(start), timezone.localdate(end)
+    if first <= today <= last:
+        return None
+    if today < first:
+        return _("今天不是本场路演的日期：路演在 %(date)s 举行，门票应在当天签到。") % {
+            "date": first.isoformat()
+        }
+    return _("本场路演已于 %(date)s 结束。") % {"date": last.isoformat()}
+
+
 def ticket_check_in(
     *, roadshow: Roadshow, code: str, door: str, scan_id: str, by: Any
 ) -> Scan:

@@ -14,6 +14,14 @@
   var doorInput = document.getElementById("door");
   var form = document.getElementById("typed");
   var lastCode = "", lastAt = 0, busy = false;
+  // Not the roadshow's day: nothing is scanned until the door confirms.
+  var offDay = document.getElementById("off-day");
+  var offDayConfirmed = !root.dataset.offDay;
+  document.getElementById("off-day-confirm").addEventListener("click", function () {
+    offDayConfirmed = true;
+    offDay.hidden = true;
+    form.querySelector("input[name=code]").focus();
+  });
 
   function newScanId() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -49,11 +57,18 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ code: code, door: doorInput.value, scan_id: scanId })
+      body: JSON.stringify({
+        code: code, door: doorInput.value, scan_id: scanId, confirm_off_day: offDayConfirmed
+      })
     }).then(function (response) {
       return response.json();
     }).then(function (data) {
       busy = false;
+      if (data.result === "off_day") {  // the day changed under an open page
+        offDayConfirmed = false;
+        document.getElementById("off-day-text").textContent = data.message;
+        offDay.hidden = false;
+      }
       show(data);
     }).catch(function () {
       // Network trouble: retry the same scan id; the server counts it once.
@@ -68,7 +83,10 @@
 
   function scan(code) {
     var now = Date.now();
-    if (!code || busy || (code === lastCode && now - lastAt < 3000)) { return; }
+    if (!code || busy || !offDayConfirmed || (code === lastCode && now - lastAt < 3000)) {
+      if (!offDayConfirmed) { offDay.hidden = false; }
+      return;
+    }
     lastCode = code; lastAt = now;
     send(code, newScanId(), 0);
   }

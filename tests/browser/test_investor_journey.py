@@ -99,6 +99,14 @@ def test_sign_up_approve_register_ticket_check_in(page, browser):
     door.base, door.shots = page.base, page.shots
     login(door, "organizer")
     door.goto(door.base + f"/checkin/{roadshow.pk}/")
+    # Two weeks early: the scanner warns and scans nothing until confirmed.
+    assert "今天不是本场路演的日期" in door.inner_text("#off-day")
+    door.fill("#typed input[name=code]", code)
+    door.click("#typed button")
+    assert "签到成功" not in door.inner_text("#result")
+    door.screenshot(path=door.shots / "scanner-off-day.png", full_page=True)
+    door.click("#off-day-confirm")
+    assert door.locator("#off-day").is_hidden()
     door.fill("#typed input[name=code]", code)
     door.click("#typed button")
     door.wait_for_selector(".scan-ok")

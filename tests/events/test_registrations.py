@@ -168,11 +168,28 @@ def test_web_flow_ticket_page_and_scanner_api(client, open_roadshow):
     assert client.get(f"/checkin/{roadshow.pk}/").status_code == 403
 
     client.force_login(users["organizer"])
-    assert client.get(f"/checkin/{roadshow.pk}/").status_code == 200
+    scanner = client.get(f"/checkin/{roadshow.pk}/")
+    assert scanner.status_code == 200
+    # Twenty days early: the page warns and asks; a scan not confirmed is
+    # refused and leaves nothing behind.
+    day = timezone.localdate(roadshow.start).isoformat()
+    assert f"今天不是本场路演的日期：路演在 {day} 举行" in scanner.content.decode()
+    early = client.post(
+        f"/checkin/{roadshow.pk}/scan/",
+        json.dumps({"code": registration.short_code, "scan_id": "early"}),
+        content_type="application/json",
+    )
+    assert early.status_code == 409 and early.json()["result"] == "off_day"
+    assert not Scan.objects.exists()
     body = client.post(
         f"/checkin/{roadshow.pk}/scan/",
         json.dumps(
-            {"code": registration.short_code, "door": "北门", "scan_id": "web-1"}
+            {
+                "code": registration.short_code,
+                "door": "北门",
+                "scan_id": "web-1",
+                "confirm_off_day": True,
+            }
         ),
         content_type="application/json",
     ).json()
@@ -196,7 +213,7 @@ def test_scanning_is_throttled(client, open_roadshow, settings):
     statuses = [
         client.post(
             f"/checkin/{roadshow.pk}/scan/",
-            json.dumps({"code": "X", "scan_id": f"t{i}"}),
+            json.dumps({"code": "X", "scan_id": f"t{i}", "confirm_off_day": True}),
             content_type="application/json",
         ).status_code
         for i in range(5)
@@ -266,7 +283,14 @@ def test_door_staff_named_for_one_roadshow_check_in_there_only(client, open_road
     assert client.get(f"/checkin/{roadshow.pk}/registrations.xlsx").status_code == 403
     body = client.post(
         f"/checkin/{roadshow.pk}/scan/",
-        json.dumps({"code": guest.short_code, "door": "东门", "scan_id": "s-1"}),
+        json.dumps(
+            {
+                "code": guest.short_code,
+                "door": "东门",
+                "scan_id": "s-1",
+                "confirm_off_day": True,
+            }
+        ),
         content_type="application/json",
     ).json()
     assert body["result"] == "ok"
@@ -293,7 +317,14 @@ def test_a_scan_for_a_roadshow_that_does_not_exist_is_not_found(client, open_roa
     missing = roadshow.pk + 1000
     response = client.post(
         f"/checkin/{missing}/scan/",
-        json.dumps({"code": registration.secret, "door": "东门", "scan_id": "x-1"}),
+        json.dumps(
+            {
+                "code": registration.secret,
+                "door": "东门",
+                "scan_id": "x-1",
+                "confirm_off_day": True,
+            }
+        ),
         content_type="application/json",
     )
     assert response.status_code == 404
@@ -305,7 +336,9 @@ def test_a_scan_for_a_roadshow_that_does_not_exist_is_not_found(client, open_roa
 def _scan(client, roadshow, code, scan_id, door="东门"):
     return client.post(
         f"/checkin/{roadshow.pk}/scan/",
-        json.dumps({"code": code, "door": door, "scan_id": scan_id}),
+        json.dumps(
+            {"code": code, "door": door, "scan_id": scan_id, "confirm_off_day": True}
+        ),
         content_type="application/json",
     )
 
@@ -438,3 +471,24 @@ def test_raising_capacity_promotes_the_waitlist_in_order(
         _edit_capacity(client, roadshow, None)  # no limit: everyone waiting is in
     assert set(statuses().values()) == {"confirmed"}
     assert [m.to for m in mail.outbox[2:]] == [["e@example.cn"], ["f@example.cn"]]
+
+
+@pytest.mark.parametrize(
+    ("today", "problem"),
+    [
+        (dt.date(2026, 12, 9), "今天不是本场路演的日期：路演在 2026-12-10 举行"),
+        (dt.date(2026, 12, 10), None),
+        (dt.date(2026, 12, 11), None),  # a two-day roadshow's second day
+        (dt.date(2026, 12, 12), "本场路演已于 2026-12-11 结束"),
+    ],
+)
+def test_the_roadshows_day_is_its_local_dates(today, problem):
+    from events.registrations import checkin_day_problem
+    from events.services import SHANGHAI
+
+    start = dt.datetime(2026, 12, 10, 9, tzinfo=SHANGHAI)
+    end = dt.datetime(2026, 12, 11, 17, tzinfo=SHANGHAI)
+    # 23:30 in Shanghai is the same local day, though another day in UTC.
+    now = dt.datetime.combine(today, dt.time(23, 30), tzinfo=SHANGHAI)
+    found = checkin_day_problem(start=start, end=end, now=now)
+    assert (found is None) if problem is None else (problem in found)

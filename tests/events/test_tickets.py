@@ -88,7 +88,11 @@ def test_one_definition_of_a_ticket_answers_every_path(client, every_kind):
         body = client.post(
             f"/checkin/{roadshow.pk}/scan/",
             json.dumps(
-                {"code": registration.short_code, "scan_id": f"s-{registration.pk}"}
+                {
+                    "code": registration.short_code,
+                    "scan_id": f"s-{registration.pk}",
+                    "confirm_off_day": True,  # the roadshow is in 20 days
+                }
             ),
             content_type="application/json",
         ).json()
