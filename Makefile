@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the demo's emails and calendar files link to: where it serves.
+BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 export PYTHONDONTWRITEBYTECODE := 1
@@ -23,9 +25,9 @@ setup: $(VENV)/.installed
 demo: setup
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/"
-	$(BIN)/python -m roadshow.server -b $(HOST) -p $(PORT) roadshow.asgi:application
+	BASE_URL=$(BASE_URL) $(BIN)/python manage.py seed_demo
+	@echo "Serving on $(BASE_URL)/"
+	BASE_URL=$(BASE_URL) $(BIN)/python -m roadshow.server -b $(HOST) -p $(PORT) roadshow.asgi:application
 
 lint: setup
 	$(BIN)/ruff check .

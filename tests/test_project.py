@@ -77,9 +77,37 @@ def test_production_deploy_check_is_clean():
             "DJANGO_SETTINGS_MODULE": "roadshow.settings.production",
             "SECRET_KEY": "x" * 64 + "production-grade-secret-for-check",
             "ALLOWED_HOSTS": "roadshow.example.cn",
+            "BASE_URL": "https://roadshow.example.cn",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_its_public_address():
+    result = _manage(
+        "check",
+        env={
+            "DJANGO_SETTINGS_MODULE": "roadshow.settings.production",
+            "SECRET_KEY": "x" * 64 + "production-grade-secret-for-check",
+            "ALLOWED_HOSTS": "roadshow.example.cn",
+            "BASE_URL": "",
+        },
+    )
+    assert result.returncode != 0
+    assert "BASE_URL must be set in production" in result.stderr
+
+
+def test_the_demo_links_to_where_it_serves():
+    result = subprocess.run(
+        ["make", "-n", "demo", "HOST=0.0.0.0", "PORT=8123"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "BASE_URL=http://127.0.0.1:8123 " in result.stdout
+    assert "-b 0.0.0.0 -p 8123" in result.stdout
 
 
 @pytest.mark.parametrize(("lang", "text"), [("zh-hans", "成果库"), ("en", "Library")])

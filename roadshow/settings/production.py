@@ -12,6 +12,13 @@ except KeyError as exc:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.") from exc
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+if not os.environ.get("BASE_URL", "").startswith(("https://", "http://")):
+    # The address in every email and calendar file: a guess would send people
+    # to the wrong host.
+    raise ImproperlyConfigured(
+        "BASE_URL must be set in production (the platform's public address, "
+        "e.g. https://roadshow.example.cn)."
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
