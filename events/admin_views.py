@@ -19,7 +19,7 @@ from accounts.permissions import user_can
 from achievements.models import IndustryField
 
 from . import selectors, services
-from .enums import RegionKind, RoadshowKind
+from .enums import RegionKind, RoadshowKind, SlotKind
 from .forms import (
     ROADSHOW_FORM_FIELDS,
     DoorStaffForm,
@@ -127,6 +127,7 @@ def _manage_page(request, roadshow: Roadshow, *, slot_form: SlotForm, status: in
             "slot_form": slot_form,
             "history": roadshow.events.select_related("actor"),
             "missing": materials_missing(roadshow=roadshow),
+            "pitches": roadshow.slots.filter(kind=SlotKind.PITCH).count(),
             "counts": selectors.checkin_counts(roadshow=roadshow),
             "not_checked_in": roadshow.registrations.tickets()
             .filter(checked_in_at__isnull=True)

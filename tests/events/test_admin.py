@@ -230,3 +230,11 @@ def test_edit_and_manage_pages_warn_of_a_holiday(organizer):
     moved = make_roadshow(lead_host=orgs["torch"], day=dt.date(2026, 10, 12))
     page = client.get(f"/admin/roadshow/edit/{moved.pk}/").content.decode()
     assert "data-day-warnings" not in page
+
+
+def test_materials_on_an_empty_programme_say_so(organizer):
+    client, _users, orgs = organizer
+    roadshow = make_roadshow(lead_host=orgs["torch"])
+    page = client.get(f"/admin/roadshows/{roadshow.pk}/manage/").content.decode()
+    assert "节目单中还没有路演项目" in page
+    assert "所有项目的材料都已提交" not in page
