@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.widgets.button import HeaderButton
 
 from accounts.enums import OrganizationKind
 from accounts.models import Organization
@@ -53,6 +54,19 @@ class RoadshowEditView(EditView):
     for one (调休上班), and so does the message after saving a new date."""
 
     template_name = "events/admin/roadshow_edit.html"
+
+    def get_header_buttons(self):
+        # The programme, status, door staff and materials are one click from
+        # the roadshow's details, not only from the list's menu.
+        return [
+            HeaderButton(
+                _("议程与状态"),
+                url=reverse("events_manage", args=[self.object.pk]),
+                icon_name="list-ol",
+                priority=5,
+            ),
+            *super().get_header_buttons(),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

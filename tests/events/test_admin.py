@@ -238,3 +238,11 @@ def test_materials_on_an_empty_programme_say_so(organizer):
     page = client.get(f"/admin/roadshows/{roadshow.pk}/manage/").content.decode()
     assert "节目单中还没有路演项目" in page
     assert "所有项目的材料都已提交" not in page
+
+
+def test_the_edit_page_leads_to_the_programme_and_status(organizer):
+    client, _users, orgs = organizer
+    roadshow = make_roadshow(lead_host=orgs["torch"])
+    page = client.get(f"/admin/roadshow/edit/{roadshow.pk}/").content.decode()
+    assert f'href="/admin/roadshows/{roadshow.pk}/manage/"' in page
+    assert "议程与状态" in page
