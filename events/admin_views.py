@@ -169,6 +169,19 @@ def transition_view(request, pk: int):
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("events_manage", pk=pk)
+    if form.cleaned_data["action"] == "publish" and not request.POST.get("confirmed"):
+        # Publishing makes it public: first what is missing, then confirm.
+        checks = selectors.publish_preflight(roadshow=roadshow)
+        return render(
+            request,
+            "events/admin/publish_preflight.html",
+            {
+                "roadshow": roadshow,
+                "checks": checks,
+                "all_ok": all(check.ok for check in checks),
+                "header_title": roadshow.title,
+            },
+        )
     try:
         services.roadshow_transition(
             roadshow=roadshow,

@@ -7,12 +7,20 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import workdays
 from accounts import permissions
 from achievements.selectors import achievements_published_to
 
-from .enums import Attendance, Level, RegistrationStatus, RoadshowKind, RoadshowStatus
+from .enums import (
+    Attendance,
+    Level,
+    RegistrationStatus,
+    RoadshowKind,
+    RoadshowStatus,
+    SlotKind,
+)
 from .models import TICKET_Q, Registration, Roadshow, YearPlan
 from .services import PUBLIC_Q, SHANGHAI, programme_timeline
 
@@ -330,3 +338,91 @@ def checkin_counts(*, roadshow: Roadshow) -> dict[str, int]:
             filter=Q(status=RegistrationStatus.CONFIRMED, attendance=Attendance.ONLINE),
         ),
     )
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of a roadshow's pre-flight before publishing."""
+
+    label: str
+    ok: bool
+    detail: str = ""
+
+
+def publish_preflight(*, roadshow: Roadshow) -> list[Check]:
+    """What an organizer should see before making a roadshow public: where
+    it is, how it is watched, when people may register, its programme and
+    materials, and its day in the working calendar."""
+    from .materials import materials_missing
+    from .registrations import attendance_options
+    from .services import programme_problems
+
+    options = attendance_options(roadshow)
+    checks = []
+    if Attendance.ONSITE in options:
+        checks.append(
+            Check(
+                _("会场"),
+                bool(roadshow.venue and roadshow.address),
+                f"{roadshow.venue} · {roadshow.address}"
+                if roadshow.venue and roadshow.address
+                else _("未填写会场或地址：现场参加的人不知道去哪里。"),
+            )
+        )
+    if Attendance.ONLINE in options:
+        checks.append(
+            Check(
+                _("直播地址"),
+                bool(roadshow.stream_url),
+                roadshow.stream_url or _("未设直播地址：线上参加的人看不到直播。"),
+            )
+        )
+    opens, closes = roadshow.registration_opens, roadshow.registration_closes
+    checks.append(
+        Check(
+            _("报名时间"),
+            bool(opens or closes),
+            _("%(opens)s 至 %(closes)s")
+            % {
+                "opens": _local(opens) if opens else _("发布时"),
+                "closes": _local(closes or roadshow.start),
+            }
+            if opens or closes
+            else _("未设报名时间：发布后立即开放报名，直至路演开始。"),
+        )
+    )
+    pitches = roadshow.slots.filter(kind=SlotKind.PITCH).count()
+    checks.append(
+        Check(
+            _("议程"),
+            bool(pitches) and not programme_problems(roadshow=roadshow),
+            " ".join(programme_problems(roadshow=roadshow))
+            if pitches
+            else _("议程中还没有路演项目。"),
+        )
+    )
+    if pitches:
+        missing = materials_missing(roadshow=roadshow)
+        checks.append(
+            Check(
+                _("路演材料"),
+                not missing,
+                ngettext("%(n)d 个项目缺材料。", "%(n)d 个项目缺材料。", len(missing))
+                % {"n": len(missing)}
+                if missing
+                else "",
+            )
+        )
+    warnings = roadshow_day_warnings(roadshow=roadshow)
+    checks.append(
+        Check(
+            _("日期"),
+            not warnings,
+            " ".join(w.message for w in warnings) or _local(roadshow.start),
+        )
+    )
+    return checks
+
+
+def _local(moment: dt.datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")

@@ -78,6 +78,10 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
     page.click("form.slot-add button[type=submit]")
     page.wait_for_selector("text=议程已添加")
     page.click("form:has(input[value=publish]) button")
+    # The pre-flight: what is set and what is missing, then a confirmation.
+    page.wait_for_selector("text=发布前检查")
+    page.screenshot(path=page.shots / "publish-preflight.png", full_page=True)
+    page.click("form:has(input[name=confirmed]) button")
     page.wait_for_selector("text=路演状态已更新")
     page.screenshot(path=page.shots / "manage.png", full_page=True)
     page.click("header form.inline button") if page.locator(

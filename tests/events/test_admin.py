@@ -1,9 +1,12 @@
 """The organizers' roadshow workplace in the Wagtail admin."""
 
+import datetime as dt
+
 import pytest
 
 from accounts.enums import OrganizationKind
-from events.models import Roadshow
+from events.models import PitchMaterial, Roadshow, Slot
+from events.selectors import publish_preflight
 from tests.factories import make_achievement, make_org
 from tests.factories.events import make_roadshow
 
@@ -120,7 +123,13 @@ def test_manage_programme_and_publish(organizer):
     )
     assert response.status_code == 400
     assert roadshow.slots.count() == 1
-    client.post(transition, {"action": "publish"})
+    # Publishing shows what is missing first, and waits for a confirmation.
+    preflight = client.post(transition, {"action": "publish"}).content.decode()
+    assert "发布前检查" in preflight and "直播地址" in preflight
+    assert "未设直播地址" in preflight and "仍然发布" in preflight
+    roadshow.refresh_from_db()
+    assert roadshow.status == "draft"
+    client.post(transition, {"action": "publish", "confirmed": "1"})
     roadshow.refresh_from_db()
     assert roadshow.status == "published"
     response = client.post(transition, {"action": "cancel", "note": ""}, follow=True)
@@ -246,3 +255,31 @@ def test_the_edit_page_leads_to_the_programme_and_status(organizer):
     page = client.get(f"/admin/roadshow/edit/{roadshow.pk}/").content.decode()
     assert f'href="/admin/roadshows/{roadshow.pk}/manage/"' in page
     assert "议程与状态" in page
+
+
+def test_a_roadshow_ready_to_publish_passes_its_preflight(organizer):
+    client, _users, orgs = organizer
+    roadshow = make_roadshow(
+        lead_host=orgs["torch"],
+        day=dt.date(2026, 12, 15),
+        stream_url="https://live.example.cn/rs/1.m3u8",
+        registration_opens=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+    )
+    achievement = make_achievement(owner=orgs["owner"], state="public")
+    slot = Slot.objects.create(
+        roadshow=roadshow,
+        kind="pitch",
+        achievement=achievement,
+        team=orgs["owner"],
+        position=1,
+    )
+    for kind in ("deck", "cover"):
+        PitchMaterial.objects.create(
+            slot=slot, kind=kind, file=f"materials/{kind}", content_type="x", size=1
+        )
+    checks = publish_preflight(roadshow=roadshow)
+    assert [c.label for c in checks if not c.ok] == []
+    page = client.post(
+        f"/admin/roadshows/{roadshow.pk}/transition/", {"action": "publish"}
+    ).content.decode()
+    assert "确认发布" in page and "有未完成的项目" not in page
