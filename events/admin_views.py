@@ -4,6 +4,7 @@ it, and the yearly planner.  wagtail_hooks registers them."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -194,6 +195,20 @@ def transition_view(request, pk: int):
     else:
         messages.success(request, _("路演状态已更新。"))
     return redirect("events_manage", pk=pk)
+
+
+@require_GET
+def pitch_choices_view(request, pk: int):
+    """JSON for the programme's pitch chooser: ``?q=`` → matching achievements
+    that may be pitched here."""
+    roadshow = _roadshow(request, pk)
+    return JsonResponse(
+        {
+            "results": selectors.pitch_choices(
+                roadshow=roadshow, text=request.GET.get("q", "")
+            )
+        }
+    )
 
 
 @require_POST

@@ -87,7 +87,17 @@ class DoorStaffForm(forms.Form):
 class SlotForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=SlotKind.choices)
     achievement = forms.CharField(
-        label=_("成果（项目编号或编号 ID）"), required=False, max_length=64
+        label=_("成果"),
+        required=False,
+        max_length=64,
+        help_text=_("输入成果名称、单位或项目编号查找；也可直接填项目编号或 ID。"),
+        widget=forms.TextInput(
+            attrs={
+                "list": "pitch-choices",
+                "autocomplete": "off",
+                "data-pitch-chooser": "",
+            }
+        ),
     )
     title = forms.CharField(
         label=_("标题（问答、茶歇）"), required=False, max_length=200

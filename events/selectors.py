@@ -426,3 +426,40 @@ def publish_preflight(*, roadshow: Roadshow) -> list[Check]:
 
 def _local(moment: dt.datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def pitch_choices(*, roadshow: Roadshow, text: str, limit: int = 20) -> list[dict]:
+    """Achievements that may be pitched in this roadshow (published for its
+    audience: restricted ones only in an investors-only roadshow), matching
+    ``text`` in the title, the institution or the project number; those
+    already in its programme left out."""
+    from achievements.enums import Publication
+    from achievements.models import Achievement
+
+    text = text.strip()[:100]
+    if not text:
+        return []
+    audiences = [Publication.PUBLIC]
+    if roadshow.investors_only:
+        audiences.append(Publication.RESTRICTED)
+    found = (
+        Achievement.objects.filter(publication__in=audiences)
+        .filter(
+            Q(title__icontains=text)
+            | Q(owner__name__icontains=text)
+            | Q(project_number__icontains=text)
+        )
+        .exclude(slots__roadshow=roadshow)
+        .select_related("owner")
+        .order_by("title", "pk")[:limit]
+    )
+    return [
+        {
+            "id": a.pk,
+            "value": a.project_number or str(a.pk),
+            "title": a.title,
+            "owner": a.owner.name,
+            "number": a.project_number,
+        }
+        for a in found
+    ]

@@ -58,6 +58,11 @@ def register_roadshow_urls():
         ),
         path(one + "slots/add/", admin_views.slot_add_view, name="events_slot_add"),
         path(
+            one + "slots/choices/",
+            admin_views.pitch_choices_view,
+            name="events_pitch_choices",
+        ),
+        path(
             slot + "up/",
             admin_views.slot_move_view,
             {"step": -1},

@@ -72,7 +72,13 @@ def test_plan_publish_subscribe_upload_browse(page, tmp_path):
         0
     ]
     page.goto(page.base + f"/admin/roadshows/{january.pk}/manage/")
-    page.fill("input[name=achievement]", "2026YFB0001")
+    # The chooser: part of a title lists what may be pitched; its number fills in.
+    page.locator("input[name=achievement]").press_sequentially("碳纤维", delay=30)
+    page.wait_for_selector("#pitch-choices option", state="attached")
+    option = page.locator("#pitch-choices option").first
+    assert "专用碳纤维复合材料研发" in option.get_attribute("label")
+    assert option.get_attribute("value") == "2026YFB0001"
+    page.fill("input[name=achievement]", option.get_attribute("value"))
     page.fill("input[name=duration_minutes]", "30")
     page.fill("input[name=presenters]", "王教授")
     page.click("form.slot-add button[type=submit]")

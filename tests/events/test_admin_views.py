@@ -136,3 +136,36 @@ def test_the_actions_are_for_organizers_only(programme):
     assert _order(roadshow) == [first.pk, second.pk]
     assert list(roadshow.door_staff.all()) == [staff]
     assert User.objects.filter(door_roadshows=roadshow).count() == 1
+
+
+def test_the_pitch_chooser_offers_only_what_may_be_pitched_here(programme, roles):
+    client, users, roadshow, first, _second, _staff = programme
+    _users, orgs = roles
+    url = f"/admin/roadshows/{roadshow.pk}/slots/choices/"
+    public = make_achievement(
+        owner=orgs["other"], title="固态电池电解质", project_number="2026YFB0101"
+    )
+    restricted = make_achievement(
+        owner=orgs["other"], title="固态电池隔膜", state="restricted"
+    )
+    make_achievement(owner=orgs["other"], title="固态电池草稿", state="draft")
+
+    def titles(q):
+        return [r["title"] for r in client.get(url, {"q": q}).json()["results"]]
+
+    # By title, by institution, by project number; never a draft, never a
+    # restricted one in a public roadshow, never one already in the programme.
+    assert titles("固态电池") == ["固态电池电解质"]
+    assert "固态电池电解质" in titles("乙研究院")
+    assert titles("0101") == ["固态电池电解质"]
+    assert titles("第一项") == []
+    assert titles("") == []
+    roadshow.investors_only = True
+    roadshow.save(update_fields=["investors_only"])
+    assert titles("固态电池") == ["固态电池电解质", "固态电池隔膜"]
+    result = client.get(url, {"q": "隔膜"}).json()["results"][0]
+    assert result["value"] == restricted.project_number
+    assert result["owner"] == "乙研究院" and public.pk != restricted.pk
+    # Organizers only.
+    client.force_login(users["reviewer"])
+    assert client.get(url, {"q": "固态"}).status_code in (302, 403)
