@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -204,7 +205,7 @@ class XlsxExport:
         self.about = about
         self._workbook = Workbook(write_only=True)
         # Created first so it comes first; written last, when the counts are known.
-        self._about_sheet = self._workbook.create_sheet(_("说明"))
+        self._about_sheet = self._workbook.create_sheet(pgettext("spreadsheet", "说明"))
         self._sheets: list[ExportSheet] = []
 
     def sheet(self, title: str, *, header: Sequence[Any]) -> ExportSheet:

@@ -438,3 +438,41 @@ def test_raising_capacity_promotes_the_waitlist_in_order(
         _edit_capacity(client, roadshow, None)  # no limit: everyone waiting is in
     assert set(statuses().values()) == {"confirmed"}
     assert [m.to for m in mail.outbox[2:]] == [["e@example.cn"], ["f@example.cn"]]
+
+
+def test_the_registration_list_exports_times_as_dates(client, open_roadshow):
+    import io
+
+    from openpyxl import load_workbook
+
+    from spreadsheets import DATETIME_FORMAT
+
+    users, _orgs, roadshow = open_roadshow
+    r = registration_create(roadshow=roadshow, user=person("a"), attendance="onsite")
+    ticket_check_in(
+        roadshow=roadshow,
+        code="RS1-" + r.secret,
+        door="东门",
+        scan_id="x1",
+        by=users["organizer"],
+    )
+    r.refresh_from_db()
+    client.force_login(users["organizer"])
+    response = client.get(f"/checkin/{roadshow.pk}/registrations.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["说明", "报名"]
+    about = dict(book["说明"].iter_rows(values_only=True))
+    assert about["筛选条件"] == f"路演：{roadshow.title}"
+    assert about["行数"] == 1
+    sheet = book["报名"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:H2"
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    for name, moment in (("报名时间", r.created_at), ("签到时间", r.checked_in_at)):
+        assert row[name].value == timezone.localtime(moment).replace(
+            tzinfo=None, microsecond=0
+        )
+        assert row[name].number_format == DATETIME_FORMAT
+    assert row["签到入口"].value == "东门"

@@ -108,11 +108,11 @@ def deal_filters_in_words(request) -> list[tuple[str, str]]:
     if params.get("stage") in Stage.values:
         words.append((_("阶段"), str(Stage(params["stage"]).label)))
     if params.get("open"):
-        words.append((_("范围"), _("进行中的项目")))
+        words.append((_("项目范围"), _("进行中的项目")))
     if params.get("attention"):
-        words.append((_("范围"), _("需要跟进的项目")))
+        words.append((_("项目范围"), _("需要跟进的项目")))
     if params.get("objections"):
-        words.append((_("范围"), _("有待处理异议的项目")))
+        words.append((_("项目范围"), _("有待处理异议的项目")))
     if params.get("q", "").strip():
         words.append((_("关键词"), params["q"].strip()[:100]))
     records = (
@@ -142,7 +142,7 @@ def deal_filters_in_words(request) -> list[tuple[str, str]]:
     if value:
         words.append((_("转化方式"), str(dict(TransferMode.choices).get(value, value))))
     if params.get("cross"):
-        words.append((_("范围"), _("跨区域转化")))
+        words.append((_("项目范围"), _("跨区域转化")))
     if params.get("reached") in Stage.values:
         words.append((_("曾到达阶段"), str(Stage(params["reached"]).label)))
     for key, name in (
