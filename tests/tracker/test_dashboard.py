@@ -378,7 +378,7 @@ def test_the_page_and_the_export_show_the_same_groupings(client, roles, period):
     from tracker.dashboard import compute, groupings, period_for
 
     computed = groupings(compute(period_for(period)))
-    assert [g.title for g in computed.values()] == book.sheetnames
+    assert ["说明", *(g.title for g in computed.values())] == book.sheetnames
     for grouping in computed.values():
         written = [
             tuple("" if cell is None else cell for cell in row)
