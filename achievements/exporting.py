@@ -3,25 +3,45 @@
 from typing import IO
 
 from django.db.models import QuerySet
-from django.utils import timezone
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
 
-from spreadsheets import append_safe
+from spreadsheets import About, XlsxExport
 
-from .enums import TRL_DESCRIPTIONS
-from .models import Achievement
+from .enums import TRL_DESCRIPTIONS, TransferMode
+from .models import Achievement, IndustryField, Province
+from .selectors import CatalogueFilters
 from .validation import COLUMNS
 
 
-def export_achievements(*, queryset: QuerySet[Achievement], stream: IO[bytes]) -> int:
-    from django.utils.translation import gettext as _
+def catalogue_filters_in_words(filters: CatalogueFilters) -> list[tuple[str, str]]:
+    """The catalogue's filters as the export's "说明" sheet names them."""
+    words: list[tuple[str, str]] = []
+    if filters.q:
+        words.append((_("关键词"), filters.q))
+    if filters.field:
+        field = IndustryField.objects.filter(code=filters.field).first()
+        words.append((_("产业领域"), field.local_name if field else filters.field))
+    if filters.trl:
+        words.append((_("技术成熟度"), str(filters.trl)))
+    if filters.province:
+        province = Province.objects.filter(code=filters.province).first()
+        words.append(
+            (_("拟重点转化区域"), province.local_name if province else filters.province)
+        )
+    if filters.mode:
+        words.append((_("转化方式"), str(TransferMode(filters.mode).label)))
+    if filters.programme:
+        words.append((_("来源计划"), filters.programme))
+    return words
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("成果"))
+
+def export_achievements(
+    *, queryset: QuerySet[Achievement], stream: IO[bytes], about: About
+) -> int:
+    export = XlsxExport(about=about)
     headers = [str(c.header) for c in COLUMNS if c.key != "owner_kind"]
     headers += [_("技术成熟度说明"), _("审查状态"), _("发布范围"), _("发布时间")]
-    sheet.append(headers)
-    count = 0
+    sheet = export.sheet(_("成果"), header=headers)
     rows = queryset.select_related("owner", "field").prefetch_related(
         "target_provinces"
     )
@@ -31,26 +51,18 @@ def export_achievements(*, queryset: QuerySet[Achievement], stream: IO[bytes]) -
             "field": a.field.name,
             "transfer_modes": "、".join(a.transfer_mode_labels),
             "target_provinces": "、".join(p.name for p in a.target_provinces.all()),
-            "price_min": float(a.price_min) if a.price_min is not None else None,
-            "price_max": float(a.price_max) if a.price_max is not None else None,
         }
         row = [
             values[c.key] if c.key in values else getattr(a, c.key)
             for c in COLUMNS
             if c.key != "owner_kind"
         ]
-        published = (
-            timezone.localtime(a.published_at).strftime("%Y-%m-%d %H:%M")
-            if (a.published_at)
-            else ""
-        )
         row += [
             str(TRL_DESCRIPTIONS[a.trl]),
             a.get_status_display(),
             a.get_publication_display(),
-            published,
+            a.published_at,
         ]
-        append_safe(sheet, row)
-        count += 1
-    workbook.save(stream)
-    return count
+        sheet.append(row)
+    export.save(stream)
+    return sheet.rows

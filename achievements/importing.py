@@ -16,8 +16,9 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import Organization, actor_of
 
@@ -63,6 +64,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     dry_run: bool = False
+    # Rows of the template's example, skipped.
+    examples: int = 0
 
     @property
     def ok(self) -> bool:
@@ -208,6 +211,13 @@ def _header(row: list[Any]) -> tuple[list[str | None], list[str]]:
     return keys, problems
 
 
+def _is_example(keys: list[str | None], values: list[Any], examples: set[str]) -> bool:
+    for key, value in zip(keys, values, strict=False):
+        if key == "project_number":
+            return str(value or "").casefold() in examples
+    return False
+
+
 class _Writer:
     def __init__(self, *, by: Any, status: str, lookups: Lookups) -> None:
         self.by = actor_of(by)
@@ -283,6 +293,7 @@ def import_achievements(
     writer = _Writer(by=by, status=status, lookups=lookups)
     seen: dict[str, int] = {}
     keys: list[str | None] | None = None
+    examples = _example_numbers()
     with transaction.atomic():
         for line, row in enumerate(rows, start=1):
             if keys is None:
@@ -294,6 +305,9 @@ def import_achievements(
                 continue
             values = [_cell(c) for c in row]
             if not any(v not in (None, "") for v in values):
+                continue
+            if _is_example(keys, values, examples):
+                report.examples += 1
                 continue
             if len(values) > len(keys) and any(
                 v not in (None, "") for v in values[len(keys) :]
@@ -324,6 +338,18 @@ def import_achievements(
                 progress(report.rows)
         if keys is None:
             raise ImportRefused(_("文件中没有表头行。"))
+        if report.rows == 0:
+            raise ImportRefused(
+                _(
+                    "文件中只有模板的示例行，没有导入任何成果：请删除示例行，"
+                    "每行填写一项成果后再上传。"
+                )
+                if report.examples
+                else _(
+                    "文件中只有表头，没有导入任何成果：请从第二行起每行填写一项成果"
+                    "（XLSX 模板的“示例”工作表有一行示例）。"
+                )
+            )
         if report.ok:
             writer.flush()
         report.created, report.updated = writer.created, writer.updated
@@ -334,52 +360,144 @@ def import_achievements(
     return report
 
 
-def write_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:
-    """The import template: the header row, and a sheet explaining the values."""
-    from openpyxl import Workbook
+# The template's example row: its project number marks it, in either language,
+# so the importer skips it when someone uploads the template unchanged.
+EXAMPLE_NUMBER = gettext_lazy("示例（导入时跳过）")
+
+
+def _example_numbers() -> set[str]:
+    numbers = set()
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            numbers.add(str(EXAMPLE_NUMBER).casefold())
+    return numbers
+
+
+def example_record() -> dict[str, Any]:
+    """The example row of the template, from the vocabularies in the database."""
+    from accounts.enums import OrganizationKind
+
+    from .enums import TransferMode
+    from .models import IndustryField, Province
+
+    field = IndustryField.objects.first()
+    provinces = list(Province.objects.all()[:2])
+    return {
+        "project_number": str(EXAMPLE_NUMBER),
+        "title": _("【示例】低成本碳纤维复合材料制备技术"),
+        "summary": _("【示例】用一两句话说明成果解决的问题、达到的指标和应用前景。"),
+        "owner": _("【示例】某某大学"),
+        "owner_kind": str(OrganizationKind.UNIVERSITY.label),
+        "team": _("【示例】王教授团队"),
+        "source_programme": _("国家重点研发计划"),
+        "field": field.local_name if field else "",
+        "trl": 6,
+        "market_demand": _("【示例】新能源汽车轻量化部件"),
+        "transfer_demand": _("【示例】寻求有量产能力的企业合作"),
+        "transfer_modes": "、".join(
+            str(TransferMode(m).label)
+            for m in (TransferMode.ASSIGNMENT, TransferMode.LICENCE)
+        ),
+        "open_licence_terms": "",
+        "price_min": 100,
+        "price_max": 500,
+        "target_provinces": "、".join(p.local_name for p in provinces),
+        "patents": "ZL202310000000.0",
+        "keywords": _("碳纤维、复合材料"),
+        "contact_name": _("张老师"),
+        "contact_phone": "010-00000000",
+        "contact_email": "contact@example.org",
+        "agri_tech_field": "",
+        "agri_industry": "",
+        "agri_scenario": "",
+    }
+
+
+def _text_format(key: str) -> str:
+    from .models import Achievement
+
+    try:
+        limit = Achievement._meta.get_field(key).max_length
+    except Exception:  # noqa: BLE001 — not a model column
+        limit = None
+    if limit:
+        return _("文本，最多 %(limit)d 个字") % {"limit": limit}
+    return _("文本")
+
+
+def column_notes() -> list[list[str]]:
+    """For each column of the template: its title, meaning, whether it is
+    required, the values it allows (the vocabularies as they stand in the
+    database) and its format."""
+    from accounts.enums import OrganizationKind
 
     from .enums import TRL_DESCRIPTIONS, TransferMode
     from .models import IndustryField, Province
 
+    several = _("可多选，用顿号（、）、逗号或分号分隔")
+    allowed = {
+        "owner_kind": "、".join(str(label) for _v, label in OrganizationKind.choices),
+        "field": "、".join(f.local_name for f in IndustryField.objects.all()),
+        "trl": _("；").join(
+            f"{level}: {text}" for level, text in TRL_DESCRIPTIONS.items()
+        ),
+        "transfer_modes": "、".join(str(label) for _v, label in TransferMode.choices),
+        "target_provinces": "、".join(p.local_name for p in Province.objects.all()),
+    }
+    formats = {
+        "project_number": _text_format("project_number") + _("；在文件中不能重复"),
+        "owner": _("文本，最多 200 个字"),
+        "owner_kind": _("填写一个类型名称"),
+        "field": _("填写一个领域名称"),
+        "trl": _("1 到 9 的整数（也可写作“TRL6”或“6级”）"),
+        "transfer_modes": several,
+        "target_provinces": several + _("；省份可省略“省”“市”“自治区”"),
+        "price_min": _("数字，单位万元，不小于 0，最多两位小数"),
+        "price_max": _("数字，单位万元，不小于 0，最多两位小数"),
+        "contact_email": _("邮箱地址，如 name@example.org"),
+    }
+    return [
+        [
+            str(c.header),
+            str(c.meaning),
+            _("必填") if c.required else _("选填"),
+            allowed.get(c.key, _("不限")),
+            formats.get(c.key) or _text_format(c.key),
+        ]
+        for c in COLUMNS
+    ]
+
+
+def write_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:
+    """The import template. The CSV has the header and an example row (which
+    the importer skips); the XLSX has an empty sheet to fill, a sheet
+    explaining each column and its allowed values, and the example on a sheet
+    of its own."""
+    from openpyxl import Workbook
+
+    from spreadsheets import ExportSheet
+
     headers = [str(c.header) + ("*" if c.required else "") for c in COLUMNS]
+    example = example_record()
+    example_row = [example[c.key] for c in COLUMNS]
     if fmt == "csv":
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        csv.writer(text).writerow(headers)
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerow(example_row)
         text.flush()
         text.detach()
         return
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("成果")
-    sheet.append(headers)
-    notes = workbook.create_sheet(_("填写说明"))
-    notes.append([_("列"), _("说明")])
-    notes.append([_("带 * 的列"), _("必填")])
-    notes.append(
-        [str(COLUMNS[0].header), _("项目编号唯一；重复导入同一编号会更新原记录")]
+    workbook = Workbook(write_only=True)
+    ExportSheet(workbook.create_sheet(_("成果")), header=headers).close()
+    notes = ExportSheet(
+        workbook.create_sheet(_("填写说明")),
+        header=[_("列"), _("含义"), _("是否必填"), _("允许的值"), _("格式")],
     )
-    notes.append(
-        [_("产业领域"), "、".join(f.name for f in IndustryField.objects.all())]
-    )
-    notes.append(
-        [
-            _("技术成熟度"),
-            "; ".join(f"{level}: {text}" for level, text in TRL_DESCRIPTIONS.items()),
-        ]
-    )
-    notes.append(
-        [
-            _("转化方式"),
-            _("可多选，用顿号分隔：")
-            + "、".join(str(label) for _v, label in TransferMode.choices),
-        ]
-    )
-    notes.append(
-        [
-            _("拟重点转化区域"),
-            _("可多选，用顿号分隔：")
-            + "、".join(p.name for p in Province.objects.all()),
-        ]
-    )
-    notes.append([_("单位类型"), _("单位尚未登记时必填")])
+    for line in column_notes():
+        notes.append(line)
+    notes.close()
+    sample = ExportSheet(workbook.create_sheet(_("示例")), header=headers)
+    sample.append(example_row)
+    sample.close()
     workbook.save(stream)

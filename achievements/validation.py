@@ -27,33 +27,122 @@ class Column:
     key: str
     header: Any  # lazy translation: the template's column title
     required: bool = False
+    meaning: Any = ""  # lazy translation: what the column holds (the template says)
 
 
 COLUMNS = [
-    Column("project_number", gettext_lazy("项目编号"), True),
-    Column("title", gettext_lazy("成果名称"), True),
-    Column("summary", gettext_lazy("成果简介"), True),
-    Column("owner", gettext_lazy("成果持有单位"), True),
-    Column("owner_kind", gettext_lazy("单位类型")),
-    Column("team", gettext_lazy("成果团队")),
-    Column("source_programme", gettext_lazy("来源计划")),
-    Column("field", gettext_lazy("产业领域"), True),
-    Column("trl", gettext_lazy("技术成熟度"), True),
-    Column("market_demand", gettext_lazy("市场需求")),
-    Column("transfer_demand", gettext_lazy("转化需求说明")),
-    Column("transfer_modes", gettext_lazy("转化方式")),
-    Column("open_licence_terms", gettext_lazy("开放许可条件")),
-    Column("price_min", gettext_lazy("意向价格下限（万元）")),
-    Column("price_max", gettext_lazy("意向价格上限（万元）")),
-    Column("target_provinces", gettext_lazy("拟重点转化区域")),
-    Column("patents", gettext_lazy("知识产权（专利号）")),
-    Column("keywords", gettext_lazy("关键词")),
-    Column("contact_name", gettext_lazy("联系人")),
-    Column("contact_phone", gettext_lazy("联系电话")),
-    Column("contact_email", gettext_lazy("联系邮箱")),
-    Column("agri_tech_field", gettext_lazy("技术领域（农业）")),
-    Column("agri_industry", gettext_lazy("服务产业类型（农业）")),
-    Column("agri_scenario", gettext_lazy("产业应用场景（农业）")),
+    Column(
+        "project_number",
+        gettext_lazy("项目编号"),
+        True,
+        gettext_lazy(
+            "来源计划中的项目编号，在成果库中唯一；再次导入同一编号会更新原记录"
+        ),
+    ),
+    Column("title", gettext_lazy("成果名称"), True, gettext_lazy("成果的名称")),
+    Column(
+        "summary",
+        gettext_lazy("成果简介"),
+        True,
+        gettext_lazy("成果解决的问题、主要指标和应用前景"),
+    ),
+    Column(
+        "owner",
+        gettext_lazy("成果持有单位"),
+        True,
+        gettext_lazy("持有成果的单位全称；尚未登记的单位将按“单位类型”新建"),
+    ),
+    Column(
+        "owner_kind",
+        gettext_lazy("单位类型"),
+        False,
+        gettext_lazy("成果持有单位的类型；单位尚未登记时必填"),
+    ),
+    Column("team", gettext_lazy("成果团队"), False, gettext_lazy("团队或负责人")),
+    Column(
+        "source_programme",
+        gettext_lazy("来源计划"),
+        False,
+        gettext_lazy("成果来源的科技计划，如国家重点研发计划"),
+    ),
+    Column("field", gettext_lazy("产业领域"), True, gettext_lazy("成果所属的产业领域")),
+    Column(
+        "trl",
+        gettext_lazy("技术成熟度"),
+        True,
+        gettext_lazy("技术成熟度等级（TRL）"),
+    ),
+    Column(
+        "market_demand", gettext_lazy("市场需求"), False, gettext_lazy("目标市场与需求")
+    ),
+    Column(
+        "transfer_demand",
+        gettext_lazy("转化需求说明"),
+        False,
+        gettext_lazy("希望以何种条件、与什么样的伙伴合作转化"),
+    ),
+    Column(
+        "transfer_modes",
+        gettext_lazy("转化方式"),
+        False,
+        gettext_lazy("愿意接受的转化方式"),
+    ),
+    Column(
+        "open_licence_terms",
+        gettext_lazy("开放许可条件"),
+        False,
+        gettext_lazy("公布的开放许可条件；转化方式含开放许可时必填"),
+    ),
+    Column(
+        "price_min",
+        gettext_lazy("意向价格下限（万元）"),
+        False,
+        gettext_lazy("意向价格区间的下限"),
+    ),
+    Column(
+        "price_max",
+        gettext_lazy("意向价格上限（万元）"),
+        False,
+        gettext_lazy("意向价格区间的上限，不小于下限"),
+    ),
+    Column(
+        "target_provinces",
+        gettext_lazy("拟重点转化区域"),
+        False,
+        gettext_lazy("希望重点转化落地的省份"),
+    ),
+    Column(
+        "patents",
+        gettext_lazy("知识产权（专利号）"),
+        False,
+        gettext_lazy("相关专利的专利号"),
+    ),
+    Column("keywords", gettext_lazy("关键词"), False, gettext_lazy("便于检索的关键词")),
+    Column("contact_name", gettext_lazy("联系人"), False, gettext_lazy("成果联系人")),
+    Column(
+        "contact_phone", gettext_lazy("联系电话"), False, gettext_lazy("联系人电话")
+    ),
+    Column(
+        "contact_email", gettext_lazy("联系邮箱"), False, gettext_lazy("联系人邮箱")
+    ),
+    Column(
+        "agri_tech_field",
+        gettext_lazy("技术领域（农业）"),
+        False,
+        gettext_lazy("农业成果的技术领域"),
+    ),
+    Column(
+        "agri_industry",
+        gettext_lazy("服务产业类型（农业）"),
+        False,
+        gettext_lazy("农业成果服务的产业类型"),
+    ),
+    Column(
+        "agri_scenario",
+        gettext_lazy("产业应用场景（农业）"),
+        False,
+        gettext_lazy("农业成果的应用场景"),
+    ),
 ]
 COLUMN_KEYS = [c.key for c in COLUMNS]
 _LIST_SPLIT = re.compile(r"[、,，;；/|\s]+")

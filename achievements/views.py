@@ -15,12 +15,12 @@ from accounts import permissions
 from accounts.enums import Role
 from accounts.models import Organization
 from accounts.permissions import user_can
-from spreadsheets import xlsx_response
+from spreadsheets import About, xlsx_response
 from uploads import UploadRefused, check_attachment, protected_file_response
 
 from . import selectors, services
 from .enums import TRL_DESCRIPTIONS, TransferMode
-from .exporting import export_achievements
+from .exporting import catalogue_filters_in_words, export_achievements
 from .extensions import detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
 from .matching import demand_matches
@@ -171,8 +171,13 @@ def export_xlsx(request):
         raise PermissionDenied
     filters = _filters(request)
     queryset = selectors.catalogue_search(user=request.user, filters=filters)
+    about = About(
+        title=_("成果库导出"),
+        exported_by=str(request.user),
+        filters=catalogue_filters_in_words(filters),
+    )
     stream = io.BytesIO()
-    export_achievements(queryset=queryset, stream=stream)
+    export_achievements(queryset=queryset, stream=stream, about=about)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(stream, filename=f"achievements-{stamp}.xlsx")
 

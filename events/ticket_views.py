@@ -277,18 +277,22 @@ def checkin_counts_api(request, pk: int):
 @login_required
 @require_GET
 def registrations_export(request, pk: int):
-    from openpyxl import Workbook
-
-    from spreadsheets import append_safe, xlsx_response
+    from spreadsheets import About, XlsxExport, xlsx_response
 
     roadshow = get_object_or_404(Roadshow, pk=pk)
     # The list carries registrants' emails: organizers only, not door staff.
     if not user_can(request.user, "roadshow.manage", roadshow):
         raise PermissionDenied
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("报名"))
-    sheet.append(
-        [
+    export = XlsxExport(
+        about=About(
+            title=_("路演报名名单"),
+            exported_by=str(request.user),
+            filters=[(_("路演"), roadshow.title)],
+        )
+    )
+    sheet = export.sheet(
+        _("报名"),
+        header=[
             _("姓名"),
             _("机构"),
             _("邮箱"),
@@ -297,28 +301,25 @@ def registrations_export(request, pk: int):
             _("报名时间"),
             _("签到时间"),
             _("签到入口"),
-        ]
+        ],
     )
     rows = roadshow.registrations.select_related("user").prefetch_related(
         "user__memberships__organization"
     )
     for r in rows:
         orgs = "、".join(m.organization.name for m in r.user.memberships.all())
-        append_safe(
-            sheet,
+        sheet.append(
             [
                 str(r.user),
                 orgs,
                 r.user.email,
                 r.get_attendance_display(),
                 r.get_status_display(),
-                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(r.checked_in_at).strftime("%Y-%m-%d %H:%M")
-                if r.checked_in_at
-                else "",
+                r.created_at,
+                r.checked_in_at,
                 r.checked_in_door,
-            ],
+            ]
         )
     stream = io.BytesIO()
-    workbook.save(stream)
+    export.save(stream)
     return xlsx_response(stream, filename=f"registrations-{roadshow.pk}.xlsx")

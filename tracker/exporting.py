@@ -5,23 +5,18 @@ from typing import IO
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from achievements.enums import TransferMode
-from spreadsheets import append_safe
+from spreadsheets import About, XlsxExport
 
 from .models import Deal
 
 
-def _money(value) -> float | None:
-    return float(value) if value is not None else None
-
-
-def export_deals(*, queryset: QuerySet[Deal], stream: IO[bytes]) -> int:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("成果转化项目"))
-    sheet.append(
-        [
+def export_deals(*, queryset: QuerySet[Deal], stream: IO[bytes], about: About) -> int:
+    export = XlsxExport(about=about)
+    sheet = export.sheet(
+        _("成果转化项目"),
+        header=[
             _("编号"),
             _("成果"),
             _("项目编号"),
@@ -40,9 +35,8 @@ def export_deals(*, queryset: QuerySet[Deal], stream: IO[bytes]) -> int:
             _("技术合同登记号"),
             _("落地形式"),
             _("更新时间"),
-        ]
+        ],
     )
-    count = 0
     rows = queryset.select_related(
         "achievement",
         "achievement__owner",
@@ -53,8 +47,7 @@ def export_deals(*, queryset: QuerySet[Deal], stream: IO[bytes]) -> int:
     )
     modes = dict(TransferMode.choices)
     for d in rows.iterator(chunk_size=1000):
-        append_safe(
-            sheet,
+        sheet.append(
             [
                 d.pk,
                 d.achievement.title,
@@ -63,19 +56,18 @@ def export_deals(*, queryset: QuerySet[Deal], stream: IO[bytes]) -> int:
                 d.counterparty.name,
                 str(modes.get(d.transfer_mode, d.transfer_mode)),
                 d.get_stage_display(),
-                timezone.localtime(d.stage_entered_at).strftime("%Y-%m-%d"),
-                _money(d.asking_amount),
-                _money(d.agreed_amount),
-                _money(d.settled_amount),
+                timezone.localtime(d.stage_entered_at).date(),
+                d.asking_amount,
+                d.agreed_amount,
+                d.settled_amount,
                 d.origin_province.name if d.origin_province else "",
                 d.province.name if d.province else "",
                 d.roadshow.title if d.roadshow else "",
                 d.contract_number,
                 d.registration_number,
                 d.get_landed_kind_display(),
-                timezone.localtime(d.updated_at).strftime("%Y-%m-%d %H:%M"),
-            ],
+                d.updated_at,
+            ]
         )
-        count += 1
-    workbook.save(stream)
-    return count
+    export.save(stream)
+    return sheet.rows

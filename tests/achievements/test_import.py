@@ -223,3 +223,101 @@ def test_admin_import_view(roles, client):
     assert "新增 2 条" in response.content.decode()
     client.force_login(users["team"])
     assert client.get("/admin/library/import/").status_code == 302
+
+
+def _template(fmt="xlsx"):
+    out = io.BytesIO()
+    write_template(out, fmt=fmt)
+    return out.getvalue()
+
+
+def test_the_template_explains_each_column_with_the_vocabularies(db):
+    from accounts.enums import OrganizationKind
+    from achievements.enums import TransferMode
+    from achievements.models import IndustryField, Province
+
+    # A field added by organizers is listed: the vocabulary is read, not written in.
+    IndustryField.objects.create(code="quantum-test", name="量子测试领域")
+    book = load_workbook(io.BytesIO(_template()))
+    assert book.sheetnames == ["成果", "填写说明", "示例"]
+    notes = book["填写说明"]
+    assert notes.freeze_panes == "A2"
+    header, *lines = list(notes.iter_rows(values_only=True))
+    assert header == ("列", "含义", "是否必填", "允许的值", "格式")
+    by_column = {line[0]: line[1:] for line in lines}
+    assert list(by_column) == [str(c.header) for c in COLUMNS]
+    assert by_column["项目编号"][1] == "必填"
+    assert by_column["关键词"][1:] == ("选填", "不限", "文本，最多 200 个字")
+    fields = by_column["产业领域"][2].split("、")
+    assert fields == [f.name for f in IndustryField.objects.all()]
+    assert "量子测试领域" in fields
+    provinces = by_column["拟重点转化区域"][2].split("、")
+    assert provinces == [p.name for p in Province.objects.all()]
+    assert len(provinces) >= 31
+    modes = by_column["转化方式"][2].split("、")
+    assert modes == [str(label) for _v, label in TransferMode.choices]
+    kinds = by_column["单位类型"][2].split("、")
+    assert kinds == [str(label) for _v, label in OrganizationKind.choices]
+    assert by_column["技术成熟度"][2].startswith("1: ")
+    assert "万元" in by_column["意向价格下限（万元）"][3]
+    # Long lists wrap in a capped column.
+    assert notes.column_dimensions["D"].width == 50
+
+
+def test_the_xlsx_template_carries_its_example_on_a_sheet_of_its_own(db):
+    book = load_workbook(io.BytesIO(_template()))
+    assert list(book["成果"].iter_rows(values_only=True)) == [
+        tuple(str(c.header) + ("*" if c.required else "") for c in COLUMNS)
+    ]
+    header, example = list(book["示例"].iter_rows(values_only=True))
+    assert header == next(book["成果"].iter_rows(values_only=True))
+    assert example[0] == "示例（导入时跳过）"
+    assert example[1].startswith("【示例】")
+
+
+def test_the_unchanged_xlsx_template_imports_nothing_and_says_so(db):
+    with pytest.raises(ImportRefused, match="只有表头，没有导入任何成果"):
+        run(_template())
+    assert Achievement.objects.count() == 0
+
+
+def test_the_unchanged_csv_template_imports_nothing_and_says_so(db):
+    data = _template("csv")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2 and lines[1].startswith("示例（导入时跳过）,【示例】")
+    with pytest.raises(ImportRefused, match="只有模板的示例行，没有导入任何成果"):
+        run(data)
+    assert Achievement.objects.count() == 0
+
+
+def test_the_csv_template_imports_as_is_once_filled_in(db):
+    data = _template("csv") + csv_bytes([row()]).split(b"\n", 1)[1]
+    report = run(data)
+    assert (report.ok, report.rows, report.created, report.examples) == (
+        True,
+        1,
+        1,
+        1,
+    )
+    assert list(Achievement.objects.values_list("project_number", flat=True)) == [
+        "2023YFC0000001"
+    ]
+
+
+def test_the_example_pasted_into_the_xlsx_is_skipped_too(db):
+    book = load_workbook(io.BytesIO(_template()))
+    header, example = list(book["示例"].iter_rows(values_only=True))
+    report = run(xlsx_bytes([list(example), row()], header=list(header)))
+    assert (report.created, report.examples) == (1, 1)
+
+
+def test_the_admin_says_the_template_was_uploaded_unchanged(client, roles):
+    users, _orgs = roles
+    client.force_login(users["organizer"])
+    template = client.get("/admin/library/import/template/?format=csv")
+    upload = io.BytesIO(b"".join(template.streaming_content))
+    upload.name = "achievements-template.csv"
+    response = client.post("/admin/library/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "只有模板的示例行，没有导入任何成果" in response.content.decode()
+    assert Achievement.objects.count() == 0

@@ -151,7 +151,7 @@ def test_export_is_for_organizers_only_and_includes_all(client, library):
     client.force_login(users["organizer"])
     response = client.get("/achievements/export.xlsx", {"q": "可见性样本"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["成果"]
     titles = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert titles == {a.title for a in items.values()}
 

@@ -492,3 +492,41 @@ def test_the_roadshows_day_is_its_local_dates(today, problem):
     now = dt.datetime.combine(today, dt.time(23, 30), tzinfo=SHANGHAI)
     found = checkin_day_problem(start=start, end=end, now=now)
     assert (found is None) if problem is None else (problem in found)
+
+
+def test_the_registration_list_exports_times_as_dates(client, open_roadshow):
+    import io
+
+    from openpyxl import load_workbook
+
+    from spreadsheets import DATETIME_FORMAT
+
+    users, _orgs, roadshow = open_roadshow
+    r = registration_create(roadshow=roadshow, user=person("a"), attendance="onsite")
+    ticket_check_in(
+        roadshow=roadshow,
+        code="RS1-" + r.secret,
+        door="东门",
+        scan_id="x1",
+        by=users["organizer"],
+    )
+    r.refresh_from_db()
+    client.force_login(users["organizer"])
+    response = client.get(f"/checkin/{roadshow.pk}/registrations.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["说明", "报名"]
+    about = dict(book["说明"].iter_rows(values_only=True))
+    assert about["筛选条件"] == f"路演：{roadshow.title}"
+    assert about["行数"] == 1
+    sheet = book["报名"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:H2"
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    for name, moment in (("报名时间", r.created_at), ("签到时间", r.checked_in_at)):
+        assert row[name].value == timezone.localtime(moment).replace(
+            tzinfo=None, microsecond=0
+        )
+        assert row[name].number_format == DATETIME_FORMAT
+    assert row["签到入口"].value == "东门"

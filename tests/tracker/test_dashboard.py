@@ -138,7 +138,8 @@ def test_the_figures_move_with_the_records_and_link_to_them(client, roles, perio
     export = client.get("/deals/dashboard.xlsx")
     assert export.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
-    targets = list(book.worksheets[0].values)
+    assert book.sheetnames[0] == "说明"
+    targets = list(book.worksheets[1].values)
     assert targets[0][0] == "指标"
     landed_row = next(r for r in targets if r[0] == "落地转化成果")
     assert landed_row[1:3] == (1, 2)
@@ -377,7 +378,7 @@ def test_the_page_and_the_export_show_the_same_groupings(client, roles, period):
     from tracker.dashboard import compute, groupings, period_for
 
     computed = groupings(compute(period_for(period)))
-    assert [g.title for g in computed.values()] == book.sheetnames
+    assert ["说明", *(g.title for g in computed.values())] == book.sheetnames
     for grouping in computed.values():
         written = [
             tuple("" if cell is None else cell for cell in row)

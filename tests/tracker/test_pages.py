@@ -298,7 +298,9 @@ def test_landing_needs_its_province_and_the_list_exports(client, roles, deal):
     assert response.status_code == 200
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))[
+        "成果转化项目"
+    ]
     rows = list(sheet.values)
     assert rows[1][1] == deal.achievement.title
     login(client, users["team"])

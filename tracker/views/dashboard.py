@@ -10,14 +10,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from accounts import permissions
 from achievements.enums import MacroRegion
 from achievements.models import Achievement
 from events.enums import Level
 from events.models import Roadshow
-from spreadsheets import append_safe, xlsx_response
+from spreadsheets import About, XlsxExport, xlsx_response
 
 from .. import charts
 from ..dashboard import (
@@ -168,26 +167,23 @@ def dashboard_export(request):
     """Every grouping of the dashboard, one sheet each."""
     _organizer(request)
     _targets, period = _period(request)
-    workbook = Workbook(write_only=True)
-    for grouping in groupings(compute(period)).values():
-        _sheet(
-            workbook,
-            grouping.title,
-            grouping.header,
-            [[row.label, *row.values] for row in grouping.rows],
+    filters = [(_("统计期"), f"{period.starts:%Y-%m-%d} – {period.ends:%Y-%m-%d}")]
+    if period.target is not None:
+        filters.insert(0, (_("目标期"), period.target.name))
+    export = XlsxExport(
+        about=About(
+            title=_("计划进展统计"), exported_by=str(request.user), filters=filters
         )
+    )
+    for grouping in groupings(compute(period)).values():
+        sheet = export.sheet(grouping.title, header=grouping.header)
+        for row in grouping.rows:
+            sheet.append([row.label, *row.values])
     stream = io.BytesIO()
-    workbook.save(stream)
+    export.save(stream)
     return xlsx_response(
         stream, filename=f"progress-{period.starts:%Y}-{period.ends:%Y}.xlsx"
     )
-
-
-def _sheet(workbook, title: str, header: list, rows: list) -> None:
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([str(h) for h in header])
-    for row in rows:
-        append_safe(sheet, row)
 
 
 @require_GET

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_GET
 from accounts import permissions
 from accounts.models import Organization
 from accounts.permissions import user_can
+from achievements.enums import MacroRegion, TransferMode
+from achievements.models import IndustryField, Province
 from achievements.selectors import achievements_visible_to
-from events.models import Slot
-from spreadsheets import xlsx_response
+from events.models import Roadshow, Slot
+from spreadsheets import About, xlsx_response
 from uploads import UploadRefused
 
 from .. import services
@@ -98,6 +100,65 @@ def filtered_deals(request, qs):
     return qs
 
 
+def deal_filters_in_words(request) -> list[tuple[str, str]]:
+    """The list's filters in words, for the export's "说明" sheet: each filter
+    that `filtered_deals` applies, none that it ignores."""
+    params = request.GET
+    words: list[tuple[str, str]] = []
+    if params.get("stage") in Stage.values:
+        words.append((_("阶段"), str(Stage(params["stage"]).label)))
+    if params.get("open"):
+        words.append((_("项目范围"), _("进行中的项目")))
+    if params.get("attention"):
+        words.append((_("项目范围"), _("需要跟进的项目")))
+    if params.get("objections"):
+        words.append((_("项目范围"), _("有待处理异议的项目")))
+    if params.get("q", "").strip():
+        words.append((_("关键词"), params["q"].strip()[:100]))
+    records = (
+        ("roadshow", _("来源路演"), Roadshow.objects, "title"),
+        ("achievement", _("成果"), achievements_visible_to(user=request.user), "title"),
+        ("counterparty", _("受让/合作方"), Organization.objects, "name"),
+    )
+    for key, name, objects, attribute in records:
+        value = params.get(key, "").strip()
+        if value.isdigit():
+            found = objects.filter(pk=value).first()
+            words.append((name, getattr(found, attribute) if found else value))
+    value = params.get("field", "").strip()
+    if value:
+        field = IndustryField.objects.filter(code=value).first()
+        words.append((_("产业领域"), field.local_name if field else value))
+    value = params.get("province", "").strip()
+    if value:
+        province = Province.objects.filter(code=value).first()
+        words.append((_("落地省份"), province.local_name if province else value))
+    for key, name in (("origin", _("成果所在地区")), ("region", _("落地地区"))):
+        value = params.get(key, "").strip()
+        if value:
+            label = dict(MacroRegion.choices).get(value, value)
+            words.append((name, str(label)))
+    value = params.get("mode", "").strip()
+    if value:
+        words.append((_("转化方式"), str(dict(TransferMode.choices).get(value, value))))
+    if params.get("cross"):
+        words.append((_("项目范围"), _("跨区域转化")))
+    if params.get("reached") in Stage.values:
+        words.append((_("曾到达阶段"), str(Stage(params["reached"]).label)))
+    for key, name in (
+        ("landed_from", _("落地日期起")),
+        ("landed_to", _("落地日期止")),
+        ("signed_from", _("签约日期起")),
+        ("signed_to", _("签约日期止")),
+        ("created_from", _("创建日期起")),
+        ("created_to", _("创建日期止")),
+    ):
+        day = _day(params.get(key, ""))
+        if day is not None:
+            words.append((name, day.isoformat()))
+    return words
+
+
 def _day(value: str) -> dt.date | None:
     """A date filter as the forms read dates; a filter that is none is
     ignored."""
@@ -117,8 +178,13 @@ def deal_list(request):
     if request.GET.get("format") == "xlsx":
         if not permissions.is_organizer(request.user):
             raise PermissionDenied
+        about = About(
+            title=_("成果转化项目跟踪表"),
+            exported_by=str(request.user),
+            filters=deal_filters_in_words(request),
+        )
         stream = io.BytesIO()
-        export_deals(queryset=qs, stream=stream)
+        export_deals(queryset=qs, stream=stream, about=about)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(stream, filename=f"deals-{stamp}.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -81,4 +81,6 @@ class Command(BaseCommand):
                     "updated": report.updated,
                 }
             )
+        if report.examples:
+            self.stdout.write(_("模板的示例行已跳过，未导入。"))
         sys.stdout.flush()
