@@ -7,31 +7,37 @@ the exporting user see them (as the room's programme does)."""
 
 from typing import IO, Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from django.utils.translation import pgettext
 
 from accounts import permissions
 from achievements.selectors import achievements_published_to
-from spreadsheets import append_safe
+from spreadsheets import About, XlsxExport
 
 from .models import Question, Room
 from .selectors import pitch_results, pitch_score_sheets, slot_label
 
-
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 _slot_label = slot_label
+
+
+def _organizations(user: Any) -> str:
+    return pgettext("list separator", "、").join(
+        m.organization.name for m in user.memberships.all()
+    )
 
 
 def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
     contacts = permissions.user_can(user, "live.export_contacts", room)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("问题"))
-    sheet.append(
-        [
+    export = XlsxExport(
+        about=About(
+            title=_("直播间问题"),
+            exported_by=str(user),
+            filters=[(_("路演"), room.roadshow.title)],
+        )
+    )
+    sheet = export.sheet(
+        _("问题"),
+        header=[
             _("路演项目"),
             _("成果"),
             _("项目编号"),
@@ -44,7 +50,7 @@ def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
             _("点赞数"),
             _("提问时间"),
             _("回答时间"),
-        ]
+        ],
     )
     rows = (
         Question.objects.filter(room=room)
@@ -61,13 +67,8 @@ def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
     )
     for q in rows:
         visible = q.achievement_id in shown
-        if contacts:
-            orgs = "、".join(m.organization.name for m in q.author.memberships.all())
-            contact = [orgs, q.author.email]
-        else:
-            contact = []
-        append_safe(
-            sheet,
+        contact = [_organizations(q.author), q.author.email] if contacts else []
+        sheet.append(
             [
                 _slot_label(q.slot, shown) if q.slot_id else "",
                 q.achievement.title if visible else "",
@@ -79,65 +80,69 @@ def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
                 _("是") if q.anonymous else _("否"),
                 q.get_status_display(),
                 q.votes,
-                _when(q.created_at),
-                _when(q.answered_at),
-            ],
+                q.created_at,
+                q.answered_at,
+            ]
         )
-    workbook.save(stream)
+    export.save(stream)
     return len(rows)
 
 
-def _mark(value: float | None) -> str:
-    return f"{value:.2f}" if value is not None else ""
+def _mark(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None
 
 
 def export_scores(*, room: Room, user: Any, stream: IO[bytes]) -> int:
     """Every pitch's scores for organizers: the averages per pitch, and each
     scorer's marks with who they are."""
     criteria = list(room.score_criteria)
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(_("评分汇总"))
-    summary.append([_("路演项目"), _("评分人数"), *criteria, _("平均分")])
+    export = XlsxExport(
+        about=About(
+            title=_("路演项目评分"),
+            exported_by=str(user),
+            filters=[(_("路演"), room.roadshow.title)],
+        )
+    )
+    summary = export.sheet(
+        _("评分汇总"), header=[_("路演项目"), _("评分人数"), *criteria, _("平均分")]
+    )
     for result in pitch_results(room=room, user=user):
-        append_safe(
-            summary,
+        summary.append(
             [
                 result.label,
                 result.scorers,
                 *(_mark(avg) for _c, avg, _n in result.criteria),
                 _mark(result.average),
-            ],
+            ]
         )
-    sheet = workbook.create_sheet(_("评分明细"))
-    sheet.append(
-        [
+    sheet = export.sheet(
+        _("评分明细"),
+        header=[
             _("路演项目"),
             _("评分人"),
             _("评分人单位"),
             _("邮箱"),
             *criteria,
             _("评分时间"),
-        ]
+        ],
     )
     sheets = pitch_score_sheets(room=room)
     shown = achievements_published_to(
         user=user, ids={s.achievement_id for s, *_rest in sheets if s.achievement_id}
     )
     for slot, scorer, marks, when in sheets:
-        orgs = "、".join(
-            m.organization.name
-            for m in scorer.memberships.select_related("organization")
-        )
-        append_safe(
-            sheet,
+        sheet.append(
             [
                 slot_label(slot, shown),
                 scorer.name or scorer.username,
-                orgs,
+                pgettext("list separator", "、").join(
+                    m.organization.name
+                    for m in scorer.memberships.select_related("organization")
+                ),
                 scorer.email,
-                *(marks.get(c, "") for c in criteria),
-                _when(when),
-            ],
+                *(marks.get(c) for c in criteria),
+                when,
+            ]
         )
-    workbook.save(stream)
+    export.save(stream)
     return len(sheets)

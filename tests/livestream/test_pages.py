@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -62,11 +63,18 @@ def test_export_of_questions_for_moderators_only(client, live):
     client.force_login(live["organizer"])
     response = client.get(url)
     assert response.status_code == 200
-    rows = list(
-        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values
-    )
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["说明", "问题"]
+    about = dict(book["说明"].iter_rows(values_only=True))
+    assert about["筛选条件"] == f"路演：{live['roadshow'].title}"
+    assert about["行数"] == 2
+    sheet = book["问题"]
+    assert sheet.freeze_panes == "A2"
+    rows = list(sheet.values)
     assert len(rows) == 3
     first = dict(zip(rows[0], rows[1], strict=True))
+    assert isinstance(first["提问时间"], dt.datetime)  # a date, not text
+    assert first["点赞数"] == 0
     assert first["问题"] == '=HYPERLINK("x")'  # kept as text, never a formula
     assert first["提问人"] == live["investor"].name  # anonymous to the audience only
     assert first["对观众匿名"] == "是"
@@ -143,7 +151,7 @@ def _export(client, live):
     response = client.get(url)
     assert response.status_code == 200
     rows = list(
-        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values
+        load_workbook(io.BytesIO(b"".join(response.streaming_content)))["问题"].values
     )
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 

@@ -215,7 +215,11 @@ def test_organizers_see_and_export_every_score(client, live):
     response = client.get(export_url)
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    summary, detail = book.worksheets
+    about, summary, detail = book.worksheets
+    assert about.title == "说明" and (detail.freeze_panes, summary.title) == (
+        "A2",
+        "评分汇总",
+    )
     rows = list(detail.iter_rows(values_only=True))
     assert rows[0][:4] == ("路演项目", "评分人", "评分人单位", "邮箱")
     assert rows[1][1] == live["investor"].name
