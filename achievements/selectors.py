@@ -445,15 +445,16 @@ def review_history(*, achievement: Achievement) -> list[HistoryRow]:
     creation; any later line that changed no state (none is written today,
     older data may hold some) is left out.  Stored history is never
     rewritten."""
-    rows = []
-    for index, event in enumerate(
+    events = list(
         achievement.review_events.select_related("actor").order_by("created_at", "id")
-    ):
-        if index == 0:
-            rows.append(HistoryRow(event=event, created=True))
-        elif event.from_status != event.to_status:
-            rows.append(HistoryRow(event=event, created=False))
-    return rows
+    )
+    # The creation is the first line written, whatever its timestamp says.
+    first = min((event.pk for event in events), default=None)
+    return [
+        HistoryRow(event=event, created=event.pk == first)
+        for event in events
+        if event.pk == first or event.from_status != event.to_status
+    ]
 
 
 def attachments_visible_to(*, user: Any, achievement: Achievement) -> QuerySet:
