@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -292,7 +293,10 @@ def _next_in_queue(request, *, decided: Achievement):
     messages.success(
         request,
         _("审查结论已记录（%(decided)s）。下一项：%(next)s")
-        % {"decided": decided.title, "next": following.title},
+        % {
+            "decided": Truncator(decided.title).chars(60),
+            "next": Truncator(following.title).chars(60),
+        },
     )
     return redirect(following)
 
