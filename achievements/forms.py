@@ -56,12 +56,83 @@ class AchievementForm(forms.ModelForm):
             "patents": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # The form's sections, in order: heading, what the section is for, fields.
+    SECTIONS = [
+        (
+            _("基本信息"),
+            _("成果库和路演页面首先展示的内容。"),
+            ["owner", "title", "field", "trl", "summary", "keywords", "team"],
+        ),
+        (
+            _("项目来源"),
+            _("成果来自国家科技计划项目时填写，便于核对和统计。"),
+            ["source_programme", "project_number"],
+        ),
+        (
+            _("转化意向"),
+            _("说明希望以何种方式、在哪里、以什么价格转化，投资方据此判断是否对接。"),
+            [
+                "transfer_modes",
+                "open_licence_terms",
+                "price_min",
+                "price_max",
+                "target_provinces",
+                "market_demand",
+                "transfer_demand",
+            ],
+        ),
+        (_("知识产权"), "", ["patents"]),
+        (
+            _("联系方式"),
+            _("仅成果团队、组织方和审查员可见；对接由组织方安排。"),
+            ["contact_name", "contact_phone", "contact_email"],
+        ),
+        (
+            _("农业成果分类"),
+            _("仅农业领域的成果填写。"),
+            ["agri_tech_field", "agri_industry", "agri_scenario"],
+        ),
+    ]
+    HELP = {
+        "owner": _("成果的持有单位；登记后由该单位的成果团队维护。"),
+        "title": _(
+            "不超过 200 字，写明技术和用途，例如“高性能碳纤维复合材料风电叶片”。"
+        ),
+        "field": _("成果所属的产业领域，决定其在成果库中的分类。"),
+        "trl": _("按 GB/T 22900-2022 的技术成熟度等级选择当前达到的级别。"),
+        "summary": _(
+            "介绍技术原理、主要指标、创新点和应用场景；请勿填写涉密或未公开的内容。"
+        ),
+        "keywords": _("用空格或逗号分隔，帮助投资方检索。"),
+        "team": _("团队负责人及主要成员。"),
+        "project_number": _("国家科技计划项目的编号，每个成果唯一。"),
+        "transfer_modes": _("可多选。"),
+        "open_licence_terms": _("选择开放许可时必填：许可费用、期限和方式。"),
+        "price_min": _("单位：万元；可留空表示面议。"),
+        "price_max": _("单位：万元；不小于下限。"),
+        "patents": _("每行一项专利号或软件著作权登记号。"),
+    }
+
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         if owners is None:
             del self.fields["owner"]
         else:
             self.fields["owner"].queryset = owners
+        for name, text in self.HELP.items():
+            if name in self.fields and not self.fields[name].help_text:
+                self.fields[name].help_text = text
+
+    def sections(self):
+        """The bound fields by section, for the template (every field once)."""
+        placed = {name for _h, _d, names in self.SECTIONS for name in names}
+        missing = [name for name in self.fields if name not in placed]
+        if missing:
+            raise ValueError(f"fields without a section: {missing}")
+        return [
+            (heading, text, [self[name] for name in names if name in self.fields])
+            for heading, text, names in self.SECTIONS
+        ]
 
     def clean_project_number(self):
         number = self.cleaned_data["project_number"].strip()

@@ -9,13 +9,25 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from accounts import permissions
 from accounts.enums import Role
 
-from .enums import DemandStatus, Publication, TransferMode
-from .models import Achievement, Demand, IndustryField, Province
+from .enums import DemandStatus, Publication, ReviewStatus, TransferMode
+from .models import Achievement, Demand, IndustryField, Province, ReviewEvent
 from .search import filter_by_text
 
 
@@ -315,20 +327,134 @@ def achievements_of_user(*, user: Any) -> QuerySet[Achievement]:
     )
 
 
-def review_queue(*, user: Any) -> QuerySet[Achievement]:
-    from .enums import ReviewStatus
+# The team's list, "by status": what needs the team first (returned, then
+# drafts and withheld ones it may resubmit), then what waits on review, then
+# what is published.
+_TEAM_STATUS_ORDER = [
+    ReviewStatus.RETURNED,
+    ReviewStatus.DRAFT,
+    ReviewStatus.WITHHELD,
+    ReviewStatus.SUBMITTED,
+    ReviewStatus.UNDER_REVIEW,
+    ReviewStatus.RESTRICTED,
+    ReviewStatus.CLEARED,
+]
+TEAM_SORTS = ("updated", "title", "status")
 
+
+def _latest_comment(to_status: str) -> Subquery:
+    return Subquery(
+        ReviewEvent.objects.filter(achievement=OuterRef("pk"), to_status=to_status)
+        .order_by("-created_at", "-id")
+        .values("comment")[:1]
+    )
+
+
+def team_achievements(
+    *, user: Any, status: str = "", sort: str = "updated"
+) -> QuerySet[Achievement]:
+    """The team's own achievements for its list: filtered on one review
+    state, sorted by last change (newest first), title or status; each
+    carries ``return_reason``, the reviewer's latest reason for a return."""
+    rows = achievements_of_user(user=user).annotate(
+        return_reason=_latest_comment(ReviewStatus.RETURNED)
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if sort == "title":
+        return rows.order_by("title", "id")
+    if sort == "status":
+        rank = Case(
+            *(
+                When(status=value, then=Value(i))
+                for i, value in enumerate(_TEAM_STATUS_ORDER)
+            ),
+            output_field=IntegerField(),
+        )
+        return rows.annotate(status_rank=rank).order_by(
+            "status_rank", "-updated_at", "-id"
+        )
+    return rows.order_by("-updated_at", "-id")
+
+
+REVIEW_QUEUE_STATES = (ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW)
+
+
+def review_queue(
+    *,
+    user: Any,
+    field: str = "",
+    status: str = "",
+    newest_first: bool = False,
+) -> QuerySet[Achievement]:
+    """What waits for this reviewer's decision, the longest waiting first
+    (or the newest first).  Each carries ``waiting_since``: when it was last
+    submitted (by the team, or by an edit of a published version)."""
     if not permissions.is_reviewer(user):
         return Achievement.objects.none()
-    return (
-        Achievement.objects.filter(
-            status__in=[ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW]
+    submitted_at = Subquery(
+        ReviewEvent.objects.filter(
+            achievement=OuterRef("pk"), to_status=ReviewStatus.SUBMITTED
         )
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    rows = (
+        Achievement.objects.filter(status__in=REVIEW_QUEUE_STATES)
         # A reviewer never reviews their own organizations' achievements.
         .exclude(owner_id__in=permissions.organization_ids(user))
         .select_related("field", "owner")
-        .order_by("updated_at", "id")
+        .annotate(waiting_since=Coalesce(submitted_at, "updated_at"))
     )
+    if field:
+        rows = rows.filter(field__code=field)
+    if status in REVIEW_QUEUE_STATES:
+        rows = rows.filter(status=status)
+    if newest_first:
+        return rows.order_by("-waiting_since", "-id")
+    return rows.order_by("waiting_since", "id")
+
+
+def review_queue_next(*, user: Any, after: Achievement) -> Achievement | None:
+    """The item a reviewer goes to once they decided on ``after``: the one
+    waiting longest among the rest of their queue."""
+    return review_queue(user=user).exclude(pk=after.pk).first()
+
+
+def return_reason(*, achievement: Achievement) -> ReviewEvent | None:
+    """While an achievement is returned: the reviewer's event that returned
+    it (its comment says what to change)."""
+    if achievement.status != ReviewStatus.RETURNED:
+        return None
+    return (
+        achievement.review_events.filter(to_status=ReviewStatus.RETURNED)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    event: ReviewEvent
+    created: bool  # the first line: the achievement was created in this state
+
+
+def review_history(*, achievement: Achievement) -> list[HistoryRow]:
+    """The review history as people read it: the first line is the
+    creation; any later line that changed no state (none is written today,
+    older data may hold some) is left out.  Stored history is never
+    rewritten."""
+    events = list(
+        achievement.review_events.select_related("actor").order_by("created_at", "id")
+    )
+    # The creation is the first line written, whatever its timestamp says.
+    first = min((event.pk for event in events), default=None)
+    return [
+        HistoryRow(event=event, created=event.pk == first)
+        for event in events
+        if event.pk == first or event.from_status != event.to_status
+    ]
 
 
 def attachments_visible_to(*, user: Any, achievement: Achievement) -> QuerySet:

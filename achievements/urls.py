@@ -17,7 +17,9 @@ urlpatterns = [
         views.attachment_upload,
         name="attachment_upload",
     ),
+    path("workspace/achievements/", views.my_achievements, name="mine"),
     path("workspace/achievements/new/", views.achievement_new, name="new"),
+    path("workspace/reviews/", views.review_queue, name="review_queue"),
     path("workspace/achievements/<int:pk>/edit/", views.achievement_edit, name="edit"),
     path(
         "workspace/achievements/<int:pk>/submit/",

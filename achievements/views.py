@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +20,7 @@ from spreadsheets import About, xlsx_response
 from uploads import UploadRefused, check_attachment, protected_file_response
 
 from . import selectors, services
-from .enums import TRL_DESCRIPTIONS, TransferMode
+from .enums import TRL_DESCRIPTIONS, ReviewStatus, TransferMode
 from .exporting import catalogue_filters_in_words, export_achievements
 from .extensions import detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
@@ -101,7 +102,10 @@ def detail(request, pk: int):
             "published_view": selectors.achievement_is_published_to(
                 user=request.user, achievement=achievement
             ),
-            "history": achievement.review_events.select_related("actor")
+            "history": selectors.review_history(achievement=achievement)
+            if can_history
+            else None,
+            "return_reason": selectors.return_reason(achievement=achievement)
             if can_history
             else None,
             "can_edit": user_can(request.user, "achievement.edit", achievement),
@@ -228,7 +232,12 @@ def achievement_edit(request, pk: int):
     return render(
         request,
         "achievements/form.html",
-        {"form": form, "achievement": achievement, "creating": False},
+        {
+            "form": form,
+            "achievement": achievement,
+            "creating": False,
+            "return_reason": selectors.return_reason(achievement=achievement),
+        },
     )
 
 
@@ -273,8 +282,107 @@ def achievement_review(request, pk: int):
     except services.ReviewError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("审查结论已记录。"))
+        if form.cleaned_data["action"] in services.DECISIONS:
+            return _next_in_queue(request, decided=achievement)
+        messages.success(request, _("已开始审查。"))
     return redirect(achievement)
+
+
+def _next_in_queue(request, *, decided: Achievement):
+    """After a decision: the next item of the reviewer's queue, or the queue
+    itself once it is empty."""
+    following = selectors.review_queue_next(user=request.user, after=decided)
+    if following is None:
+        messages.success(request, _("审查结论已记录。待审查的成果已全部处理完毕。"))
+        return redirect("achievements:review_queue")
+    messages.success(
+        request,
+        _("审查结论已记录（%(decided)s）。下一项：%(next)s")
+        % {
+            "decided": Truncator(decided.title).chars(60),
+            "next": Truncator(following.title).chars(60),
+        },
+    )
+    return redirect(following)
+
+
+def _days_waiting(since, now) -> int:
+    return max((now - since).days, 0)
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    """A reviewer's queue: count, age, sort and filters."""
+    if not permissions.is_reviewer(request.user):
+        raise PermissionDenied
+    get = request.GET
+    field = get.get("field", "")[:40]
+    status = get.get("status", "")
+    if status not in selectors.REVIEW_QUEUE_STATES:
+        status = ""
+    newest_first = get.get("sort") == "newest"
+    rows = selectors.review_queue(
+        user=request.user, field=field, status=status, newest_first=newest_first
+    )
+    page = Paginator(rows, 20).get_page(get.get("page"))
+    now = timezone.now()
+    params = get.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "achievements/review_queue.html",
+        {
+            "page": page,
+            "items": [(a, _days_waiting(a.waiting_since, now)) for a in page],
+            "total": selectors.review_queue(user=request.user).count(),
+            "fields": IndustryField.objects.all(),
+            "field": field,
+            "status": status,
+            "statuses": [
+                (value, ReviewStatus(value).label)
+                for value in selectors.REVIEW_QUEUE_STATES
+            ],
+            "sort": "newest" if newest_first else "oldest",
+            "sorts": [("oldest", _("等待最久的在前")), ("newest", _("最新提交的在前"))],
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_achievements(request):
+    """A team's own achievements, paginated, sorted and filtered by status."""
+    if not permissions.organization_ids(request.user, role=Role.TEAM):
+        raise PermissionDenied
+    get = request.GET
+    status = get.get("status", "")
+    if status not in ReviewStatus.values:
+        status = ""
+    sort = get.get("sort", "updated")
+    if sort not in selectors.TEAM_SORTS:
+        sort = "updated"
+    rows = selectors.team_achievements(user=request.user, status=status, sort=sort)
+    page = Paginator(rows, 20).get_page(get.get("page"))
+    params = get.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "achievements/mine.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ReviewStatus.choices,
+            "sort": sort,
+            "sorts": [
+                ("updated", _("最近修改")),
+                ("title", _("按名称")),
+                ("status", _("按状态（待处理的在前）")),
+            ],
+            "querystring": params.urlencode(),
+        },
+    )
 
 
 @require_GET

@@ -12,13 +12,22 @@ from . import selectors
 from .enums import ReviewStatus
 from .models import Achievement
 
+# The workspace's panels stay short: the first few, and a link to the list.
+PANEL_ROWS = 5
+
 
 @panel(order=10)
 def review_panel(request):
     if not permissions.is_reviewer(request.user):
         return None
+    queue = selectors.review_queue(user=request.user)
+    now = timezone.now()
     return "achievements/includes/panel_review.html", {
-        "review_queue": selectors.review_queue(user=request.user)[:100]
+        "count": queue.count(),
+        "first": [
+            (achievement, max((now - achievement.waiting_since).days, 0))
+            for achievement in queue[:PANEL_ROWS]
+        ],
     }
 
 
@@ -26,10 +35,11 @@ def review_panel(request):
 def team_panel(request):
     if not permissions.organization_ids(request.user, role=Role.TEAM):
         return None
+    mine = selectors.team_achievements(user=request.user)
     return "achievements/includes/panel_team.html", {
-        "my_achievements": selectors.achievements_of_user(user=request.user).order_by(
-            "-updated_at"
-        )[:100]
+        "count": mine.count(),
+        "returned": mine.filter(status=ReviewStatus.RETURNED).count(),
+        "latest": list(mine[:PANEL_ROWS]),
     }
 
 

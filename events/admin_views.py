@@ -35,7 +35,7 @@ from .forms import (
 from .forms import (
     agencies as specialized_agencies,
 )
-from .materials import materials_missing, materials_remind
+from .materials import materials_due, materials_missing, materials_remind
 from .models import Roadshow, Slot, YearPlan
 
 TRANSITION_LABELS = {
@@ -143,6 +143,7 @@ def _manage_page(request, roadshow: Roadshow, *, slot_form: SlotForm, status: in
             "history": roadshow.events.select_related("actor"),
             "missing": materials_missing(roadshow=roadshow),
             "pitches": roadshow.slots.filter(kind=SlotKind.PITCH).count(),
+            "materials_due": materials_due(roadshow=roadshow),
             "counts": selectors.checkin_counts(roadshow=roadshow),
             "not_checked_in": roadshow.registrations.tickets()
             .filter(checked_in_at__isnull=True)
@@ -251,6 +252,11 @@ def slot_remove_view(request, pk: int, slot_pk: int):
 @require_POST
 def materials_remind_view(request, pk: int, slot_pk: int):
     slot = _slot(_roadshow(request, pk), slot_pk)
+    if not materials_due(roadshow=slot.roadshow):
+        messages.warning(
+            request, _("路演已开始、已结束或已取消，不再提醒提交路演材料。")
+        )
+        return redirect("events_manage", pk=pk)
     sent = materials_remind(slot=slot, by=request.user)
     if sent:
         messages.success(request, _("已提醒 %(n)d 位团队成员。") % {"n": sent})

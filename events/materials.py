@@ -15,7 +15,7 @@ from accounts.enums import Role
 from accounts.models import User, actor_of
 from uploads import UploadRefused, check_pdf, clean_name, reencode_image
 
-from .enums import MaterialReview
+from .enums import MaterialReview, RoadshowStatus
 from .models import MaterialKind, PitchMaterial, Roadshow, Slot
 
 DECK_MAX_BYTES = 50 * 1024 * 1024
@@ -275,8 +275,21 @@ def materials_missing(*, roadshow: Roadshow) -> list[tuple[Slot, list[str]]]:
     return missing
 
 
+def materials_due(*, roadshow: Roadshow) -> bool:
+    """Whether missing materials are still worth asking for: the roadshow is
+    still to come (planned, not started).  Once it was held or called off,
+    nobody is reminded of what it lacked."""
+    return (
+        roadshow.status in RoadshowStatus.planned_states
+        and roadshow.start > timezone.now()
+    )
+
+
 def materials_remind(*, slot: Slot, by: Any) -> int:
-    """Email the slot's team that materials are missing, after commit."""
+    """Email the slot's team that materials are missing, after commit; only
+    while the roadshow is still to come (otherwise nobody is written to)."""
+    if not materials_due(roadshow=slot.roadshow):
+        return 0
     recipients = list(
         User.objects.filter(
             memberships__organization_id=slot.team_id,

@@ -18,6 +18,7 @@ from .forms import MaterialReviewForm
 from .materials import (
     current_materials_of,
     materials_awaiting_review,
+    materials_due,
     materials_missing,
 )
 from .models import Registration, Roadshow, Slot
@@ -51,7 +52,11 @@ def roadshows_panel(request):
     )
     slots = list(slots)
     materials = current_materials_of(slots=slots)
-    rows = [(slot, materials.get(slot.pk, {})) for slot in slots]
+    # Missing materials are flagged only for roadshows still to come.
+    rows = [
+        (slot, materials.get(slot.pk, {}), materials_due(roadshow=slot.roadshow))
+        for slot in slots
+    ]
     registrations = (
         Registration.objects.active()
         .filter(user=user)

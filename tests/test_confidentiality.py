@@ -427,7 +427,15 @@ ROUTES: dict[str, Callable] = {
         f"/achievements/{a}/files/{f}/" for a, f in w["attachments"]
     ],
     "achievements/<int:pk>/files/": _each("/achievements/{}/files/", _achievement_ids),
+    "workspace/achievements/": lambda w: [
+        "/workspace/achievements/",
+        "/workspace/achievements/?status=returned&sort=status",
+    ],
     "workspace/achievements/new/": lambda w: ["/workspace/achievements/new/"],
+    "workspace/reviews/": lambda w: [
+        "/workspace/reviews/",
+        "/workspace/reviews/?sort=newest&status=submitted",
+    ],
     "workspace/achievements/<int:pk>/edit/": _each(
         "/workspace/achievements/{}/edit/", _achievement_ids
     ),

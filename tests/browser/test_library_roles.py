@@ -69,6 +69,10 @@ def test_roles_see_what_they_should(page):
     page.fill("textarea[name=comment]", "无涉密内容")
     page.click("text=记录审查结论")
     page.wait_for_selector(".msg-success")
+    # Nothing else waits: the reviewer is back on the (empty) queue.
+    assert page.url.endswith("/workspace/reviews/")
+    assert "待审查的成果已全部处理完毕" in page.inner_text(".msg-success")
+    page.goto(page.base + f"/achievements/{draft.pk}/")
     assert "无涉密内容" in page.inner_text("table.list")
     page.screenshot(path=page.shots / "reviewer-history.png", full_page=True)
     logout(page)

@@ -1,12 +1,14 @@
 """Pitch materials (R4): checked by content, versioned, served only to those allowed."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from events.enums import SlotKind
+from events.materials import materials_remind
 from events.models import PitchMaterial
 from events.services import roadshow_transition, slot_add
 from tests.achievements.test_uploads import pdf_bytes, png_bytes
@@ -381,3 +383,53 @@ def test_the_team_page_posts_each_action_to_its_own_url(client, pitch):
     )
     assert "请选择要上传的文件。" in page.content.decode()
     assert not PitchMaterial.objects.exists()
+
+
+def _pitch_in(roadshow, orgs, title):
+    return slot_add(
+        roadshow=roadshow,
+        kind=SlotKind.PITCH,
+        duration_minutes=20,
+        achievement=make_achievement(owner=orgs["owner"], title=title),
+    )
+
+
+def test_workspace_flags_missing_materials_only_for_roadshows_to_come(client, roles):
+    users, orgs = roles
+    coming = make_roadshow(lead_host=orgs["torch"], title="将来的路演")
+    held = make_roadshow(
+        lead_host=orgs["torch"],
+        title="三个月前的路演",
+        day=dt.date(2026, 8, 20),
+        status="closed",
+    )
+    _pitch_in(coming, orgs, "将来的成果")
+    _pitch_in(held, orgs, "过去的成果")
+    client.force_login(users["team"])
+    html = client.get("/workspace/").content.decode()
+    rows = dict(re.findall(r"<tr>\s*<td>([^<]+)</td>(.*?)</tr>", html, flags=re.S))
+    assert "缺 PDF" in rows["将来的路演"] and "缺封面" in rows["将来的路演"]
+    assert "缺 PDF" not in rows["三个月前的路演"]
+    assert "路演已开始或已结束" in rows["三个月前的路演"]
+
+
+def test_no_reminder_for_a_roadshow_already_held(
+    client, roles, django_capture_on_commit_callbacks
+):
+    users, orgs = roles
+    users["team"].email = "team@example.edu.cn"
+    users["team"].save()
+    held = make_roadshow(
+        lead_host=orgs["torch"], day=dt.date(2026, 8, 20), status="closed"
+    )
+    slot = _pitch_in(held, orgs, "过去的成果")
+    client.force_login(users["organizer"])
+    page = client.get(f"/admin/roadshows/{held.pk}/manage/").content.decode()
+    assert "过去的成果" in page and "邮件提醒" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/roadshows/{held.pk}/slots/{slot.pk}/remind/", follow=True
+        )
+    assert mail.outbox == []
+    assert "不再提醒提交路演材料" in response.content.decode()
+    assert materials_remind(slot=slot, by=users["organizer"]) == 0
