@@ -109,3 +109,36 @@ def test_language_switch_refuses_foreign_redirects(client, db):
     response = client.get("/lang/en/", {"next": "https://evil.example.com/"})
     assert response["Location"] == "/"
     assert client.get("/lang/fr/").status_code == 404
+
+
+def test_favicon_is_served_at_the_root_and_linked_from_every_page(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    # An ICO directory (reserved 0, type 1) holding the 16, 32 and 48 px icons.
+    assert response.content[:4] == b"\x00\x00\x01\x00"
+    assert response.content[4] == 3
+    assert response.content == (ROOT / "static" / "favicon.ico").read_bytes()
+    assert "max-age=604800" in response["Cache-Control"]
+    assert client.head("/favicon.ico").status_code == 200
+    assert client.post("/favicon.ico").status_code == 405
+    html = client.get("/achievements/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.ico"' in html
+
+
+def test_wagtail_admin_never_asks_gravatar_for_avatars(client, roles, settings):
+    """Gravatar is blocked in mainland China: the admin would wait on it."""
+    from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url
+
+    organizer = roles[0]["organizer"]
+    organizer.email = "organizer@example.cn"
+    organizer.save()
+    default = "/static/wagtailadmin/images/default-user-avatar.png"
+    assert avatar_url(organizer).startswith(default)
+    client.force_login(organizer)
+    html = client.get("/admin/").content.decode()
+    assert "default-user-avatar" in html
+    assert "gravatar" not in html.lower()
+    # Wagtail's own default would ask Gravatar.
+    del settings.WAGTAIL_GRAVATAR_PROVIDER_URL
+    assert "gravatar.com/avatar/" in avatar_url(organizer)
