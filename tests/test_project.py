@@ -142,3 +142,50 @@ def test_wagtail_admin_never_asks_gravatar_for_avatars(client, roles, settings):
     # Wagtail's own default would ask Gravatar.
     del settings.WAGTAIL_GRAVATAR_PROVIDER_URL
     assert "gravatar.com/avatar/" in avatar_url(organizer)
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/", 'href="/" aria-current="page">首页'),
+        ("/roadshows/", 'href="/roadshows/" aria-current="page">路演'),
+        ("/achievements/", 'href="/achievements/" aria-current="page">成果库'),
+        ("/cases/", 'href="/cases/" aria-current="page">典型案例'),
+        ("/demands/", 'href="/demands/" aria-current="page">技术需求'),
+        ("/disclosures/", 'href="/disclosures/" aria-current="page">公示'),
+        ("/disclosures/?all=1", 'href="/disclosures/" aria-current="page">公示'),
+    ],
+)
+def test_header_offers_every_public_section_and_marks_the_current_one(
+    client, db, path, current
+):
+    html = client.get(path).content.decode()
+    header = html[
+        html.index('<nav class="main-nav"') : html.index(
+            "</nav>", html.index('<nav class="main-nav"')
+        )
+    ]
+    for href in (
+        "/",
+        "/roadshows/",
+        "/achievements/",
+        "/cases/",
+        "/demands/",
+        "/disclosures/",
+    ):
+        assert f'href="{href}"' in header, href
+    assert current in header
+    assert header.count("aria-current") == 1
+
+
+def test_header_marks_the_section_of_a_page_inside_it():
+    from roadshow.navigation import section_of
+
+    assert section_of("/roadshows/2026-12-field-23/") == "roadshows"
+    assert section_of("/live/25/") == "roadshows"
+    assert section_of("/achievements/12/") == "achievements"
+    assert section_of("/cases/deal-4/") == "cases"
+    assert section_of("/disclosures/7/") == "disclosures"
+    assert section_of("/workspace/registrations/3/") == "workspace"
+    assert section_of("/accounts/login/") == ""
+    assert section_of("/roadshowsx/") == ""
