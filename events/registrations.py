@@ -1,6 +1,7 @@
 """Registration for roadshows (R5): capacity and waitlist, tickets, check-in."""
 
 import base64
+import datetime as dt
 import secrets
 from contextlib import nullcontext
 from typing import Any
@@ -16,6 +17,7 @@ from accounts import permissions
 from accounts.models import Membership, Organization, User, actor_of
 
 from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanResult
+from .links import watch_path
 from .models import TICKET, Registration, Roadshow, Scan
 from .services import roadshow_is_public
 
@@ -61,6 +63,27 @@ def attendance_options(roadshow: Roadshow) -> list[str]:
     return [Attendance.ONSITE, Attendance.ONLINE]
 
 
+def registration_window(
+    *, roadshow: Roadshow
+) -> tuple[dt.datetime | None, dt.datetime]:
+    """When registration opens (None: as soon as the roadshow is published)
+    and when it closes (by default, when the roadshow starts)."""
+    return roadshow.registration_opens, roadshow.registration_closes or roadshow.start
+
+
+def registration_is_open(*, roadshow: Roadshow, now: dt.datetime | None = None) -> bool:
+    """Whether the roadshow takes registrations now, from anyone it admits
+    (who it admits is registration_problem's to say)."""
+    now = now or timezone.now()
+    opens, closes = registration_window(roadshow=roadshow)
+    return (
+        roadshow.status in RoadshowStatus.open_states
+        and roadshow_is_public(roadshow)
+        and (opens is None or opens <= now)
+        and now <= closes
+    )
+
+
 def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | None:
     """Why this user cannot register now, or None."""
     now = now or timezone.now()
@@ -68,8 +91,7 @@ def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | No
         roadshow
     ):
         return _("该路演目前不接受报名。")
-    opens = roadshow.registration_opens
-    closes = roadshow.registration_closes or roadshow.start
+    opens, closes = registration_window(roadshow=roadshow)
     if opens and now < opens:
         return _("报名将于 %(time)s 开始。") % {
             "time": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")
@@ -229,7 +251,8 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
                 % {"code": registration.short_code, "url": ticket_url}
             )
         elif roadshow.stream_url:
-            lines.append(_("线上观看：%(url)s") % {"url": roadshow.stream_url})
+            watch = base_url + watch_path(roadshow=roadshow)
+            lines.append(_("线上观看：%(url)s") % {"url": watch})
         lines.append(_("科技成果路演平台"))
         body = "\n\n".join(lines)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
