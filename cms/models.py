@@ -22,6 +22,7 @@ from events.materials import current_materials_of, public_links_of
 from events.services import SHANGHAI, programme_timeline
 from livestream.selectors import answered_questions
 from matchmaking.recommend import fits_for
+from tracker.selectors import landed_public, public_disclosures
 
 from .blocks import BaseStreamBlock, LogoBlock
 from .cache import mark_query_canonical
@@ -59,6 +60,7 @@ class HomePage(Page):
             ).order_by("start")[:6],
             progress=roadshow_selectors.programme_progress(),
             cases=CasePage.objects.live().order_by("-first_published_at")[:3],
+            landed_count=landed_public().count(),
         )
         return context
 
@@ -253,10 +255,28 @@ class CaseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["cases"] = (
+        cases = list(
             CasePage.objects.live().child_of(self).order_by("-first_published_at")
         )
+        context.update(cases=cases, **landed_without_case(cases))
         return context
+
+
+# How many landed projects the case index lists (the disclosures list all).
+LANDED_SHOWN = 20
+
+
+def landed_without_case(cases) -> dict:
+    """What exists before (and beside) the cases: the landed deals the public
+    may know of, and those of them no published case tells yet."""
+    told = {case.deal_id for case in cases}
+    landed = list(landed_public())
+    return {
+        "landed_count": len(landed),
+        "landed_untold": public_disclosures(
+            [deal for deal in landed if deal.pk not in told][:LANDED_SHOWN]
+        ),
+    }
 
 
 class CasePage(Page):
