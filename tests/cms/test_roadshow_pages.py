@@ -175,3 +175,39 @@ def test_live_room_and_achievement_page_show_the_public_status(client, live):
     achievement = live["slot"].achievement
     html = client.get(f"/achievements/{achievement.pk}/").content.decode()
     assert ">直播中</span>" in html
+
+
+def test_calendar_links_offer_webcal_subscription_beside_the_download(
+    client, roadshow_page
+):
+    roadshow, url, _day = roadshow_page
+    html = client.get(url).content.decode()
+    one = f"/calendar/roadshows/{roadshow.pk}.ics"
+    assert f'href="webcal://testserver{one}"' in html
+    assert f'href="{one}" download' in html
+    field = "/calendar/field/new-materials.ics"
+    assert f'href="webcal://testserver{field}"' in html and f'href="{field}"' in html
+    index = client.get("/roadshows/").content.decode()
+    assert 'href="webcal://testserver/calendar/roadshows.ics"' in index
+    assert 'href="/calendar/roadshows.ics" download' in index
+
+
+def test_a_cached_page_keeps_each_hosts_own_addresses(client, roadshow_page):
+    first = client.get("/roadshows/", HTTP_HOST="localhost")
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get("/roadshows/", HTTP_HOST="localhost")["X-Page-Cache"] == "hit"
+    other = client.get("/roadshows/", HTTP_HOST="127.0.0.1")
+    assert other["X-Page-Cache"] == "miss"
+    assert "webcal://127.0.0.1/calendar/roadshows.ics" in other.content.decode()
+    assert "webcal://localhost/" not in other.content.decode()
+
+
+def test_ticket_and_workspace_offer_webcal_subscription(client, roadshow_page):
+    roadshow, _url, _day = roadshow_page
+    reader = _person("reader")
+    mine = registration_create(roadshow=roadshow, user=reader, attendance="onsite")
+    client.force_login(reader)
+    html = client.get(f"/workspace/registrations/{mine.pk}/").content.decode()
+    assert f'href="webcal://testserver/calendar/roadshows/{roadshow.pk}.ics"' in html
+    html = client.get("/workspace/").content.decode()
+    assert 'href="webcal://testserver/calendar/u/' in html
