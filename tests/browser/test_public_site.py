@@ -110,7 +110,7 @@ def long_texts(roles, django_capture_on_commit_callbacks):
 
 
 def test_long_text_never_widens_a_public_page(
-    browser, live_server, long_texts, tmp_path
+    long_texts, browser, live_server, tmp_path
 ):
     _users, roadshow, achievement = long_texts
     shots = _shots(tmp_path)
@@ -139,7 +139,7 @@ def test_long_text_never_widens_a_public_page(
             context.close()
 
 
-def test_header_fits_a_phone_and_marks_the_current_section(browser, live_server, db):
+def test_header_fits_a_phone_and_marks_the_current_section(db, browser, live_server):
     for language in ("zh-hans", "en"):
         for size in SIZES:
             context, page = _context(browser, live_server.url, size, language)
@@ -167,7 +167,7 @@ def test_header_fits_a_phone_and_marks_the_current_section(browser, live_server,
 
 
 def test_registered_visitor_goes_from_the_roadshow_page_to_the_ticket(
-    browser, live_server, long_texts, tmp_path
+    long_texts, browser, live_server, tmp_path
 ):
     _users, roadshow, _achievement = long_texts
     shots = _shots(tmp_path)
@@ -208,7 +208,7 @@ def test_registered_visitor_goes_from_the_roadshow_page_to_the_ticket(
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_big_screen_clamps_long_questions_and_keeps_its_width(browser, live, tmp_path):
+def test_big_screen_clamps_long_questions_and_keeps_its_width(live, browser, tmp_path):
     """On a Daphne worker (the screen lives on its WebSocket)."""
     from livestream.models import Question, Room
     from tests.livestream.cluster import workers
