@@ -18,13 +18,15 @@ class CmsConfig(AppConfig):
 
         from achievements.models import Achievement
         from events.models import PitchMaterial, Slot
+        from tracker.models import Deal
 
         from .cache import content_changed
 
-        # Any of these changes what a public page shows: cached pages go stale.
+        # Any of these changes what a public page shows: cached pages go stale
+        # (a deal: the landed projects on /cases/ and the home page).
         for signal in (page_published, page_unpublished):
             signal.connect(content_changed, dispatch_uid=f"cms-cache-{signal}")
-        for model in (Achievement, Slot, PitchMaterial):
+        for model in (Achievement, Slot, PitchMaterial, Deal):
             for signal in (post_save, post_delete):
                 signal.connect(
                     content_changed,

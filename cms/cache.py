@@ -69,14 +69,15 @@ def cacheable(method: str, path: str, cookies: dict) -> bool:
     return path == "/" or path.startswith(CACHED_PREFIXES)
 
 
-def page_key(full_path: str, language: str, version: int) -> str:
-    digest = hashlib.sha256(full_path.encode()).hexdigest()
+def page_key(host: str, full_path: str, language: str, version: int) -> str:
+    """Per host too: pages carry absolute addresses (webcal:// links)."""
+    digest = hashlib.sha256(f"{host}{full_path}".encode()).hexdigest()
     return f"page:{version}:{language}:{digest}"
 
 
-def lookup(full_path: str, language: str):
+def lookup(host: str, full_path: str, language: str):
     """The stored (status, headers, body) of this page, or None."""
-    return cache.get(page_key(full_path, language, content_version()))
+    return cache.get(page_key(host, full_path, language, content_version()))
 
 
 class AnonymousPageCacheMiddleware:
@@ -87,7 +88,12 @@ class AnonymousPageCacheMiddleware:
         if not cacheable(request.method, request.path, request.COOKIES):
             return self.get_response(request)
         language = request_language(request.COOKIES)
-        key = page_key(request.get_full_path(), language, content_version())
+        key = page_key(
+            request.META.get("HTTP_HOST", ""),
+            request.get_full_path(),
+            language,
+            content_version(),
+        )
         hit = cache.get(key)
         if hit is not None:
             status, headers, body = hit
@@ -114,13 +120,16 @@ def _query_ok(request) -> bool:
     return getattr(request, "page_cache_query_ok", False) is True
 
 
-def _cookies(scope) -> dict:
+def _cookies_and_host(scope) -> tuple[dict, str]:
     from django.http.cookie import parse_cookie
 
+    cookies, host = {}, ""
     for name, value in scope.get("headers", ()):
         if name == b"cookie":
-            return parse_cookie(value.decode("latin-1"))
-    return {}
+            cookies = parse_cookie(value.decode("latin-1"))
+        elif name == b"host":
+            host = value.decode("latin-1")
+    return cookies, host
 
 
 class PageCacheApp:
@@ -134,17 +143,17 @@ class PageCacheApp:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
-            cookies = _cookies(scope)
+            cookies, host = _cookies_and_host(scope)
             if cacheable(scope["method"], scope["path"], cookies):
                 full_path = scope.get("root_path", "") + scope["path"]
                 if scope.get("query_string"):
                     full_path += "?" + scope["query_string"].decode("latin-1")
                 language = request_language(cookies)
                 if self.local:
-                    hit = lookup(full_path, language)
+                    hit = lookup(host, full_path, language)
                 else:
                     hit = await sync_to_async(lookup, thread_sensitive=False)(
-                        full_path, language
+                        host, full_path, language
                     )
                 if hit is not None:
                     await _send(send, *hit)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +16,12 @@ from achievements.selectors import (
 )
 from events import selectors as roadshow_selectors
 from events.enums import RoadshowKind, RoadshowStatus
+from events.links import watch_path
 from events.materials import current_materials_of, public_links_of
 from events.services import SHANGHAI
 from livestream.selectors import answered_questions
 from matchmaking.recommend import fits_for
+from tracker.selectors import landed_public, public_disclosures
 
 from .blocks import BaseStreamBlock, LogoBlock
 from .cache import mark_query_canonical
@@ -55,6 +59,7 @@ class HomePage(Page):
             ).order_by("start")[:6],
             progress=roadshow_selectors.programme_progress(),
             cases=CasePage.objects.live().order_by("-first_published_at")[:3],
+            landed_count=landed_public().count(),
         )
         return context
 
@@ -69,8 +74,22 @@ def _canonical_filters(request, **valid: bool) -> bool:
     return request.META.get("QUERY_STRING", "") == request.GET.urlencode()
 
 
+def _by_month(roadshows) -> list[tuple[dt.date, list]]:
+    """Consecutive roadshows of the same month (Shanghai time) together, in
+    the order given."""
+    months: list[tuple[dt.date, list]] = []
+    for roadshow in roadshows:
+        month = roadshow.start.astimezone(SHANGHAI).date().replace(day=1)
+        if months and months[-1][0] == month:
+            months[-1][1].append(roadshow)
+        else:
+            months.append((month, [roadshow]))
+    return months
+
+
 class RoadshowIndexPage(Page):
-    """/roadshows/: every published roadshow by month, filterable."""
+    """/roadshows/: every published roadshow, what is coming first, by month,
+    filterable."""
 
     intro = RichTextField(_("导语"), blank=True)
 
@@ -86,10 +105,8 @@ class RoadshowIndexPage(Page):
         from achievements.models import IndustryField, Province
 
         context = super().get_context(request, *args, **kwargs)
-        roadshows = (
-            roadshow_selectors.roadshows_public()
-            .select_related("field", "province", "zone", "lead_host", "page")
-            .order_by("start", "id")
+        roadshows = roadshow_selectors.roadshows_public().select_related(
+            "field", "province", "zone", "lead_host", "page"
         )
         kind = request.GET.get("kind", "")
         if kind in RoadshowKind.values:
@@ -116,12 +133,12 @@ class RoadshowIndexPage(Page):
                 year=year == "" or year_ok,
             ),
         )
-        months: dict[str, list] = {}
-        for roadshow in roadshows:
-            key = roadshow.start.astimezone(SHANGHAI).strftime("%Y-%m")
-            months.setdefault(key, []).append(roadshow)
+        order = roadshow_selectors.roadshows_in_public_order(roadshows)
         context.update(
-            months=sorted(months.items()),
+            upcoming=_by_month(order.upcoming),
+            live=order.live,
+            past=_by_month(order.past),
+            filtered=bool(kind or field or province or year_ok),
             kinds=RoadshowKind.choices,
             fields=fields,
             provinces=provinces,
@@ -197,6 +214,14 @@ class RoadshowPage(Page):
         ]
         context.update(
             roadshow=roadshow,
+            # Seats left change with every registration, which does not make
+            # cached pages stale: an anonymous reader may see a figure up to
+            # the cache's lifetime old (cms/cache.py), while whoever signs in
+            # to register sees it as it is (their pages are never cached).
+            registration=roadshow_selectors.registration_facts(
+                roadshow=roadshow, user=request.user
+            ),
+            watch_url=watch_path(roadshow=roadshow),
             timeline=shown,
             answered=answered,
             co_hosts=roadshow.co_hosts.all(),
@@ -222,10 +247,28 @@ class CaseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["cases"] = (
+        cases = list(
             CasePage.objects.live().child_of(self).order_by("-first_published_at")
         )
+        context.update(cases=cases, **landed_without_case(cases))
         return context
+
+
+# How many landed projects the case index lists (the disclosures list all).
+LANDED_SHOWN = 20
+
+
+def landed_without_case(cases) -> dict:
+    """What exists before (and beside) the cases: the landed deals the public
+    may know of, and those of them no published case tells yet."""
+    told = {case.deal_id for case in cases}
+    landed = list(landed_public())
+    return {
+        "landed_count": len(landed),
+        "landed_untold": public_disclosures(
+            [deal for deal in landed if deal.pk not in told][:LANDED_SHOWN]
+        ),
+    }
 
 
 class CasePage(Page):

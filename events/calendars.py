@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
 from .enums import Format, RoadshowStatus
+from .links import watch_path
 from .models import Roadshow
 
 PRODID = "-//roadshow//科技成果路演平台//ZH"
@@ -41,8 +42,10 @@ def _event(roadshow: Roadshow, *, base_url: str, stamp) -> Event:
         lines.append(_("已取消：%(reason)s") % {"reason": roadshow.cancel_reason})
     online = roadshow.format in (Format.ONLINE, Format.HYBRID) and roadshow.stream_url
     if online:
-        lines.append(_("线上观看：%(url)s") % {"url": roadshow.stream_url})
-        event.add("conference", roadshow.stream_url, parameters={"value": "URI"})
+        # The live room, which plays the stream in any browser (links.py).
+        room = base_url + watch_path(roadshow=roadshow)
+        lines.append(_("线上观看：%(url)s") % {"url": room})
+        event.add("conference", room, parameters={"value": "URI"})
     lines.append(url)
     event.add("description", "\n".join(lines))
     return event

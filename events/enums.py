@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoadshowKind(models.TextChoices):
@@ -69,6 +70,18 @@ class RoadshowStatus(models.TextChoices):
     def ended_states(cls) -> frozenset["RoadshowStatus"]:
         """Over or called off: the record is no longer edited, no door opens."""
         return frozenset({cls.CLOSED, cls.ARCHIVED, cls.CANCELLED})
+
+
+class PublicStatus(models.TextChoices):
+    """What the public is told a roadshow is now, in its words (never the
+    workflow's "已发布"); decided in one place, events.selectors.
+    roadshow_public_status, for every badge the public sees."""
+
+    REGISTERING = "registering", pgettext_lazy("public status", "报名中")
+    UPCOMING = "upcoming", pgettext_lazy("public status", "即将开始")
+    LIVE = "live", pgettext_lazy("public status", "直播中")
+    ENDED = "ended", pgettext_lazy("public status", "已结束")
+    CANCELLED = "cancelled", pgettext_lazy("public status", "已取消")
 
 
 class SlotKind(models.TextChoices):

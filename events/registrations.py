@@ -18,6 +18,7 @@ from accounts import permissions
 from accounts.models import Membership, Organization, User, actor_of
 
 from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanResult
+from .links import watch_path
 from .models import TICKET, Registration, Roadshow, Scan
 from .services import roadshow_is_public
 
@@ -85,6 +86,12 @@ def registration_window(*, roadshow: Roadshow, now=None) -> RegistrationWindow:
         closes=closes,
         is_open=accepting and (opens is None or opens <= now) and now <= closes,
     )
+
+
+def registration_is_open(*, roadshow: Roadshow, now: dt.datetime | None = None) -> bool:
+    """Whether the roadshow takes registrations now, from anyone it admits
+    (who it admits is registration_problem's to say)."""
+    return registration_window(roadshow=roadshow, now=now).is_open
 
 
 def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | None:
@@ -255,7 +262,8 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
                 % {"code": registration.short_code, "url": ticket_url}
             )
         elif roadshow.stream_url:
-            lines.append(_("线上观看：%(url)s") % {"url": roadshow.stream_url})
+            watch = base_url + watch_path(roadshow=roadshow)
+            lines.append(_("线上观看：%(url)s") % {"url": watch})
         lines.append(_("科技成果路演平台"))
         body = "\n\n".join(lines)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

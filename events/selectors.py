@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,12 +17,19 @@ from achievements.selectors import achievements_published_to
 from .enums import (
     Attendance,
     Level,
+    PublicStatus,
     RegistrationStatus,
     RoadshowKind,
     RoadshowStatus,
     SlotKind,
 )
 from .models import TICKET_Q, Registration, Roadshow, YearPlan
+from .registrations import (
+    attendance_options,
+    places_left,
+    registration_is_open,
+    registration_window,
+)
 from .services import PUBLIC_Q, SHANGHAI, programme_timeline
 
 
@@ -72,6 +80,101 @@ def programme_shown_to(*, roadshow: Roadshow, user: Any) -> tuple[list, set[int]
         if item.slot.achievement_id is None or item.slot.achievement_id in published
     ]
     return shown, published
+
+
+def roadshow_public_status(
+    *, roadshow: Roadshow, now: dt.datetime | None = None
+) -> PublicStatus:
+    """What the public is told this roadshow is now: the one decision behind
+    every public badge (the index, the home page, the roadshow's page, the
+    live room, an achievement's roadshows).  Live and cancelled are the
+    organizers' word; a roadshow whose end has passed has ended even before
+    anyone closes it; before that, registering while registration is open
+    (registrations.registration_is_open, on the window registration itself
+    obeys), else upcoming."""
+    now = now or timezone.now()
+    if roadshow.status == RoadshowStatus.CANCELLED:
+        return PublicStatus.CANCELLED
+    if roadshow.status == RoadshowStatus.LIVE:
+        return PublicStatus.LIVE
+    if roadshow.status in RoadshowStatus.ended_states or roadshow.end <= now:
+        return PublicStatus.ENDED
+    if registration_is_open(roadshow=roadshow, now=now):
+        return PublicStatus.REGISTERING
+    return PublicStatus.UPCOMING
+
+
+@dataclass
+class PublicOrder:
+    """Roadshows as the public looks for them: what is coming (soonest
+    first, a cancelled one among them until its date), what is live, and
+    what is over (most recent first)."""
+
+    upcoming: list[Roadshow]
+    live: list[Roadshow]
+    past: list[Roadshow]
+
+
+def roadshows_in_public_order(
+    roadshows, *, now: dt.datetime | None = None
+) -> PublicOrder:
+    now = now or timezone.now()
+    order = PublicOrder(upcoming=[], live=[], past=[])
+    for roadshow in sorted(roadshows, key=lambda r: (r.start, r.pk)):
+        status = roadshow_public_status(roadshow=roadshow, now=now)
+        if status == PublicStatus.LIVE:
+            order.live.append(roadshow)
+        elif status == PublicStatus.ENDED or (
+            status == PublicStatus.CANCELLED and roadshow.start <= now
+        ):
+            order.past.append(roadshow)
+        else:
+            order.upcoming.append(roadshow)
+    order.past.reverse()
+    return order
+
+
+@dataclass(frozen=True)
+class RegistrationFacts:
+    """What a roadshow's page tells about registering: whether it is open,
+    its window, the on-site places left (None: no limit, or nobody on
+    site) and the reader's own registration (while it may still be used).  The places are a figure to
+    show, read without a lock: registering decides under the roadshow's
+    row lock (registrations.registration_create)."""
+
+    open: bool
+    opens: dt.datetime | None
+    # Registration will open later (it has not yet).
+    opens_later: bool
+    closes: dt.datetime
+    capacity: int | None
+    places_left: int | None
+    registration: Registration | None
+
+
+def registration_facts(*, roadshow: Roadshow, user: Any) -> RegistrationFacts:
+    now = timezone.now()
+    window = registration_window(roadshow=roadshow, now=now)
+    opens, closes = window.opens, window.closes
+    onsite = Attendance.ONSITE in attendance_options(roadshow)
+    left = places_left(roadshow=roadshow) if onsite else None
+    mine = None
+    # One's registration matters to the page until the roadshow is over.
+    if (
+        getattr(user, "is_authenticated", False)
+        and roadshow.status in RoadshowStatus.open_states
+    ):
+        mine = roadshow.registrations.active().filter(user=user).first()
+    return RegistrationFacts(
+        open=window.is_open,
+        opens=opens,
+        opens_later=opens is not None and now < opens,
+        closes=closes,
+        capacity=roadshow.capacity if onsite else None,
+        # Below zero when the capacity was lowered under the tickets given.
+        places_left=None if left is None else max(left, 0),
+        registration=mine,
+    )
 
 
 @dataclass

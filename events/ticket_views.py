@@ -22,6 +22,7 @@ from accounts.models import Membership
 from accounts.permissions import user_can
 
 from .enums import Attendance, RegistrationStatus, ScanResult
+from .links import watch_path
 from .models import Registration, Roadshow
 from .registrations import (
     QR_PREFIX,
@@ -100,6 +101,7 @@ def ticket(request, pk: int):
             "registration": registration,
             "roadshow": registration.roadshow,
             "svg": _qr_svg(registration) if registration.has_ticket else "",
+            "watch_url": watch_path(roadshow=registration.roadshow),
         },
     )
 

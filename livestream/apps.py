@@ -38,3 +38,10 @@ class LivestreamConfig(AppConfig):
                 dispatch_uid=f"livestream-user-{signal is post_save}",
             )
         user_logged_out.connect(receivers.on_logged_out, dispatch_uid="livestream-out")
+
+        # Tickets, emails and calendars send online participants to the room.
+        from events.links import watch_page_register
+
+        from .stream import room_path
+
+        watch_page_register(room_path)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import reverse
 
 # Players of streaming services used for roadshows in China (and two abroad);
 # LIVE_IFRAME_HOSTS in settings replaces the list.
@@ -44,3 +45,9 @@ def stream_of(url: str) -> Stream | None:
     if parts.scheme == "https" and parts.hostname.lower() in iframe_hosts():
         return Stream("iframe", url)
     return Stream("link", url)
+
+
+def room_path(roadshow) -> str:
+    """Where an online participant watches the roadshow: its live room, which
+    plays the stream whatever its kind (events/links.py asks for it)."""
+    return reverse("livestream:room", args=[roadshow.pk])

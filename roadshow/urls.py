@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from achievements.sitemaps import AchievementSitemap
 
 from .api import api
+from .favicon import favicon
 from .health import healthz
 from .i18n import switch_language
 
@@ -19,6 +20,7 @@ SITEMAPS = {"pages": PageSitemap, "achievements": AchievementSitemap}
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -137,3 +137,83 @@ def test_language_switch_refuses_foreign_redirects(client, db):
     response = client.get("/lang/en/", {"next": "https://evil.example.com/"})
     assert response["Location"] == "/"
     assert client.get("/lang/fr/").status_code == 404
+
+
+def test_favicon_is_served_at_the_root_and_linked_from_every_page(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    # An ICO directory (reserved 0, type 1) holding the 16, 32 and 48 px icons.
+    assert response.content[:4] == b"\x00\x00\x01\x00"
+    assert response.content[4] == 3
+    assert response.content == (ROOT / "static" / "favicon.ico").read_bytes()
+    assert "max-age=604800" in response["Cache-Control"]
+    assert client.head("/favicon.ico").status_code == 200
+    assert client.post("/favicon.ico").status_code == 405
+    html = client.get("/achievements/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.ico"' in html
+
+
+def test_wagtail_admin_never_asks_gravatar_for_avatars(client, roles, settings):
+    """Gravatar is blocked in mainland China: the admin would wait on it."""
+    from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url
+
+    organizer = roles[0]["organizer"]
+    organizer.email = "organizer@example.cn"
+    organizer.save()
+    default = "/static/wagtailadmin/images/default-user-avatar.png"
+    assert avatar_url(organizer).startswith(default)
+    client.force_login(organizer)
+    html = client.get("/admin/").content.decode()
+    assert "default-user-avatar" in html
+    assert "gravatar" not in html.lower()
+    # Wagtail's own default would ask Gravatar.
+    del settings.WAGTAIL_GRAVATAR_PROVIDER_URL
+    assert "gravatar.com/avatar/" in avatar_url(organizer)
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/", 'href="/" aria-current="page">首页'),
+        ("/roadshows/", 'href="/roadshows/" aria-current="page">路演'),
+        ("/achievements/", 'href="/achievements/" aria-current="page">成果库'),
+        ("/cases/", 'href="/cases/" aria-current="page">典型案例'),
+        ("/demands/", 'href="/demands/" aria-current="page">技术需求'),
+        ("/disclosures/", 'href="/disclosures/" aria-current="page">公示'),
+        ("/disclosures/?all=1", 'href="/disclosures/" aria-current="page">公示'),
+    ],
+)
+def test_header_offers_every_public_section_and_marks_the_current_one(
+    client, db, path, current
+):
+    html = client.get(path).content.decode()
+    header = html[
+        html.index('<nav class="main-nav"') : html.index(
+            "</nav>", html.index('<nav class="main-nav"')
+        )
+    ]
+    for href in (
+        "/",
+        "/roadshows/",
+        "/achievements/",
+        "/cases/",
+        "/demands/",
+        "/disclosures/",
+    ):
+        assert f'href="{href}"' in header, href
+    assert current in header
+    assert header.count("aria-current") == 1
+
+
+def test_header_marks_the_section_of_a_page_inside_it():
+    from roadshow.navigation import section_of
+
+    assert section_of("/roadshows/2026-12-field-23/") == "roadshows"
+    assert section_of("/live/25/") == "roadshows"
+    assert section_of("/achievements/12/") == "achievements"
+    assert section_of("/cases/deal-4/") == "cases"
+    assert section_of("/disclosures/7/") == "disclosures"
+    assert section_of("/workspace/registrations/3/") == "workspace"
+    assert section_of("/accounts/login/") == ""
+    assert section_of("/roadshowsx/") == ""

@@ -132,3 +132,14 @@ def public_disclosures(deals) -> list[PublicDisclosure]:
             continue
         shown.append(PublicDisclosure(deal, title, summary, confidential))
     return shown
+
+
+def landed_public() -> QuerySet[Deal]:
+    """Landed deals the public may know of (their disclosure is public):
+    what typical cases are written from, most recently landed first."""
+    return (
+        disclosures_published()
+        .filter(stage=Stage.LANDED)
+        .select_related("achievement", "achievement__owner", "counterparty")
+        .order_by("-stage_entered_at", "-pk")
+    )

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "roadshow.navigation.site_section",
             ],
         },
     },
@@ -252,6 +253,9 @@ WAGTAIL_SITE_NAME = "科技成果路演平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "docx", "pptx"]
+# Gravatar is blocked in mainland China: admin avatars would hang on it.
+# Without a provider Wagtail shows the uploaded avatar or its default image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -709,7 +709,7 @@
     top.slice(0, 5).forEach(function (q) {
       var item = el("li");
       item.appendChild(el("span", "screen-votes", "▲ " + q.votes));
-      item.appendChild(el("span", "", q.text));
+      item.appendChild(el("span", "screen-qtext", q.text));
       list.appendChild(item);
     });
   }

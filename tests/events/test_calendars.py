@@ -43,7 +43,11 @@ def test_all_roadshows_feed(client, shows):
     assert int(event.sequence.value) == 1
     assert event.status.value == "CONFIRMED"
     assert event.dtstart.value.isoformat() == "2027-03-10T14:00:00+08:00"
-    assert "https://live.example.cn/hls/1.m3u8" in event.description.value
+    # Online participants are sent to the live room, never to the raw stream.
+    room = f"http://testserver/live/{published.pk}/"
+    assert f"线上观看：{room}" in event.description.value
+    assert event.conference.value == room
+    assert "m3u8" not in event.description.value
     assert calendar.vtimezone.tzid.value == "Asia/Shanghai"
     assert hasattr(event, "dtstamp")
 

@@ -49,14 +49,14 @@ def test_languages_are_cached_apart(client, db):
     assert "Technology Roadshow Platform" in html
 
 
-def _get(path, cookie=None, method="GET"):
+def _get(path, cookie=None, method="GET", host=b"testserver"):
     """A request through the ASGI application, as Daphne would make it."""
     from asgiref.sync import async_to_sync
     from channels.testing import HttpCommunicator
 
     from roadshow.asgi import application
 
-    headers = [(b"host", b"testserver")]
+    headers = [(b"host", host)]
     if cookie:
         headers.append((b"cookie", cookie.encode()))
 
@@ -84,6 +84,10 @@ def test_under_asgi_a_cached_page_is_served_before_django_with_its_headers():
     assert english[1][b"x-page-cache"] == b"miss"
     assert b"Technology Roadshow Platform" in english[2]
     assert _get("/roadshows/", method="HEAD")[1].get(b"x-page-cache") != b"hit"
+    # Another host name apart (pages carry absolute webcal:// addresses).
+    status, other, body = _get("/roadshows/", host=b"localhost")
+    assert other[b"x-page-cache"] == b"miss" and b"webcal://localhost/" in body
+    assert _get("/roadshows/", host=b"localhost")[1][b"x-page-cache"] == b"hit"
     # A change makes every cached page stale at once.
     from cms.cache import content_changed
 

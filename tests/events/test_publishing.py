@@ -52,7 +52,7 @@ def test_publishing_creates_a_live_page(client, published):
         "专用碳纤维复合材料研发",
         "14:00–14:20",
         "王教授",
-        "已发布",
+        ">报名中</span>",
         "国家新材料产业发展专家咨询委员会",
     ):
         assert text in html, text
@@ -61,6 +61,8 @@ def test_publishing_creates_a_live_page(client, published):
         in html
     )
     assert client.get(f"/r/{roadshow.pk}/")["Location"] == page.url
+    # The workflow's word is never the public's.
+    assert "已发布" not in html
 
 
 def test_index_lists_published_roadshows_only(client, published, roles):

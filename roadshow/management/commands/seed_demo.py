@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from achievements.demo import seed_demo
+from cms.demo import seed_cases
 from events.demo import seed_roadshows
 from livestream.demo import seed_live_room
 from matchmaking.demo import seed_matchmaking
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         matchmaking = seed_matchmaking()
         meeting = seed_meeting_room()
         seed_deals(seed=options["seed"])
+        cases = seed_cases()
         if options["quiet"]:
             return
         self.stdout.write(
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             )
         if meeting is not None:
             self.stdout.write(f"Meeting room: /meet/{meeting.pk}/ (investor and team)")
+        if cases:
+            self.stdout.write(f"Typical cases: /cases/ ({cases} published)")
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
         for username, what in result["logins"]:
             self.stdout.write(f"  {username:<18} {what}")
