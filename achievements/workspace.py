@@ -72,7 +72,7 @@ def investor_panel(request):
 def achievements_waiting(request):
     """Submitted achievements not yet decided, the longest waiting first."""
     waiting = Achievement.objects.filter(
-        status__in=[ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW]
+        status__in=selectors.REVIEW_QUEUE_STATES
     ).order_by("updated_at", "id")
     now = timezone.now()
     entries = []
@@ -95,7 +95,8 @@ def achievements_waiting(request):
         label=gettext("待审查的成果"),
         count=waiting.count(),
         url=reverse("achievement:index")
-        + f"?status={ReviewStatus.SUBMITTED}&status={ReviewStatus.UNDER_REVIEW}",
+        + "?"
+        + "&".join(f"status={state}" for state in selectors.REVIEW_QUEUE_STATES),
         hint=gettext("保密审查：公开、限定公开或退回"),
         entries=tuple(entries),
     )

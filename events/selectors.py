@@ -30,7 +30,13 @@ from .registrations import (
     registration_is_open,
     registration_window,
 )
-from .services import PUBLIC_Q, SHANGHAI, programme_timeline
+from .services import (
+    PUBLIC_Q,
+    SHANGHAI,
+    pitch_publications,
+    programme_problems,
+    programme_timeline,
+)
 
 
 def roadshows_public() -> QuerySet[Roadshow]:
@@ -457,8 +463,6 @@ def publish_preflight(*, roadshow: Roadshow) -> list[Check]:
     it is, how it is watched, when people may register, its programme and
     materials, and its day in the working calendar."""
     from .materials import materials_missing
-    from .registrations import attendance_options
-    from .services import programme_problems
 
     options = attendance_options(roadshow)
     checks = []
@@ -495,13 +499,12 @@ def publish_preflight(*, roadshow: Roadshow) -> list[Check]:
         )
     )
     pitches = roadshow.slots.filter(kind=SlotKind.PITCH).count()
+    problems = programme_problems(roadshow=roadshow)
     checks.append(
         Check(
             _("议程"),
-            bool(pitches) and not programme_problems(roadshow=roadshow),
-            " ".join(programme_problems(roadshow=roadshow))
-            if pitches
-            else _("议程中还没有路演项目。"),
+            bool(pitches) and not problems,
+            " ".join(problems) if pitches else _("议程中还没有路演项目。"),
         )
     )
     if pitches:
@@ -536,17 +539,15 @@ def pitch_choices(*, roadshow: Roadshow, text: str, limit: int = 20) -> list[dic
     audience: restricted ones only in an investors-only roadshow), matching
     ``text`` in the title, the institution or the project number; those
     already in its programme left out."""
-    from achievements.enums import Publication
     from achievements.models import Achievement
 
     text = text.strip()[:100]
     if not text:
         return []
-    audiences = [Publication.PUBLIC]
-    if roadshow.investors_only:
-        audiences.append(Publication.RESTRICTED)
     found = (
-        Achievement.objects.filter(publication__in=audiences)
+        Achievement.objects.filter(
+            publication__in=pitch_publications(roadshow=roadshow)
+        )
         .filter(
             Q(title__icontains=text)
             | Q(owner__name__icontains=text)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 import workdays
 from accounts.models import Organization, actor_of
+from achievements.enums import Publication
 from achievements.models import Achievement, IndustryField, Province
 from achievements.selectors import achievement_audience
 
@@ -214,14 +215,21 @@ def programme_timeline(*, roadshow: Roadshow) -> list[TimedSlot]:
     return timeline
 
 
+def pitch_publications(*, roadshow: Roadshow) -> list[str]:
+    """The publications an achievement pitched in this roadshow may have:
+    public, and restricted ones only in an investors-only roadshow (what
+    pitch_problem judges one by one, and the pitch chooser searches)."""
+    allowed = [Publication.PUBLIC]
+    if roadshow.investors_only:
+        allowed.append(Publication.RESTRICTED)
+    return allowed
+
+
 def pitch_problem(*, roadshow: Roadshow, achievement: Achievement) -> str | None:
     """Why this achievement may not be pitched in this roadshow, or None."""
-    audience = achievement_audience(achievement=achievement)
-    if audience == "public":
+    if achievement.publication in pitch_publications(roadshow=roadshow):
         return None
-    if audience == "investors":
-        if roadshow.investors_only:
-            return None
+    if achievement_audience(achievement=achievement) == "investors":
         return _("“%(title)s”仅限已批准投资方，只能进入仅限投资方的路演。") % {
             "title": achievement.title
         }

@@ -101,12 +101,7 @@ def roadshows_needing_work(request):
     coming = Roadshow.objects.filter(
         start__date__gte=first,
         start__date__lt=following,
-        status__in=[
-            RoadshowStatus.DRAFT,
-            RoadshowStatus.SCHEDULED,
-            RoadshowStatus.PUBLISHED,
-            RoadshowStatus.LIVE,
-        ],
+        status__in=RoadshowStatus.planned_states | {RoadshowStatus.LIVE},
     ).order_by("start")
     # A list in a sentence: "、" in Chinese, ", " in English.
     separator = pgettext("list separator", "、")
