@@ -27,12 +27,19 @@ def publish(room_id: int, wire: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
-        async_to_sync(layer.group_send)(
-            group_of(room_id), {"type": "live.event", "event": wire}
-        )
-    except Exception:  # the event is logged; hubs catch up from the database
-        log.exception("live room %s: broadcast of #%s failed", room_id, wire["seq"])
+    message = {"type": "live.event", "event": wire}
+    for attempt in (1, 2):
+        try:
+            async_to_sync(layer.group_send)(group_of(room_id), message)
+            return
+        except Exception:
+            # A restarted Redis closed the pooled connection: the second try
+            # takes a fresh one.  Past that the event is logged all the
+            # same, and every hub catches up from the database.
+            if attempt == 2:
+                log.exception(
+                    "live room %s: broadcast of #%s failed", room_id, wire["seq"]
+                )
 
 
 def session_tag(session_key: str | None) -> str | None:

@@ -47,6 +47,17 @@ RECHECK_BATCH = 200
 WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def _connection_lost(error: BaseException) -> bool:
+    """A lost connection to the layer's Redis (a restart, a network cut), not
+    a fault of the message: redis-py's ConnectionError and TimeoutError, or
+    the OS's."""
+    return isinstance(error, ConnectionError | TimeoutError | OSError) or any(
+        cls.__name__ in ("ConnectionError", "TimeoutError")
+        and cls.__module__.startswith("redis")
+        for cls in type(error).__mro__
+    )
+
+
 def _setting(name: str, default: float) -> float:
     return getattr(settings, name, default)
 
@@ -75,8 +86,7 @@ class RoomHub:
         # process (the meeting rooms' consumers use the default) would wait
         # behind the other's blocking read — seconds per event.
         self.channel = await layer.new_channel()
-        for group in self.groups():
-            await layer.group_add(group, self.channel)
+        await self._subscribe(layer)
         self.last = await database_sync_to_async(selectors.last_seq)(self.room_id)
         self.tasks = [
             asyncio.create_task(self._read(layer)),
@@ -100,9 +110,23 @@ class RoomHub:
         except Exception:
             log.exception("live room %s: hub stop", self.room_id)
 
+    async def _subscribe(self, layer) -> None:
+        for group in self.groups():
+            await layer.group_add(group, self.channel)
+
     async def _read(self, layer) -> None:
+        subscribed = True
         while True:
             try:
+                if not subscribed:
+                    # The layer lost its connection: a restarted Redis keeps
+                    # no group, so this hub would hear nothing more until its
+                    # hourly renewal.  Join again before reading; what was
+                    # published meanwhile is read from the database.
+                    await self._subscribe(layer)
+                    subscribed = True
+                    log.warning("live room %s: hub subscribed again", self.room_id)
+                    self.wake.set()
                 message = await layer.receive(self.channel)
                 if message.get("type") == "live.access":
                     # Judged beside the events, which keep flowing meanwhile.
@@ -113,8 +137,15 @@ class RoomHub:
                     await self.ingest(message["event"])
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("live room %s: hub read", self.room_id)
+            except Exception as error:
+                if _connection_lost(error):
+                    if subscribed:
+                        log.warning(
+                            "live room %s: channel layer lost: %s", self.room_id, error
+                        )
+                    subscribed = False
+                else:
+                    log.exception("live room %s: hub read", self.room_id)
                 await asyncio.sleep(0.5)
 
     async def _keep(self) -> None:
@@ -142,8 +173,7 @@ class RoomHub:
                     self.presence = total
                     await self.send_all(self.presence_frame())
                 if loop.time() - lease > 3600:  # renew before group_expiry
-                    for group in self.groups():
-                        await layer.group_add(group, self.channel)
+                    await self._subscribe(layer)
                     lease = loop.time()
                 if not self.conns:
                     self.idle_since = self.idle_since or loop.time()

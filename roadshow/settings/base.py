@@ -159,8 +159,13 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to the process's memory while Redis is unreachable
+            # (roadshow/cache.py): degraded, never down.
+            "BACKEND": "roadshow.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that does not answer fails fast instead of holding
+            # every request that touches the cache.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
