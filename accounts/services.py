@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+
+from mailing.services import email_send
 
 from . import permissions
 from .credit_code import normalize_credit_code
@@ -25,11 +25,7 @@ class AccountError(Exception):
 
 
 def _mail_after_commit(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = [r for r in recipients if r]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+    email_send(to=recipients, subject=subject, body=body)
 
 
 def _confirmation_state(user: User) -> str:

@@ -3,9 +3,7 @@
 from typing import Any
 from urllib.parse import urlparse
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import Role
 from accounts.models import User, actor_of
+from mailing.services import email_send
 from uploads import UploadRefused, check_pdf, clean_name, reencode_image
 
 from .enums import MaterialReview, RoadshowStatus
@@ -319,7 +318,5 @@ def materials_remind(*, slot: Slot, by: Any) -> int:
         "start": timezone.localtime(roadshow.start).strftime("%Y-%m-%d %H:%M"),
         "deadline": deadline,
     }
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    )
+    email_send(to=recipients, subject=subject, body=body)
     return len(recipients)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Membership, Organization, User, actor_of
+from mailing.services import email_send
 
 from .enums import Attendance, Format, RegistrationStatus, RoadshowStatus, ScanResult
 from .links import watch_path
@@ -266,16 +266,18 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
             lines.append(_("线上观看：%(url)s") % {"url": watch})
         lines.append(_("科技成果路演平台"))
         body = "\n\n".join(lines)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    attachments = []
     if registration.has_ticket:
-        message.attach("ticket.png", ticket_png(registration), "image/png")
+        attachments.append(("ticket.png", ticket_png(registration), "image/png"))
     if registration.status == RegistrationStatus.CONFIRMED:
-        message.attach(
-            "roadshow.ics",
-            calendar_bytes([roadshow], name=roadshow.title, base_url=base_url),
-            "text/calendar; method=PUBLISH",
+        attachments.append(
+            (
+                "roadshow.ics",
+                calendar_bytes([roadshow], name=roadshow.title, base_url=base_url),
+                "text/calendar; method=PUBLISH",
+            )
         )
-    transaction.on_commit(message.send)
+    email_send(to=[user.email], subject=subject, body=body, attachments=attachments)
 
 
 def _check_in_two_statements(

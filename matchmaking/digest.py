@@ -6,7 +6,6 @@ opted out, to inactive users or to users without an email address."""
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext
 from accounts.enums import Role
 from accounts.models import User
 from achievements.models import InvestorProfile
+from mailing.services import email_send
 
 from .models import DigestPreference, DigestSent, RecommendationSent
 from .recommend import Recommendation, recommendations_for
@@ -87,7 +87,12 @@ def send_match_digest(*, now: dt.datetime | None = None) -> int:
                 )
                 with translation.override(settings.LANGUAGE_CODE):
                     subject, body = _message(fits, base)
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                email_send(
+                    to=[user.email],
+                    subject=subject,
+                    body=body,
+                    key=f"matchmaking-digest:{week}:{user.pk}",
+                )
         except IntegrityError:
             continue  # another run sent it this week
         sent += 1

@@ -20,7 +20,7 @@ FLOW = [
     "cms",
 ]
 # Helpers without domain knowledge: everybody may use them, they use nobody.
-HELPERS = ["uploads", "spreadsheets", "languages", "workdays"]
+HELPERS = ["uploads", "spreadsheets", "languages", "workdays", "mailing"]
 WIRING = "roadshow"
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import ngettext
 
 from accounts.enums import Role
 from accounts.models import User
+from mailing.services import email_send
 
 from .enums import Stage
 from .models import Deal, DigestSent
@@ -66,7 +66,12 @@ def send_digest(*, now: dt.datetime | None = None) -> int:
                 DigestSent.objects.create(user=user, week=week, deals=len(deals))
                 with translation.override(settings.LANGUAGE_CODE):
                     subject, body = _message(deals, base)
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                email_send(
+                    to=[user.email],
+                    subject=subject,
+                    body=body,
+                    key=f"deal-digest:{week}:{user.pk}",
+                )
         except IntegrityError:
             continue  # already sent this week
         sent += 1

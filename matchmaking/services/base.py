@@ -6,8 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -15,6 +13,7 @@ from accounts import permissions
 from accounts.models import User, actor_of
 from accounts.permissions import user_can
 from achievements.selectors import achievement_is_published_to
+from mailing.services import email_send
 
 from ..models import MeetingRequest, RequestEvent
 
@@ -83,7 +82,6 @@ def tell(
     )
     if not recipients:
         return
-    messages = []
     with translation.override(settings.LANGUAGE_CODE):
         values = {k: str(v) for k, v in params.items()}
         hidden = _("（该成果已不公开）")
@@ -92,19 +90,11 @@ def tell(
                 user
             ) or achievement_is_published_to(user=user, achievement=request.achievement)
             filled = {**values, "title": request.achievement.title if sees else hidden}
-            messages.append(
-                (
-                    str(subject) % filled,
-                    str(body) % filled,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [user.email],
-                )
+            email_send(
+                to=[user.email],
+                subject=str(subject) % filled,
+                body=str(body) % filled,
             )
-
-    def send() -> None:
-        send_mass_mail(messages, fail_silently=True)
-
-    transaction.on_commit(send)
 
 
 def link(path: str) -> str:

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "meetrooms",
     "tracker",
     "cms",
+    # Helpers with records of their own (they import no app).
+    "mailing",
     # The wiring (after every app it joins): seed_demo, the programme's target.
     "roadshow",
     "wagtail.contrib.forms",
@@ -72,7 +74,28 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (django-tasks).  "default" is Wagtail's own (its index
+# updates), run at once as before.  "background" carries our emails: with
+# TASKS_QUEUE=database (production's default) each is enqueued in the
+# transaction of the change that causes it and run by `manage.py db_worker
+# --backend background --queue-name '*'`; otherwise (the embedded default)
+# it runs in the process right after the commit.
+TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "immediate")
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_QUEUE == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["mail"],
+    },
+}
 
 MIDDLEWARE = [
     # First: a cached page is stored with every header the stack below set

@@ -37,3 +37,12 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)  # noqa: F405
+    # A mail server that hangs holds a task worker, never a request.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# Emails leave from the database queue (`manage.py db_worker --backend
+# background --queue-name '*'`, deploy/), enqueued in the transaction of the
+# change that causes them; TASKS_QUEUE=immediate sends them from the web
+# process after the commit instead.
+if os.environ.get("TASKS_QUEUE", "database") == "database":
+    TASKS["background"]["BACKEND"] = "django_tasks_db.DatabaseBackend"  # noqa: F405

@@ -4,6 +4,7 @@ only fits not sent before, never to those who opted out."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 
@@ -28,19 +29,30 @@ def energy(owner, title, **overrides):
     return make_achievement(owner=owner, **data)
 
 
+@pytest.fixture
+def digest(django_capture_on_commit_callbacks):
+    """Send the digest; the emails leave once its transaction commits."""
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_match_digest(**kwargs)
+
+    return run
+
+
 def with_email(user, address):
     user.email = address
     user.save(update_fields=["email"])
     return user
 
 
-def test_digest_sends_once_a_week_and_only_new_fits(roles):
+def test_digest_sends_once_a_week_and_only_new_fits(roles, digest):
     users, orgs = roles
     make_profile(org=orgs["fund"])
     investor = with_email(users["investor"], "fund@example.com")
     first = energy(orgs["owner"], "第一项")
-    assert send_match_digest(now=MONDAY) == 1
-    assert send_match_digest(now=MONDAY + dt.timedelta(days=2)) == 0
+    assert digest(now=MONDAY) == 1
+    assert digest(now=MONDAY + dt.timedelta(days=2)) == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["fund@example.com"]
@@ -50,7 +62,7 @@ def test_digest_sends_once_a_week_and_only_new_fits(roles):
     assert f"/achievements/{first.pk}/" in message.body
     energy(orgs["owner"], "第二项")
     next_week = MONDAY + dt.timedelta(days=7)
-    assert send_match_digest(now=next_week) == 1
+    assert digest(now=next_week) == 1
     second = mail.outbox[1]
     assert "第二项" in second.body and "第一项" not in second.body
     assert list(
@@ -62,11 +74,13 @@ def test_digest_sends_once_a_week_and_only_new_fits(roles):
         )
     ) == {"第一项", "第二项"}
     # Nothing new: no email, and the week stays free for a later fit.
-    assert send_match_digest(now=next_week + dt.timedelta(days=7)) == 0
+    assert digest(now=next_week + dt.timedelta(days=7)) == 0
     assert len(mail.outbox) == 2
 
 
-def test_digest_honours_opt_out_missing_email_and_inactive(roles):
+def test_digest_honours_opt_out_missing_email_and_inactive(
+    roles, digest, django_capture_on_commit_callbacks
+):
     users, orgs = roles
     make_profile(org=orgs["fund"])
     make_profile(org=orgs["enterprise"])
@@ -79,14 +93,15 @@ def test_digest_honours_opt_out_missing_email_and_inactive(roles):
     pending = with_email(users["pending_investor"], "pending@example.com")
     pending.is_active = False
     pending.save(update_fields=["is_active"])
-    assert send_match_digest(now=MONDAY) == 0
+    assert digest(now=MONDAY) == 0
     assert mail.outbox == []
     DigestPreference.objects.filter(user=users["investor"]).update(weekly_digest=True)
-    call_command("send_match_digest")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_match_digest")
     assert [m.to for m in mail.outbox] == [["fund@example.com"]]
 
 
-def test_digest_never_carries_what_the_reader_may_not_see(roles):
+def test_digest_never_carries_what_the_reader_may_not_see(roles, digest):
     users, orgs = roles
     pending_org = users["pending_investor"].memberships.get().organization
     make_profile(org=pending_org)
@@ -94,7 +109,7 @@ def test_digest_never_carries_what_the_reader_may_not_see(roles):
     energy(orgs["owner"], "限定公开成果", state="restricted")
     energy(orgs["owner"], "撤回的成果", state="withheld")
     energy(orgs["owner"], "公开成果")
-    assert send_match_digest(now=MONDAY) == 1
+    assert digest(now=MONDAY) == 1
     body = mail.outbox[0].body
     assert "公开成果" in body
     assert "限定公开成果" not in body and "撤回的成果" not in body
