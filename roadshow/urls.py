@@ -13,13 +13,14 @@ from achievements.sitemaps import AchievementSitemap
 
 from .api import api
 from .favicon import favicon
-from .health import healthz
+from .health import healthz, readyz
 from .i18n import switch_language
 
 SITEMAPS = {"pages": PageSitemap, "achievements": AchievementSitemap}
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

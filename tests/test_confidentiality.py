@@ -373,6 +373,7 @@ def _each(template: str, ids: Callable) -> Callable:
 # Pattern -> the paths tried for it (GET, as every adversary).
 ROUTES: dict[str, Callable] = {
     "healthz": lambda w: ["/healthz"],
+    "readyz": lambda w: ["/readyz"],
     "favicon.ico": lambda w: ["/favicon.ico"],
     "admin/": lambda w: ["/admin/", "/admin/snippets/", "/admin/pages/"],
     "django-admin/": lambda w: ["/django-admin/"],

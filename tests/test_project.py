@@ -10,16 +10,29 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_healthz_reports_database_and_channel_layer(client, db):
+def test_healthz_reports_the_database(client, db):
     response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+def test_readyz_reports_every_dependency(client, db):
+    response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "channel_layer": "ok"},
+        "checks": {
+            "database": "ok",
+            "cache": "ok",
+            "channel_layer": "ok",
+            "migrations": "ok",
+            "draining": "ok",
+        },
     }
 
 
-def test_healthz_is_503_when_channel_layer_is_down(client, db, settings):
+@pytest.fixture
+def layer_down(settings):
     from channels.layers import channel_layers
 
     settings.CHANNEL_LAYERS = {
@@ -29,12 +42,28 @@ def test_healthz_is_503_when_channel_layer_is_down(client, db, settings):
         }
     }
     channel_layers.backends.clear()
-    try:
-        response = client.get("/healthz")
-    finally:
-        channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def test_a_lost_channel_layer_makes_a_worker_unready_not_dead(client, db, layer_down):
+    # Every worker shares the same Redis: taking them all out of the
+    # balancer would turn a degraded platform into a dead one.
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"]["channel_layer"].startswith("error")
+    assert response.json()["checks"]["channel_layer"] == "error: ConnectionError"
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_a_draining_worker_is_unready(client, db, settings, tmp_path):
+    settings.DRAIN_FILE = str(tmp_path / "drain")
+    assert client.get("/readyz").status_code == 200
+    (tmp_path / "drain").touch()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["draining"] == "error: draining"
+    assert client.get("/healthz").status_code == 200
 
 
 def _manage(*args, env=None):

@@ -164,6 +164,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "timeout": 10,
         }
 
+# While this file exists the worker answers /readyz with 503: a rolling
+# restart drains it before stopping it (deploy/).
+DRAIN_FILE = os.environ.get("DRAIN_FILE", "")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
