@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench clean cluster cluster-reload cluster-status cluster-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,20 @@ test: lint
 		DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -m "not browser or redis"; \
 	elif [ $$status -eq 2 ]; then echo "(service-backed pass skipped)"; \
 	else exit 1; fi
+
+# The production topology on this machine (deploy/): HAProxy, WORKERS web
+# workers (2), TASK_WORKERS task workers (1), the local PostgreSQL and Redis.
+cluster: setup
+	$(BIN)/python scripts/cluster.py up
+
+cluster-reload:
+	$(BIN)/python scripts/cluster.py reload
+
+cluster-status:
+	$(BIN)/python scripts/cluster.py status
+
+cluster-stop:
+	$(BIN)/python scripts/cluster.py down
 
 bench: setup
 	$(BIN)/python -m bench $(B)
