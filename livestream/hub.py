@@ -30,6 +30,7 @@ import weakref
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from prometheus_client import Gauge, Histogram
 
 from . import selectors, services, transport
 from .broadcast import ACCESS_GROUP, group_of
@@ -43,6 +44,16 @@ COALESCED = ("votes", "poll_votes")
 
 # Users judged per database call when a whole room is re-checked.
 RECHECK_BATCH = 200
+
+# What /metrics shows of the rooms on this worker.
+VIEWERS = Gauge(
+    "roadshow_live_viewers", "Live-room viewers connected to this worker.", ["room"]
+)
+FAN_OUT = Histogram(
+    "roadshow_live_fanout_seconds",
+    "Time to write one batch of events to this worker's viewers of a room.",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+)
 
 WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -304,10 +315,12 @@ class RoomHub:
         conn.socket = transport.socket_of(conn.base_send)
         self.conns.add(conn)
         self.wake.set()
+        VIEWERS.labels(str(self.room_id)).set(len(self.conns))
 
     def discard(self, conn) -> None:
         self.conns.discard(conn)
         self.wake.set()
+        VIEWERS.labels(str(self.room_id)).set(len(self.conns))
 
     async def resume(self, conn) -> None:
         """Send what arrived while the viewer's first state was being read."""
@@ -385,7 +398,8 @@ class RoomHub:
             # Judged before a message for the team on stage, or a change of
             # who is on stage, goes out.
             await self._recheck_presenters()
-        await self._fan_out(events)
+        with FAN_OUT.time():
+            await self._fan_out(events)
 
     async def _fan_out(self, events: list[dict]) -> None:
         first, top = events[0]["seq"], events[-1]["seq"]
@@ -513,6 +527,10 @@ async def _retire(hub: RoomHub) -> None:
                 task.cancel()
         hub.tasks = []
         await hub.stop()
+        try:
+            VIEWERS.remove(str(hub.room_id))
+        except KeyError:
+            pass
 
 
 def hubs() -> dict:

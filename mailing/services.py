@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task_backends
 
+import tracing
+
 from .enums import EmailStatus
 from .models import Email
 from .tasks import BACKEND, deliver
@@ -80,11 +82,12 @@ def email_send(
 
 
 def _enqueue(email_id: int, *, run_after: dt.datetime | None = None) -> None:
+    request_id = tracing.current()
     if _queue_is_transactional():
         task = deliver.using(run_after=run_after) if run_after else deliver
-        task.enqueue(email_id)
+        task.enqueue(email_id, request_id)
     else:
-        transaction.on_commit(lambda: deliver.enqueue(email_id))
+        transaction.on_commit(lambda: deliver.enqueue(email_id, request_id))
 
 
 def email_deliver(*, email_id: int) -> str:
@@ -110,15 +113,28 @@ def email_deliver(*, email_id: int) -> str:
             else:
                 email.status = EmailStatus.FAILED
                 email.next_try_at = None
-                log.error(
-                    "email %s to %s failed for good: %s", email.pk, email.to, error
-                )
             email.save(
                 update_fields=["attempts", "last_error", "next_try_at", "status"]
             )
-            return email.status if email.status == EmailStatus.FAILED else "retry"
+            outcome = "failed" if email.status == EmailStatus.FAILED else "retry"
+            log.warning(
+                "email %s: %s",
+                email.pk,
+                email.last_error,
+                extra={
+                    "task": "mailing.deliver",
+                    "email": email.pk,
+                    "outcome": outcome,
+                },
+            )
+            return outcome
         email.status = EmailStatus.SENT
         email.sent_at = now
         email.next_try_at = None
         email.save(update_fields=["attempts", "status", "sent_at", "next_try_at"])
+        log.info(
+            "email %s sent",
+            email.pk,
+            extra={"task": "mailing.deliver", "email": email.pk, "outcome": "sent"},
+        )
         return email.status

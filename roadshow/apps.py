@@ -28,3 +28,6 @@ class RoadshowConfig(AppConfig):
                 sender=TargetPeriod,
                 dispatch_uid=f"roadshow-target-{id(signal)}",
             )
+        from .observability import register_collectors
+
+        register_collectors()

@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django; WebSockets (live rooms and meeting
-rooms) through Channels with session auth and an Origin check."""
+rooms) through Channels with session auth and an Origin check; around both,
+the request id, the request log and the request metrics."""
 
 import os
 
@@ -16,11 +17,16 @@ from cms.cache import PageCacheApp  # noqa: E402
 from livestream.routing import websocket_urlpatterns as live  # noqa: E402
 from meetrooms.routing import websocket_urlpatterns as meet  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": PageCacheApp(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter([*live, *meet]))
-        ),
-    }
+from .observability import RequestLog  # noqa: E402
+
+# Around everything: the request id, the request log and its metrics.
+application = RequestLog(
+    ProtocolTypeRouter(
+        {
+            "http": PageCacheApp(django_asgi_app),
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter([*live, *meet]))
+            ),
+        }
+    )
 )

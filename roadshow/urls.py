@@ -15,12 +15,14 @@ from .api import api
 from .favicon import favicon
 from .health import healthz, readyz
 from .i18n import switch_language
+from .observability import metrics
 
 SITEMAPS = {"pages": PageSitemap, "achievements": AchievementSitemap}
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

@@ -20,7 +20,9 @@ FLOW = [
     "cms",
 ]
 # Helpers without domain knowledge: everybody may use them, they use nobody.
-HELPERS = ["uploads", "spreadsheets", "languages", "workdays", "mailing"]
+HELPERS = ["uploads", "spreadsheets", "languages", "workdays", "mailing", "tracing"]
+# The request id is below everything: any helper may carry it.
+BASE_HELPERS = {"tracing"}
 WIRING = "roadshow"
 
 
@@ -44,7 +46,7 @@ def _imports(package: str) -> dict[str, set[str]]:
 
 def _allowed(package: str) -> set[str]:
     if package in HELPERS:
-        return set()
+        return BASE_HELPERS - {package}
     return set(FLOW[: FLOW.index(package)]) | set(HELPERS)
 
 

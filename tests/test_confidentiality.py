@@ -374,6 +374,7 @@ def _each(template: str, ids: Callable) -> Callable:
 ROUTES: dict[str, Callable] = {
     "healthz": lambda w: ["/healthz"],
     "readyz": lambda w: ["/readyz"],
+    "metrics": lambda w: ["/metrics"],
     "favicon.ico": lambda w: ["/favicon.ico"],
     "admin/": lambda w: ["/admin/", "/admin/snippets/", "/admin/pages/"],
     "django-admin/": lambda w: ["/django-admin/"],

@@ -297,12 +297,40 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "roadshow@localhost")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
+# LOG_FORMAT=json: one JSON object per line with the request id (production's
+# default); REQUEST_LOG=1: one line per HTTP request and WebSocket
+# (roadshow.observability; production's default).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "tracing.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "roadshow.requests": {
+            "level": "INFO" if env_bool("REQUEST_LOG", False) else "WARNING"
+        },
+        "mailing": {"level": "INFO" if env_bool("REQUEST_LOG", False) else "WARNING"},
+    },
 }
+# Who may read a worker's /metrics: Prometheus on the internal network, never
+# through the balancer (which also refuses /metrics).
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS") or [
+    "127.0.0.0/8",
+    "::1/128",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+]
 
 # The programme's catalogue pages show this many achievements per page.
 CATALOGUE_PAGE_SIZE = 20

@@ -21,6 +21,11 @@ if not os.environ.get("BASE_URL", "").startswith(("https://", "http://")):
     )
 
 DEBUG = False
+if "LOG_FORMAT" not in os.environ:
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+if "REQUEST_LOG" not in os.environ:
+    LOGGING["loggers"]["roadshow.requests"]["level"] = "INFO"  # noqa: F405
+    LOGGING["loggers"]["mailing"]["level"] = "INFO"  # noqa: F405
 # Hashed names (style.3f2a….css), which WhiteNoise serves with a year's
 # max-age: a deploy changes the names, never a cached file's content.
 STORAGES["staticfiles"] = {  # noqa: F405
