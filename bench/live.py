@@ -594,9 +594,18 @@ def main() -> int:
     if set(SYSTEMS) != {"platform", "stock", "bare"}:
         return 0  # a partial run has no comparison to print
     ours, stock, bare = by[("platform", top)], by[("stock", top)], by[("bare", top)]
+
+    def ratio(a, b) -> str:
+        # A system that delivered nothing has no cost per delivery: say so.
+        if a is None or b is None:
+            return "n/a (delivered nothing)"
+        return f"{a / b:.2f}"
+
     print(
-        f"at {top} viewers: platform/bare CPU ratio {ours['us_per_viewer'] / bare['us_per_viewer']:.2f} "
-        f"(target ≤ 1.5); stock/platform {stock['us_per_viewer'] / ours['us_per_viewer']:.1f}× (target ≥ 3)"
+        f"at {top} viewers: platform/bare CPU ratio "
+        f"{ratio(ours['us_per_viewer'], bare['us_per_viewer'])} (target ≤ 1.5); "
+        f"stock/platform {ratio(stock['us_per_viewer'], ours['us_per_viewer'])}× "
+        "(target ≥ 3)"
     )
     print(
         json.dumps(
