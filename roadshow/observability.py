@@ -114,6 +114,12 @@ class QueueCollector:
     """Read at each scrape: the background queue's depth and failures, and
     the emails by state (from the database, shared by every worker)."""
 
+    def describe(self):
+        # What the registry asks at registration (without it, it would call
+        # collect() and query the database while the apps load).
+        yield GaugeMetricFamily("roadshow_tasks", "", labels=["status"])
+        yield GaugeMetricFamily("roadshow_emails", "", labels=["status"])
+
     def collect(self):
         from django_tasks_db.models import DBTaskResult
 
