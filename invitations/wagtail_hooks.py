@@ -2,6 +2,7 @@
 invitations page (invitations.admin_views) and its button next to the
 roadshow."""
 
+from django import forms
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,9 +10,29 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from accounts.permissions import user_can
 
 from . import admin_views
 from .models import InvitationList
+
+
+class OrganizersOnly(ModelPermissionPolicy):
+    """The saved lists are the organizers' (the rule invitation.manage)."""
+
+    def user_has_permission(self, user, action):
+        return user_can(user, "invitation.manage")
+
+    def user_has_any_permission(self, user, actions):
+        return user_can(user, "invitation.manage")
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return user_can(user, "invitation.manage")
+
+
+register_permission_policy(InvitationList, OrganizersOnly(InvitationList))
 
 
 class InvitationListViewSet(ModelViewSet):
@@ -24,7 +45,10 @@ class InvitationListViewSet(ModelViewSet):
     search_fields = ["name"]
     copy_view_enabled = False
     inspect_view_enabled = False
-    panels = [FieldPanel("name"), FieldPanel("organizations")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("organizations", widget=forms.CheckboxSelectMultiple),
+    ]
 
     def get_form_class(self, for_update=False):
         form_class = super().get_form_class(for_update=for_update)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from events.models import Registration, Scan
 from events.registrations import (
     RegistrationError,
-    registration_cancel,
     places_left,
+    registration_cancel,
     registration_create,
     ticket_check_in,
     waitlist_promote,

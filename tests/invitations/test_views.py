@@ -241,3 +241,19 @@ def test_roadshow_edit_page_has_the_invitations_button(client, sent):
     client.force_login(users["organizer"])
     body = client.get(f"/admin/roadshow/edit/{roadshow.pk}/").content.decode()
     assert f'href="/admin/roadshows/{roadshow.pk}/invitations/"' in body
+
+
+def test_organizers_keep_saved_lists_in_the_admin(client, roles):
+    users, _orgs = roles
+    bank = make_bank()
+    client.force_login(users["organizer"])
+    assert client.get("/admin/invitation_list/").status_code == 200
+    response = client.post(
+        "/admin/invitation_list/new/",
+        {"name": "银行 · 四川", "organizations": [bank.pk]},
+    )
+    assert response.status_code == 302
+    saved = InvitationList.objects.get()
+    assert (saved.name, list(saved.organizations.all())) == ("银行 · 四川", [bank])
+    client.force_login(users["investor"])
+    assert client.get("/admin/invitation_list/").status_code in (302, 403)
