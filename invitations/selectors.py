@@ -64,18 +64,25 @@ def expected_audience(*, roadshow: Roadshow) -> list[AudienceRow]:
         kind: AudienceRow(kind=kind, label=str(labels[kind])) for kind in INVITED_KINDS
     }
     registered = Registration.objects.active().filter(roadshow=roadshow)
+    # The demand side of each registered person's organizations, and the
+    # people an accepted invitation registered, counted for its organization.
     members = (
         Membership.objects.filter(
             user_id__in=registered.values("user_id"),
             organization__kind__in=INVITED_KINDS,
+            role=Role.INVESTOR,
         )
-        .exclude(role__in=[Role.ORGANIZER, Role.REVIEWER])
         .values_list("organization__kind", "organization_id", "user_id")
         .distinct()
     )
+    invited = InvitedPerson.objects.filter(registration__in=registered).values_list(
+        "invitation__organization__kind",
+        "invitation__organization_id",
+        "registration__user_id",
+    )
     orgs: dict[str, set[int]] = {}
     people: dict[str, set[int]] = {}
-    for kind, org_id, user_id in members:
+    for kind, org_id, user_id in [*members, *invited]:
         orgs.setdefault(kind, set()).add(org_id)
         people.setdefault(kind, set()).add(user_id)
     for kind, row in rows.items():

@@ -461,3 +461,38 @@ def test_parse_people_reads_one_person_per_line():
     with pytest.raises(InvitationError) as refused:
         parse_people("li@bank.example")
     assert str(refused.value) == "第 1 行应为“姓名 邮箱”。"
+
+
+def test_expected_audience_counts_the_demand_side_by_kind(setting, roles):
+    users, orgs = roles
+    organizer, roadshow, bank = setting
+    # An account of nobody's, named by the bank's invitation: counted there.
+    outsider = make_user(username="li")
+    outsider.email = "li@bank.example"
+    outsider.save()
+    invitation, _token = invite(
+        roadshow=roadshow, organization=bank, by=organizer, people=PEOPLE
+    )
+    invitation_accept(invitation=invitation, by=None)
+    invite(
+        roadshow=roadshow,
+        organization=make_bank("绵阳银行"),
+        by=organizer,
+        email="m@bank.example",
+    )
+    registration_create(roadshow=roadshow, user=users["investor"], attendance="onsite")
+    enterprise_team = make_user(role=Role.TEAM, org=orgs["enterprise"])
+    registration_create(roadshow=roadshow, user=enterprise_team, attendance="onsite")
+    from invitations.selectors import expected_audience
+
+    rows = {
+        row.kind: (row.institutions, row.people, row.awaiting)
+        for row in expected_audience(roadshow=roadshow)
+    }
+    assert rows == {
+        "guidance_sub_fund": (0, 0, 0),
+        "market_fund": (1, 1, 0),
+        "commercial_bank": (1, 2, 1),
+        "enterprise": (0, 0, 0),
+        "technology_exchange": (0, 0, 0),
+    }
