@@ -1,7 +1,7 @@
 """Writes for invitations: sending them, the invitee's answers through the
 personal link (accept, decline, delegate), reminders, and the places kept for
 invited guests.  Each checks permission and state inside, writes in one
-transaction, and sends its emails after commit."""
+transaction, and writes its emails in that transaction (mailing.email_send)."""
 
 import datetime as dt
 import re
@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -33,6 +32,7 @@ from events.registrations import (
     waitlist_promote,
 )
 from events.services import roadshow_is_public
+from mailing.services import email_send
 
 from .enums import INVITED_KINDS, InvitationSource, InvitationStatus
 from .models import Invitation, InvitationBatch, InvitationList, InvitedPerson
@@ -100,7 +100,7 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Emails: one function each, composed here, sent after commit.
+# Emails: one function each, composed here, queued in the transaction.
 
 
 def _invitation_email(invitation: Invitation, *, reminder: bool = False) -> None:
@@ -154,11 +154,8 @@ def _account_created_email(user: User, invitation: Invitation) -> None:
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = [r for r in recipients if r]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+    # Written in the caller's transaction, delivered in the background.
+    email_send(to=recipients, subject=subject, body=body)
 
 
 # ---------------------------------------------------------------------------
