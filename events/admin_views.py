@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.widgets.button import HeaderButton
@@ -58,13 +59,18 @@ class RoadshowEditView(EditView):
 
     def get_header_buttons(self):
         # The programme, status, door staff and materials are one click from
-        # the roadshow's details, not only from the list's menu.
+        # the roadshow's details, not only from the list's menu; apps after
+        # events add theirs through the "roadshow_header_buttons" hook.
         return [
             HeaderButton(
                 _("议程与状态"),
                 url=reverse("events_manage", args=[self.object.pk]),
                 icon_name="list-ol",
                 priority=5,
+            ),
+            *(
+                hook(self.object, self.request.user)
+                for hook in hooks.get_hooks("roadshow_header_buttons")
             ),
             *super().get_header_buttons(),
         ]

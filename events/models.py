@@ -128,6 +128,11 @@ class Roadshow(TimeStamped):
         verbose_name=_("受邀金融机构"),
     )
     capacity = models.PositiveIntegerField(_("现场名额"), null=True, blank=True)
+    # Part of the capacity kept for invited guests (the invitations app sets
+    # it): the public sees the roadshow full before these are taken.
+    invitation_places = models.PositiveIntegerField(
+        _("预留邀请名额"), default=0, editable=False
+    )
     registration_opens = models.DateTimeField(_("报名开始"), null=True, blank=True)
     registration_closes = models.DateTimeField(_("报名截止"), null=True, blank=True)
     materials_deadline = models.DateTimeField(_("路演材料截止"), null=True, blank=True)
@@ -384,6 +389,8 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_in_door = models.CharField(_("签到入口"), max_length=40, blank=True)
+    # Given through an invitation, out of the places kept for invited guests.
+    reserved = models.BooleanField(_("邀请名额"), default=False, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 

@@ -118,22 +118,31 @@ def registration_problem(*, roadshow: Roadshow, user: Any, now=None) -> str | No
     return None
 
 
-def places_left(*, roadshow: Roadshow) -> int | None:
+def places_left(*, roadshow: Roadshow, reserved: bool = False) -> int | None:
     """On-site places not yet given: the capacity less the tickets (below zero
-    when the capacity was lowered); None without a capacity (no limit).  Its
-    callers hold the roadshow row locked, so two never count the same place."""
+    when the capacity was lowered); None without a capacity (no limit).  The
+    places kept for invited guests (``invitation_places``) and not yet taken
+    by one are not the public's: only an invited guest (``reserved``) may
+    take them.  Its callers hold the roadshow row locked, so two never count
+    the same place."""
     if roadshow.capacity is None:
         return None
-    taken = Registration.objects.tickets().filter(roadshow=roadshow).count()
-    return roadshow.capacity - taken
+    tickets = Registration.objects.tickets().filter(roadshow=roadshow)
+    left = roadshow.capacity - tickets.count()
+    if reserved or not roadshow.invitation_places:
+        return left
+    kept = roadshow.invitation_places - tickets.filter(reserved=True).count()
+    return left - max(kept, 0)
 
 
 @transaction.atomic
 def registration_create(
-    *, roadshow: Roadshow, user: Any, attendance: str
+    *, roadshow: Roadshow, user: Any, attendance: str, reserved: bool = False
 ) -> Registration:
     """Register; on site places are never overbooked (the roadshow row is locked
-    while counting), a full roadshow puts people on the waitlist."""
+    while counting), a full roadshow puts people on the waitlist.  An invited
+    guest (``reserved``, from invitations' accept only) may take a place kept
+    for invited guests."""
     locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
     problem = registration_problem(roadshow=locked, user=user)
     if problem:
@@ -144,7 +153,7 @@ def registration_create(
         raise RegistrationError(_("您已报名本场路演，无需重复报名。"))
     status = RegistrationStatus.CONFIRMED
     if attendance == Attendance.ONSITE:
-        left = places_left(roadshow=locked)
+        left = places_left(roadshow=locked, reserved=reserved)
         if left is not None and left <= 0:
             status = RegistrationStatus.WAITLISTED
     for _attempt in range(5):
@@ -158,6 +167,9 @@ def registration_create(
                     status=status,
                     secret=secret,
                     short_code=short_code_of(secret),
+                    reserved=reserved
+                    and status == RegistrationStatus.CONFIRMED
+                    and attendance == Attendance.ONSITE,
                     confirmed_at=timezone.now()
                     if status == RegistrationStatus.CONFIRMED
                     else None,

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("livestream.urls")),
     path("", include("matchmaking.urls")),
+    path("", include("invitations.urls")),
     path("", include("meetrooms.urls")),
     path("", include("tracker.urls")),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),

@@ -15,6 +15,7 @@ FLOW = [
     "events",
     "livestream",
     "matchmaking",
+    "invitations",
     "meetrooms",
     "tracker",
     "cms",

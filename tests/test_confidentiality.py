@@ -366,6 +366,37 @@ def _pages(w):
     return urls + [p.url for p in RoadshowPage.objects.all()]
 
 
+def _invitation_tokens(w) -> list[str]:
+    """The approved fund's invitation to the investors-only day (whose
+    programme has the restricted achievement), sent to the investor; and the
+    token of a second invitation with the first one's digest (no such link)."""
+    if "invitation_tokens" not in w:
+        from invitations.tokens import invitation_token
+        from tests.factories.invitations import invite, make_bank
+
+        investor = w["users"]["investor"]
+        investor.email = "investor@fund.example"
+        investor.save()
+        invitation, token = invite(
+            roadshow=w["roadshows"][1],
+            organization=w["orgs"]["fund"],
+            by=w["users"]["organizer"],
+            email=investor.email,
+        )
+        other, _other_token = invite(
+            roadshow=w["roadshows"][1],
+            organization=make_bank("巡查银行"),
+            by=w["users"]["organizer"],
+        )
+        forged = f"{other.pk}-{token.partition('-')[2]}"
+        w["invitation_tokens"] = [token, forged, invitation_token(invitation) + "0"]
+    return w["invitation_tokens"]
+
+
+def _invitation_paths(suffix: str) -> Callable:
+    return lambda w: [f"/invitations/{t}/{suffix}" for t in _invitation_tokens(w)]
+
+
 def _each(template: str, ids: Callable) -> Callable:
     return lambda w: [template.format(pk) for pk in ids(w)]
 
@@ -376,7 +407,12 @@ ROUTES: dict[str, Callable] = {
     "readyz": lambda w: ["/readyz"],
     "metrics": lambda w: ["/metrics"],
     "favicon.ico": lambda w: ["/favicon.ico"],
-    "admin/": lambda w: ["/admin/", "/admin/snippets/", "/admin/pages/"],
+    "admin/": lambda w: [
+        "/admin/",
+        "/admin/snippets/",
+        "/admin/pages/",
+        f"/admin/roadshows/{w['roadshows'][1].pk}/invitations/",
+    ],
     "django-admin/": lambda w: ["/django-admin/"],
     "documents/^(\\d+)/(.*)$": lambda w: ["/documents/1/x.pdf"],
     "documents/authenticate_with_password/<int:restriction_id>/": lambda w: [
@@ -611,6 +647,10 @@ ROUTES: dict[str, Callable] = {
         f"/meet/{d.room.meeting_id}/documents/{d.pk}/" for d in w["match"]["documents"]
     ],
     "meet/sessions/<int:pk>/board/": _session_paths("/meet/sessions/{}/board/"),
+    "invitations/<str:token>/": _invitation_paths(""),
+    "invitations/<str:token>/accept/": _invitation_paths("accept/"),
+    "invitations/<str:token>/decline/": _invitation_paths("decline/"),
+    "invitations/<str:token>/delegate/": _invitation_paths("delegate/"),
     "^((?:[\\w\\-]+/)*)$": _pages,
 }
 
@@ -712,6 +752,12 @@ def test_the_walk_would_see_a_leak(world):
     document = world["match"]["documents"][0]
     shared = investor.get(f"/meet/{asking.meeting.pk}/documents/{document.pk}/")
     assert any(RESTRICTED.encode() in text for text in _texts(shared))
+    # The invitation to the investors-only day, opened by its invitee (an
+    # approved investor), shows the restricted pitch; opened by anyone else
+    # (the walk above) it does not.
+    token = _invitation_tokens(world)[0]
+    invited = investor.get(f"/invitations/{token}/").content
+    assert RESTRICTED.encode() in invited
     # The restricted deal's disclosure is public, in its reviewed words only.
     disclosure = Client().get(f"/disclosures/{world['deals'][0].pk}/")
     assert disclosure.status_code == 200

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "events",
     "livestream",
     "matchmaking",
+    "invitations",
     "meetrooms",
     "tracker",
     "cms",

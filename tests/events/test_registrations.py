@@ -10,9 +10,11 @@ from django.utils import timezone
 from events.models import Registration, Scan
 from events.registrations import (
     RegistrationError,
+    places_left,
     registration_cancel,
     registration_create,
     ticket_check_in,
+    waitlist_promote,
 )
 from events.services import roadshow_transition
 from tests.factories import make_user
@@ -63,6 +65,48 @@ def test_capacity_waitlist_and_promotion(
     assert "候补转正" in mail.outbox[-1].subject and mail.outbox[-1].to == [
         "c@example.cn"
     ]
+
+
+def test_places_kept_for_invited_guests_are_not_the_publics(open_roadshow):
+    _users, _orgs, roadshow = open_roadshow
+    roadshow.capacity = 3
+    roadshow.invitation_places = 2
+    roadshow.save()
+    assert (
+        places_left(roadshow=roadshow),
+        places_left(roadshow=roadshow, reserved=True),
+    ) == (1, 3)
+    first = registration_create(
+        roadshow=roadshow, user=person("a"), attendance="onsite"
+    )
+    second = registration_create(
+        roadshow=roadshow, user=person("b"), attendance="onsite"
+    )
+    assert (first.status, first.reserved, second.status) == (
+        "confirmed",
+        False,
+        "waitlisted",
+    )
+    guest = registration_create(
+        roadshow=roadshow, user=person("g"), attendance="onsite", reserved=True
+    )
+    online = registration_create(
+        roadshow=roadshow, user=person("o"), attendance="online", reserved=True
+    )
+    assert (guest.status, guest.reserved, online.reserved) == ("confirmed", True, False)
+    # One kept place is left, and it stays kept: nobody leaves the waitlist.
+    assert places_left(roadshow=roadshow) == 0
+    assert waitlist_promote(roadshow=roadshow) == []
+    roadshow.invitation_places = 1
+    roadshow.save()
+    assert [r.pk for r in waitlist_promote(roadshow=roadshow)] == [second.pk]
+    # A capacity lowered under the kept places leaves none for anyone.
+    roadshow.capacity = 1
+    roadshow.save()
+    assert (
+        places_left(roadshow=roadshow),
+        places_left(roadshow=roadshow, reserved=True),
+    ) == (-2, -2)
 
 
 def test_registering_twice_is_refused(open_roadshow):

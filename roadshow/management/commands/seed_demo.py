@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from achievements.demo import seed_demo
 from cms.demo import seed_cases
 from events.demo import seed_roadshows
+from invitations.demo import seed_invitations
 from livestream.demo import seed_live_room
 from matchmaking.demo import seed_matchmaking
 from meetrooms.demo import seed_meeting_room
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         roadshows = seed_roadshows(seed=options["seed"])
         live = seed_live_room()
         matchmaking = seed_matchmaking()
+        invited = seed_invitations()
         meeting = seed_meeting_room()
         seed_deals(seed=options["seed"])
         cases = seed_cases()
@@ -39,6 +41,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Matchmaking: /matchmaking/ (session of {matchmaking.roadshow.title}, "
                 f"admin: /admin/matchmaking/{matchmaking.pk}/)"
+            )
+        if invited is not None:
+            self.stdout.write(
+                f"Invitations: /admin/roadshows/{invited.pk}/invitations/ "
+                f"({invited.title})"
             )
         if meeting is not None:
             self.stdout.write(f"Meeting room: /meet/{meeting.pk}/ (investor and team)")

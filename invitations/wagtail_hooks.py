@@ -1,0 +1,94 @@
+"""Invitations in the Wagtail admin: the saved lists' viewset, a roadshow's
+invitations page (invitations.admin_views) and its button next to the
+roadshow."""
+
+from django import forms
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from accounts.permissions import user_can
+
+from . import admin_views
+from .models import InvitationList
+
+
+class OrganizersOnly(ModelPermissionPolicy):
+    """The saved lists are the organizers' (the rule invitation.manage)."""
+
+    def user_has_permission(self, user, action):
+        return user_can(user, "invitation.manage")
+
+    def user_has_any_permission(self, user, actions):
+        return user_can(user, "invitation.manage")
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return user_can(user, "invitation.manage")
+
+
+register_permission_policy(InvitationList, OrganizersOnly(InvitationList))
+
+
+class InvitationListViewSet(ModelViewSet):
+    model = InvitationList
+    icon = "group"
+    menu_label = gettext_lazy("邀请名单")
+    menu_order = 192
+    add_to_admin_menu = True
+    list_display = ["name", "updated_at"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("organizations", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update=for_update)
+        from .selectors import invitable_organizations
+
+        form_class.base_fields["organizations"].queryset = invitable_organizations()
+        return form_class
+
+
+@hooks.register("register_admin_viewset")
+def register_invitation_list_viewset():
+    return InvitationListViewSet("invitation_list")
+
+
+@hooks.register("register_admin_urls")
+def register_invitation_urls():
+    one = "roadshows/<int:pk>/invitations/"
+    return [
+        path(one, admin_views.roadshow_invitations_view, name="invitations_roadshow"),
+        path(one + "invite/", admin_views.invite_view, name="invitations_invite"),
+        path(
+            one + "invite-list/",
+            admin_views.invite_list_view,
+            name="invitations_invite_list",
+        ),
+        path(
+            one + "invite-recommended/",
+            admin_views.invite_recommended_view,
+            name="invitations_invite_recommended",
+        ),
+        path(one + "places/", admin_views.places_view, name="invitations_places"),
+        path(one + "remind/", admin_views.remind_view, name="invitations_remind"),
+    ]
+
+
+@hooks.register("roadshow_header_buttons")
+def invitations_button(roadshow, user):
+    return HeaderButton(
+        _("邀请与答复"),
+        url=reverse("invitations_roadshow", args=[roadshow.pk]),
+        icon_name="mail",
+        priority=6,
+    )
