@@ -113,6 +113,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception runs first: an unreachable database is
+    # a 503 page, not a 500.
+    "roadshow.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "roadshow.urls"
