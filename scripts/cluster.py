@@ -30,7 +30,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE = ROOT / "var" / "cluster"
+# Another directory (CLUSTER_STATE) runs a second cluster beside a user's
+# own, as the drills do.
+STATE = Path(os.environ.get("CLUSTER_STATE", ROOT / "var" / "cluster"))
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/roadshow_cluster"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/2"
