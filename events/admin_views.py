@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.widgets.button import HeaderButton
@@ -49,6 +50,16 @@ TRANSITION_LABELS = {
 }
 
 
+def _extra_buttons(roadshow: Roadshow) -> list[tuple[str, str, str]]:
+    """(label, url, icon) of pages that apps after this one add next to a
+    roadshow's (the Wagtail hook ``register_roadshow_admin_buttons``)."""
+    return [
+        button
+        for hook in hooks.get_hooks("register_roadshow_admin_buttons")
+        for button in hook(roadshow)
+    ]
+
+
 class RoadshowEditView(EditView):
     """Edits go through roadshow_update: SEQUENCE, history and the CMS page.
     The page says when the roadshow falls on a holiday or a weekend worked
@@ -65,6 +76,10 @@ class RoadshowEditView(EditView):
                 url=reverse("events_manage", args=[self.object.pk]),
                 icon_name="list-ol",
                 priority=5,
+            ),
+            *(
+                HeaderButton(label, url=url, icon_name=icon, priority=6)
+                for label, url, icon in _extra_buttons(self.object)
             ),
             *super().get_header_buttons(),
         ]
@@ -100,6 +115,10 @@ class RoadshowIndexView(IndexView):
                 url=reverse("events_manage", args=[instance.pk]),
                 icon_name="list-ol",
                 priority=5,
+            ),
+            *(
+                ListingMenuItem(label, url=url, icon_name=icon, priority=6)
+                for label, url, icon in _extra_buttons(instance)
             ),
             *super().get_list_more_buttons(instance),
         ]
