@@ -223,6 +223,9 @@ class Score(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"
+
 
 class CallEvent(models.Model):
     """The call's log: who did what, when (never edited)."""
@@ -252,3 +255,6 @@ class CallEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
