@@ -2,6 +2,7 @@
 application in its workspace, a named reviewer's scoring."""
 
 from django.contrib import messages
+from django.core.files.base import ContentFile
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import permissions
 from accounts.enums import Role
 from accounts.permissions import user_can
-from uploads import UploadRefused, protected_file_response
+from uploads import UploadRefused, pdf_without_metadata, protected_file_response
 
 from . import selectors, services
 from .enums import ApplicationStatus
@@ -180,13 +181,20 @@ def application_deck(request, pk: int):
         and not user_can(request.user, "application.edit", application)
         and not user_can(request.user, "call.manage")
     )
-    filename = (
-        _("申请-%(n)d.pdf") % {"n": application.pk}
-        if neutral
-        else application.deck_name
-    )
+    if not neutral:
+        return protected_file_response(
+            application.deck,
+            content_type="application/pdf",
+            filename=application.deck_name,
+        )
+    # The file's own name and its metadata (author, title) often name the
+    # institution: the reviewer gets neither.
+    with application.deck.open("rb") as stored:
+        data = pdf_without_metadata(stored.read())
     return protected_file_response(
-        application.deck, content_type="application/pdf", filename=filename
+        ContentFile(data),
+        content_type="application/pdf",
+        filename=_("申请-%(n)d.pdf") % {"n": application.pk},
     )
 
 

@@ -44,10 +44,12 @@ ADVERSARIES = {
 }
 
 
-def _pdf(marker: str) -> bytes:
+def _pdf(marker: str, author: str = "") -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
     writer.add_metadata({"/Title": f"{marker}-file", "/Subject": marker})
+    if author:
+        writer.add_metadata({"/Author": author})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -368,7 +370,7 @@ def _calls(users, orgs, restricted) -> dict:
         call=call,
         achievement=restricted,
         summary=f"{RESTRICTED} 路演简介",
-        deck=SimpleUploadedFile("甲大学-路演.pdf", _pdf(RESTRICTED)),
+        deck=SimpleUploadedFile("甲大学-路演.pdf", _pdf(RESTRICTED, author="甲大学")),
         by=users["team"],
     )
     return {"call": call, "applications": [application]}
@@ -728,6 +730,14 @@ def test_no_route_shows_a_secret_to_an_adversary(world, who):
     assert walked > 120
 
 
+def _pdf_author(response) -> str | None:
+    """The author in a downloaded PDF's metadata (pypdf may write it as hex)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return reader.metadata.author if reader.metadata else None
+
+
 def test_anonymised_reviewer_sees_no_institution(world):
     """The call's reviewer sees the restricted application (an approved
     investor), but nothing that names its university: not the organization,
@@ -753,8 +763,14 @@ def test_anonymised_reviewer_sees_no_institution(world):
                 assert "甲大学".encode() not in text, path
                 assert b"%E7%94%B2" not in text, path
                 assert f"{RESTRICTED}团队".encode() not in text, path
-    # The walk is real: the reviewer does see the application itself.
+    # The walk is real: the reviewer does see the application itself, and
+    # the team its deck as uploaded.
     assert any(seen)
+    team = Client()
+    team.force_login(world["users"]["team"])
+    deck = ROUTES["workspace/applications/<int:pk>/deck/"](world)[0]
+    assert _pdf_author(team.get(deck)) == "甲大学"
+    assert _pdf_author(reviewer.get(deck)) is None
     assert application.organization.name == "甲大学"
 
 
