@@ -2,9 +2,9 @@
 application in its workspace, a named reviewer's scoring."""
 
 from django.contrib import messages
-from django.core.files.base import ContentFile
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
