@@ -8,6 +8,7 @@ import tempfile
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -131,7 +132,7 @@ def manage_view(request, pk: int):
             "accepted": sum(
                 1 for r in ranking if r.application.status == ApplicationStatus.ACCEPTED
             ),
-            "deadline_passed": call.deadline < services.timezone.now(),
+            "deadline_passed": call.deadline < timezone.now(),
             "events": call.events.select_related("actor", "application__achievement"),
             "header_title": call.title,
         },

@@ -20,7 +20,13 @@ from achievements.services import TRANSITIONS as REVIEW_TRANSITIONS
 from achievements.services import ReviewError, achievement_transition
 from events.enums import RoadshowStatus, SlotKind
 from events.models import Roadshow
-from events.services import RoadshowError, pitch_problem, slot_add, slot_move
+from events.services import (
+    RoadshowError,
+    pitch_problem,
+    slot_add,
+    slot_move,
+    slot_remove,
+)
 from uploads import UploadRefused, check_pdf, clean_name
 
 from . import emails
@@ -71,6 +77,18 @@ def _lock_open(call: Call) -> Call:
     if locked.status != CallStatus.OPEN:
         raise CallError(_("征集已结束，不能再进行该操作。"))
     return locked
+
+
+def _roadshow_to_come(call: Call) -> None:
+    """Nothing is applied for or accepted into a roadshow that was held,
+    is on now, or was called off."""
+    roadshow = call.roadshow
+    if roadshow.status not in RoadshowStatus.planned_states or roadshow.start <= (
+        timezone.now()
+    ):
+        raise CallError(
+            _("路演“%(title)s”已开始、已结束或已取消。") % {"title": roadshow.title}
+        )
 
 
 def _criteria(names: Sequence[str]) -> list[str]:
@@ -248,6 +266,7 @@ def application_submit(
     with transaction.atomic():
         locked = _lock_open(call)
         _before_deadline(locked)
+        _roadshow_to_come(locked)
         achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
         if locked.applications.filter(
             achievement=achievement, status__in=ApplicationStatus.active_states
@@ -335,8 +354,6 @@ def application_withdraw(*, application: Application, by: Any) -> Application:
         if was == ApplicationStatus.ACCEPTED and freed is not None:
             position = freed.position
             # slot_remove's own renumbering, then the runner-up in its place.
-            from events.services import slot_remove
-
             slot_remove(slot=freed)
             _promote_next(call=call, position=position, by=by)
     return locked
@@ -476,6 +493,7 @@ def call_decide(
         locked = _lock_open(call)
         if locked.decided_at is not None:
             raise CallError(_("本次征集已评定；候补可在名额空出时递补。"))
+        _roadshow_to_come(locked)
         if timezone.now() <= locked.deadline:
             raise CallError(
                 _("申请截止（%(time)s）之后才能评定。")
@@ -550,6 +568,7 @@ def application_accept(*, application: Application, by: Any) -> Application:
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.call_id != call.pk or locked.status != ApplicationStatus.WAITLISTED:
             raise CallError(_("只能从候补名单中递补。"))
+        _roadshow_to_come(call)
         taken = call.applications.filter(status=ApplicationStatus.ACCEPTED).count()
         if taken >= call.slots:
             raise CallError(

@@ -367,3 +367,20 @@ def test_closed_call_refuses_every_action(setup):
         application_withdraw(application=b, by=setup["users"]["other_team"])
     with pytest.raises(CallError, match="征集已结束"):
         apply(call=call, achievement=setup["mine"], by=setup["users"]["team"])
+
+
+def test_decide_for_a_cancelled_roadshow_is_refused(setup):
+    from events.services import roadshow_transition
+
+    a, b, c = _three_applied(setup)
+    call = pass_deadline(setup["call"])
+    roadshow_transition(
+        roadshow=setup["roadshow"],
+        action="cancel",
+        by=setup["users"]["organizer"],
+        note="场地调整",
+    )
+    call.refresh_from_db()
+    with pytest.raises(CallError, match="已开始、已结束或已取消"):
+        call_decide(call=call, accepted=[b], by=setup["users"]["organizer"])
+    assert setup["roadshow"].slots.count() == 0
