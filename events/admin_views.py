@@ -50,6 +50,16 @@ TRANSITION_LABELS = {
 }
 
 
+def _extra_buttons(roadshow: Roadshow) -> list[tuple[str, str, str]]:
+    """(label, url, icon) of pages that apps after this one add next to a
+    roadshow's (the Wagtail hook ``register_roadshow_admin_buttons``)."""
+    return [
+        button
+        for hook in hooks.get_hooks("register_roadshow_admin_buttons")
+        for button in hook(roadshow)
+    ]
+
+
 class RoadshowEditView(EditView):
     """Edits go through roadshow_update: SEQUENCE, history and the CMS page.
     The page says when the roadshow falls on a holiday or a weekend worked
@@ -60,7 +70,7 @@ class RoadshowEditView(EditView):
     def get_header_buttons(self):
         # The programme, status, door staff and materials are one click from
         # the roadshow's details, not only from the list's menu; apps after
-        # events add theirs through the "roadshow_header_buttons" hook.
+        # events add theirs (register_roadshow_admin_buttons).
         return [
             HeaderButton(
                 _("议程与状态"),
@@ -69,8 +79,8 @@ class RoadshowEditView(EditView):
                 priority=5,
             ),
             *(
-                hook(self.object, self.request.user)
-                for hook in hooks.get_hooks("roadshow_header_buttons")
+                HeaderButton(label, url=url, icon_name=icon, priority=6)
+                for label, url, icon in _extra_buttons(self.object)
             ),
             *super().get_header_buttons(),
         ]
@@ -106,6 +116,10 @@ class RoadshowIndexView(IndexView):
                 url=reverse("events_manage", args=[instance.pk]),
                 icon_name="list-ol",
                 priority=5,
+            ),
+            *(
+                ListingMenuItem(label, url=url, icon_name=icon, priority=6)
+                for label, url, icon in _extra_buttons(instance)
             ),
             *super().get_list_more_buttons(instance),
         ]

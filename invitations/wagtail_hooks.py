@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -84,11 +83,12 @@ def register_invitation_urls():
     ]
 
 
-@hooks.register("roadshow_header_buttons")
-def invitations_button(roadshow, user):
-    return HeaderButton(
-        _("邀请与答复"),
-        url=reverse("invitations_roadshow", args=[roadshow.pk]),
-        icon_name="mail",
-        priority=6,
-    )
+@hooks.register("register_roadshow_admin_buttons")
+def invitations_button(roadshow):
+    return [
+        (
+            _("邀请与答复"),
+            reverse("invitations_roadshow", args=[roadshow.pk]),
+            "mail",
+        )
+    ]

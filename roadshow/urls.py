@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("achievements.urls")),
     path("", include("events.urls")),
+    path("", include("calls.urls")),
     path("", include("livestream.urls")),
     path("", include("matchmaking.urls")),
     path("", include("invitations.urls")),

@@ -13,6 +13,7 @@ FLOW = [
     "accounts",
     "achievements",
     "events",
+    "calls",
     "livestream",
     "matchmaking",
     "invitations",

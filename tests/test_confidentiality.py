@@ -44,10 +44,12 @@ ADVERSARIES = {
 }
 
 
-def _pdf(marker: str) -> bytes:
+def _pdf(marker: str, author: str = "") -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
     writer.add_metadata({"/Title": f"{marker}-file", "/Subject": marker})
+    if author:
+        writer.add_metadata({"/Author": author})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -260,7 +262,9 @@ def world(roles, django_capture_on_commit_callbacks):
             ticket=(None, None),
         )
     users = {**users, "deal_party": deal_party}
+    calls = _calls(users, orgs, restricted)
     return {
+        "calls": calls,
         "users": users,
         "orgs": orgs,
         "achievements": [public, restricted, withheld, draft],
@@ -341,6 +345,43 @@ def _matchmaking(roadshow, users, orgs, withheld, restricted) -> dict:
         "slots": list(session.slots.all()[:2]),
         "documents": [document],
     }
+
+
+def _calls(users, orgs, restricted) -> dict:
+    """An anonymised call on a planned investors-only roadshow, to which the
+    team applied with the restricted achievement (a deck named after its
+    university); the approved fund's member reviews it."""
+    from calls.services import application_submit, call_open
+
+    roadshow = make_roadshow(
+        lead_host=orgs["torch"], title="征集路演", investors_only=True
+    )
+    call = call_open(
+        roadshow=roadshow,
+        title="投资方专场征集",
+        deadline=timezone.now() + timezone.timedelta(days=5),
+        slots=2,
+        criteria=["创新性"],
+        anonymised=True,
+        reviewers=[users["investor"]],
+        by=users["organizer"],
+    )
+    application = application_submit(
+        call=call,
+        achievement=restricted,
+        summary=f"{RESTRICTED} 路演简介",
+        deck=SimpleUploadedFile("甲大学-路演.pdf", _pdf(RESTRICTED, author="甲大学")),
+        by=users["team"],
+    )
+    return {"call": call, "applications": [application]}
+
+
+def _applications(template: str) -> Callable:
+    return lambda w: [template.format(a.pk) for a in w["calls"]["applications"]]
+
+
+def _call_paths(template: str) -> Callable:
+    return lambda w: [template.format(w["calls"]["call"].pk)]
 
 
 def _match(template: str, key: str) -> Callable:
@@ -651,6 +692,23 @@ ROUTES: dict[str, Callable] = {
     "invitations/<str:token>/accept/": _invitation_paths("accept/"),
     "invitations/<str:token>/decline/": _invitation_paths("decline/"),
     "invitations/<str:token>/delegate/": _invitation_paths("delegate/"),
+    "calls/": lambda w: ["/calls/"],
+    "calls/<int:pk>/": _call_paths("/calls/{}/"),
+    "workspace/calls/<int:pk>/apply/": _call_paths("/workspace/calls/{}/apply/"),
+    "workspace/calls/<int:pk>/review/": _call_paths("/workspace/calls/{}/review/"),
+    "workspace/applications/<int:pk>/": _applications("/workspace/applications/{}/"),
+    "workspace/applications/<int:pk>/update/": _applications(
+        "/workspace/applications/{}/update/"
+    ),
+    "workspace/applications/<int:pk>/withdraw/": _applications(
+        "/workspace/applications/{}/withdraw/"
+    ),
+    "workspace/applications/<int:pk>/deck/": _applications(
+        "/workspace/applications/{}/deck/"
+    ),
+    "workspace/applications/<int:pk>/score/": _applications(
+        "/workspace/applications/{}/score/"
+    ),
     "^((?:[\\w\\-]+/)*)$": _pages,
 }
 
@@ -712,6 +770,50 @@ def test_no_route_shows_a_secret_to_an_adversary(world, who):
                 )
     assert leaks == [], "\n".join(map(str, leaks))
     assert walked > 120
+
+
+def _pdf_author(response) -> str | None:
+    """The author in a downloaded PDF's metadata (pypdf may write it as hex)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return reader.metadata.author if reader.metadata else None
+
+
+def test_anonymised_reviewer_sees_no_institution(world):
+    """The call's reviewer sees the restricted application (an approved
+    investor), but nothing that names its university: not the organization,
+    not the team, not the deck's file name."""
+    reviewer = Client()
+    reviewer.force_login(world["users"]["investor"])
+    application = world["calls"]["applications"][0]
+    seen = []
+    for route in (
+        "workspace/calls/<int:pk>/review/",
+        "workspace/applications/<int:pk>/score/",
+        "workspace/applications/<int:pk>/deck/",
+        "calls/<int:pk>/",
+        "workspace/",
+    ):
+        for path in ROUTES[route](world):
+            response = reviewer.get(path)
+            texts = _texts(response) + [
+                response.get("Content-Disposition", "").encode()
+            ]
+            seen.append(any(RESTRICTED.encode() in t for t in texts))
+            for text in texts:
+                assert "甲大学".encode() not in text, path
+                assert b"%E7%94%B2" not in text, path
+                assert f"{RESTRICTED}团队".encode() not in text, path
+    # The walk is real: the reviewer does see the application itself, and
+    # the team its deck as uploaded.
+    assert any(seen)
+    team = Client()
+    team.force_login(world["users"]["team"])
+    deck = ROUTES["workspace/applications/<int:pk>/deck/"](world)[0]
+    assert _pdf_author(team.get(deck)) == "甲大学"
+    assert _pdf_author(reviewer.get(deck)) is None
+    assert application.organization.name == "甲大学"
 
 
 def test_the_walk_would_see_a_leak(world):

@@ -92,6 +92,22 @@ def check_pdf(data: bytes) -> None:
         raise UploadRefused(_("PDF 文件已损坏，无法读取。")) from exc
 
 
+def pdf_without_metadata(data: bytes) -> bytes:
+    """A checked PDF rewritten without its document information and XMP
+    metadata (author, title, producer often name who made it)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data), strict=False))
+    writer.metadata = None
+    root = writer._root_object
+    if NameObject("/Metadata") in root:
+        del root[NameObject("/Metadata")]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def reencode_image(data: bytes, *, fit: int | None = None) -> tuple[bytes, str, str]:
     """Open with a format allow-list and the pixel limit, re-encode (no EXIF,
     nothing appended survives); ``fit`` scales it down into a square box."""

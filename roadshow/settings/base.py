@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "achievements",
     "events",
+    "calls",
     "livestream",
     "matchmaking",
     "invitations",

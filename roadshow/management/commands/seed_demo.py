@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from achievements.demo import seed_demo
+from calls.demo import seed_call
 from cms.demo import seed_cases
 from events.demo import seed_roadshows
 from invitations.demo import seed_invitations
@@ -23,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
         roadshows = seed_roadshows(seed=options["seed"])
+        call = seed_call()
         live = seed_live_room()
         matchmaking = seed_matchmaking()
         invited = seed_invitations()
@@ -49,6 +51,10 @@ class Command(BaseCommand):
             )
         if meeting is not None:
             self.stdout.write(f"Meeting room: /meet/{meeting.pk}/ (investor and team)")
+        if call is not None:
+            self.stdout.write(
+                f"Call for pitches: /calls/{call.pk}/ (admin: /admin/calls/{call.pk}/)"
+            )
         if cases:
             self.stdout.write(f"Typical cases: /cases/ ({cases} published)")
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
