@@ -537,6 +537,7 @@ ROUTES: dict[str, Callable] = {
             "bids/",
             "financing/",
             "case/",
+            "evaluation/clear/",
         )
     },
     "deals/<int:pk>/bids/<int:bid_id>/award/": lambda w: [

@@ -5,6 +5,7 @@ locked deal, so two people moving the same deal cannot both win."""
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -574,7 +575,8 @@ def _auction_close(deal: Deal, *, today: dt.date) -> dict[str, Any]:
         raise DealError(_("竞价期内没有有效出价，不能签约；可终止项目。"))
     if deal.agreed_amount != best.amount:
         raise DealError(
-            _("成交金额应为最高有效出价 %(amount)s 万元。") % {"amount": best.amount}
+            _("成交金额应为最高有效出价 %(amount)s 万元。")
+            % {"amount": Decimal(best.amount).quantize(Decimal("0.01"))}
         )
     deal.bids.exclude(pk=best.pk).filter(winner=True).update(winner=False)
     if not best.winner:

@@ -115,6 +115,9 @@ def bid_place(*, deal_id: int, bidder: Any, amount: Decimal, by: Any) -> Bid:
     return bid
 
 
+CENT = Decimal("0.01")
+
+
 def _auction_bid_allowed(deal: Deal, *, amount: Decimal, own: bool) -> None:
     if not own:
         raise DealError(_("拍卖/竞价须由竞买方本单位人员出价，不能代为登记。"))
@@ -129,6 +132,8 @@ def _auction_bid_allowed(deal: Deal, *, amount: Decimal, own: bool) -> None:
             % {"date": deal.listing_ends.isoformat()}
         )
     highest = deal.bids.aggregate(m=Max("amount"))["m"]
+    if highest is not None:
+        highest = Decimal(highest).quantize(CENT)
     if highest is None:
         if amount < deal.listing_price:
             raise DealError(

@@ -1,6 +1,7 @@
 """The deal's page as its parties and organizers see it, after a refused
 action too (the action views render it with what was wrong)."""
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -212,7 +213,7 @@ def _next_bid(deal: Deal):
     highest = deal.bids.aggregate(m=Max("amount"))["m"]
     if highest is None:
         return deal.listing_price
-    return highest + (deal.bid_increment or 0)
+    return (highest + (deal.bid_increment or 0)).quantize(Decimal("0.01"))
 
 
 def _objections_for_parties(deal: Deal) -> list[SimpleNamespace]:
