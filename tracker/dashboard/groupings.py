@@ -160,7 +160,7 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
         "by_path": Grouping(
             _("交易路径"),
             _("交易路径"),
-            [_("登记的项目"), _("签约项目"), _("落地项目")],
+            [_("登记数"), _("签约数"), _("落地数")],
             [
                 Row(
                     str(p.label),
