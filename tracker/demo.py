@@ -156,7 +156,55 @@ def seed_deals(*, seed: int = 2026) -> int:
         taken = OPTIONAL_TAKEN.get(i % 5, set())
         _walk(deal, end, organizer, rng, provinces, start, days, taken)
     _confirm_one_evaluation(organizer)
+    made += _auction_open_for_bids(organizer, chosen)
     return made
+
+
+def _auction_open_for_bids(organizer, slots) -> int:
+    """One achievement at auction 拍卖/竞价, its listing's period running and
+    the demo enterprise's first bid in (log in as "enterprise" to bid on)."""
+    bidder = User.objects.filter(username="enterprise").first()
+    exchange = Organization.objects.filter(
+        kind__in=[
+            OrganizationKind.TECHNOLOGY_EXCHANGE,
+            OrganizationKind.TRANSFER_OFFICE,
+        ]
+    ).first()
+    org = bidder and bidder.organizations.first()
+    slot = next((s for s in slots if org and s.achievement.owner_id != org.pk), None)
+    if not (org and exchange and slot):
+        return 0
+    today = timezone.localdate()
+    deal = services.deal_create(
+        by=organizer,
+        achievement=slot.achievement,
+        counterparty=org,
+        transfer_mode="assignment",
+        path="auction",
+        roadshow=slot.roadshow,
+        slot=slot,
+        note="路演后多家企业表达受让意向，拟公开竞价",
+    )
+    services.deal_move(
+        deal_id=deal.pk, to="negotiation", by=organizer, expected="interest"
+    )
+    services.deal_move(
+        deal_id=deal.pk,
+        to="listing",
+        by=organizer,
+        expected="negotiation",
+        data={
+            "agency": exchange,
+            "listing_number": f"PM-{deal.pk:05d}",
+            "listing_date": today - dt.timedelta(days=2),
+            "listing_ends": today + dt.timedelta(days=12),
+            "listing_price": Decimal("200"),
+            "bid_increment": Decimal("10"),
+        },
+    )
+    services.deal_move(deal_id=deal.pk, to="bidding", by=organizer, expected="listing")
+    services.bid_place(deal_id=deal.pk, bidder=org, amount=Decimal("210"), by=bidder)
+    return 1
 
 
 def _confirm_one_evaluation(organizer) -> None:
