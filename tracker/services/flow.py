@@ -1,7 +1,8 @@
-"""The deal flow: the one table of allowed moves (MOVES, BACK), the data
-each stage needs (REQUIRED, ACCEPTED), and the writes that move a deal
-along it — each checked, applied and recorded in one transaction, on a
-locked deal, so two people moving the same deal cannot both win."""
+"""The deal flow: the one table of allowed moves of each path (MOVES, BACK),
+the data each stage needs on it (REQUIRED, ACCEPTED), and the writes that
+move a deal along it — each checked, applied and recorded in one
+transaction, on a locked deal, so two people moving the same deal cannot
+both win."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -135,7 +136,6 @@ REQUIRED[DealPath.CONTRACT][Stage.SIGNED] = _SIGNED + ("milestones",)
 # description are required for an achievement the public may not see; the
 # royalty rate for a licence paid by royalty, see _guard).
 ACCEPTED: dict[str, tuple[str, ...]] = {
-    Stage.CONSULTATION: (),
     Stage.EVALUATION: ("evaluation_max",),
     Stage.DISCLOSURE: ("disclosure_title", "disclosure_summary"),
     Stage.ABANDONED: ("abandon_note",),
