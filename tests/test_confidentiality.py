@@ -210,12 +210,14 @@ def world(roles, django_capture_on_commit_callbacks):
             achievement=restricted,
             counterparty=orgs["fund"],
             transfer_mode="assignment",
+            path="listed",
         ),
         deal_create(
             by=deal_party,
             achievement=public,
             counterparty=orgs["enterprise"],
             transfer_mode="licence",
+            path="listed",
         ),
     ]
     # The restricted deal is followed to its public disclosure, whose own
@@ -614,6 +616,7 @@ ROUTES: dict[str, Callable] = {
             "bids/",
             "financing/",
             "case/",
+            "evaluation/clear/",
         )
     },
     "deals/<int:pk>/bids/<int:bid_id>/award/": lambda w: [

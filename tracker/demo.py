@@ -1,20 +1,27 @@
 """Demo data for the tracker: interest from this year's held roadshows
-followed along the flow through the same services people use — some deals
-landed, some signed, one on public disclosure with an objection, some
-abandoned, some gone quiet — and a target period for this year."""
+followed along each deal's path (协议定价, 挂牌交易, 许可, 作价投资,
+合作开发) through the same services people use — some deals landed, some
+signed, some evaluated (one evaluation confirmed), one on public disclosure
+with an objection, some abandoned, some gone quiet — and a target period for
+this year."""
 
 import datetime as dt
+import io
 import random
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from accounts.enums import OrganizationKind
 from accounts.models import Organization, User
 from achievements.models import Province
 from events.enums import RoadshowStatus
 from events.models import Slot
+from uploads import CheckedFile, check_attachment
 
 from . import services
 from .enums import DisclosureReview
@@ -53,16 +60,31 @@ ENDS = [
     "disclosure",
     "interest",
 ]
-PATH = [
-    "negotiation",
-    "listing",
-    "signed",
-    "settlement",
-    "registration",
-    "disclosure",
-    "certificate",
-    "landed",
+# The demo's deals by transfer mode and path (cycled).
+PATHS = [
+    ("licence", "licence"),
+    ("assignment", "negotiated"),
+    ("assignment", "listed"),
+    ("equity", "equity"),
+    ("joint_development", "contract"),
+    ("licence", "listed"),
 ]
+# The optional stages a demo deal takes, by its index.
+OPTIONAL_TAKEN = {0: {"consultation", "plan"}, 1: {"evaluation"}, 2: {"consultation"}}
+
+
+def _demo_pdf(title: str) -> CheckedFile:
+    """A one-page PDF report checked like any upload."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return check_attachment(
+        SimpleUploadedFile(
+            f"{title}.pdf", out.getvalue(), content_type="application/pdf"
+        )
+    )
 
 
 @transaction.atomic
@@ -113,11 +135,13 @@ def seed_deals(*, seed: int = 2026) -> int:
         if counterparty.pk == slot.achievement.owner_id:
             continue
         origin = provinces.get(OWNER_PROVINCES.get(slot.achievement.owner.name, ""))
+        mode, path = PATHS[i % len(PATHS)]
         deal = services.deal_create(
             by=organizer,
             achievement=slot.achievement,
             counterparty=counterparty,
-            transfer_mode=rng.choice(["licence", "assignment", "equity"]),
+            transfer_mode=mode,
+            path=path,
             asking_amount=rng.choice([80, 150, 300, 500, 1200]),
             roadshow=slot.roadshow,
             slot=slot,
@@ -129,11 +153,67 @@ def seed_deals(*, seed: int = 2026) -> int:
         start = slot.roadshow.end
         # The deal's steps spread over the time since its roadshow.
         days = max(1, (timezone.now() - start).days)
-        _walk(deal, end, organizer, rng, provinces, start, days)
+        taken = OPTIONAL_TAKEN.get(i % 5, set())
+        _walk(deal, end, organizer, rng, provinces, start, days, taken)
+    _confirm_one_evaluation(organizer)
+    made += _auction_open_for_bids(organizer, chosen)
     return made
 
 
-def _walk(deal, end, by, rng, provinces, start, days) -> None:
+def _auction_open_for_bids(organizer, slots) -> int:
+    """One achievement at auction 拍卖/竞价, its listing's period running and
+    the demo enterprise's first bid in (log in as "enterprise" to bid on)."""
+    bidder = User.objects.filter(username="enterprise").first()
+    exchange = Organization.objects.filter(
+        kind__in=[
+            OrganizationKind.TECHNOLOGY_EXCHANGE,
+            OrganizationKind.TRANSFER_OFFICE,
+        ]
+    ).first()
+    org = bidder and bidder.organizations.first()
+    slot = next((s for s in slots if org and s.achievement.owner_id != org.pk), None)
+    if not (org and exchange and slot):
+        return 0
+    today = timezone.localdate()
+    deal = services.deal_create(
+        by=organizer,
+        achievement=slot.achievement,
+        counterparty=org,
+        transfer_mode="assignment",
+        path="auction",
+        roadshow=slot.roadshow,
+        slot=slot,
+        note="路演后多家企业表达受让意向，拟公开竞价",
+    )
+    services.deal_move(
+        deal_id=deal.pk, to="negotiation", by=organizer, expected="interest"
+    )
+    services.deal_move(
+        deal_id=deal.pk,
+        to="listing",
+        by=organizer,
+        expected="negotiation",
+        data={
+            "agency": exchange,
+            "listing_number": f"PM-{deal.pk:05d}",
+            "listing_date": today - dt.timedelta(days=2),
+            "listing_ends": today + dt.timedelta(days=12),
+            "listing_price": Decimal("200"),
+            "bid_increment": Decimal("10"),
+        },
+    )
+    services.deal_move(deal_id=deal.pk, to="bidding", by=organizer, expected="listing")
+    services.bid_place(deal_id=deal.pk, bidder=org, amount=Decimal("210"), by=bidder)
+    return 1
+
+
+def _confirm_one_evaluation(organizer) -> None:
+    deal = Deal.objects.filter(evaluation_report__isnull=False).order_by("pk").first()
+    if deal is not None:
+        services.evaluation_clear(deal_id=deal.pk, by=organizer)
+
+
+def _walk(deal, end, by, rng, provinces, start, days, taken) -> None:
     if end == "interest":
         _backdate(deal, start, days, 1)
         return
@@ -150,11 +230,19 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
         )
         _backdate(deal, start, days, 2)
         return
-    target = PATH.index(end)
+    optional = services.optional_on(deal.path)
+    path = [
+        s
+        for s in services.stages_of(deal.path)
+        if s != "interest" and (s not in optional or s in taken)
+    ]
+    if end not in path:  # e.g. a listing on a path without one
+        end = "negotiation"
+    target = path.index(end)
     today = timezone.localdate()
     amount = rng.choice([60, 120, 260, 450, 900])
     # The dates the stage data names match the spread history (_backdate).
-    entries = target + 2 + (1 if target >= PATH.index("settlement") else 0)
+    entries = target + 2 + (1 if "settlement" in path[: target + 1] else 0)
     span = max(1, min(days, 300))
 
     def on(entry: int) -> dt.date:
@@ -163,7 +251,7 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
     disclosure_start = (
         today - dt.timedelta(days=3)
         if end == "disclosure"
-        else min(on(PATH.index("disclosure") + 2), today - dt.timedelta(days=20))
+        else min(on(path.index("disclosure") + 2), today - dt.timedelta(days=20))
     )
     data = {
         "listing": {
@@ -171,11 +259,14 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
             "listing_date": on(2),
             "listing_price": amount + 20,
         },
-        "signed": {
-            "contract_number": f"HT-{deal.pk:05d}",
-            "contract_date": on(3),
-            "agreed_amount": amount,
+        "evaluation": {
+            "evaluation_method": rng.choice(["third_party", "market", "expert"]),
+            "evaluator": "中国技术市场协会科技成果评价中心",
+            "evaluation_min": amount,
+            "evaluation_max": amount + 40,
+            "evaluated_on": on(2),
         },
+        "signed": _signing(deal, amount, on(3)),
         "registration": {"registration_number": f"DJ{deal.pk:08d}"},
         # Used only where the achievement is not public (then reviewed).
         "disclosure": {
@@ -190,7 +281,11 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
             "province": provinces[rng.choice(LANDING)],
         },
     }
-    for step in PATH[: target + 1]:
+    notes = {
+        "consultation": "与企业技术负责人座谈，梳理应用场景和技术需求。",
+        "plan": "形成转化方案：技术参数、实施步骤和费用安排。",
+    }
+    for step in path[: target + 1]:
         deal.refresh_from_db()
         services.deal_move(
             deal_id=deal.pk,
@@ -198,6 +293,8 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
             by=by,
             expected=deal.stage,
             data=data.get(step, {}),
+            note=notes.get(step, ""),
+            documents=[_demo_pdf("科技成果评价报告")] if step == "evaluation" else [],
         )
         if step == "disclosure":
             _review_disclosure(deal)
@@ -218,6 +315,34 @@ def _walk(deal, end, by, rng, provinces, start, days) -> None:
             reason="我方认为该成果与我方在先申请的专利存在重叠，请核实权属。",
         )
     _backdate(deal, start, days, target + 2)
+
+
+def _signing(deal, amount: int, on: dt.date) -> dict:
+    """What signing records on the deal's path."""
+    data = {
+        "contract_number": f"HT-{deal.pk:05d}",
+        "contract_date": on,
+        "agreed_amount": amount,
+    }
+    if deal.path == "licence":
+        data.update(
+            licence_kind="sole",
+            licence_territory="中国大陆",
+            licence_ends=on + dt.timedelta(days=5 * 365),
+            licence_fee="royalty",
+            royalty_rate=Decimal("3.5"),
+        )
+    elif deal.path == "equity":
+        data.update(
+            equity_valuation=amount,
+            equity_share=Decimal("20"),
+            company_name=f"{deal.achievement.owner.name}科技成果转化有限公司",
+        )
+    elif deal.path == "contract":
+        data["milestones"] = (
+            "第 3 个月：样机交付\n第 9 个月：中试验证\n第 12 个月：验收"
+        )
+    return data
 
 
 def _review_disclosure(deal) -> None:

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Stage(models.TextChoices):
     INTEREST = "interest", _("意向")
+    CONSULTATION = "consultation", _("咨询")
+    PLAN = "plan", _("方案设计")
     NEGOTIATION = "negotiation", _("洽谈")
     EVALUATION = "evaluation", _("评价")
     LISTING = "listing", _("挂牌")
@@ -27,11 +29,6 @@ class Stage(models.TextChoices):
         return frozenset(cls.values) - cls.ended()
 
     @classmethod
-    def optional(cls) -> frozenset[str]:
-        """Stages a deal may skip (the flow goes on without them)."""
-        return frozenset({cls.EVALUATION, cls.BIDDING})
-
-    @classmethod
     def settling(cls) -> frozenset[str]:
         """From the settlement on: payments may be recorded (never before
         the contract's money is due, never on an abandoned deal)."""
@@ -49,6 +46,36 @@ class Stage(models.TextChoices):
     def path(cls) -> list[str]:
         """The stages in the order of the flow (abandoning is no step on it)."""
         return [s for s in cls.values if s != cls.ABANDONED]
+
+
+class DealPath(models.TextChoices):
+    """How the technology changes hands and its price is set: each path has
+    its own stages and data (services.flow.MOVES, REQUIRED)."""
+
+    NEGOTIATED = "negotiated", _("协议定价")
+    LISTED = "listed", _("挂牌交易")
+    AUCTION = "auction", _("拍卖/竞价")
+    EQUITY = "equity", _("作价投资")
+    LICENCE = "licence", _("许可")
+    CONTRACT = "contract", _("合作开发/技术服务")
+
+
+class LicenceKind(models.TextChoices):
+    EXCLUSIVE = "exclusive", _("独占许可")
+    SOLE = "sole", _("排他许可")
+    NON_EXCLUSIVE = "non_exclusive", _("普通许可")
+
+
+class LicenceFee(models.TextChoices):
+    LUMP_SUM = "lump_sum", _("一次性支付")
+    ROYALTY = "royalty", _("提成支付")
+
+
+class EvaluationMethod(models.TextChoices):
+    THIRD_PARTY = "third_party", _("第三方评价")
+    MARKET = "market", _("市场化评价")
+    EXPERT = "expert", _("专家评议")
+    OTHER = "other", _("其他")
 
 
 class AbandonReason(models.TextChoices):

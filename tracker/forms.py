@@ -19,7 +19,15 @@ from achievements.models import Province
 from uploads import UploadRefused
 
 from . import services
-from .enums import AbandonReason, FinancingKind, LandedKind
+from .enums import (
+    AbandonReason,
+    DealPath,
+    EvaluationMethod,
+    FinancingKind,
+    LandedKind,
+    LicenceFee,
+    LicenceKind,
+)
 from .models import Deal
 
 # Amounts are stored with 14 digits, 2 of them decimals (models.MONEY).
@@ -28,7 +36,7 @@ MONEY_LIMIT = Decimal(10) ** 12
 DATE_MIN = dt.date(1990, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
 # A posted field the services know by another name (the record, not its id).
-POSTED_AS = {"province": "province_id"}
+POSTED_AS = {"province": "province_id", "agency": "agency_id"}
 
 
 class MoneyField(forms.Field):
@@ -51,6 +59,24 @@ class MoneyField(forms.Field):
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(_("金额最多保留两位小数。"))
         return amount
+
+
+class PercentField(forms.Field):
+    """A share or rate in per cent, at most two decimals; None when empty
+    (the services say it must be above 0 and at most 100)."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:
+            share = Decimal(str(value).strip().rstrip("%"))
+        except InvalidOperation as exc:
+            raise forms.ValidationError(_("比例格式不正确。")) from exc
+        if not share.is_finite() or share != share.quantize(Decimal("0.01")):
+            raise forms.ValidationError(_("比例格式不正确。"))
+        if not 0 < share <= 100:
+            raise forms.ValidationError(_("比例应大于 0、不超过 100。"))
+        return share
 
 
 class DayField(forms.Field):
@@ -124,17 +150,18 @@ class DealMoveForm(DocumentsForm):
     expected = forms.CharField(required=False)
     note = TextField()
 
-    def __init__(self, *args: Any, to: str, **kwargs: Any):
+    def __init__(self, *args: Any, to: str, path: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.stage = to
-        for name in services.fields_of(to):
+        self.path = path
+        for name in services.fields_of(to, path=path):
             self.fields[POSTED_AS.get(name, name)] = _stage_field(name)
 
     def stage_data(self) -> dict[str, Any]:
         """The stage's data as the services know it."""
         return {
             name: self.cleaned_data[POSTED_AS.get(name, name)]
-            for name in services.fields_of(self.stage)
+            for name in services.fields_of(self.stage, path=self.path)
         }
 
 
@@ -149,11 +176,27 @@ def _stage_field(name: str) -> forms.Field:
             required=False,
             error_messages={"invalid_choice": _("请选择列表中的省份。")},
         )
-    if name == "landed_kind":
-        return choice(LandedKind.choices, _("选项不正确。"))
-    if name == "abandon_reason":
-        return choice(AbandonReason.choices, _("选项不正确。"))
+    if name == "agency":
+        return forms.ModelChoiceField(
+            queryset=Organization.objects.filter(kind__in=AGENCY_KINDS),
+            required=False,
+            error_messages={"invalid_choice": _("请选择列表中的技术交易机构。")},
+        )
+    if name in services.PERCENT_FIELDS:
+        return PercentField(required=False)
+    if name in STAGE_CHOICES:
+        return choice(STAGE_CHOICES[name].choices, _("选项不正确。"))
     return TextField()
+
+
+# The stage fields chosen from a list, with their choices.
+STAGE_CHOICES = {
+    "landed_kind": LandedKind,
+    "abandon_reason": AbandonReason,
+    "evaluation_method": EvaluationMethod,
+    "licence_kind": LicenceKind,
+    "licence_fee": LicenceFee,
+}
 
 
 class DealNoteForm(DocumentsForm):
@@ -217,6 +260,15 @@ class DealCreateForm(forms.Form):
         label=_("受让/合作方"), queryset=Organization.objects.none()
     )
     transfer_mode = forms.ChoiceField(label=_("转化方式"), choices=TransferMode.choices)
+    path = forms.ChoiceField(
+        label=_("交易路径"),
+        choices=[("", _("按转化方式（常用路径）")), *DealPath.choices],
+        required=False,
+        help_text=_(
+            "转让：协议定价、挂牌交易或拍卖/竞价；许可：许可、挂牌交易或拍卖/竞价；"
+            "作价投资、合作开发各有其路径。"
+        ),
+    )
     asking_amount = forms.DecimalField(
         label=_("报价（万元）"),
         required=False,

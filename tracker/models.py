@@ -1,5 +1,5 @@
 """Deals: an achievement followed from first interest to a landed deal.  The
-stage flow is defined once, in ``services.MOVES``; every move is a
+stage flow of each path is defined once, in ``services.MOVES``; every move is a
 ``DealMove`` row that is never edited or deleted."""
 
 from django.conf import settings
@@ -14,9 +14,13 @@ from events.models import Roadshow, Slot
 
 from .enums import (
     AbandonReason,
+    DealPath,
     DisclosureReview,
+    EvaluationMethod,
     FinancingKind,
     LandedKind,
+    LicenceFee,
+    LicenceKind,
     ObjectionStatus,
     Stage,
 )
@@ -72,6 +76,10 @@ class Deal(TimeStamped):
     )
     transfer_mode = models.CharField(
         _("转化方式"), max_length=24, choices=TransferMode.choices
+    )
+    # The way it changes hands (its stages: services.flow.MOVES[path]).
+    path = models.CharField(
+        _("交易路径"), max_length=16, choices=DealPath.choices, db_index=True
     )
     asking_amount = models.DecimalField(
         _("报价（万元）"), null=True, blank=True, **MONEY
@@ -134,6 +142,64 @@ class Deal(TimeStamped):
     listing_price = models.DecimalField(
         _("挂牌价（万元）"), null=True, blank=True, **MONEY
     )
+    # The listing's period: bids are taken up to the end of its last day.
+    listing_ends = models.DateField(_("挂牌截止日期"), null=True, blank=True)
+    bid_increment = models.DecimalField(
+        _("加价幅度（万元）"), null=True, blank=True, **MONEY
+    )
+    # Evaluation 科技成果评价 (the report is one of the move's documents).
+    evaluation_method = models.CharField(
+        _("评价方式"), max_length=16, choices=EvaluationMethod.choices, blank=True
+    )
+    evaluator = models.CharField(_("评价机构"), max_length=200, blank=True)
+    evaluation_min = models.DecimalField(
+        _("评价价值下限（万元）"), null=True, blank=True, **MONEY
+    )
+    evaluation_max = models.DecimalField(
+        _("评价价值上限（万元）"), null=True, blank=True, **MONEY
+    )
+    evaluated_on = models.DateField(_("评价日期"), null=True, blank=True)
+    evaluation_report = models.ForeignKey(
+        "DealDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("评价报告"),
+    )
+    # Cleared by an organizer: shown on the achievement's page as 已评价.
+    evaluation_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evaluation_cleared_at = models.DateTimeField(
+        _("评价确认时间"), null=True, blank=True
+    )
+    # Licence 许可.
+    licence_kind = models.CharField(
+        _("许可类型"), max_length=16, choices=LicenceKind.choices, blank=True
+    )
+    licence_territory = models.CharField(_("许可地域范围"), max_length=200, blank=True)
+    licence_ends = models.DateField(_("许可期限至"), null=True, blank=True)
+    licence_fee = models.CharField(
+        _("许可费支付方式"), max_length=16, choices=LicenceFee.choices, blank=True
+    )
+    royalty_rate = models.DecimalField(
+        _("提成比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    # Equity 作价投资.
+    equity_valuation = models.DecimalField(
+        _("作价金额（万元）"), null=True, blank=True, **MONEY
+    )
+    equity_share = models.DecimalField(
+        _("持股比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    company_name = models.CharField(_("成立（入股）企业"), max_length=200, blank=True)
+    # Joint development / technical service 合作开发/技术服务.
+    milestones = models.TextField(_("合同里程碑"), blank=True)
     contract_number = models.CharField(_("合同编号"), max_length=64, blank=True)
     contract_date = models.DateField(_("签约日期"), null=True, blank=True)
     registration_number = models.CharField(
@@ -181,6 +247,28 @@ class Deal(TimeStamped):
                 & (Q(listing_price__isnull=True) | Q(listing_price__gte=0))
                 & Q(settled_amount__gte=0),
                 name="deal_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(Q(evaluation_min__isnull=True) | Q(evaluation_min__gte=0))
+                & (
+                    Q(evaluation_max__isnull=True)
+                    | Q(evaluation_min__isnull=True)
+                    | Q(evaluation_max__gte=F("evaluation_min"))
+                ),
+                name="deal_evaluation_range",
+            ),
+            models.CheckConstraint(
+                condition=(Q(bid_increment__isnull=True) | Q(bid_increment__gt=0))
+                & (Q(equity_valuation__isnull=True) | Q(equity_valuation__gte=0))
+                & (
+                    Q(equity_share__isnull=True)
+                    | Q(equity_share__gt=0, equity_share__lte=100)
+                )
+                & (
+                    Q(royalty_rate__isnull=True)
+                    | Q(royalty_rate__gt=0, royalty_rate__lte=100)
+                ),
+                name="deal_path_terms_in_range",
             ),
             models.CheckConstraint(
                 condition=Q(agreed_amount__isnull=True)

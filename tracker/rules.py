@@ -32,6 +32,13 @@ def _decide(user: Any, deal: Any) -> bool:
     return permissions.is_organizer(user)
 
 
+@rule("deal.clear_evaluation")
+def _clear_evaluation(user: Any, deal: Any) -> bool:
+    """Organizers confirm an evaluation before the achievement's page shows
+    it (the parties who recorded it do not vouch for it in public)."""
+    return permissions.is_organizer(user)
+
+
 @rule("deal.award_bid")
 def _award_bid(user: Any, deal: Any) -> bool:
     """Organizers, and the handling exchange (the deal's agency) that runs

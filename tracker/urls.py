@@ -23,6 +23,11 @@ urlpatterns = [
         actions.objection_decide,
         name="objection_decide",
     ),
+    path(
+        "deals/<int:pk>/evaluation/clear/",
+        actions.evaluation_clear,
+        name="evaluation_clear",
+    ),
     path("deals/<int:pk>/financing/", actions.financing_add, name="financing_add"),
     path("deals/<int:pk>/case/", actions.case_draft, name="case_draft"),
     path("deals/documents/<int:pk>/", documents.document_download, name="document"),

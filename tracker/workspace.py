@@ -93,6 +93,21 @@ def achievement_deals(request, achievement):
     }
 
 
+@detail_section(order=15)
+def achievement_evaluated(request, achievement):
+    """On an achievement's page, for whoever may read it: 已评价, with the
+    evaluations organizers confirmed on its deals (method, evaluator, date;
+    the value stays with the deal's parties)."""
+    evaluations = list(
+        Deal.objects.filter(
+            achievement=achievement, evaluation_cleared_at__isnull=False
+        ).order_by("-evaluated_on", "-pk")[:10]
+    )
+    if not evaluations:
+        return None
+    return "tracker/includes/achievement_evaluated.html", {"evaluations": evaluations}
+
+
 @inbox_item(order=40)
 def deals_needing_follow_up(request):
     stalled = deals_needing_attention(Deal.objects.exclude(stage__in=Stage.ended()))

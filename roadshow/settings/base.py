@@ -345,6 +345,8 @@ PLATFORM_NAME = _("科技成果路演平台")
 # stage is listed as needing attention (and in the weekly digest).
 TRACKER_STALE_DAYS = {
     "interest": 14,
+    "consultation": 30,
+    "plan": 30,
     "negotiation": 30,
     "evaluation": 30,
     "listing": 30,

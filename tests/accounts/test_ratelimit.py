@@ -127,6 +127,7 @@ def _disclosed_deal(users, orgs):
         achievement=achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="assignment",
+        path="listed",
     )
     walk_to_registration(deal, users["organizer"], price="500", agreed="480")
     deal_move(

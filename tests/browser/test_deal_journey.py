@@ -3,7 +3,8 @@ Redis: an investor asks a question in a live room; the organizer registers
 it as a deal from the room and follows it along the flow; a member of the
 public objects during the disclosure and the upheld objection sends the deal
 back; the deal goes round again and lands; the dashboard's figures move with
-it; the organizer drafts the typical case and publishes it."""
+it; the organizer drafts the typical case and publishes it.  The deal is a
+licence at a negotiated price (#18): its path has no listing."""
 
 import datetime as dt
 import os
@@ -105,28 +106,28 @@ def test_from_a_live_question_to_a_published_case(browser, live, tmp_path, roles
             "select[name=counterparty] option:checked"
         )
         org.select_option("select[name=transfer_mode]", "licence")
+        org.select_option("select[name=path]", "licence")
         org.fill("input[name=asking_amount]", "600")
         org.click("main form button[type=submit]")
         org.wait_for_selector("text=已登记为意向项目")
         deal = Deal.objects.get()
         assert deal.question.text.startswith("是否接受独占许可")
         assert deal.roadshow_id == pk and deal.achievement == achievement
+        assert deal.path == "licence"
+        assert "交易路径：许可" in org.inner_text("#deal-path")
 
-        # Along the flow, each stage with its data; a stage without it is refused.
+        # Along the licence's path, each stage with its data; a stage without
+        # it is refused; no listing is ever asked for.
+        move(org, "consultation", note="企业来访，了解西部产线的工艺条件")
         move(org, "negotiation", note="双方约定下周现场考察")
-        move(
-            org, "listing", {"listing_number": "GP-2026-0001"}, skip_browser_checks=True
-        )
-        assert "进入“挂牌”前请填写" in org.inner_text("#deal-error")
+        assert org.locator("input[name=to][value=listing]").count() == 0
         move(
             org,
-            "listing",
-            {
-                "listing_number": "GP-2026-0001",
-                "listing_date": today.isoformat(),
-                "listing_price": "580",
-            },
+            "signed",
+            {"contract_number": "HT-2026-0001"},
+            skip_browser_checks=True,
         )
+        assert "进入“签约”前请填写" in org.inner_text("#deal-error")
         move(
             org,
             "signed",
@@ -134,6 +135,10 @@ def test_from_a_live_question_to_a_published_case(browser, live, tmp_path, roles
                 "contract_number": "HT-2026-0001",
                 "contract_date": today.isoformat(),
                 "agreed_amount": "560",
+                "licence_kind": "exclusive",
+                "licence_territory": "西部十二省区市",
+                "licence_ends": (today + dt.timedelta(days=3650)).isoformat(),
+                "licence_fee": "lump_sum",
             },
             files=[
                 {
@@ -186,8 +191,7 @@ def test_from_a_live_question_to_a_published_case(browser, live, tmp_path, roles
 
         # Round again with the co-owner's consent; a disclosure that has run
         # its course; the certificate; landed.
-        move(org, "listing", note="已取得共有权人书面同意")  # data kept from before
-        move(org, "signed")
+        move(org, "signed", note="已取得共有权人书面同意")  # data kept from before
         move(org, "settlement")
         move(org, "registration")
         move(org, "disclosure", {"disclosure_starts": today.isoformat()})

@@ -46,6 +46,7 @@ def landed(roles):
         ),
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
     )
     return land(deal, users["organizer"])
 
@@ -80,6 +81,7 @@ def test_published_cases_are_shown_and_their_projects_not_listed_twice(
             ),
             counterparty=orgs["fund"],
             transfer_mode="assignment",
+            path="listed",
         ),
         users["organizer"],
     )
@@ -108,6 +110,7 @@ def test_a_confidential_landed_project_shows_only_its_cleared_text(client, roles
         ),
         counterparty=orgs["fund"],
         transfer_mode="licence",
+        path="listed",
     )
     walk_to_registration(deal, users["organizer"])
     deal.refresh_from_db()
@@ -167,6 +170,7 @@ def test_a_deal_landing_makes_the_cached_pages_stale(
                 achievement=achievement,
                 counterparty=orgs["enterprise"],
                 transfer_mode="licence",
+                path="listed",
             ),
             users["organizer"],
         )

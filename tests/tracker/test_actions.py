@@ -26,6 +26,7 @@ def deal(roles):
         achievement=make_achievement(owner=orgs["owner"], state="public"),
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
         asking_amount=Decimal("300"),
     )
 
@@ -153,6 +154,7 @@ def test_every_write_checks_who_may_itself(roles, deal):
             achievement=deal.achievement,
             counterparty=orgs["fund"],
             transfer_mode="licence",
+            path="listed",
         ),
     }
     for name, write in writes.items():
@@ -212,6 +214,12 @@ def test_the_groups_of_stages_are_defined_once_on_the_enum():
     assert Stage.ended() == {"landed", "abandoned"}
     assert Stage.open() | Stage.ended() == set(Stage.values)
     assert not Stage.open() & Stage.ended()
-    assert Stage.optional() == {"evaluation", "bidding"}
+    assert services.optional_on("listed") == {
+        "consultation",
+        "plan",
+        "evaluation",
+        "bidding",
+    }
+    assert services.optional_on("auction") == {"consultation", "plan", "evaluation"}
     assert Stage.path()[0] == "interest" and "abandoned" not in Stage.path()
     assert not Stage.settling() & {"interest", "signed", "abandoned"}

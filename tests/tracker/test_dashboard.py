@@ -118,6 +118,7 @@ def test_the_figures_move_with_the_records_and_link_to_them(client, roles, perio
         achievement=slot.achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
         roadshow=roadshow,
         slot=slot,
         origin_province=east,
@@ -170,6 +171,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, roles, period
                 achievement=slot.achievement,
                 counterparty=orgs["enterprise"],
                 transfer_mode="licence",
+                path="listed",
                 roadshow=roadshow,
             )
             land(deal, users["organizer"], Province.objects.get(code="21"))
@@ -189,6 +191,7 @@ def test_a_landed_deal_becomes_a_draft_case_with_public_facts(client, roles, per
         achievement=make_achievement(owner=orgs["owner"], state="public"),
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
     )
     response = client.post(f"/deals/{deal.pk}/case/")
     assert "落地后才能" in response.content.decode()
@@ -217,6 +220,7 @@ def test_each_breakdown_links_to_the_records_it_counts(client, roles, period):
         achievement=slot.achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
         roadshow=roadshow,
     )
     land(deal, users["organizer"], Province.objects.get(code="21"))
@@ -277,6 +281,7 @@ def test_a_case_drafted_from_a_confidential_deal_keeps_the_library_text_out(
         ),
         counterparty=orgs["fund"],
         transfer_mode="licence",
+        path="listed",
     )
     today = timezone.localdate()
     for to, data in [
@@ -341,6 +346,7 @@ def test_the_page_and_the_export_show_the_same_groupings(client, roles, period):
         achievement=slot.achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
         roadshow=roadshow,
         slot=slot,
         origin_province=Province.objects.get(code="32"),

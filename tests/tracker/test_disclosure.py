@@ -28,6 +28,7 @@ def disclosed(roles):
         achievement=achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="assignment",
+        path="listed",
     )
     today = timezone.localdate()
     steps = [
@@ -177,6 +178,7 @@ def test_a_deal_never_disclosed_has_no_public_page(client, roles):
         achievement=make_achievement(owner=orgs["owner"], state="public"),
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
     )
     assert client.get(f"/disclosures/{deal.pk}/").status_code == 404
 
@@ -426,6 +428,7 @@ def test_a_deal_on_an_unpublished_achievement_is_refused_on_every_path(
             achievement=draft,
             counterparty=orgs["enterprise"],
             transfer_mode="licence",
+            path="listed",
         )
 
 
@@ -441,6 +444,7 @@ def registered(roles):
         achievement=make_achievement(owner=orgs["owner"], state="public"),
         counterparty=orgs["enterprise"],
         transfer_mode="assignment",
+        path="listed",
     )
     walk_to_registration(deal, users["organizer"])
     return deal

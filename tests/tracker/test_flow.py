@@ -41,6 +41,7 @@ def deal(roles):
         achievement=achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
         asking_amount=Decimal("300"),
         note="路演现场提问后表达意向",
     )
@@ -104,16 +105,15 @@ def test_a_deal_goes_the_whole_way_and_every_move_is_recorded(deal, roles):
         "certificate",
         "landed",
     ]
-    assert allowed_moves("landed") == []
+    assert allowed_moves("landed", path="listed") == []
 
 
 def test_optional_stages_may_be_skipped_others_never(deal):
     with pytest.raises(DealError, match="不能从"):
         move(deal, "signed")  # interest → signed skips negotiation and listing
-    move(deal, "negotiation")
-    move(deal, "evaluation")  # optional, taken
+    move(deal, "negotiation")  # consultation and plan skipped
     with pytest.raises(DealError, match="不能从"):
-        move(deal, "signed")  # listing is not optional
+        move(deal, "signed")  # listing is not optional on the listed path
     move(
         deal,
         "listing",
@@ -150,6 +150,7 @@ def test_a_stage_is_not_entered_without_its_data(deal):
     form = DealMoveForm(
         {"listing_number": "L", "listing_date": "明天", "listing_price": "5"},
         to="listing",
+        path="listed",
     )
     assert not form.is_valid() and "日期格式" in form_errors(form)
     with pytest.raises(DealError, match="不接受字段"):
@@ -243,7 +244,7 @@ def test_abandoned_needs_a_reason_and_ends_the_deal(deal):
     with pytest.raises(DealError, match="选项"):
         move(deal, "abandoned", abandon_reason="bored")
     move(deal, "abandoned", abandon_reason="price")
-    assert allowed_moves("abandoned") == []
+    assert allowed_moves("abandoned", path="listed") == []
     with pytest.raises(DealError):
         move(deal, "negotiation")
 
@@ -472,6 +473,7 @@ def test_two_reviewers_clearing_one_disclosure_at_once_one_wins(roles):
         achievement=make_achievement(owner=orgs["owner"], state="restricted"),
         counterparty=orgs["fund"],
         transfer_mode="licence",
+        path="listed",
     )
     _to_disclosure(
         deal, disclosure_title="某新材料", disclosure_summary="新材料技术许可。"

@@ -29,6 +29,7 @@ def deal(roles):
         achievement=achievement,
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
         asking_amount=Decimal("300"),
     )
 
@@ -342,6 +343,7 @@ def bidding(roles):
         achievement=make_achievement(owner=orgs["owner"], state="public"),
         counterparty=orgs["enterprise"],
         transfer_mode="assignment",
+        path="listed",
         agency=exchange,
     )
     for to, data in [
@@ -671,6 +673,7 @@ def elsewhere(roles):
         achievement=make_achievement(owner=orgs["other"], state="public"),
         counterparty=orgs["fund"],
         transfer_mode="licence",
+        path="listed",
     )
     objection = Objection.objects.create(
         deal=other, name="某人", contact="x", reason="理由"
@@ -785,6 +788,7 @@ def test_an_objection_with_hostile_text_is_refused_on_the_public_page(client, ro
         achievement=make_achievement(owner=orgs["owner"], state="public"),
         counterparty=orgs["enterprise"],
         transfer_mode="licence",
+        path="listed",
     )
     _walk(deal, users["organizer"], "disclosure")
     token = signing.dumps({"deal": deal.pk, "t": time.time() - 10}, salt=FORM_SALT)

@@ -44,6 +44,8 @@ class Figures:
     promoted_by_field: list = field(default_factory=list)
     funnel: list = field(default_factory=list)
     current_stages: dict = field(default_factory=dict)
+    # Deals created in the period by path: path → (all, signed, landed).
+    by_path: dict = field(default_factory=dict)
     landed: dict = field(default_factory=dict)
     landed_by_field: list = field(default_factory=list)
     landed_by_province: list = field(default_factory=list)
@@ -162,6 +164,15 @@ def compute(period: Period) -> Figures:
     figures.current_stages = dict(
         deals.values("stage").annotate(n=Count("id")).values_list("stage", "n")
     )
+    # By path (1 query): registered, signed (a contract), landed.
+    figures.by_path = {
+        row["path"]: (row["n"], row["signed"], row["landed"])
+        for row in deals.values("path").annotate(
+            n=Count("id"),
+            signed=Count("id", filter=Q(contract_date__isnull=False)),
+            landed=Count("id", filter=Q(stage=Stage.LANDED)),
+        )
+    }
 
     # Landed in the period (4 queries): totals, by field, province, month.
     landed = Deal.objects.filter(

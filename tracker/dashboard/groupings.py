@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from achievements.enums import MacroRegion
 from events.enums import Level
 
-from ..enums import Stage
+from ..enums import DealPath, Stage
 from .figures import Figures, Period, targets_rows
 
 MONTH = "%Y-%m"
@@ -155,6 +155,28 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
                     href=deals_href(**created, stage=Stage.ABANDONED),
                     record=Stage.ABANDONED,
                 )
+            ],
+        ),
+        "by_path": Grouping(
+            _("交易路径"),
+            _("交易路径"),
+            [_("登记数"), _("签约数"), _("落地数")],
+            [
+                Row(
+                    str(p.label),
+                    list(figures.by_path.get(p.value, (0, 0, 0))),
+                    href=deals_href(path=p.value, **created),
+                    links={
+                        "signed": deals_href(
+                            path=p.value, reached=Stage.SIGNED, **created
+                        ),
+                        "landed": deals_href(
+                            path=p.value, stage=Stage.LANDED, **created
+                        ),
+                    },
+                    record=p,
+                )
+                for p in DealPath
             ],
         ),
         "landed_by_month": Grouping(

@@ -62,6 +62,18 @@ def checked_amount(value: Decimal | int | None) -> Decimal | None:
     return amount
 
 
+def checked_percent(value: Decimal | int | None, *, label: Any) -> Decimal | None:
+    """A share or rate in per cent: above 0, at most 100."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal | int) or isinstance(value, bool):
+        raise TypeError(f"a percentage is a Decimal, not {type(value).__name__}")
+    share = Decimal(value)
+    if not 0 < share <= 100:
+        raise DealError(_("“%(field)s”应大于 0、不超过 100。") % {"field": label})
+    return share
+
+
 def checked_text(value: str | None, *, limit: int, label: Any = None) -> str:
     """Free text as typed: trimmed, no NUL (the database refuses it), not
     longer than its column or ``limit``."""
@@ -87,8 +99,10 @@ def check_documents(uploads: Iterable[Any]) -> list[CheckedFile]:
     return [check_attachment(upload) for upload in uploads]
 
 
-def attach_documents(deal: Deal, entry: DealMove | None, documents, by: Any) -> None:
-    for checked in documents:
+def attach_documents(
+    deal: Deal, entry: DealMove | None, documents, by: Any
+) -> list[DealDocument]:
+    return [
         DealDocument.objects.create(
             deal=deal,
             move=entry,
@@ -99,3 +113,5 @@ def attach_documents(deal: Deal, entry: DealMove | None, documents, by: Any) -> 
             size=checked.size,
             uploaded_by=actor(by),
         )
+        for checked in documents
+    ]

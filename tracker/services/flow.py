@@ -1,10 +1,12 @@
-"""The deal flow: the one table of allowed moves (MOVES, BACK), the data
-each stage needs (REQUIRED, ACCEPTED), and the writes that move a deal
-along it — each checked, applied and recorded in one transaction, on a
-locked deal, so two people moving the same deal cannot both win."""
+"""The deal flow: the one table of allowed moves of each path (MOVES, BACK),
+the data each stage needs on it (REQUIRED, ACCEPTED), and the writes that
+move a deal along it — each checked, applied and recorded in one
+transaction, on a locked deal, so two people moving the same deal cannot
+both win."""
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +20,17 @@ from achievements.models import Province
 from achievements.selectors import achievement_was_published
 from uploads import CheckedFile
 
-from ..enums import AbandonReason, DisclosureReview, LandedKind, ObjectionStatus, Stage
+from ..enums import (
+    AbandonReason,
+    DealPath,
+    DisclosureReview,
+    EvaluationMethod,
+    LandedKind,
+    LicenceFee,
+    LicenceKind,
+    ObjectionStatus,
+    Stage,
+)
 from ..models import Deal, DealMove
 from ..selectors import achievement_is_public
 from .checks import (
@@ -27,30 +39,69 @@ from .checks import (
     actor,
     attach_documents,
     checked_amount,
+    checked_percent,
     checked_text,
     locked_deal,
     require,
 )
 
-# The one table of allowed moves: stage → the stages it may move to.  A stage
-# that may be skipped (Stage.optional(): evaluation, bidding) is simply not
-# the only way on; abandoning is allowed from every open stage.
-MOVES: dict[str, set[str]] = {
-    Stage.INTEREST: {Stage.NEGOTIATION},
-    Stage.NEGOTIATION: {Stage.EVALUATION, Stage.LISTING},
-    Stage.EVALUATION: {Stage.LISTING},
-    Stage.LISTING: {Stage.BIDDING, Stage.SIGNED},
-    Stage.BIDDING: {Stage.SIGNED},
+# The one table of allowed moves, per path 交易路径: path → stage → the stages
+# it may move to.  Every path opens with the optional consultation 咨询 and
+# plan design 方案设计 and ends with the same tail from signing to landing;
+# a stage is optional on a path when a move may go past it (optional_on).
+# Abandoning is allowed from every open stage.
+_OPENING: dict[str, set[str]] = {
+    Stage.INTEREST: {Stage.CONSULTATION, Stage.PLAN, Stage.NEGOTIATION},
+    Stage.CONSULTATION: {Stage.PLAN, Stage.NEGOTIATION},
+    Stage.PLAN: {Stage.NEGOTIATION},
+}
+_TAIL: dict[str, set[str]] = {
     Stage.SIGNED: {Stage.SETTLEMENT},
     Stage.SETTLEMENT: {Stage.REGISTRATION},
     Stage.REGISTRATION: {Stage.DISCLOSURE},
     Stage.DISCLOSURE: {Stage.CERTIFICATE},
     Stage.CERTIFICATE: {Stage.LANDED},
 }
+# Negotiated: the price is agreed, an evaluation may back it.
+_AGREED: dict[str, set[str]] = {
+    Stage.NEGOTIATION: {Stage.EVALUATION, Stage.SIGNED},
+    Stage.EVALUATION: {Stage.SIGNED},
+}
+MOVES: dict[str, dict[str, set[str]]] = {
+    DealPath.NEGOTIATED: {**_OPENING, **_AGREED, **_TAIL},
+    # Listed at an exchange: then a buyer signs, or the bidders bid.
+    DealPath.LISTED: {
+        **_OPENING,
+        Stage.NEGOTIATION: {Stage.EVALUATION, Stage.LISTING},
+        Stage.EVALUATION: {Stage.LISTING},
+        Stage.LISTING: {Stage.BIDDING, Stage.SIGNED},
+        Stage.BIDDING: {Stage.SIGNED},
+        **_TAIL,
+    },
+    # Auction: listed with a reserve and an increment; the highest valid bid
+    # at the listing's close wins (settlement.bid_place, _guard).
+    DealPath.AUCTION: {
+        **_OPENING,
+        Stage.NEGOTIATION: {Stage.EVALUATION, Stage.LISTING},
+        Stage.EVALUATION: {Stage.LISTING},
+        Stage.LISTING: {Stage.BIDDING},
+        Stage.BIDDING: {Stage.SIGNED},
+        **_TAIL,
+    },
+    DealPath.EQUITY: {**_OPENING, **_AGREED, **_TAIL},
+    DealPath.LICENCE: {**_OPENING, **_AGREED, **_TAIL},
+    DealPath.CONTRACT: {**_OPENING, **_AGREED, **_TAIL},
+}
 # Explicit moves back, recorded as such (e.g. a disclosure objection upheld).
 BACK: dict[str, set[str]] = {Stage.DISCLOSURE: {Stage.NEGOTIATION}}
-# Data a stage needs before it is entered (deal fields).
-REQUIRED: dict[str, tuple[str, ...]] = {
+# Data a stage needs before it is entered (deal fields), on every path…
+_STAGE_REQUIRED: dict[str, tuple[str, ...]] = {
+    Stage.EVALUATION: (
+        "evaluation_method",
+        "evaluator",
+        "evaluation_min",
+        "evaluated_on",
+    ),
     Stage.LISTING: ("listing_number", "listing_date", "listing_price"),
     Stage.SIGNED: ("contract_number", "contract_date", "agreed_amount"),
     Stage.REGISTRATION: ("registration_number",),
@@ -59,31 +110,114 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     Stage.LANDED: ("landed_kind", "landed_evidence", "province"),
     Stage.ABANDONED: ("abandon_reason",),
 }
+_SIGNED = _STAGE_REQUIRED[Stage.SIGNED]
+# …and what each path adds: path → stage → fields.
+REQUIRED: dict[str, dict[str, tuple[str, ...]]] = {
+    path: dict(_STAGE_REQUIRED) for path in DealPath.values
+}
+REQUIRED[DealPath.AUCTION][Stage.LISTING] += (
+    "agency",
+    "listing_ends",
+    "bid_increment",
+)
+REQUIRED[DealPath.EQUITY][Stage.SIGNED] = _SIGNED + (
+    "equity_valuation",
+    "equity_share",
+    "company_name",
+)
+REQUIRED[DealPath.LICENCE][Stage.SIGNED] = _SIGNED + (
+    "licence_kind",
+    "licence_territory",
+    "licence_ends",
+    "licence_fee",
+)
+REQUIRED[DealPath.CONTRACT][Stage.SIGNED] = _SIGNED + ("milestones",)
 # Data a stage accepts without requiring it (the disclosure's own title and
-# description are required for an achievement the public may not see).
+# description are required for an achievement the public may not see; the
+# royalty rate for a licence paid by royalty, see _guard).
 ACCEPTED: dict[str, tuple[str, ...]] = {
+    Stage.EVALUATION: ("evaluation_max",),
     Stage.DISCLOSURE: ("disclosure_title", "disclosure_summary"),
     Stage.ABANDONED: ("abandon_note",),
 }
-MONEY_FIELDS = {"listing_price", "agreed_amount", "asking_amount"}
-DATE_FIELDS = {"listing_date", "contract_date", "disclosure_starts", "disclosure_ends"}
+_PATH_ACCEPTED: dict[tuple[str, str], tuple[str, ...]] = {
+    (DealPath.LISTED, Stage.LISTING): ("agency", "listing_ends"),
+    (DealPath.LICENCE, Stage.SIGNED): ("royalty_rate",),
+}
+MONEY_FIELDS = {
+    "listing_price",
+    "agreed_amount",
+    "asking_amount",
+    "bid_increment",
+    "evaluation_min",
+    "evaluation_max",
+    "equity_valuation",
+}
+PERCENT_FIELDS = {"equity_share", "royalty_rate"}
+DATE_FIELDS = {
+    "listing_date",
+    "listing_ends",
+    "contract_date",
+    "disclosure_starts",
+    "disclosure_ends",
+    "evaluated_on",
+    "licence_ends",
+}
 CHOICE_FIELDS = {
     "landed_kind": LandedKind.values,
     "abandon_reason": AbandonReason.values,
+    "evaluation_method": EvaluationMethod.values,
+    "licence_kind": LicenceKind.values,
+    "licence_fee": LicenceFee.values,
 }
 DISCLOSURE_SUMMARY_LIMIT = 2000
+# Which paths a transfer mode may take, the first being the usual one.
+PATHS_OF_MODE: dict[str, tuple[str, ...]] = {
+    TransferMode.ASSIGNMENT: (DealPath.NEGOTIATED, DealPath.LISTED, DealPath.AUCTION),
+    TransferMode.LICENCE: (DealPath.LICENCE, DealPath.LISTED, DealPath.AUCTION),
+    TransferMode.OPEN_LICENCE: (DealPath.LICENCE,),
+    TransferMode.EQUITY: (DealPath.EQUITY,),
+    TransferMode.JOINT_DEVELOPMENT: (DealPath.CONTRACT,),
+}
 
 
-def fields_of(stage: str) -> tuple[str, ...]:
-    """The deal fields a move into ``stage`` takes."""
-    return REQUIRED.get(stage, ()) + ACCEPTED.get(stage, ())
+def required_of(path: str, stage: str) -> tuple[str, ...]:
+    """The deal fields a move into ``stage`` on ``path`` needs."""
+    return REQUIRED.get(path, _STAGE_REQUIRED).get(stage, ())
 
 
-def allowed_moves(stage: str) -> list[tuple[str, bool]]:
-    """(stage, backwards) pairs a deal in ``stage`` may move to."""
+def fields_of(stage: str, *, path: str) -> tuple[str, ...]:
+    """The deal fields a move into ``stage`` on ``path`` takes."""
+    return (
+        required_of(path, stage)
+        + ACCEPTED.get(stage, ())
+        + _PATH_ACCEPTED.get((path, stage), ())
+    )
+
+
+def stages_of(path: str) -> list[str]:
+    """The stages of a path in the order of the flow (read from MOVES)."""
+    moves = MOVES[path]
+    on_path = set(moves) | {to for targets in moves.values() for to in targets}
+    return [s for s in Stage.path() if s in on_path]
+
+
+def optional_on(path: str) -> frozenset[str]:
+    """The stages of a path a deal may skip: some move goes past them."""
+    order = {s: i for i, s in enumerate(Stage.path())}
+    return frozenset(
+        to
+        for targets in MOVES[path].values()
+        for to in targets
+        if any(order[other] > order[to] for other in targets)
+    )
+
+
+def allowed_moves(stage: str, *, path: str) -> list[tuple[str, bool]]:
+    """(stage, backwards) pairs a deal on ``path`` in ``stage`` may move to."""
     if stage in Stage.ended():
         return []
-    moves = [(to, False) for to in sorted(MOVES.get(stage, ()))]
+    moves = [(to, False) for to in stages_of(path) if to in MOVES[path].get(stage, ())]
     moves += [(to, True) for to in sorted(BACK.get(stage, ()))]
     return moves + [(Stage.ABANDONED, False)]
 
@@ -93,6 +227,8 @@ def _checked(field: str, value: Any) -> Any:
     against what the record may hold."""
     if field in MONEY_FIELDS:
         return checked_amount(value)
+    if field in PERCENT_FIELDS:
+        return checked_percent(value, label=Deal._meta.get_field(field).verbose_name)
     if field in DATE_FIELDS and not isinstance(value, dt.date | None):
         raise TypeError(f"{field} is a date, not {type(value).__name__}")
     if field in DATE_FIELDS or isinstance(value, models.Model) or value is None:
@@ -142,11 +278,28 @@ def achievement_open_for_deals(*, achievement: Any) -> None:
 
 
 def deal_create(
-    *, by: Any, note: str = "", documents: Iterable[CheckedFile] = (), **fields: Any
+    *,
+    by: Any,
+    note: str = "",
+    documents: Iterable[CheckedFile] = (),
+    path: str = "",
+    **fields: Any,
 ) -> Deal:
-    """An expression of interest becomes a deal (stage: interest), recorded."""
+    """An expression of interest becomes a deal (stage: interest), recorded,
+    on the path its transfer mode takes (the usual one when none is named)."""
     if fields.get("transfer_mode") not in TransferMode.values:
         raise DealError(_("请选择转化方式。"))
+    paths = PATHS_OF_MODE[fields["transfer_mode"]]
+    path = path or paths[0]
+    if path not in paths:
+        raise DealError(
+            _("“%(mode)s”可选的交易路径为：%(paths)s。")
+            % {
+                "mode": TransferMode(fields["transfer_mode"]).label,
+                "paths": "、".join(str(DealPath(p).label) for p in paths),
+            }
+        )
+    fields["path"] = path
     if not fields.get("achievement") or not fields.get("counterparty"):
         raise DealError(_("请选择成果和受让/合作方。"))
     achievement_open_for_deals(achievement=fields["achievement"])
@@ -243,11 +396,12 @@ def deal_move(
                 _("该项目刚被他人推进到“%(stage)s”，请刷新后再操作。")
                 % {"stage": deal.get_stage_display()}
             )
-        moves = dict(allowed_moves(deal.stage))
+        moves = dict(allowed_moves(deal.stage, path=deal.path))
         if to not in moves:
             raise DealError(
-                _("不能从“%(from)s”进入“%(to)s”。")
+                _("“%(path)s”路径上不能从“%(from)s”进入“%(to)s”。")
                 % {
+                    "path": deal.get_path_display(),
                     "from": deal.get_stage_display(),
                     "to": Stage(to).label if to in Stage.values else to,
                 }
@@ -262,8 +416,9 @@ def deal_move(
                 days=settings.TRACKER_DISCLOSURE_MIN_DAYS
             )
         recorded = {}
+        taken = fields_of(to, path=deal.path)
         for field, value in data.items():
-            if field not in fields_of(to) and field not in ("asking_amount",):
+            if field not in taken and field not in ("asking_amount",):
                 raise DealError(
                     _("“%(stage)s”阶段不接受字段 %(field)s。")
                     % {"stage": Stage(to).label, "field": field}
@@ -271,7 +426,9 @@ def deal_move(
             checked = _checked(field, value)
             setattr(deal, field, checked)
             recorded[_recorded_name(field, checked)] = _recorded(checked)
-        missing = [f for f in REQUIRED.get(to, ()) if getattr(deal, f) in (None, "")]
+        missing = [
+            f for f in required_of(deal.path, to) if getattr(deal, f) in (None, "")
+        ]
         if missing:
             labels = "、".join(
                 str(Deal._meta.get_field(f).verbose_name) for f in missing
@@ -287,7 +444,9 @@ def deal_move(
             )
         if to == Stage.DISCLOSURE:
             recorded.update(_disclosure_open(deal, by=by, note=note, today=today))
-        _guard(deal, to, today=today)
+        documents = list(documents)
+        _terms(deal, to, documents)
+        recorded.update(_guard(deal, to, today=today))
         from_stage = deal.stage
         deal.stage = to
         deal.stage_entered_at = timezone.now()
@@ -301,8 +460,44 @@ def deal_move(
             note=note,
             data=recorded,
         )
-        attach_documents(deal, entry, documents, by)
+        attached = attach_documents(deal, entry, documents, by)
+        if to == Stage.EVALUATION:
+            deal.evaluation_report = next(
+                d for d in attached if d.content_type == "application/pdf"
+            )
+            deal.evaluation_cleared_by = None
+            deal.evaluation_cleared_at = None
+            deal.save(
+                update_fields=[
+                    "evaluation_report",
+                    "evaluation_cleared_by",
+                    "evaluation_cleared_at",
+                ]
+            )
     return deal
+
+
+def _terms(deal: Deal, to: str, documents: list[CheckedFile]) -> None:
+    """What a stage's data must say together: an evaluation's range and its
+    report (a PDF), a listing's period, a licence's fee."""
+    if to == Stage.EVALUATION:
+        if deal.evaluation_max is not None and deal.evaluation_max < (
+            deal.evaluation_min or 0
+        ):
+            raise DealError(_("评价价值上限不能低于下限。"))
+        if not any(d.content_type == "application/pdf" for d in documents):
+            raise DealError(_("请上传评价报告（PDF）。"))
+    if (
+        to == Stage.LISTING
+        and deal.listing_ends is not None
+        and deal.listing_ends < deal.listing_date
+    ):
+        raise DealError(_("挂牌截止日期不能早于挂牌日期。"))
+    if to == Stage.SIGNED and deal.path == DealPath.LICENCE:
+        if deal.licence_fee == LicenceFee.ROYALTY and deal.royalty_rate is None:
+            raise DealError(_("提成支付的许可请填写提成比例。"))
+        if deal.licence_ends <= deal.contract_date:
+            raise DealError(_("许可期限应晚于签约日期。"))
 
 
 def _disclosure_open(deal: Deal, *, by: Any, note: str, today: dt.date) -> dict:
@@ -344,11 +539,14 @@ def _disclosure_open(deal: Deal, *, by: Any, note: str, today: dt.date) -> dict:
     return recorded
 
 
-def _guard(deal: Deal, to: str, *, today: dt.date) -> None:
-    """Conditions beyond the data: a winner before signing after bidding; the
+def _guard(deal: Deal, to: str, *, today: dt.date) -> dict[str, Any]:
+    """Conditions beyond the data: a winner before signing after bidding
+    (at an auction, the highest bid once the listing has closed); the
     disclosure published, its period over, with no objection open, before
-    the certificate."""
+    the certificate.  Returns what the history records beyond the fields."""
     if deal.stage == Stage.BIDDING and to == Stage.SIGNED:
+        if deal.path == DealPath.AUCTION:
+            return _auction_close(deal, today=today)
         if not deal.bids.filter(winner=True).exists():
             raise DealError(_("竞价尚未确定竞得方。"))
     if deal.stage == Stage.DISCLOSURE and to == Stage.CERTIFICATE:
@@ -361,6 +559,30 @@ def _guard(deal: Deal, to: str, *, today: dt.date) -> None:
             )
         if deal.objections.filter(status=ObjectionStatus.OPEN).exists():
             raise DealError(_("仍有未处理的公示异议，处理后才能结束公示。"))
+    return {}
+
+
+def _auction_close(deal: Deal, *, today: dt.date) -> dict[str, Any]:
+    """An auction closes with the listing's period: the highest bid wins and
+    its bidder signs at its amount."""
+    if today <= deal.listing_ends:
+        raise DealError(
+            _("竞价到 %(date)s 结束，结束后才能签约。")
+            % {"date": deal.listing_ends.isoformat()}
+        )
+    best = deal.bids.order_by("-amount", "placed_at", "id").first()
+    if best is None:
+        raise DealError(_("竞价期内没有有效出价，不能签约；可终止项目。"))
+    if deal.agreed_amount != best.amount:
+        raise DealError(
+            _("成交金额应为最高有效出价 %(amount)s 万元。")
+            % {"amount": Decimal(best.amount).quantize(Decimal("0.01"))}
+        )
+    deal.bids.exclude(pk=best.pk).filter(winner=True).update(winner=False)
+    if not best.winner:
+        best.winner = True
+        best.save(update_fields=["winner"])
+    return {"winner": best.bidder_id, "amount": str(best.amount)}
 
 
 def deal_edit(*, deal_id: int, by: Any, changes: dict[str, Any]) -> Deal:
@@ -384,4 +606,34 @@ def deal_edit(*, deal_id: int, by: Any, changes: dict[str, Any]) -> Deal:
                 note=_("修改项目信息"),
                 data={f: str(v or "") for f, v in changes.items()},
             )
+    return deal
+
+
+def evaluation_clear(*, deal_id: int, by: Any) -> Deal:
+    """An organizer confirms the deal's evaluation (its report read): the
+    achievement's page then says 已评价.  The parties record an evaluation;
+    only the platform's organizers vouch for it in public."""
+    with transaction.atomic():
+        deal = locked_deal(deal_id)
+        require(by, "deal.clear_evaluation", deal)
+        if deal.evaluation_report_id is None:
+            raise DealError(_("该项目还没有评价记录。"))
+        if deal.evaluation_cleared_at is not None:
+            raise DealError(_("评价已确认。"))
+        deal.evaluation_cleared_by = actor(by)
+        deal.evaluation_cleared_at = timezone.now()
+        deal.save(
+            update_fields=[
+                "evaluation_cleared_by",
+                "evaluation_cleared_at",
+                "updated_at",
+            ]
+        )
+        DealMove.objects.create(
+            deal=deal,
+            by=actor(by),
+            from_stage=deal.stage,
+            to_stage=deal.stage,
+            data={"evaluation_cleared": deal.evaluation_report_id},
+        )
     return deal

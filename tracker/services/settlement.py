@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from accounts import permissions
 from accounts.permissions import user_can
 
 from ..enums import (
+    DealPath,
     FinancingKind,
     Stage,
 )
@@ -74,8 +76,12 @@ def payment_add(
 
 
 def bid_place(*, deal_id: int, bidder: Any, amount: Decimal, by: Any) -> Bid:
-    """A bid is placed by the bidder's own people, or by an organizer on the
-    bidder's behalf (recorded as such)."""
+    """A bid is placed by the bidder's own people, or (after a listing, not
+    at an auction) by an organizer on the bidder's behalf, recorded as such.
+    At an auction every bid comes within the listing's period, the first at
+    least the reserve price, each next one at least the increment above the
+    highest so far — so two bids can never tie; the deal's row lock orders
+    bids placed at the same moment."""
     amount = checked_amount(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
@@ -89,6 +95,8 @@ def bid_place(*, deal_id: int, bidder: Any, amount: Decimal, by: Any) -> Bid:
             raise DealError(_("项目不在竞价阶段。"))
         if bidder.pk in (deal.achievement.owner_id, deal.agency_id):
             raise DealError(_("成果持有单位和承办交易机构不能参与竞价。"))
+        if deal.path == DealPath.AUCTION:
+            _auction_bid_allowed(deal, amount=amount, own=own)
         bid = Bid.objects.create(
             deal=deal,
             bidder=bidder,
@@ -107,6 +115,48 @@ def bid_place(*, deal_id: int, bidder: Any, amount: Decimal, by: Any) -> Bid:
     return bid
 
 
+CENT = Decimal("0.01")
+
+
+def _auction_bid_allowed(deal: Deal, *, amount: Decimal, own: bool) -> None:
+    if not own:
+        raise DealError(_("拍卖/竞价须由竞买方本单位人员出价，不能代为登记。"))
+    today = timezone.localdate()
+    if today < deal.listing_date:
+        raise DealError(
+            _("竞价自 %(date)s 开始。") % {"date": deal.listing_date.isoformat()}
+        )
+    if today > deal.listing_ends:
+        raise DealError(
+            _("竞价已于 %(date)s 结束，不再接受出价。")
+            % {"date": deal.listing_ends.isoformat()}
+        )
+    highest = deal.bids.aggregate(m=Max("amount"))["m"]
+    if highest is not None:
+        highest = Decimal(highest).quantize(CENT)
+    if highest is None:
+        if amount < deal.listing_price:
+            raise DealError(
+                _("出价不能低于挂牌底价 %(price)s 万元。")
+                % {"price": deal.listing_price}
+            )
+        return
+    if amount == highest:
+        raise DealError(
+            _("已有相同金额的出价 %(amount)s 万元，出价须高出至少一个加价幅度。")
+            % {"amount": highest}
+        )
+    least = highest + deal.bid_increment
+    if amount < least:
+        raise DealError(
+            _(
+                "出价须不低于 %(least)s 万元（当前最高价 %(highest)s 万元"
+                "加加价幅度 %(step)s 万元）。"
+            )
+            % {"least": least, "highest": highest, "step": deal.bid_increment}
+        )
+
+
 def bid_award(*, deal_id: int, bid_id: int, by: Any) -> Bid:
     """Only organizers and the handling exchange (the deal's agency) award."""
     with transaction.atomic():
@@ -115,6 +165,8 @@ def bid_award(*, deal_id: int, bid_id: int, by: Any) -> Bid:
             raise DealError(_("只有组织方或承办的技术交易机构可以确定竞得方。"))
         if deal.stage != Stage.BIDDING:
             raise DealError(_("项目不在竞价阶段。"))
+        if deal.path == DealPath.AUCTION:
+            raise DealError(_("拍卖/竞价由截止时的最高有效出价竞得，无需指定。"))
         bid = deal.bids.filter(pk=bid_id).first()
         if bid is None:
             raise DealError(_("出价不存在。"))

@@ -61,7 +61,7 @@ def _perform(
 def deal_move(request, pk: int):
     deal = deal_or_404(request, pk)
     to = request.POST.get("to", "")
-    form = DealMoveForm(request.POST, request.FILES, to=to)
+    form = DealMoveForm(request.POST, request.FILES, to=to, path=deal.path)
 
     def write(data: dict[str, Any]) -> str:
         services.deal_move(
@@ -167,6 +167,18 @@ def bid_award(request, pk: int, bid_id: int):
     def write(_data: dict[str, Any]) -> str:
         services.bid_award(deal_id=deal.pk, bid_id=bid_id, by=request.user)
         return _("已确定竞得方。")
+
+    return _perform(request, deal, forms.Form(request.POST), write)
+
+
+@login_required
+@require_POST
+def evaluation_clear(request, pk: int):
+    deal = deal_or_404(request, pk)
+
+    def write(_data: dict[str, Any]) -> str:
+        services.evaluation_clear(deal_id=deal.pk, by=request.user)
+        return _("评价已确认，成果页面将显示“已评价”。")
 
     return _perform(request, deal, forms.Form(request.POST), write)
 

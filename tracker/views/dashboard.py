@@ -154,6 +154,7 @@ def dashboard(request):
             ],
             "regions": list(MacroRegion),
             "matchmaking": grouped["matchmaking"],
+            "by_path": grouped["by_path"],
             "signed_href": grouped["amounts"].rows[0].href,
             "export_query": urlencode(
                 {"period": period.target.pk} if period.target else {}

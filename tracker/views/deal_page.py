@@ -1,9 +1,11 @@
 """The deal's page as its parties and organizers see it, after a refused
 action too (the action views render it with what was wrong)."""
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,8 +17,8 @@ from achievements.models import Province
 
 from .. import services
 from ..cases import case_of
-from ..enums import AbandonReason, FinancingKind, LandedKind, ObjectionStatus, Stage
-from ..forms import POSTED_AS, DealEditForm
+from ..enums import DealPath, FinancingKind, ObjectionStatus, Stage
+from ..forms import AGENCY_KINDS, POSTED_AS, STAGE_CHOICES, DealEditForm
 from ..models import Deal
 from ..selectors import deals_needing_attention, disclosures_published
 
@@ -29,6 +31,7 @@ def deal_or_404(request, pk: int) -> Deal:
             "achievement__field",
             "counterparty",
             "agency",
+            "evaluation_report",
             "province",
             "origin_province",
             "roadshow",
@@ -51,7 +54,8 @@ def _stage_inputs(deal: Deal, to: str, posted) -> list[dict]:
     deal's current values."""
     provinces = None
     rows = []
-    for field_name in services.fields_of(to):
+    required = services.required_of(deal.path, to)
+    for field_name in services.fields_of(to, path=deal.path):
         name = POSTED_AS.get(field_name, field_name)
         field = Deal._meta.get_field(field_name)
         value = posted.get(name) if posted is not None else None
@@ -62,18 +66,33 @@ def _stage_inputs(deal: Deal, to: str, posted) -> list[dict]:
         choices = None
         if field_name in services.MONEY_FIELDS:
             kind = "money"
+        elif field_name in services.PERCENT_FIELDS:
+            kind = "percent"
         elif field_name in services.DATE_FIELDS:
             kind = "date"
-        elif field_name == "landed_kind":
-            kind, choices = "select", LandedKind.choices
-        elif field_name == "abandon_reason":
-            kind, choices = "select", AbandonReason.choices
+        elif field_name in STAGE_CHOICES:
+            kind, choices = "select", STAGE_CHOICES[field_name].choices
+        elif field_name == "agency":
+            kind, choices = (
+                "select",
+                [
+                    (str(o.pk), o.name)
+                    for o in Organization.objects.filter(
+                        kind__in=AGENCY_KINDS
+                    ).order_by("name")
+                ],
+            )
         elif field_name == "province":
             provinces = provinces or [
                 (str(p.pk), p.local_name) for p in Province.objects.all()
             ]
             kind, choices = "select", provinces
-        elif field_name in ("landed_evidence", "abandon_note", "disclosure_summary"):
+        elif field_name in (
+            "landed_evidence",
+            "abandon_note",
+            "disclosure_summary",
+            "milestones",
+        ):
             kind = "textarea"
         rows.append(
             {
@@ -82,7 +101,7 @@ def _stage_inputs(deal: Deal, to: str, posted) -> list[dict]:
                 "kind": kind,
                 "choices": choices,
                 "value": value,
-                "required": field_name in services.REQUIRED.get(to, ()),
+                "required": field_name in required,
                 "max_length": getattr(field, "max_length", None),
             }
         )
@@ -90,9 +109,10 @@ def _stage_inputs(deal: Deal, to: str, posted) -> list[dict]:
 
 
 def _stage_path(deal: Deal) -> list[dict]:
-    """The flow drawn as a path: the stages passed, the current one, the
-    ones ahead (optional ones marked)."""
-    order = Stage.path()
+    """The deal's path drawn: the stages passed, the current one, the ones
+    ahead (optional ones marked)."""
+    order = services.stages_of(deal.path)
+    optional = services.optional_on(deal.path)
     reached = {m.to_stage for m in deal.moves.all()}
     current = deal.stage
     index = order.index(current) if current in order else None
@@ -102,14 +122,14 @@ def _stage_path(deal: Deal) -> list[dict]:
             state = "done" if i < index else "current" if i == index else "ahead"
         else:
             state = "done" if stage in reached else "ahead"
-        if state == "done" and stage in Stage.optional() and stage not in reached:
+        if state == "done" and stage in optional and stage not in reached:
             state = "skipped"
         path.append(
             {
                 "stage": stage,
                 "label": Stage(stage).label,
                 "state": state,
-                "optional": stage in Stage.optional(),
+                "optional": stage in optional,
             }
         )
     return path
@@ -138,7 +158,7 @@ def deal_page(
                 deal, to, posted if failed == f"move:{to}" else None
             ),
         }
-        for to, backwards in services.allowed_moves(deal.stage)
+        for to, backwards in services.allowed_moves(deal.stage, path=deal.path)
     ]
     is_organizer = permissions.is_organizer(user)
     return render(
@@ -152,7 +172,12 @@ def deal_page(
             "documents": deal.documents.select_related("uploaded_by", "move"),
             "payments": deal.payments.all(),
             "bids": deal.bids.select_related("bidder", "placed_by"),
-            "can_award": user_can(user, "deal.award_bid", deal),
+            "can_award": deal.path != DealPath.AUCTION
+            and user_can(user, "deal.award_bid", deal),
+            "next_bid": _next_bid(deal),
+            "can_clear_evaluation": deal.evaluation_report_id is not None
+            and deal.evaluation_cleared_at is None
+            and user_can(user, "deal.clear_evaluation", deal),
             # Objectors' names and contacts are for organizers alone.
             "objections": deal.objections.all()
             if is_organizer
@@ -180,6 +205,17 @@ def deal_page(
     )
 
 
+def _next_bid(deal: Deal):
+    """At an auction, the least the next bid may be (the reserve price, then
+    the highest bid plus the increment); None elsewhere."""
+    if deal.path != DealPath.AUCTION or deal.listing_price is None:
+        return None
+    highest = deal.bids.aggregate(m=Max("amount"))["m"]
+    if highest is None:
+        return deal.listing_price
+    return (highest + (deal.bid_increment or 0)).quantize(Decimal("0.01"))
+
+
 def _objections_for_parties(deal: Deal) -> list[SimpleNamespace]:
     """A deal's objections as its parties see them: the text and the
     decision, never who objected or how to reach them."""
@@ -199,7 +235,8 @@ def _bidders(user, deal: Deal):
     orgs = Organization.objects.exclude(
         pk__in=[deal.achievement.owner_id, deal.agency_id or 0]
     )
-    if not permissions.is_organizer(user):
+    if deal.path == DealPath.AUCTION or not permissions.is_organizer(user):
+        # At an auction the bidders bid themselves.
         orgs = orgs.filter(pk__in=permissions.organization_ids(user))
     return orgs.order_by("name")
 

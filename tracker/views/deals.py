@@ -27,7 +27,7 @@ from spreadsheets import About, xlsx_response
 from uploads import UploadRefused
 
 from .. import services
-from ..enums import Stage
+from ..enums import DealPath, Stage
 from ..exporting import export_deals
 from ..forms import DayField, DealCreateForm
 from ..models import Deal
@@ -71,6 +71,7 @@ def filtered_deals(request, qs):
         ("origin", "origin_province__macro_region"),
         ("region", "province__macro_region"),
         ("mode", "transfer_mode"),
+        ("path", "path"),
     ):
         value = params.get(key, "").strip()
         if value:
@@ -141,6 +142,9 @@ def deal_filters_in_words(request) -> list[tuple[str, str]]:
     value = params.get("mode", "").strip()
     if value:
         words.append((_("转化方式"), str(dict(TransferMode.choices).get(value, value))))
+    value = params.get("path", "").strip()
+    if value:
+        words.append((_("交易路径"), str(dict(DealPath.choices).get(value, value))))
     if params.get("cross"):
         words.append((_("项目范围"), _("跨区域转化")))
     if params.get("reached") in Stage.values:
@@ -263,6 +267,7 @@ def deal_new(request):
                 achievement=achievement,
                 counterparty=data["counterparty"],
                 transfer_mode=data["transfer_mode"],
+                path=data["path"],
                 asking_amount=data["asking_amount"],
                 agency=data["agency"],
                 roadshow=source["roadshow"],
