@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test lint bench clean cluster cluster-reload cluster-status cluster-stop
+.PHONY: setup demo test lint bench drill clean cluster cluster-reload cluster-status cluster-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ cluster-stop:
 
 bench: setup
 	$(BIN)/python -m bench $(B)
+
+# Fault drills against the production topology (bench/drill.py); needs
+# Debian's haproxy. DRILL_SHORT=1 for fewer viewers and shorter phases.
+drill: setup
+	$(BIN)/python -m bench.drill
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -41,7 +41,7 @@ def _get(path: str, headers: list[tuple[bytes, bytes]] = ()) -> dict:
     return async_to_sync(communicator.get_response)(timeout=20)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_request_id_is_answered_logged_and_counted(json_lines, client):
     response = _get(
         "/healthz", [(b"x-request-id", b"lb-7f3a:42"), (b"host", b"testserver")]
