@@ -26,7 +26,13 @@ from django.db.models.functions import Coalesce
 from accounts import permissions
 from accounts.enums import Role
 
-from .enums import DemandStatus, Publication, ReviewStatus, TransferMode
+from .enums import (
+    DemandStatus,
+    Publication,
+    ReviewStatus,
+    TransferMode,
+    programme_label,
+)
 from .models import Achievement, Demand, IndustryField, Province, ReviewEvent
 from .search import filter_by_text
 
@@ -322,7 +328,7 @@ def _facet_lists(counters: dict[str, Counter], fields: list) -> dict[str, list[d
             if counters["mode"][value]
         ],
         "programme": [
-            {"value": name, "label": name, "count": n}
+            {"value": name, "label": programme_label(name), "count": n}
             for name, n in sorted(
                 counters["programme"].items(), key=lambda i: (-i[1], i[0])
             )
