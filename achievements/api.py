@@ -32,7 +32,7 @@ from .models import Achievement, Demand
 from .validation import COLUMN_KEYS, COLUMNS, Lookups, clean_record
 
 api = NinjaAPI(
-    title="科技成果路演平台 API",
+    title="Technology Roadshow Platform API",
     version="1",
     urls_namespace="api-v1",
     description=(

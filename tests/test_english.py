@@ -60,11 +60,16 @@ def _typed_runs() -> set[str]:
                 if value:
                     runs.update(CJK_RUN.findall(json.dumps(value, ensure_ascii=False)))
     # The section pages' headings have English ones: theirs are not excused.
+    # (The site's own name, which editors give it in Wagtail, stays excused.)
+    from wagtail.models import Site
+
     from cms.models import CaseIndexPage, HomePage, RoadshowIndexPage
 
     for model in (HomePage, RoadshowIndexPage, CaseIndexPage):
         for title, intro in model.objects.values_list("title", "intro"):
             runs -= set(CJK_RUN.findall(title + intro))
+    for name in Site.objects.values_list("site_name", flat=True):
+        runs |= set(CJK_RUN.findall(name))
     return runs
 
 
