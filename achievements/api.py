@@ -32,7 +32,7 @@ from .models import Achievement, Demand
 from .validation import COLUMN_KEYS, COLUMNS, Lookups, clean_record
 
 api = NinjaAPI(
-    title="科技成果路演平台 API",
+    title="Technology Roadshow Platform API",
     version="1",
     urls_namespace="api-v1",
     description=(
@@ -116,7 +116,15 @@ class AchievementOut(Schema):
 class CatalogueQuery(Schema):
     q: Text = Field("", description="Full-text search (the first 100 characters).")
     field: Text = Field("", description="Industry field code.")
-    trl: int | None = Field(None, ge=1, le=9, description="Readiness level.")
+    trl: int | None = Field(
+        None, ge=1, le=9, description="Exactly this readiness level."
+    )
+    trl_min: int | None = Field(
+        None, ge=1, le=9, description="Lowest readiness level (included)."
+    )
+    trl_max: int | None = Field(
+        None, ge=1, le=9, description="Highest readiness level (included)."
+    )
     province: Text = Field("", description="Target province code.")
     mode: Literal[("", *TransferMode.values)] = ""
     programme: Text = Field("", description="Source programme.")
@@ -175,7 +183,8 @@ def achievement_list(request, filters: Query[CatalogueQuery]):
         filters=selectors.CatalogueFilters(
             q=filters.q[:100],
             field=filters.field,
-            trl=filters.trl,
+            trl_min=filters.trl if filters.trl is not None else filters.trl_min,
+            trl_max=filters.trl if filters.trl is not None else filters.trl_max,
             province=filters.province,
             mode=filters.mode,
             programme=filters.programme,

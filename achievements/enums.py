@@ -58,3 +58,19 @@ TRL_CHOICES = [
     (level, format_lazy("TRL {} · {}", level, text))
     for level, text in TRL_DESCRIPTIONS.items()
 ]
+
+
+# The national programmes achievements come from, by their Chinese names as
+# typed or imported: shown in the reader's language. Any other programme name
+# is shown as written.
+NATIONAL_PROGRAMMES = {
+    "国家重点研发计划": _("国家重点研发计划"),
+    "国家自然科学基金": _("国家自然科学基金"),
+    "国家科技重大专项": _("国家科技重大专项"),
+    "技术创新引导专项": _("技术创新引导专项"),
+    "基地和人才专项": _("基地和人才专项"),
+}
+
+
+def programme_label(name: str) -> str:
+    return str(NATIONAL_PROGRAMMES.get(name.strip(), name))

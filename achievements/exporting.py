@@ -21,8 +21,10 @@ def catalogue_filters_in_words(filters: CatalogueFilters) -> list[tuple[str, str
     if filters.field:
         field = IndustryField.objects.filter(code=filters.field).first()
         words.append((_("产业领域"), field.local_name if field else filters.field))
-    if filters.trl:
-        words.append((_("技术成熟度"), str(filters.trl)))
+    if filters.trl_min is not None or filters.trl_max is not None:
+        words.append(
+            (_("技术成熟度"), f"{filters.trl_min or 1}–{filters.trl_max or 9}")
+        )
     if filters.province:
         province = Province.objects.filter(code=filters.province).first()
         words.append(

@@ -13,6 +13,7 @@ from .enums import (
     Publication,
     ReviewStatus,
     TransferMode,
+    programme_label,
 )
 
 # The public content of an achievement: what review clears and what an edit of
@@ -81,7 +82,7 @@ class IndustryField(models.Model):
         verbose_name_plural = _("产业领域")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
     @property
     def local_name(self) -> str:
@@ -102,7 +103,7 @@ class Province(models.Model):
         verbose_name_plural = _("省级行政区")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
     @property
     def local_name(self) -> str:
@@ -289,6 +290,10 @@ class Achievement(TimeStamped):
         self.search_text = normalize(text)
         self.search_bigrams = bigram_document(text)
         self.modes_index = "," + ",".join(self.transfer_modes or []) + ","
+
+    @property
+    def source_programme_label(self) -> str:
+        return programme_label(self.source_programme)
 
     @property
     def transfer_mode_labels(self) -> list[str]:

@@ -26,7 +26,13 @@ from django.db.models.functions import Coalesce
 from accounts import permissions
 from accounts.enums import Role
 
-from .enums import DemandStatus, Publication, ReviewStatus, TransferMode
+from .enums import (
+    DemandStatus,
+    Publication,
+    ReviewStatus,
+    TransferMode,
+    programme_label,
+)
 from .models import Achievement, Demand, IndustryField, Province, ReviewEvent
 from .search import filter_by_text
 
@@ -109,11 +115,19 @@ def achievement_is_published_to(*, user: Any, achievement: Achievement) -> bool:
 class CatalogueFilters:
     q: str = ""
     field: str = ""
-    trl: int | None = None
+    # A readiness range, both ends included; either end may be open.
+    trl_min: int | None = None
+    trl_max: int | None = None
     province: str = ""
     mode: str = ""
     programme: str = ""
     sort: str = "newest"
+
+
+def trl_in_range(filters: CatalogueFilters, level: int) -> bool:
+    return (filters.trl_min is None or level >= filters.trl_min) and (
+        filters.trl_max is None or level <= filters.trl_max
+    )
 
 
 SORTS = {
@@ -136,8 +150,10 @@ def catalogue_filter(
     qs = achievements_visible_to(user=user)
     if filters.field and skip != "field":
         qs = qs.filter(field__code=filters.field)
-    if filters.trl and skip != "trl":
-        qs = qs.filter(trl=filters.trl)
+    if filters.trl_min is not None and skip != "trl":
+        qs = qs.filter(trl__gte=filters.trl_min)
+    if filters.trl_max is not None and skip != "trl":
+        qs = qs.filter(trl__lte=filters.trl_max)
     if filters.province and skip != "province":
         qs = qs.filter(provinces_index__contains=f",{filters.province},")
     if filters.mode and skip != "mode":
@@ -197,7 +213,8 @@ def catalogue_counts(*, user: Any, filters: CatalogueFilters) -> FacetCounts:
                     (
                         audience,
                         filters.field,
-                        filters.trl,
+                        filters.trl_min,
+                        filters.trl_max,
                         filters.province,
                         filters.mode,
                         filters.programme,
@@ -242,8 +259,8 @@ def _count_rows(*, user: Any, filters: CatalogueFilters, fields: list) -> tuple:
     if filters.field:
         want = field_ids.get(filters.field, -1)
         masks["field"] = [v == want for v in columns["field"]]
-    if filters.trl:
-        masks["trl"] = [v == filters.trl for v in columns["trl"]]
+    if filters.trl_min is not None or filters.trl_max is not None:
+        masks["trl"] = [trl_in_range(filters, v) for v in columns["trl"]]
     if filters.province:
         want = f",{filters.province},"
         masks["province"] = [want in v for v in columns["province"]]
@@ -311,7 +328,7 @@ def _facet_lists(counters: dict[str, Counter], fields: list) -> dict[str, list[d
             if counters["mode"][value]
         ],
         "programme": [
-            {"value": name, "label": name, "count": n}
+            {"value": name, "label": programme_label(name), "count": n}
             for name, n in sorted(
                 counters["programme"].items(), key=lambda i: (-i[1], i[0])
             )

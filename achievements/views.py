@@ -28,19 +28,34 @@ from .matching import demand_matches
 from .models import Achievement, Demand, IndustryField
 
 
+def _trl_level(value: str | None) -> int | None:
+    try:
+        level = int(value or 0)
+    except ValueError:
+        return None
+    return level if 1 <= level <= 9 else None
+
+
+def trl_range_of(get) -> tuple[int | None, int | None]:
+    """The readiness range asked for: ``trl_min``/``trl_max``, or the older
+    single ``trl=N`` (exactly N). Ends that do not narrow (1, 9) are open."""
+    low, high = _trl_level(get.get("trl_min")), _trl_level(get.get("trl_max"))
+    if low is None and high is None:
+        low = high = _trl_level(get.get("trl"))
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return (None if low == 1 else low), (None if high == 9 else high)
+
+
 def _filters(request) -> selectors.CatalogueFilters:
     get = request.GET
-    try:
-        trl = int(get.get("trl", "") or 0) or None
-    except ValueError:
-        trl = None
-    if trl is not None and not 1 <= trl <= 9:
-        trl = None
+    trl_min, trl_max = trl_range_of(get)
     sort = get.get("sort", "newest")
     return selectors.CatalogueFilters(
         q=get.get("q", "").strip()[:100],
         field=get.get("field", "")[:40],
-        trl=trl,
+        trl_min=trl_min,
+        trl_max=trl_max,
         province=get.get("province", "")[:2],
         mode=get.get("mode", "") if get.get("mode") in TransferMode.values else "",
         programme=get.get("programme", "")[:120],
@@ -58,11 +73,27 @@ def catalogue(request):
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    trl_counts = {int(item["value"]): item["count"] for item in counts.facets["trl"]}
+    active_filters = sum(
+        1
+        for on in (
+            filters.field,
+            filters.trl_min is not None or filters.trl_max is not None,
+            filters.province,
+            filters.mode,
+            filters.programme,
+        )
+        if on
+    )
     return render(
         request,
         "achievements/catalogue.html",
         {
             "page": page,
+            "active_filters": active_filters,
+            "trl_levels": [(level, trl_counts.get(level, 0)) for level in range(1, 10)],
+            "trl_low": filters.trl_min or 1,
+            "trl_high": filters.trl_max or 9,
             "filters": filters,
             "facets": counts.facets,
             "querystring": params.urlencode(),

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -27,16 +27,43 @@ from .blocks import BaseStreamBlock, LogoBlock
 from .cache import mark_query_canonical
 
 
-class HomePage(Page):
+class EnglishHeading(models.Model):
+    """A section page's heading and lead for readers who chose English: the
+    page's title and intro are what editors write in Chinese; these are shown
+    instead, when filled, on the English site."""
+
+    title_en = models.CharField(_("英文标题"), max_length=255, blank=True)
+    intro_en = RichTextField(_("英文导语"), blank=True)
+
+    english_panels = [FieldPanel("title_en"), FieldPanel("intro_en")]
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def _english() -> bool:
+        return (translation.get_language() or "").startswith("en")
+
+    @property
+    def local_title(self) -> str:
+        return self.title_en if self._english() and self.title_en else self.title
+
+    @property
+    def local_intro(self) -> str:
+        return self.intro_en if self._english() and self.intro_en else self.intro
+
+
+class HomePage(Page, EnglishHeading):  # noqa: DJ008 - Page has __str__
     """The front page: next roadshows, live now, cases, the programme's counters."""
 
     intro = RichTextField(_("导语"), blank=True)
     achievements_shown = models.PositiveSmallIntegerField(_("展示成果数"), default=8)
 
-    content_panels = Page.content_panels + [
-        FieldPanel("intro"),
-        FieldPanel("achievements_shown"),
-    ]
+    content_panels = (
+        Page.content_panels
+        + [FieldPanel("intro"), FieldPanel("achievements_shown")]
+        + EnglishHeading.english_panels
+    )
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -87,13 +114,15 @@ def _by_month(roadshows) -> list[tuple[dt.date, list]]:
     return months
 
 
-class RoadshowIndexPage(Page):
+class RoadshowIndexPage(Page, EnglishHeading):  # noqa: DJ008 - Page has __str__
     """/roadshows/: every published roadshow, what is coming first, by month,
     filterable."""
 
     intro = RichTextField(_("导语"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = (
+        Page.content_panels + [FieldPanel("intro")] + EnglishHeading.english_panels
+    )
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.RoadshowPage"]
     max_count = 1
@@ -233,11 +262,13 @@ class RoadshowPage(Page):
         return context
 
 
-class CaseIndexPage(Page):
+class CaseIndexPage(Page, EnglishHeading):  # noqa: DJ008 - Page has __str__
     """/cases/: typical cases 典型案例 (R11)."""
 
     intro = RichTextField(_("导语"), blank=True)
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = (
+        Page.content_panels + [FieldPanel("intro")] + EnglishHeading.english_panels
+    )
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.CasePage"]
     max_count = 1

@@ -284,7 +284,7 @@ INVESTOR_REVIEW_TARGET_DAYS = int(os.environ.get("INVESTOR_REVIEW_TARGET_DAYS", 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-WAGTAIL_SITE_NAME = "科技成果路演平台"
+WAGTAIL_SITE_NAME = _("科技成果路演平台")
 # The address in emails and calendar files: BASE_URL (required in production);
 # `make demo` passes the HOST and PORT it serves on.
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")

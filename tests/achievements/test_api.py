@@ -62,6 +62,16 @@ def test_list_filters_like_the_catalogue(client, roles):
     assert data["items"][0]["field"] == {"code": "new-materials", "name": "新材料"}
 
 
+def test_list_filters_by_trl_range(client, roles):
+    _users, orgs = roles
+    for title, level in (("三级", 3), ("五级", 5), ("七级", 7), ("九级", 9)):
+        make_achievement(owner=orgs["owner"], title=title, trl=level)
+    data = client.get("/api/v1/achievements", {"trl_min": 5, "trl_max": 7}).json()
+    assert sorted(item["title"] for item in data["items"]) == ["七级", "五级"]
+    data = client.get("/api/v1/achievements", {"trl_min": 7}).json()
+    assert sorted(item["title"] for item in data["items"]) == ["七级", "九级"]
+
+
 def test_token_submission_creates_then_updates(client, roles, token):
     _users, orgs = roles
     response = post(client, body(), token)

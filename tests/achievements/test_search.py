@@ -86,19 +86,19 @@ def test_filters_combine_with_search(corpus):
     qs = catalogue_search(
         user=AnonymousUser(),
         filters=CatalogueFilters(
-            q="育种", trl=6, field="new-materials", mode="assignment"
+            q="育种", trl_min=6, trl_max=6, field="new-materials", mode="assignment"
         ),
     )
     assert {a.title for a in qs} == {"玉米基因组设计育种", "水稻分子育种技术"}
     qs = catalogue_search(
-        user=AnonymousUser(), filters=CatalogueFilters(q="育种", trl=7)
+        user=AnonymousUser(), filters=CatalogueFilters(q="育种", trl_min=7)
     )
     assert list(qs) == []
 
 
 def test_catalogue_page_facets_and_search(client, corpus):
     html = client.get("/achievements/", {"q": "育种"}).content.decode()
-    assert "玉米基因组设计育种" in html and "碳纤维" not in html
+    assert "玉米基因组设计<mark>育种</mark>" in html and "碳纤维" not in html
     assert "共 2 项成果" in html
 
 
@@ -122,3 +122,54 @@ def test_full_text_triggers_survive_all_migrations(db, vendor):
                 "SELECT indexname FROM pg_indexes WHERE indexname = 'achievement_bigrams_gin'"
             )
             assert cursor.fetchall() == [("achievement_bigrams_gin",)]
+
+
+@pytest.fixture
+def levels(roles):
+    _users, orgs = roles
+    for level in (3, 5, 6, 8):
+        make_achievement(owner=orgs["owner"], title=f"成熟度{level}的成果", trl=level)
+
+
+def _titles(html):
+    return sorted(t for t in ("成熟度3", "成熟度5", "成熟度6", "成熟度8") if t in html)
+
+
+def test_catalogue_trl_range_includes_both_ends(client, levels):
+    html = client.get("/achievements/", {"trl_min": 5, "trl_max": 6}).content.decode()
+    assert _titles(html) == ["成熟度5", "成熟度6"]
+    assert '<option value="5" selected>TRL 5 (1)</option>' in html
+    assert '<option value="6" selected>TRL 6 (1)</option>' in html
+
+
+def test_catalogue_trl_range_open_end_and_reversed_ends(client, levels):
+    html = client.get("/achievements/", {"trl_min": 6}).content.decode()
+    assert _titles(html) == ["成熟度6", "成熟度8"]
+    html = client.get("/achievements/", {"trl_min": 8, "trl_max": 5}).content.decode()
+    assert _titles(html) == ["成熟度5", "成熟度6", "成熟度8"]
+
+
+def test_catalogue_old_single_trl_url_still_filters_one_level(client, levels):
+    html = client.get("/achievements/", {"trl": 5}).content.decode()
+    assert _titles(html) == ["成熟度5"]
+    assert "已选 1 项" in html
+
+
+def test_catalogue_highlights_search_terms_escaped(client, roles):
+    _users, orgs = roles
+    make_achievement(
+        owner=orgs["owner"],
+        title="<b>碳纤维</b> Carbon 材料",
+        summary="专用ＣＡＲＢＯＮ碳纤维 & 复合",
+    )
+    html = client.get("/achievements/", {"q": "碳纤维 carbon"}).content.decode()
+    assert "&lt;b&gt;<mark>碳纤维</mark>&lt;/b&gt; <mark>Carbon</mark> 材料" in html
+    assert "专用<mark>ＣＡＲＢＯＮ碳纤维</mark> &amp; 复合" in html
+    assert "<b>" not in html
+
+
+def test_highlight_without_query_only_escapes():
+    from achievements.templatetags.catalogue import highlight
+
+    assert highlight("<i>育种</i>", "") == "&lt;i&gt;育种&lt;/i&gt;"
+    assert highlight("a<b", "b") == "a&lt;<mark>b</mark>"

@@ -127,7 +127,9 @@ def test_long_text_never_widens_a_public_page(
             context, page = _context(browser, live_server.url, size, language)
             for name, path in pages.items():
                 page.goto(live_server.url + path)
-                assert TITLE[:40] in page.content() or name == "index", name
+                # (The catalogue marks the searched "Ultra" in the title.)
+                shown = page.content().replace("<mark>", "").replace("</mark>", "")
+                assert TITLE[:40] in shown or name == "index", name
                 scroll, viewport = _width(page)
                 assert scroll <= viewport, (name, size, language, scroll)
                 page.screenshot(
