@@ -3,6 +3,7 @@ language, the services judge the rest."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts import permissions
 from accounts.enums import Role
@@ -100,8 +101,13 @@ class ApplyForm(forms.Form):
         self.fields["achievement"].queryset = Achievement.objects.filter(
             owner_id__in=permissions.organization_ids(user, role=Role.TEAM)
         ).order_by("-updated_at")
-        self.fields["achievement"].label_from_instance = lambda a: (
-            f"{a.title}（{a.get_status_display()}）"
+        self.fields["achievement"].label_from_instance = lambda a: "".join(
+            (
+                a.title,
+                pgettext("punctuation", "（"),
+                str(a.get_status_display()),
+                pgettext("punctuation", "）"),
+            )
         )
 
 

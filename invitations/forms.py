@@ -50,7 +50,7 @@ class InviteForm(forms.Form):
         label=_("受邀人员"),
         required=False,
         widget=forms.Textarea(
-            attrs={"rows": 3, "placeholder": "张三 zhang@example.com"}
+            attrs={"rows": 3, "placeholder": _("张三 zhang@example.com")}
         ),
         help_text=_("每行一人：姓名 邮箱。接受邀请时一并为他们报名。"),
     )
