@@ -85,7 +85,7 @@ def test_metrics_show_the_queue_and_the_emails(client, db, settings):
     assert 'roadshow_tasks{status="ready"} 2.0' in body
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_logs_under_the_request_that_enqueued_it(settings, json_lines):
     settings.TASKS = DATABASE_QUEUE
     with tracing.bound("req-1234"), transaction.atomic():
