@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task_backends
 
@@ -138,3 +139,18 @@ def email_deliver(*, email_id: int) -> str:
             extra={"task": "mailing.deliver", "email": email.pk, "outcome": "sent"},
         )
         return email.status
+
+
+def emails_requeue(*, stale_minutes: int = 15) -> int:
+    """Enqueue again every email still waiting ``stale_minutes`` after it was
+    due (its task lost); how many."""
+    due_before = timezone.now() - dt.timedelta(minutes=stale_minutes)
+    stale = Email.objects.filter(status=EmailStatus.QUEUED).filter(
+        Q(next_try_at__lt=due_before)
+        | Q(next_try_at__isnull=True, created_at__lt=due_before)
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    for email_id in ids:
+        with transaction.atomic():
+            _enqueue(email_id)
+    return len(ids)

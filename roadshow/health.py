@@ -1,10 +1,11 @@
 """Two questions a balancer and an operator ask each worker.
 
-``/healthz`` — is this process alive and does its database answer?  Cheap (one
-``SELECT 1``), and it ignores Redis on purpose: while Redis restarts every
-worker degrades the same way (roadshow/cache.py, the hubs' database check),
+``/healthz`` — is this process alive and answering?  It reads nothing: every
+worker shares the same database and Redis, so when either is away they all
+degrade alike (the 503 page, roadshow/cache.py, the hubs' database check),
 and a balancer that took them all out would turn a degraded platform into a
-dead one.  The balancer checks this.
+dead one — and hide the worker's own 503 page behind its own.  The balancer
+checks this.
 
 ``/readyz`` — should this worker receive traffic?  The database, the shared
 cache and the channel layer answer, every migration is applied, and the
@@ -93,7 +94,7 @@ def _report(checks: dict) -> JsonResponse:
 @never_cache
 @require_GET
 def healthz(request):
-    return _report({"database": _database})
+    return _report({})
 
 
 @never_cache

@@ -8,6 +8,7 @@ so pages answered from the page cache before Django is entered count too."""
 
 import ipaddress
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -41,6 +42,20 @@ WEBSOCKETS = Gauge(
 WEBSOCKETS_TOTAL = Counter(
     "roadshow_websockets_total", "WebSocket connections opened, by kind.", ["kind"]
 )
+
+
+# A method label takes only these values (any other is "other"): a client
+# cannot grow the metrics without bound.
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+# A path segment that may be a credential (an invitation's or a calendar
+# feed's token, a confirmation link's): long, or made of an id and a digest.
+TOKEN_SEGMENT = re.compile(r"(?<=/)(?=[^/]*[0-9])[A-Za-z0-9_:=-]{20,}(?=/|$|\.)")
+
+
+def loggable_path(path: str) -> str:
+    """The path with anything that may be a credential replaced."""
+    return TOKEN_SEGMENT.sub("…", path)
 
 
 def _status_class(status: int) -> str:
@@ -89,20 +104,20 @@ class RequestLog:
             finally:
                 elapsed = time.perf_counter() - started
                 if scope["type"] == "http":
-                    HTTP_SECONDS.labels(scope["method"], _status_class(status)).observe(
-                        elapsed
-                    )
+                    method = scope["method"] if scope["method"] in METHODS else "other"
+                    HTTP_SECONDS.labels(method, _status_class(status)).observe(elapsed)
                 elif status == 101:
                     WEBSOCKETS.labels(kind).dec()
                 if log.isEnabledFor(logging.INFO):
+                    path = loggable_path(scope["path"])
                     log.info(
                         "%s %s %s",
                         scope.get("method", "WS"),
-                        scope["path"],
+                        path,
                         status,
                         extra={
                             "method": scope.get("method", "WS"),
-                            "path": scope["path"],
+                            "path": path,
                             "status": status,
                             "ms": round(elapsed * 1000, 1),
                             "client": (scope.get("client") or ("", 0))[0],

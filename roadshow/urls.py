@@ -55,3 +55,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# An unreachable database met outside a view answers 503, not 500.
+handler500 = "roadshow.unavailable.server_error"

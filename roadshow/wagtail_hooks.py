@@ -38,10 +38,11 @@ class EmailViewSet(ModelViewSet):
     list_filter = ["status"]
     search_fields = ["to", "subject"]
     inspect_view_enabled = True
+    # Not the body: it may carry a personal link (setting a password, an
+    # invitation) that is its recipient's alone.
     inspect_view_fields = [
         "to",
         "subject",
-        "body",
         "status",
         "attempts",
         "last_error",

@@ -188,6 +188,10 @@ def render_haproxy(state: dict, directory: Path = STATE) -> Path:
     for line in (ROOT / "deploy" / "haproxy.cfg").read_text().splitlines():
         if "# local:" in line and "stats socket" in line:
             line = f"    stats socket {directory / 'haproxy.sock'} mode 600 level admin"
+        elif "# local:" in line and line.strip().startswith("errorfile"):
+            line = (
+                f"    errorfile 503 {ROOT / 'deploy' / 'errors' / 'roadshow-503.http'}"
+            )
         elif "# local:" in line and line.strip().startswith("bind"):
             line = f"    bind 127.0.0.1:{state['port']}"
         elif re.match(r"\s+server web\d+ ", line):
@@ -313,9 +317,12 @@ def reload(args) -> None:
         drain = STATE / f"drain-{worker['port']}"
         haproxy(f"set server web/{name} state drain")
         drain.touch()
-        # Requests in flight finish; open WebSockets stay until the stop.
+        # Requests in flight finish (up to --drain seconds); a live room's
+        # WebSockets stay open until the stop, and their pages reconnect.
         deadline = time.monotonic() + args.drain
         while time.monotonic() < deadline:
+            if int(server_stats().get(name, {}).get("scur") or 0) == 0:
+                break
             time.sleep(0.2)
         stop_pid(worker["pid"])
         drain.unlink(missing_ok=True)

@@ -44,6 +44,7 @@ def test_every_unit_runs_a_command_that_exists():
         "send_match_digest",
         "expire_meeting_requests",
         "prune_db_task_results",
+        "mail_requeue",
     }
     for unit in UNITS:
         if unit.name.endswith("@.service") or "Type=oneshot" not in unit.read_text():
@@ -73,9 +74,17 @@ def test_the_balancer_configuration_is_valid_as_rendered(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # The operator's own file, as installed, is valid too.
+    assert f"errorfile 503 {ROOT / 'deploy' / 'errors' / 'roadshow-503.http'}" in text
+    # The operator's own file, as installed (its error page where the README
+    # puts it), is valid too.
+    installed_path = tmp_path / "installed.cfg"
+    installed_path.write_text(
+        (ROOT / "deploy" / "haproxy.cfg")
+        .read_text()
+        .replace("/etc/haproxy/errors/", f"{ROOT / 'deploy' / 'errors'}/")
+    )
     installed = subprocess.run(
-        ["haproxy", "-c", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+        ["haproxy", "-c", "-f", str(installed_path)],
         env={**os.environ, "ROADSHOW_HOST": "roadshow.example.cn"},
         capture_output=True,
         text=True,

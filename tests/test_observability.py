@@ -108,3 +108,13 @@ def test_a_task_logs_under_the_request_that_enqueued_it(settings, json_lines):
         email.pk,
         "sent",
     )
+
+
+def test_the_log_keeps_credentials_in_paths_out():
+    from roadshow.observability import loggable_path
+
+    token = "7-0feb069eb8b525a82415e4d5fb5612d9fbd8370e"
+    assert loggable_path(f"/invitations/{token}/accept/") == "/invitations/…/accept/"
+    assert loggable_path("/calendar/u/Zx81kq0wPb2mN4vT7yR3s.ics") == "/calendar/u/….ics"
+    for kept in ("/roadshows/2027-01-energy/", "/static/css/site.5c1c02297cd0.css"):
+        assert loggable_path(kept) == kept

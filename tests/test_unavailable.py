@@ -73,7 +73,8 @@ def _get(port: int, path: str):
 def test_pages_and_the_api_say_unavailable_while_the_database_is_down(
     worker_without_database,
 ):
-    for path in ("/", "/roadshows/", "/achievements/"):
+    # A 404 reaches the database in a middleware (Wagtail's redirects).
+    for path in ("/", "/roadshows/", "/achievements/", "/no-such-page/"):
         status, headers, body = _get(worker_without_database, path)
         assert status == 503, (path, status, body[:300])
         assert headers["Retry-After"] == "10"
@@ -82,5 +83,9 @@ def test_pages_and_the_api_say_unavailable_while_the_database_is_down(
     status, headers, body = _get(worker_without_database, "/api/v1/achievements")
     assert (status, headers["Content-Type"]) == (503, "application/json")
     assert '"error": "unavailable"' in body
+    # Alive, so the balancer keeps it (the page above is the worker's own);
+    # not ready, so a deploy waits.
     status, _headers, body = _get(worker_without_database, "/healthz")
+    assert status == 200
+    status, _headers, body = _get(worker_without_database, "/readyz")
     assert status == 503 and '"database": "error: OperationalError"' in body

@@ -156,3 +156,22 @@ def test_organizers_see_the_outgoing_mail_and_nobody_else(roles, client):
         response = client.get("/admin/mailing/email/")
         assert response.status_code in (302, 403)
         assert "无法送达的邮件" not in response.content.decode()
+
+
+@WORKER_DB
+def test_an_email_whose_task_was_lost_is_queued_again_and_sent_once(database_queue):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    (email,) = email_send(to=["a@example.com"], subject="s", body="b")
+    DBTaskResult.objects.all().delete()  # the worker died with it
+    call_command("mail_requeue", verbosity=0)  # not yet 15 minutes late
+    assert DBTaskResult.objects.count() == 0
+    Email.objects.update(created_at=timezone.now() - dt.timedelta(minutes=20))
+    call_command("mail_requeue", verbosity=0)
+    call_command("mail_requeue", verbosity=0)  # twice: still sent once
+    run_worker()
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
