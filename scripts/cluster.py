@@ -280,7 +280,7 @@ def up(args) -> None:
     say(
         f"serving on http://127.0.0.1:{base}/ — {len(state['web'])} web workers "
         f"(ports {', '.join(str(w['port']) for w in state['web'])}), "
-        f"{len(state['tasks'])} task workers; logs in var/cluster/"
+        f"{len(state['tasks'])} task workers; logs in {STATE}"
     )
 
 
