@@ -122,3 +122,41 @@ def daphne_server():
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def live_roadshow(n: int):
+    """A live public roadshow for n viewers, its room (questions straight
+    to the screen) and an organizer who asks."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.enums import OrganizationKind, Role
+    from accounts.models import Membership, Organization, User
+    from achievements.models import IndustryField
+    from events.models import Roadshow
+    from livestream.services import room_of
+
+    now = timezone.now()
+    host, _ = Organization.objects.get_or_create(
+        name="基准测试主办方", defaults={"kind": OrganizationKind.TORCH_CENTRE}
+    )
+    user, created = User.objects.get_or_create(
+        username="bench-live-asker", defaults={"name": "基准测试"}
+    )
+    if created:
+        Membership.objects.create(user=user, organization=host, role=Role.ORGANIZER)
+    roadshow = Roadshow.objects.create(
+        kind="field",
+        field=IndustryField.objects.order_by("pk").first(),
+        title=f"直播基准测试 {n} 人",
+        lead_host=host,
+        start=now - dt.timedelta(minutes=5),
+        end=now + dt.timedelta(hours=2),
+        status="live",
+        first_published_at=now,
+    )
+    room = room_of(roadshow)
+    room.premoderation = False  # the questions go straight to the viewers
+    room.save(update_fields=["premoderation"])
+    return roadshow, room, user

@@ -28,6 +28,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bench.common import live_roadshow
+
 ROOT = Path(__file__).resolve().parent.parent
 SHORT = os.environ.get("DRILL_SHORT") == "1"
 VIEWERS = 50 if SHORT else 500
@@ -74,42 +76,6 @@ def _django(state: dict) -> None:
 
     # The drill asks from one account, faster than a person may.
     settings.LIVE_RATE_LIMITS = {"ask": (10**9, 60)}
-
-
-def _live_room():
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from accounts.enums import OrganizationKind, Role
-    from accounts.models import Membership, Organization, User
-    from achievements.models import IndustryField
-    from events.models import Roadshow
-    from livestream.services import room_of
-
-    now = timezone.now()
-    host, _ = Organization.objects.get_or_create(
-        name="演练主办方", defaults={"kind": OrganizationKind.TORCH_CENTRE}
-    )
-    user, created = User.objects.get_or_create(
-        username="drill-asker", defaults={"name": "演练"}
-    )
-    if created:
-        Membership.objects.create(user=user, organization=host, role=Role.ORGANIZER)
-    roadshow = Roadshow.objects.create(
-        kind="field",
-        field=IndustryField.objects.order_by("pk").first(),
-        title="故障演练直播间",
-        lead_host=host,
-        start=now - dt.timedelta(minutes=5),
-        end=now + dt.timedelta(hours=2),
-        status="live",
-        first_published_at=now,
-    )
-    room = room_of(roadshow)
-    room.premoderation = False
-    room.save(update_fields=["premoderation"])
-    return roadshow, room, user
 
 
 class Viewer:
@@ -207,7 +173,7 @@ def redeploy() -> dict:
     _django(state)
     from livestream.models import RoomEvent
 
-    roadshow, room, user = _live_room()
+    roadshow, room, user = live_roadshow(VIEWERS)
     viewers = [Viewer(PORT, roadshow.pk) for _ in range(VIEWERS)]
     http = {"ok": 0, "failed": []}
     stop = threading.Event()

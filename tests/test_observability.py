@@ -9,14 +9,13 @@ import logging
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import HttpCommunicator
-from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 import tracing
 from mailing.services import email_send
 from roadshow.asgi import application
-from tests.mailing.test_services import DATABASE_QUEUE
+from tests.mailing.test_services import DATABASE_QUEUE, run_worker
 
 
 @pytest.fixture
@@ -91,16 +90,7 @@ def test_a_task_logs_under_the_request_that_enqueued_it(settings, json_lines):
     with tracing.bound("req-1234"), transaction.atomic():
         (email,) = email_send(to=["a@example.com"], subject="s", body="b")
     assert DBTaskResult.objects.get().args_kwargs["args"] == [email.pk, "req-1234"]
-    call_command(
-        "db_worker",
-        "--batch",
-        "--backend",
-        "background",
-        "--queue-name",
-        "*",
-        "--no-startup-delay",
-        verbosity=0,
-    )
+    run_worker()
     (line,) = [e for e in json_lines() if e["logger"] == "mailing.services"]
     assert line["request_id"] == "req-1234"
     assert (line["task"], line["email"], line["outcome"]) == (
