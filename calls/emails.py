@@ -5,8 +5,7 @@ commits, from the background queue)."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
-from accounts.models import User
+from accounts.selectors import team_emails
 from mailing.services import email_send
 
 from .enums import ApplicationStatus
@@ -17,15 +16,7 @@ SIGNATURE = "科技成果路演平台"
 
 def _recipients(application: Application) -> list[str]:
     """The applying team's members, and whoever applied for it."""
-    emails = set(
-        User.objects.filter(
-            memberships__organization_id=application.organization_id,
-            memberships__role=Role.TEAM,
-            is_active=True,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    emails = set(team_emails(organization_id=application.organization_id))
     if application.applied_by_id and application.applied_by.email:
         emails.add(application.applied_by.email)
     return sorted(emails)

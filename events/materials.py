@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.enums import Role
-from accounts.models import User, actor_of
+from accounts.models import actor_of
+from accounts.selectors import team_emails
 from mailing.services import email_send
 from uploads import UploadRefused, check_pdf, clean_name, reencode_image
 
@@ -289,16 +289,7 @@ def materials_remind(*, slot: Slot, by: Any) -> int:
     while the roadshow is still to come (otherwise nobody is written to)."""
     if not materials_due(roadshow=slot.roadshow):
         return 0
-    recipients = list(
-        User.objects.filter(
-            memberships__organization_id=slot.team_id,
-            memberships__role=Role.TEAM,
-            is_active=True,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    recipients = team_emails(organization_id=slot.team_id)
     if not recipients:
         return 0
     roadshow = slot.roadshow

@@ -9,29 +9,17 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from accounts.permissions import user_can
+from accounts.admin_menu import OrganizersOnly
 
 from . import admin_views
 from .models import InvitationList
 
-
-class OrganizersOnly(ModelPermissionPolicy):
-    """The saved lists are the organizers' (the rule invitation.manage)."""
-
-    def user_has_permission(self, user, action):
-        return user_can(user, "invitation.manage")
-
-    def user_has_any_permission(self, user, actions):
-        return user_can(user, "invitation.manage")
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return user_can(user, "invitation.manage")
-
-
-register_permission_policy(InvitationList, OrganizersOnly(InvitationList))
+# The saved lists are the organizers' (the rule invitation.manage).
+register_permission_policy(
+    InvitationList, OrganizersOnly(InvitationList, rule="invitation.manage")
+)
 
 
 class InvitationListViewSet(ModelViewSet):

@@ -5,27 +5,13 @@ error."""
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from accounts import permissions
+from accounts.admin_menu import OrganizersOnly
 from mailing.models import Email
 
-
-class OrganizersReadOnly(ModelPermissionPolicy):
-    """Organizers read the outgoing mail; nobody adds, edits or deletes it."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and permissions.is_organizer(user)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and permissions.is_organizer(user)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-
-register_permission_policy(Email, OrganizersReadOnly(Email))
+# Organizers read the outgoing mail; nobody adds, edits or deletes it.
+register_permission_policy(Email, OrganizersOnly(Email, actions={"view"}))
 
 
 class EmailViewSet(ModelViewSet):

@@ -5,27 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from accounts import permissions
-from accounts.admin_menu import OrganizerMenuItem
+from accounts.admin_menu import OrganizerMenuItem, OrganizersOnly
 
 from .models import TargetPeriod
-
-
-class OrganizersOnly(ModelPermissionPolicy):
-    """Organizers set the programme's targets; nobody else sees them here."""
-
-    def user_has_permission(self, user, action):
-        return permissions.is_organizer(user)
-
-    def user_has_any_permission(self, user, actions):
-        return permissions.is_organizer(user)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return permissions.is_organizer(user)
-
 
 register_permission_policy(TargetPeriod, OrganizersOnly(TargetPeriod))
 
