@@ -53,6 +53,9 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         self.language = self._language()
         self.user = self.scope.get("user") or AnonymousUser()
         self.session_tag = self._session_tag()
+        # Kept in this process only, to ask whether the session still signs
+        # the user in when the account changes (a new password).
+        self.session_key = self._session_key()
         roadshow_id = int(self.scope["url_route"]["kwargs"]["pk"])
         # The presenter view (``?view=presenter``): the team on stage now.
         self.presenter = self._query("view") == "presenter"

@@ -252,6 +252,15 @@ class RoomHub:
         ]
         if not judged:
             return
+        if users:  # an account changed: its password may have, too
+            signed = [c for c in judged if c.user_id in users and c.session_key]
+            if signed:
+                gone = await database_sync_to_async(selectors.sessions_signed_out)(
+                    sessions=[(c.user_id, c.session_key) for c in signed]
+                )
+                for conn in [c for c in signed if c.session_key in gone]:
+                    await self._apply(conn, "signed_out")
+                judged = [c for c in judged if c in self.conns]
         ids = list({c.user_id for c in judged})
         verdicts: dict = {}
         for start in range(0, len(ids), RECHECK_BATCH):

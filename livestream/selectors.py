@@ -9,13 +9,16 @@ connection's user object lives as long as the connection.
 
 import datetime as dt
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -180,6 +183,30 @@ def viewers_access(
     users[None] = AnonymousUser()
     rules.prime(room, [pk for pk in users if pk is not None])
     return {pk: _access_of(users[pk], room) for pk in user_ids if pk in users}
+
+
+def sessions_signed_out(*, sessions: list[tuple[int, str]]) -> set[str]:
+    """Of these (user id, session key) pairs of open sockets, the keys of the
+    sessions that no longer sign their user in: ended, or signed with a
+    password the account no longer has (a reset or an organizer's new
+    password ends every other session — their sockets too — while the
+    session that changed it was signed again and stays)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    users = {
+        user.pk: user
+        for user in User.objects.filter(pk__in={pk for pk, _key in sessions})
+    }
+    out = set()
+    for user_id, key in sessions:
+        user = users.get(user_id)
+        signed = store(session_key=key).get(HASH_SESSION_KEY)
+        if (
+            user is None
+            or signed is None
+            or not constant_time_compare(signed, user.get_session_auth_hash())
+        ):
+            out.add(key)
+    return out
 
 
 def is_moderator(*, user: Any, room_id: int) -> bool:

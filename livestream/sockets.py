@@ -37,10 +37,12 @@ class SocketHelpers:
 
         return await database_sync_to_async(run)()
 
-    def _session_tag(self) -> str | None:
+    def _session_key(self) -> str | None:
         session = self.scope.get("session")
-        key = getattr(session, "session_key", None) if session is not None else None
-        return session_tag(key)
+        return getattr(session, "session_key", None) if session is not None else None
+
+    def _session_tag(self) -> str | None:
+        return session_tag(self._session_key())
 
     def _user_id(self) -> int | None:
         return self.user.pk if self.user.is_authenticated else None

@@ -11,12 +11,11 @@ import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from livestream import schema
+from livestream import selectors as live_selectors
 from livestream.broadcast import ACCESS_GROUP
 from livestream.sockets import SocketHelpers
 
@@ -238,21 +237,23 @@ class MeetingRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         if found is None:
             await self._leave(REFUSED)
             return
-        if not await database_sync_to_async(self._same_password)():
+        if await self._signed_out():
             await self._leave(SIGNED_OUT)  # the password changed since
             return
         self.side = found.side
         state = await self._call(selectors.state_frame, access=found)
         await self._send(state)
 
-    def _same_password(self) -> bool:
-        """The session was signed with the account's current password (a
-        changed password ends the other sessions: their sockets too)."""
-        session = self.scope.get("session")
-        signed = session.get(HASH_SESSION_KEY) if session is not None else None
-        if signed is None:
-            return True  # a socket opened without a session (tests)
-        return constant_time_compare(signed, self.user.get_session_auth_hash())
+    async def _signed_out(self) -> bool:
+        """The session no longer signs the user in (a changed password ends
+        the other sessions: their sockets too) — the live room's one test."""
+        key = self._session_key()
+        if key is None or self.user_id is None:
+            return False  # a socket opened without a session (tests)
+        gone = await database_sync_to_async(live_selectors.sessions_signed_out)(
+            sessions=[(self.user_id, key)]
+        )
+        return key in gone
 
     async def _leave(self, message) -> None:
         await self.disconnect(FORBIDDEN)

@@ -229,3 +229,38 @@ def test_making_a_roadshow_investors_only_closes_other_viewers_sockets(live):
     run(scenario)
     roadshow.refresh_from_db()
     assert roadshow.investors_only is True
+
+
+def test_a_new_password_closes_the_accounts_sockets(live):
+    """A password reset (or an organizer setting a new one) signs every
+    session of the account out; its open sockets close too (before: they
+    stayed open until the page was left), other people's stay."""
+    from django.contrib.auth.forms import SetPasswordForm
+
+    roadshow = live["roadshow"]
+    user = live["investor"]
+    phone, laptop = signed_in(user), signed_in(user)
+    other_http = signed_in(live["enterprise"])
+
+    def reset():
+        form = SetPasswordForm(
+            user,
+            {"new_password1": "Xin-mima-2026!", "new_password2": "Xin-mima-2026!"},
+        )
+        assert form.is_valid(), form.errors
+        form.save()
+
+    async def scenario():
+        on_phone = Browser(roadshow.pk, phone)
+        on_laptop = Browser(roadshow.pk, laptop)
+        other = Browser(roadshow.pk, other_http)
+        assert (await on_phone.connect())["me"]["id"] == user.pk
+        assert (await on_laptop.connect())["me"]["id"] == user.pk
+        assert (await other.connect())["t"] == "snapshot"
+        await database_sync_to_async(reset)()
+        await on_phone.refused("signed_out")
+        await on_laptop.refused("signed_out")
+        await other.still_open()
+        await other.close()
+
+    run(scenario)
