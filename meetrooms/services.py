@@ -252,9 +252,14 @@ def document_remove(*, user: Any, meeting_id: int, document_id: int) -> None:
             raise MeetError("not_found", _("找不到该文件。"))
         if document.uploaded_by_id != user.pk and seat.side != "organizer":
             raise MeetError("forbidden", _("只有共享者本人可以撤回该文件。"))
+        stored = document.file
         document.removed_at = timezone.now()
-        document.save(update_fields=["removed_at"])
+        document.file = ""  # the record stays (the room's log names it)
+        document.save(update_fields=["removed_at", "file"])
         emit(document.room_id, "document_removed", {"id": document.pk})
+        # Withdrawn means gone: the content leaves the storage once the
+        # withdrawal is committed (a rollback keeps both).
+        transaction.on_commit(lambda: stored.storage.delete(stored.name))
 
 
 # ---------------------------------------------------------------- presence

@@ -59,7 +59,9 @@ def test_the_request_page_leads_the_attendees_into_the_room(meet):
     assert page.status_code == 200 and room not in page.content.decode()
 
 
-def test_a_document_shared_is_served_to_the_two_parties_only(meet):
+def test_a_document_shared_is_served_to_the_two_parties_only(
+    meet, django_capture_on_commit_callbacks
+):
     meeting = meet["meeting"]
     team = _client(meet["team"])
     shared = team.post(
@@ -87,10 +89,17 @@ def test_a_document_shared_is_served_to_the_two_parties_only(meet):
         services.document_remove(
             user=meet["investor"], meeting_id=meeting.pk, document_id=document.pk
         )
-    services.document_remove(
-        user=meet["team"], meeting_id=meeting.pk, document_id=document.pk
-    )
+    stored = document.file.name
+    assert document.file.storage.exists(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_remove(
+            user=meet["team"], meeting_id=meeting.pk, document_id=document.pk
+        )
     assert _client(meet["investor"]).get(url).status_code == 404
+    # Withdrawn means gone from the storage too; the record keeps its name.
+    assert not document.file.storage.exists(stored)
+    document.refresh_from_db()
+    assert (document.file.name, document.original_name) == ("", "商业计划书.pdf")
 
 
 def test_a_bad_file_is_refused_in_the_users_language(meet):
