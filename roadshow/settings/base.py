@@ -168,6 +168,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": int(os.environ.get("DB_POOL_MAX", "20")),
             "timeout": 10,
         }
+    # Through pgbouncer in transaction mode (deploy/pgbouncer.ini) each
+    # transaction may run on another server connection: nothing may outlive
+    # one — no server-side cursors (``.iterator()``) and no prepared
+    # statements (psycopg prepares a query run five times on a connection).
+    if os.environ.get("DB_POOLER", "") == "pgbouncer":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 # While this file exists the worker answers /readyz with 503: a rolling
 # restart drains it before stopping it (deploy/).
