@@ -3,6 +3,8 @@ one session's settings, tables and rooms, the scheduling run, the draft
 schedule with hand moves, what could not be placed, and the figures.  Each
 form posts to its own view; every write is one service call."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import user_can
 from events.enums import RoadshowStatus
 from events.models import Roadshow
+from jobs.selectors import job_latest
 
 from . import services
 from .enums import MeetingStatus, RequestStatus, Unplaced
@@ -90,6 +93,15 @@ def session_create_view(request, roadshow_pk: int):
     )
 
 
+def _shown_job(session: MatchSession):
+    """The run under way, or the last one's outcome for half an hour."""
+    job = job_latest(subject=services.schedule_subject(session.pk))
+    recent = timezone.now() - dt.timedelta(minutes=30)
+    if job is None or (job.finished and (job.finished_at or job.created_at) < recent):
+        return None
+    return job
+
+
 def _page(request, session: MatchSession, *, settings_form=None, status=200):
     meetings = list(
         Meeting.objects.filter(session=session)
@@ -131,6 +143,7 @@ def _page(request, session: MatchSession, *, settings_form=None, status=200):
             "unplaced": unplaced,
             "requests": requests,
             "figures": session_figures(session=session),
+            "job": _shown_job(session),
             "header_title": _("对接会：%(title)s") % {"title": session.roadshow.title},
         },
         status=status,
@@ -206,45 +219,18 @@ def place_video_view(request, pk: int, place_pk: int):
 
 @require_POST
 def run_view(request, pk: int):
-    """编排: place the accepted requests (drafts until published)."""
+    """编排: queue a run (drafts until published); the page follows it."""
     _session(request, pk)
     form = RunForm(request.POST)
     form.is_valid()
     try:
-        summary = services.schedule_run(
+        services.schedule_start(
             session_id=pk,
             by=request.user,
             replan=form.cleaned_data.get("replan", False),
         )
     except services.MatchError as exc:
         messages.error(request, str(exc))
-    else:
-        drafts = Meeting.objects.filter(
-            session_id=pk,
-            published_at__isnull=True,
-            status=MeetingStatus.SCHEDULED,
-        ).exists()
-        messages.success(
-            request,
-            (
-                _(
-                    "编排完成：新安排 %(placed)d 场，保留 %(kept)d 场，调整 %(moved)d 场，"
-                    "未能安排 %(unplaced)d 个（用时 %(seconds).1f 秒）。请检查后发布。"
-                )
-                if drafts
-                else _(
-                    "编排完成：没有需要发布的新会面（保留 %(kept)d 场，调整 %(moved)d 场，"
-                    "未能安排 %(unplaced)d 个）。"
-                )
-            )
-            % {
-                "placed": summary.placed,
-                "kept": summary.kept,
-                "moved": summary.moved,
-                "unplaced": len(summary.unplaced),
-                "seconds": summary.seconds,
-            },
-        )
     return redirect("matchmaking_session", pk=pk)
 
 

@@ -22,7 +22,15 @@ FLOW = [
     "cms",
 ]
 # Helpers without domain knowledge: everybody may use them, they use nobody.
-HELPERS = ["uploads", "spreadsheets", "languages", "workdays", "mailing", "tracing"]
+HELPERS = [
+    "uploads",
+    "spreadsheets",
+    "languages",
+    "workdays",
+    "mailing",
+    "jobs",
+    "tracing",
+]
 # The request id is below everything: any helper may carry it.
 BASE_HELPERS = {"tracing"}
 WIRING = "roadshow"

@@ -265,8 +265,21 @@ def world(roles, django_capture_on_commit_callbacks):
         )
     users = {**users, "deal_party": deal_party}
     calls = _calls(users, orgs, restricted)
+    from jobs.enums import JobState
+    from jobs.models import Job
+
+    # A job an organizer started, whose outcome names the withheld achievement.
+    job = Job.objects.create(
+        kind="tests.walk",
+        subject="tests.walk:1",
+        state=JobState.DONE,
+        message=f"{WITHHELD}成果标题 已处理",
+        language="zh-hans",
+        started_by=users["organizer"],
+    )
     return {
         "calls": calls,
+        "jobs": [job],
         "users": users,
         "orgs": orgs,
         "achievements": [public, restricted, withheld, draft],
@@ -450,6 +463,9 @@ ROUTES: dict[str, Callable] = {
     "readyz": lambda w: ["/readyz"],
     "metrics": lambda w: ["/metrics"],
     "favicon.ico": lambda w: ["/favicon.ico"],
+    "jobs/<int:pk>/": lambda w: (
+        [f"/jobs/{j.pk}/" for j in w["jobs"]] + ["/jobs/999999/"]
+    ),
     "admin/": lambda w: [
         "/admin/",
         "/admin/snippets/",

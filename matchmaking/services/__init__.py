@@ -12,7 +12,13 @@ from .requests import (
     request_decline,
     requests_expire,
 )
-from .scheduling import meeting_move, schedule_publish, schedule_run
+from .scheduling import (
+    meeting_move,
+    schedule_publish,
+    schedule_run,
+    schedule_start,
+    schedule_subject,
+)
 from .sessions import (
     place_add,
     place_remove,
@@ -38,6 +44,8 @@ __all__ = [
     "requests_expire",
     "schedule_publish",
     "schedule_run",
+    "schedule_start",
+    "schedule_subject",
     "session_create",
     "session_update",
     "slot_block",

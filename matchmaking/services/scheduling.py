@@ -8,6 +8,7 @@ database's unique constraints on people and places are the backstop for
 every other path (an accept after publication, a hand move)."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from jobs.models import Job
+from jobs.services import JobBusy, job_start
 
 from .. import scheduler
 from ..enums import MeetingStatus, RequestStatus, Unplaced
@@ -113,10 +117,42 @@ def _as_request(
     )
 
 
-def schedule_run(*, session_id: int, by: Any, replan: bool = False) -> RunSummary:
+SCHEDULE_JOB = "matchmaking.schedule"
+
+
+def schedule_subject(session_id: int) -> str:
+    return f"matchmaking.session:{session_id}"
+
+
+def schedule_start(*, session_id: int, by: Any, replan: bool = False) -> Job:
+    """Queue a run (编排) for the background workers; the session's page
+    follows it.  Refused while one is queued or running."""
+    session = MatchSession.objects.filter(pk=session_id).first()
+    if session is None:
+        raise MatchError(_("找不到该对接会。"))
+    require(by, "match.manage", session)
+    try:
+        return job_start(
+            kind=SCHEDULE_JOB,
+            subject=schedule_subject(session_id),
+            params={"session_id": session_id, "replan": bool(replan)},
+            by=by,
+        )
+    except JobBusy:
+        raise MatchError(_("这场对接会正在编排，请等它完成。")) from None
+
+
+def schedule_run(
+    *,
+    session_id: int,
+    by: Any,
+    replan: bool = False,
+    progress: Callable[..., None] | None = None,
+) -> RunSummary:
     """Place the accepted requests that have no published meeting (with
     ``replan``, every meeting not yet held) as drafts for the organizers to
-    check and publish."""
+    check and publish.  ``progress(done, total, message)`` hears each step."""
+    step = progress or (lambda *args, **kwargs: None)
     session = (
         MatchSession.objects.select_related("roadshow").filter(pk=session_id).first()
     )
@@ -125,7 +161,9 @@ def schedule_run(*, session_id: int, by: Any, replan: bool = False) -> RunSummar
     require(by, "match.manage", session)
     _claim(session_id)
     try:
+        step(0, 3, _("正在读取约见请求和各方的空闲时段…"))
         slots, places, movable, fixed, busy, future = _inputs(session, replan=replan)
+        step(1, 3, _("正在安排 %(n)d 个约见…") % {"n": len(movable)})
         result = scheduler.schedule_meetings(
             requests=[_as_request(r, future) for r in movable],
             slots=[s.pk for s in slots],
@@ -160,6 +198,7 @@ def schedule_run(*, session_id: int, by: Any, replan: bool = False) -> RunSummar
             seconds=result.seconds,
             method=result.method,
         )
+        step(2, 3, _("正在写入草稿日程…"))
         _write(session, movable, placements, result.unplaced, summary, by)
     finally:
         _release(session_id)

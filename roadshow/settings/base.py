@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cms",
     # Helpers with records of their own (they import no app).
     "mailing",
+    "jobs",
     # The wiring (after every app it joins): seed_demo, the programme's target.
     "roadshow",
     "wagtail.contrib.forms",
@@ -81,7 +82,8 @@ INSTALLED_APPS = [
 ]
 
 # Background work (django-tasks).  "default" is Wagtail's own (its index
-# updates), run at once as before.  "background" carries our emails: with
+# updates), run at once as before.  "background" carries our emails (queue
+# "mail") and the slow work started from pages (queue "jobs"): with
 # TASKS_QUEUE=database (production's default) each is enqueued in the
 # transaction of the change that causes it and run by `manage.py db_worker
 # --backend background --queue-name '*'`; otherwise (the embedded default)
@@ -95,7 +97,7 @@ TASKS = {
             if TASKS_QUEUE == "database"
             else "django_tasks.backends.immediate.ImmediateBackend"
         ),
-        "QUEUES": ["mail"],
+        "QUEUES": ["mail", "jobs"],
     },
 }
 

@@ -35,7 +35,9 @@ def _meetings_in_feed(client, user) -> list:
     ]
 
 
-def test_request_accept_schedule_move_outcome_deal(market):
+def test_request_accept_schedule_move_outcome_deal(
+    market, django_capture_on_commit_callbacks
+):
     investor, team, organizer = (
         _client(market["investor"]),
         _client(market["team"]),
@@ -64,8 +66,13 @@ def test_request_accept_schedule_move_outcome_deal(market):
     request.refresh_from_db()
     assert (request.status, request.weight) == (RequestStatus.ACCEPTED, 4)
     # The organizer schedules and publishes in the admin.
-    run = organizer.post(f"/admin/matchmaking/{session.pk}/run/", {})
+    # The run is a background job (here: right after the commit); the
+    # session's page shows what came of it.
+    with django_capture_on_commit_callbacks(execute=True):
+        run = organizer.post(f"/admin/matchmaking/{session.pk}/run/", {})
     assert run.status_code == 302
+    page = organizer.get(f"/admin/matchmaking/{session.pk}/").content.decode()
+    assert "已完成" in page and "编排完成：新安排 1 场" in page
     meeting = Meeting.objects.get()
     assert meeting.published_at is None
     assert _meetings_in_feed(investor, market["investor"]) == []
