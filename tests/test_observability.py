@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 import tracing
 from mailing.services import email_send
 from roadshow.asgi import application
-from tests.mailing.test_services import DATABASE_QUEUE, run_worker
+from tests.queue import DATABASE_QUEUE, run_worker
 
 
 @pytest.fixture

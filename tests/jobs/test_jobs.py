@@ -6,7 +6,6 @@ the person who started it — and for nobody else."""
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -17,14 +16,8 @@ from jobs.enums import JobState
 from jobs.models import Job
 from jobs.services import JobBusy, JobRefused, handler, job_run, job_start
 from tests.factories import make_user
+from tests.queue import DATABASE_QUEUE, run_worker
 
-DATABASE_QUEUE = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["mail", "jobs"],
-    },
-}
 # The worker closes its connection between tasks: a test that commits.
 WORKER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SEEN: list[dict] = []
@@ -62,19 +55,6 @@ def database_queue(settings):
 @pytest.fixture(autouse=True)
 def _seen():
     SEEN.clear()
-
-
-def run_worker() -> None:
-    call_command(
-        "db_worker",
-        "--batch",
-        "--backend",
-        "background",
-        "--queue-name",
-        "*",
-        "--no-startup-delay",
-        verbosity=0,
-    )
 
 
 @WORKER_DB

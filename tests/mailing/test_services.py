@@ -13,11 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from mailing.enums import EmailStatus
 from mailing.models import Email
 from mailing.services import email_deliver, email_send
-
-DATABASE_QUEUE = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail"]},
-}
+from tests.queue import DATABASE_QUEUE, run_worker
 
 
 class RefusingBackend(BaseEmailBackend):
@@ -36,19 +32,6 @@ WORKER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def database_queue(settings):
     settings.TASKS = DATABASE_QUEUE
     return settings
-
-
-def run_worker() -> None:
-    call_command(
-        "db_worker",
-        "--batch",
-        "--backend",
-        "background",
-        "--queue-name",
-        "*",
-        "--no-startup-delay",
-        verbosity=0,
-    )
 
 
 @WORKER_DB
