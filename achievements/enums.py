@@ -36,6 +36,14 @@ class Publication(models.TextChoices):
     RESTRICTED = "restricted", _("仅限已批准投资方")
 
 
+class DemandKind(models.TextChoices):
+    """The two lists of seeds/004 三.1: enterprises' technology demands, and
+    application scenarios a city or an enterprise offers to new technology."""
+
+    TECHNOLOGY = "technology", _("技术需求")
+    SCENARIO = "scenario", _("应用场景")
+
+
 class DemandStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
