@@ -79,6 +79,7 @@ STOP_WORDS = set(
     建设 推广 成果 转化 示范 平台 能力 目前 现有 具备 希望 面向 场景 支持 服务
     国产 进口 替代 方面 一种 基于 包括 形成 开展 引进 落地 开放 城市 地区 全国
     新型 高效 高性能 性能 效率 优化 创新 先进 重点 工程 水平 质量 及其 其中 已经
+    制造 制备 工艺
     """.split()
 )
 STOP_BIGRAMS = {
@@ -242,7 +243,9 @@ def shared_terms(
     for run in _RUN.findall(demand_text):
         i = 0
         while i < len(run) - 1:
-            if not _is_key(run[i : i + 2]) or run[i : i + 2] not in haystack:
+            # Never from the middle of a stop word ("造技术" of "制造技术").
+            inside = i > 0 and run[i - 1 : i + 1] in STOP_BIGRAMS
+            if inside or not _is_key(run[i : i + 2]) or run[i : i + 2] not in haystack:
                 i += 1
                 continue
             end = i + 2
