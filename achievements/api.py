@@ -27,7 +27,7 @@ from .api_errors import (
     install_error_handlers,
     not_found,
 )
-from .enums import ReviewStatus, TransferMode
+from .enums import DemandKind, ReviewStatus, TransferMode
 from .models import Achievement, Demand
 from .validation import COLUMN_KEYS, COLUMNS, Lookups, clean_record
 
@@ -144,6 +144,10 @@ class Pagination(PageNumberPagination):
 
 class DemandOut(Schema):
     id: int
+    kind: str = Field(
+        description="technology (技术需求) or scenario (应用场景, with its owner)"
+    )
+    scenario_owner: str = Field(description="the city or enterprise offering it")
     title: str
     organization: str
     field: FieldOut
@@ -332,12 +336,16 @@ def achievement_submit(request, payload: dict[str, Any] = Body(...)):  # noqa: B
     tags=["demands"],
 )
 @paginate(Pagination)
-def demand_list(request, field: Text = ""):
+def demand_list(
+    request, field: Text = "", kind: Literal[("", *DemandKind.values)] = ""
+):
     demands = selectors.demands_visible_to(user=request.user).select_related(
         "organization", "field", "province"
     )
     if field:
         demands = demands.filter(field__code=field)
+    if kind:
+        demands = demands.filter(kind=kind)
     return demands
 
 

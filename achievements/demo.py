@@ -345,3 +345,78 @@ def seed_demo(*, achievements: int = 320, seed: int = 2026) -> dict:
             },
         )
     return {"created": created, "logins": logins, "password": DEMO_PASSWORD}
+
+
+# Demand lists both ways (seeds/004 三.1): a technology demand and two
+# application scenarios 应用场景, one offered by a city through its
+# province's S&T department, one by an enterprise.
+DEMAND_LISTS = [
+    {
+        "organization": "华东新能源装备股份有限公司",
+        "kind": "technology",
+        "scenario_owner": "",
+        "title": "钠离子电池正极材料及储能电芯",
+        "field": "modern-energy",
+        "province": "32",
+        "min_trl": 6,
+        "description": (
+            "建设电网侧储能电站，寻求高比能、长循环寿命的钠离子电池层状氧化物正极材料"
+            "及电芯制造技术，要求循环寿命不低于 3000 次，已完成中试。"
+        ),
+    },
+    {
+        "organization": "江苏省科学技术厅",
+        "kind": "scenario",
+        "scenario_owner": "苏州工业园区",
+        "title": "城市道路智能网联汽车测试应用场景",
+        "field": "smart-city",
+        "province": "32",
+        "min_trl": 6,
+        "description": (
+            "开放园区内 50 公里城市道路和 3 处交通枢纽，面向车路协同、交通信号控制、"
+            "自动驾驶感知等技术开展测试验证与示范应用。"
+        ),
+    },
+    {
+        "organization": "北方智能制造集团有限公司",
+        "kind": "scenario",
+        "scenario_owner": "北方智能制造集团有限公司",
+        "title": "数控机床柔性产线智能化改造应用场景",
+        "field": "smart-manufacturing",
+        "province": "21",
+        "min_trl": 7,
+        "description": (
+            "以集团两条数控机床装配线为场景，征集工业机器人、智能焊接系统、"
+            "精密减速器等技术进行柔性化、智能化改造。"
+        ),
+    },
+]
+
+
+def seed_demand_lists() -> int:
+    """The demand and scenario lists of the demo; safe to run again."""
+    fields = {f.code: f for f in IndustryField.objects.all()}
+    provinces = {p.code: p for p in Province.objects.all()}
+    count = 0
+    for item in DEMAND_LISTS:
+        organization = Organization.objects.filter(name=item["organization"]).first()
+        if organization is None or item["field"] not in fields:
+            continue
+        Demand.objects.update_or_create(
+            organization=organization,
+            title=item["title"],
+            defaults={
+                "kind": item["kind"],
+                "scenario_owner": item["scenario_owner"],
+                "field": fields[item["field"]],
+                "province": provinces[item["province"]],
+                "description": item["description"],
+                "min_trl": item["min_trl"],
+                "budget_min": Decimal("200"),
+                "budget_max": Decimal("1500"),
+                "deadline": date.today() + timedelta(days=120),
+                "status": "published",
+            },
+        )
+        count += 1
+    return count

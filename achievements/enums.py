@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MacroRegion(models.TextChoices):
@@ -34,6 +35,14 @@ class Publication(models.TextChoices):
     NONE = "none", _("未发布")
     PUBLIC = "public", _("公开")
     RESTRICTED = "restricted", _("仅限已批准投资方")
+
+
+class DemandKind(models.TextChoices):
+    """The two lists of seeds/004 三.1: enterprises' technology demands, and
+    application scenarios a city or an enterprise offers to new technology."""
+
+    TECHNOLOGY = "technology", pgettext_lazy("demand kind", "技术需求")
+    SCENARIO = "scenario", pgettext_lazy("demand kind", "应用场景")
 
 
 class DemandStatus(models.TextChoices):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 
-from .enums import TransferMode
+from .enums import DemandKind, TransferMode
 from .models import (
     CONTENT_FIELDS,
     Achievement,
@@ -16,6 +16,8 @@ from .models import (
 ACHIEVEMENT_FORM_FIELDS = CONTENT_FIELDS
 DEMAND_FORM_FIELDS = [
     "organization",
+    "kind",
+    "scenario_owner",
     "title",
     "field",
     "description",
@@ -217,6 +219,8 @@ class DemandForm(forms.ModelForm):
         self.fields["organization"].queryset = (
             organizations or Organization.objects.none()
         )
+        # Not naming the kind (an older form, a script) means a technology demand.
+        self.fields["kind"].required = False
 
     def clean(self):
         data = super().clean()
@@ -226,6 +230,14 @@ class DemandForm(forms.ModelForm):
                 self.add_error(key, _("预算不能为负数。"))
         if low is not None and high is not None and low > high:
             self.add_error("budget_max", _("预算上限不能小于下限。"))
+        if not data.get("kind"):
+            data["kind"] = DemandKind.TECHNOLOGY
+        if data.get("kind") == DemandKind.SCENARIO and not data.get("scenario_owner"):
+            # A scenario is offered by someone: the publishing organization
+            # unless a city or another enterprise is named.
+            organization = data.get("organization")
+            if organization is not None:
+                data["scenario_owner"] = organization.name[:100]
         return data
 
 

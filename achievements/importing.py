@@ -28,6 +28,7 @@ from .services import achievement_update, achievements_create_bulk
 from .validation import (
     COLUMNS,
     Cleaned,
+    Column,
     Lookups,
     clean_record,
     column_title,
@@ -189,14 +190,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _header(row: list[Any]) -> tuple[list[str | None], list[str]]:
+def _header(
+    row: list[Any], columns: list[Column] | None = None
+) -> tuple[list[str | None], list[str]]:
+    """The column keys of a header row, and what is wrong with it."""
+    columns = COLUMNS if columns is None else columns
     keys = []
     problems = []
     for index, cell in enumerate(row, start=1):
         if cell is None or str(cell).strip() == "":
             keys.append(None)
             continue
-        key = header_key(cell)
+        key = header_key(cell, columns)
         if key is None:
             problems.append(
                 _("第 %(n)d 列“%(name)s”不是模板中的列。")
@@ -205,7 +210,7 @@ def _header(row: list[Any]) -> tuple[list[str | None], list[str]]:
         elif key in keys:
             problems.append(_("“%(name)s”列重复出现。") % {"name": str(cell).strip()})
         keys.append(key)
-    for column in COLUMNS:
+    for column in columns:
         if column.required and column.key not in keys:
             problems.append(_("缺少必填列“%(name)s”。") % {"name": column.header})
     return keys, problems

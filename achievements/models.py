@@ -8,6 +8,7 @@ from accounts.models import Organization, TimeStamped
 
 from .enums import (
     TRL_CHOICES,
+    DemandKind,
     DemandStatus,
     MacroRegion,
     Publication,
@@ -349,13 +350,28 @@ class Attachment(TimeStamped):
 
 
 class Demand(TimeStamped):
-    """A technology demand 技术需求 published by an enterprise (R10)."""
+    """A technology demand 技术需求 published by an enterprise, or an
+    application scenario 应用场景 a city or an enterprise offers to new
+    technology (R10, seeds/004 三.1): both are matched against the library."""
 
     organization = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
         related_name="demands",
         verbose_name=_("需求单位"),
+    )
+    kind = models.CharField(
+        _("清单类型"),
+        max_length=16,
+        choices=DemandKind.choices,
+        default=DemandKind.TECHNOLOGY,
+        db_index=True,
+    )
+    scenario_owner = models.CharField(
+        _("场景提供方"),
+        max_length=100,
+        blank=True,
+        help_text=_("提供应用场景的城市或企业，如“成都市”或“某某集团”"),
     )
     title = models.CharField(_("需求名称"), max_length=200)
     field = models.ForeignKey(
@@ -405,6 +421,11 @@ class Demand(TimeStamped):
                 | Q(budget_max__isnull=True)
                 | Q(budget_min__lte=models.F("budget_max")),
                 name="demand_budget_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=DemandKind.SCENARIO) | ~Q(scenario_owner=""),
+                name="demand_scenario_names_its_owner",
+                violation_error_message=_("应用场景须填写场景提供方（城市或企业）。"),
             ),
         ]
 

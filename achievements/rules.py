@@ -93,6 +93,13 @@ def _demand_edit(user: Any, demand: Any) -> bool:
     )
 
 
+@rule("demand.import")
+def _demand_import(user: Any, obj: Any = None) -> bool:
+    """Organizers collect demand lists in bulk (local S&T departments are
+    organizers)."""
+    return permissions.is_organizer(user)
+
+
 @rule("demand.view")
 def _demand_view(user: Any, demand: Any) -> bool:
     return demand.status == DemandStatus.PUBLISHED or _demand_edit(user, demand)

@@ -152,12 +152,12 @@ _PROVINCE_SUFFIX = re.compile(
 _TRL = re.compile(r"^(?:trl)?\s*(\d+)\s*(?:级)?$", re.IGNORECASE)
 
 
-def header_key(header: Any) -> str | None:
+def header_key(header: Any, columns: list[Column] | None = None) -> str | None:
     """The column key a header cell names: the Chinese or English title, or the key."""
     text = re.sub(r"[\s*＊]", "", str(header or "")).casefold()
     if not text:
         return None
-    for column in COLUMNS:
+    for column in COLUMNS if columns is None else columns:
         names = {column.key, str(column.header).casefold()}
         for lang in ("zh-hans", "en"):
             with translation.override(lang):
@@ -167,8 +167,8 @@ def header_key(header: Any) -> str | None:
     return None
 
 
-def column_title(key: str) -> str:
-    for column in COLUMNS:
+def column_title(key: str, columns: list[Column] | None = None) -> str:
+    for column in COLUMNS if columns is None else columns:
         if column.key == key:
             return str(column.header)
     return key
@@ -188,14 +188,18 @@ class Lookups:
             for alias in (p.code, p.name, p.name_en, _PROVINCE_SUFFIX.sub("", p.name)):
                 if alias:
                     self.provinces[alias.casefold()] = p
+        # The labels in either language, whatever the page's: a file written
+        # in Chinese is read the same by someone using the English interface.
         self.modes: dict[str, str] = {}
-        for value, label in TransferMode.choices:
-            self.modes[value] = value
-            self.modes[str(label).casefold()] = value
         self.kinds: dict[str, str] = {}
-        for value, label in OrganizationKind.choices:
-            self.kinds[value] = value
-            self.kinds[str(label).casefold()] = value
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                for value, label in TransferMode.choices:
+                    self.modes[value] = value
+                    self.modes[str(label).casefold()] = value
+                for value, label in OrganizationKind.choices:
+                    self.kinds[value] = value
+                    self.kinds[str(label).casefold()] = value
         self._orgs: dict[str, Organization | None] = {}
 
     def organization(self, name: str) -> Organization | None:

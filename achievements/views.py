@@ -20,9 +20,9 @@ from spreadsheets import About, xlsx_response
 from uploads import UploadRefused, check_attachment, protected_file_response
 
 from . import selectors, services
-from .enums import TRL_DESCRIPTIONS, ReviewStatus, TransferMode
+from .enums import TRL_DESCRIPTIONS, DemandKind, ReviewStatus, TransferMode
 from .exporting import catalogue_filters_in_words, export_achievements
-from .extensions import detail_sections
+from .extensions import demand_sections, detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
 from .matching import demand_matches
 from .models import Achievement, Demand, IndustryField
@@ -424,6 +424,13 @@ def demand_list(request):
     field = request.GET.get("field", "")
     if field:
         demands = demands.filter(field__code=field)
+    kind = request.GET.get("kind", "")
+    if kind not in DemandKind.values:
+        kind = ""
+    if kind:
+        demands = demands.filter(kind=kind)
+    params = request.GET.copy()
+    params.pop("page", None)
     page = Paginator(demands, 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -432,6 +439,9 @@ def demand_list(request):
             "page": page,
             "fields": IndustryField.objects.all(),
             "field": field,
+            "kinds": DemandKind.choices,
+            "kind": kind,
+            "querystring": params.urlencode(),
             "can_create": bool(permissions.organization_ids(request.user))
             or permissions.is_organizer(request.user),
         },
@@ -452,6 +462,7 @@ def demand_detail(request, pk: int):
             "demand": demand,
             "matches": demand_matches(demand=demand, user=request.user),
             "can_edit": user_can(request.user, "demand.edit", demand),
+            "sections": demand_sections(request, demand),
         },
     )
 

@@ -24,6 +24,7 @@ from accounts.admin_menu import OrganizerMenuItem
 from accounts.models import ApiToken, Membership, Organization
 from accounts.permissions import user_can
 
+from .admin_views import demand_import_view, demand_template_view
 from .enums import ReviewStatus
 from .forms import DEMAND_FORM_FIELDS
 from .importing import ImportRefused, import_achievements, write_template
@@ -140,8 +141,15 @@ class LibraryGroup(ModelViewSetGroup):
             icon="help",
             menu_label=gettext_lazy("技术需求"),
             form_fields=DEMAND_FORM_FIELDS,
-            list_display=["title", "organization", "field", "province", "status"],
-            list_filter=["status", "field"],
+            list_display=[
+                "title",
+                "kind",
+                "organization",
+                "field",
+                "province",
+                "status",
+            ],
+            list_filter=["kind", "status", "field"],
             copy_view_enabled=False,
         ),
         ModelViewSet(
@@ -251,6 +259,12 @@ def register_import_urls():
     return [
         path("library/import/", import_view, name="achievements_import"),
         path("library/import/template/", template_view, name="achievements_template"),
+        path("library/demands/import/", demand_import_view, name="demands_import"),
+        path(
+            "library/demands/import/template/",
+            demand_template_view,
+            name="demands_template",
+        ),
     ]
 
 
@@ -261,6 +275,16 @@ def import_menu_item():
         reverse("achievements_import"),
         icon_name="upload",
         order=205,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def demand_import_menu_item():
+    return OrganizerMenuItem(
+        gettext_lazy("导入需求清单"),
+        reverse("demands_import"),
+        icon_name="upload",
+        order=207,
     )
 
 

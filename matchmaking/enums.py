@@ -97,3 +97,13 @@ class EventKind(models.TextChoices):
     CONTINUE = "outcome_continue", _("记录结果：继续洽谈")
     PASS = "outcome_pass", _("记录结果：不再跟进")
     NOT_HELD = "outcome_not_held", _("记录结果：未举行")
+
+
+class DemandResponseStatus(models.TextChoices):
+    """A team's "我们可以对接" to a demand: waiting for the demand side, turned
+    into a meeting request (by the team at once where a session allows, or
+    later by either side), or not a fit for the demand side."""
+
+    OPEN = "open", _("待需求方查看")
+    MEETING = "meeting", _("已发起约见")
+    DECLINED = "declined", _("需求方认为不合适")

@@ -246,3 +246,31 @@ class MoveForm(forms.Form):
     slot = forms.IntegerField()
     place = forms.IntegerField()
     swap = forms.BooleanField(required=False)
+
+
+class DemandRespondForm(forms.Form):
+    """ "我们可以对接": which of the team's published achievements, and a word."""
+
+    achievement = forms.ModelChoiceField(
+        label=_("用哪项成果对接"), queryset=None, empty_label=None
+    )
+    message = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("成果如何满足该需求、希望怎样合作（需求方会看到）。"),
+    )
+
+    def __init__(self, *args: Any, achievements: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["achievement"].queryset = achievements
+
+
+class DemandResponseDeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("说明（团队会看到）"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(),
+    )

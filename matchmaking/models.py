@@ -14,12 +14,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, TimeStamped
-from achievements.models import Achievement
+from achievements.models import Achievement, Demand
 from events.models import Roadshow
 
 from .enums import (
     AcceptPriority,
     DeclineReason,
+    DemandResponseStatus,
     Direction,
     EventKind,
     MeetingStatus,
@@ -456,3 +457,64 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.week}"
+
+
+class DemandResponse(TimeStamped):
+    """ "我们可以对接": a team answers a published demand with one of its own
+    published achievements (seeds/004 三.1).  It stands on its own — the
+    demand side sees it on the demand's page and in its workspace whether or
+    not a roadshow's matchmaking is open — and records the meeting request
+    opened from it, if any.  Once per demand and achievement."""
+
+    demand = models.ForeignKey(
+        Demand,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("技术需求"),
+    )
+    achievement = models.ForeignKey(
+        Achievement,
+        on_delete=models.CASCADE,
+        related_name="demand_responses",
+        verbose_name=_("成果"),
+    )
+    team_org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+"
+    )
+    responder = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField(_("说明"), blank=True)
+    # The fit (0–100) when the team answered, as the demand side was shown it.
+    score = models.PositiveSmallIntegerField(_("匹配度"), default=0)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=DemandResponseStatus.choices,
+        default=DemandResponseStatus.OPEN,
+    )
+    meeting_request = models.ForeignKey(
+        "MeetingRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decline_note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("需求响应")
+        verbose_name_plural = _("需求响应")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "achievement"],
+                name="demand_response_once_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__lte=100), name="demand_response_score_0_to_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement_id} → {self.demand_id}"

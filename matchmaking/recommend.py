@@ -1,7 +1,10 @@
 """Recommendations both ways (R7): achievements that fit an investor's mandate,
 and the investors, roadshows and demands that fit a team's achievement.
 
-One scoring function, read in the database: hard filters first (the one
+The demands a team's achievement answers are scored by the library
+(``achievements.matching``: one scoring of demands and achievements, 0–100,
+used by the demand's page too).  For mandates, one scoring function, read in
+the database: hard filters first (the one
 visibility rule, not the viewer's own, not dismissed, TRL inside the range,
 the field among those declared or followed in live rooms), then a weighted sum
 of what fits, ordered by score then recency.  Only the rows shown are turned
@@ -43,8 +46,9 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.enums import InvestorStatus, Role
 from accounts.models import Membership, Organization
-from achievements.enums import DemandStatus, Publication, TransferMode
-from achievements.models import Achievement, Demand, InvestorProfile, Province
+from achievements.enums import Publication, TransferMode
+from achievements.matching import DemandMatch, demands_matching
+from achievements.models import Achievement, InvestorProfile, Province
 from achievements.selectors import achievements_published_visible_to
 from events.enums import RoadshowStatus
 from events.models import Registration, Roadshow
@@ -93,16 +97,9 @@ class InvestorFit(_Reasons):
 
 
 @dataclass
-class DemandFit(_Reasons):
-    demand: Demand
-    score: int
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
 class TeamRecommendations:
     investors: list[InvestorFit]
-    demands: list[DemandFit]
+    demands: list[DemandMatch]
 
 
 # ---------------------------------------------------------------------------
@@ -509,50 +506,13 @@ def upcoming_roadshows_of(
     return result
 
 
-def demands_for(*, achievement: Achievement, limit: int = 10) -> list[DemandFit]:
-    """Published demands the achievement answers: the same field, TRL at
-    least the demand's minimum (hard); the target region and the budget score."""
+def demands_for(*, achievement: Achievement, limit: int = 10) -> list[DemandMatch]:
+    """Open published demands the achievement answers, best first: the
+    library's demand scoring (0–100, with reasons), read from the
+    achievement's side.  Only for a published achievement."""
     if achievement.publication == Publication.NONE:
         return []
-    province_ids = list(achievement.target_provinces.values_list("pk", flat=True))
-    price = achievement.price_min
-    budget = (
-        Q(budget_max__gte=price) | Q(budget_max__isnull=True)
-        if price is not None
-        else None
-    )
-    demands = (
-        Demand.objects.filter(
-            status=DemandStatus.PUBLISHED,
-            field_id=achievement.field_id,
-            min_trl__lte=achievement.trl,
-        )
-        .exclude(organization_id=achievement.owner_id)
-        .filter(Q(deadline__isnull=True) | Q(deadline__gte=timezone.localdate()))
-        .annotate(
-            p_region=_points(Q(province_id__in=province_ids), W_REGION),
-            p_price=_points(budget, W_PRICE),
-        )
-        .annotate(score=Value(W_FIELD + W_TRL) + F("p_region") + F("p_price"))
-        .select_related("organization", "province")
-        .order_by("-score", "-created_at", "-id")[:limit]
-    )
-    result = []
-    for d in demands:
-        reasons = [
-            _("领域：%(field)s") % {"field": achievement.field.local_name},
-            _("TRL %(trl)d 不低于需求的 %(min)d")
-            % {"trl": achievement.trl, "min": d.min_trl},
-        ]
-        if d.p_region:
-            reasons.append(
-                _("需求地区%(province)s在拟转化地区内")
-                % {"province": d.province.local_name}
-            )
-        if d.p_price:
-            reasons.append(_("意向价格在预算范围内"))
-        result.append(DemandFit(demand=d, score=d.score, reasons=reasons))
-    return result
+    return demands_matching(achievements=[achievement], limit=limit)[achievement.pk]
 
 
 def team_recommendations(
@@ -567,14 +527,18 @@ def team_recommendations(
         Achievement.objects.filter(owner_id__in=orgs)
         .exclude(publication=Publication.NONE)
         .select_related("field")
+        .prefetch_related("target_provinces")
         .order_by("-published_at", "-id")[:achievements_limit]
     )
+    own = list(own)
+    # The demands are read and prepared once for all the achievements.
+    demands = demands_matching(achievements=own, limit=limit)
     return [
         (
             a,
             TeamRecommendations(
                 investors=investors_for(achievement=a, limit=limit),
-                demands=demands_for(achievement=a, limit=limit),
+                demands=demands.get(a.pk, []),
             ),
         )
         for a in own

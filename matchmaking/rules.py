@@ -86,3 +86,18 @@ def _dismiss(user: Any, achievement: Any) -> bool:
     return bool(
         permissions.organization_ids(user, role=Role.INVESTOR)
     ) and achievement_is_published_to(user=user, achievement=achievement)
+
+
+@rule("demand.respond")
+def _demand_respond(user: Any, demand: Any) -> bool:
+    """Team members answer a demand they may see with their own achievements
+    (the service checks the achievement, the pair and the quota)."""
+    return bool(team_orgs(user)) and permissions.user_can(user, "demand.view", demand)
+
+
+@rule("demand_response.answer")
+def _demand_response_answer(user: Any, response: Any) -> bool:
+    """The demand's own organization (organizers on its behalf)."""
+    return permissions.is_organizer(user) or response.demand.organization_id in (
+        permissions.organization_ids(user)
+    )

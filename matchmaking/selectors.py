@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.enums import Role
+from achievements.selectors import achievements_published_visible_to
 from events.models import Registration, Roadshow
 from events.services import programme_timeline
 
@@ -397,3 +398,61 @@ def not_approved_reason(user: Any) -> str:
     return _("您在%(org)s的成员资格正在等待批准，批准后即可预约对接。") % {
         "org": waiting.organization.name
     }
+
+
+def demand_responses_shown(*, demand: Any, user: Any) -> QuerySet:
+    """The responses to a demand this user may see: every one for the
+    demand's own people and organizers, their own for a team."""
+    from .models import DemandResponse
+
+    responses = (
+        DemandResponse.objects.filter(demand=demand)
+        .select_related("achievement", "team_org", "meeting_request")
+        .order_by("-score", "-created_at", "-id")
+    )
+    if permissions.is_organizer(user):
+        return responses
+    if demand.organization_id in permissions.organization_ids(user):
+        # Never an achievement this person may not see (the one rule).
+        return responses.filter(
+            achievement__in=achievements_published_visible_to(user=user)
+        )
+    return responses.filter(
+        team_org_id__in=permissions.organization_ids(user, role=Role.TEAM)
+    )
+
+
+def demand_responses_waiting(*, user: Any) -> QuerySet:
+    """Responses to the demands of the user's organizations still waiting."""
+    from .enums import DemandResponseStatus
+    from .models import DemandResponse
+
+    orgs = permissions.organization_ids(user)
+    if not orgs:
+        return DemandResponse.objects.none()
+    return (
+        DemandResponse.objects.filter(
+            demand__organization_id__in=orgs,
+            status=DemandResponseStatus.OPEN,
+            achievement__in=achievements_published_visible_to(user=user),
+        )
+        .select_related("demand", "achievement", "team_org")
+        .order_by("-created_at", "-id")
+    )
+
+
+def team_achievements_for_response(*, user: Any) -> QuerySet:
+    """The published achievements of the user's teams, which may answer a
+    demand ("我们可以对接")."""
+    from achievements.enums import Publication
+    from achievements.models import Achievement
+
+    return (
+        Achievement.objects.filter(
+            owner_id__in=permissions.organization_ids(user, role=Role.TEAM)
+        )
+        .exclude(publication=Publication.NONE)
+        .select_related("field")
+        .prefetch_related("target_provinces")
+        .order_by("-published_at", "-id")
+    )

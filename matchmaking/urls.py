@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import recommend, requests, schedule
+from .views import demand_responses, recommend, requests, schedule
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -46,4 +46,5 @@ urlpatterns = [
     path("matchmaking/sessions/<int:pk>/print/", schedule.print_day, name="print"),
     path("matchmaking/sessions/<int:pk>/staff/", schedule.staff, name="staff"),
     *recommend.urlpatterns,
+    *demand_responses.urlpatterns,
 ]

@@ -6,10 +6,11 @@ from accounts import permissions
 from accounts.enums import Role
 from accounts.workspace import panel
 
+from .models import DemandResponse
 from .recommend import profile_of, recommendations_for, team_recommendations
 from .recommend_forms import DigestPreferenceForm
 from .recommend_services import digest_wanted
-from .selectors import achievements_bookable
+from .selectors import achievements_bookable, demand_responses_waiting
 
 PANEL_LIMIT = 10
 
@@ -41,8 +42,26 @@ def team_fits_panel(request):
     rows = team_recommendations(user=request.user)
     if not rows:
         return None
+    # "我们可以对接" once per demand and achievement: those done are marked.
+    answered = set(
+        DemandResponse.objects.filter(
+            achievement__in=[a for a, _fits in rows]
+        ).values_list("achievement_id", "demand_id")
+    )
+    for achievement, fits in rows:
+        for fit in fits.demands:
+            fit.answered = (achievement.pk, fit.demand.pk) in answered
     # The achievements something fits, in full; the others in one line.
     return "matchmaking/includes/panel_team_fits.html", {
         "rows": [(a, f) for a, f in rows if f.investors or f.demands],
         "quiet": [a for a, f in rows if not (f.investors or f.demands)],
     }
+
+
+@panel(order=7)
+def demand_responses_panel(request):
+    """For the demand side: teams' "我们可以对接" still waiting for a look."""
+    waiting = list(demand_responses_waiting(user=request.user)[:PANEL_LIMIT])
+    if not waiting:
+        return None
+    return "matchmaking/includes/panel_demand_responses.html", {"waiting": waiting}

@@ -245,6 +245,13 @@ def world(roles, django_capture_on_commit_callbacks):
         province=Province.objects.get(code="32"),
         status="published",
     )
+    # A team's "我们可以对接" with the restricted achievement: only the demand
+    # side (approved), the team and organizers see it on the demand's page.
+    from matchmaking.models import DemandResponse
+
+    demand_response = DemandResponse.objects.create(
+        demand=demand, achievement=restricted, team_org=restricted.owner, score=50
+    )
     # Every demand side has a mandate fitting the secrets' field, so the walk
     # renders recommendations (the restricted one fits the approved fund).
     from accounts.models import Organization
@@ -296,6 +303,7 @@ def world(roles, django_capture_on_commit_callbacks):
         "question": question,
         "deals": deals,
         "demand": demand,
+        "demand_response": demand_response,
         "registration": registration,
         "match": match,
     }
@@ -667,6 +675,12 @@ ROUTES: dict[str, Callable] = {
         "/matchmaking/recommendations/{}/restore/", _achievement_ids
     ),
     "matchmaking/digest/": lambda w: ["/matchmaking/digest/"],
+    "matchmaking/demands/<int:pk>/respond/": lambda w: [
+        f"/matchmaking/demands/{w['demand'].pk}/respond/"
+    ],
+    "matchmaking/demand-responses/<int:pk>/decline/": lambda w: [
+        f"/matchmaking/demand-responses/{w['demand_response'].pk}/decline/"
+    ],
     "matchmaking/request/": lambda w: (
         [f"/matchmaking/request/?achievement={pk}" for pk in _achievement_ids(w)]
         + [

@@ -19,13 +19,21 @@ from achievements.selectors import achievement_audience, achievement_is_publishe
 from ..enums import (
     AcceptPriority,
     DeclineReason,
+    DemandResponseStatus,
     Direction,
     MeetingStatus,
     PlaceKind,
     Priority,
     RequestStatus,
 )
-from ..models import MatchSession, MatchSlot, Meeting, MeetingRequest, MeetingSeat
+from ..models import (
+    DemandResponse,
+    MatchSession,
+    MatchSlot,
+    Meeting,
+    MeetingRequest,
+    MeetingSeat,
+)
 from ..rules import asked_side, team_orgs
 from ..selectors import (
     achievement_on_show,
@@ -172,6 +180,12 @@ def request_create(
             ) from exc
         request.preferred_slots.set(preferred)
         record(request, by=by, kind="created")
+        # A team's "我们可以对接" to this side's demands now has its meeting.
+        DemandResponse.objects.filter(
+            achievement=achievement,
+            demand__organization=investor_org,
+            status=DemandResponseStatus.OPEN,
+        ).update(status=DemandResponseStatus.MEETING, meeting_request=request)
         side = asked_side(request)
         tell(
             members_of(request.responder_org.pk, side=side),

@@ -326,11 +326,13 @@ def test_team_panel_shows_investors_roadshows_and_demands(client, roles, team_si
     fits = demands_for(achievement=a)
     assert [f.demand for f in fits] == [demand]
     assert fits[0].reasons == [
-        "领域：现代能源",
-        "TRL 6 不低于需求的 5",
-        "需求地区四川省在拟转化地区内",
+        "同一产业领域：现代能源",
+        "关键词：储能",
+        "技术成熟度满足要求（TRL 6，要求 5 级以上）",
+        "拟转化区域包含四川省",
         "意向价格在预算范围内",
     ]
+    assert fits[0].score == 70
     client.force_login(users["team"])
     html = client.get(reverse("accounts:workspace")).content.decode()
     assert "与我的成果匹配的投资方和需求" in html

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from achievements.demo import seed_demo
+from achievements.demo import seed_demand_lists, seed_demo
 from calls.demo import seed_call
 from cms.demo import seed_cases
 from events.demo import seed_roadshows
@@ -23,6 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
+        seed_demand_lists()
         roadshows = seed_roadshows(seed=options["seed"])
         call = seed_call()
         live = seed_live_room()
