@@ -83,12 +83,12 @@ def _memberships(user: Any) -> list[tuple[int, str, str, bool]]:
     return cached
 
 
-def _delegations(user: Any) -> list[tuple[int, str, str | None]]:
-    """(institution id, since, until) of the user's unrevoked delegations as a
-    technology manager, while the user still belongs to the delegating
-    office: cached like the memberships, under the same version (a grant or
-    a revocation bumps it).  Dates are compared when read, so a delegation
-    that ends ends at once, whatever is cached."""
+def _delegations(user: Any) -> list[tuple[int, int, str, str | None]]:
+    """(institution id, office id, since, until) of the user's unrevoked
+    delegations as a technology manager, while the user still belongs to the
+    delegating office: cached like the memberships, under the same version
+    (a grant or a revocation bumps it).  Dates are compared when read, so a
+    delegation that ends ends at once, whatever is cached."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_roadshow_delegations", None)
@@ -101,15 +101,16 @@ def _delegations(user: Any) -> list[tuple[int, str, str | None]]:
             cached = [
                 (
                     institution,
+                    office,
                     since.isoformat(),
                     until.isoformat() if until else None,
                 )
-                for institution, since, until in Delegation.objects.filter(
+                for institution, office, since, until in Delegation.objects.filter(
                     manager=user,
                     revoked_at__isnull=True,
                     office__memberships__user=user,
                 )
-                .values_list("institution_id", "since", "until")
+                .values_list("institution_id", "office_id", "since", "until")
                 .distinct()
             ]
             cache.set(key, cached, MEMBERSHIPS_TTL)
@@ -117,15 +118,31 @@ def _delegations(user: Any) -> list[tuple[int, str, str | None]]:
     return cached
 
 
+def _active_delegations(user: Any, on: dt.date | None = None):
+    day = (on or timezone.localdate()).isoformat()
+    return [
+        (org, office)
+        for org, office, since, until in _delegations(user)
+        if since <= day and (until is None or day <= until)
+    ]
+
+
 def delegated_organization_ids(user: Any, *, on: dt.date | None = None) -> set[int]:
     """The institutions the user acts for today as their technology manager
     (an active delegation: begun, not ended, not revoked)."""
-    day = (on or timezone.localdate()).isoformat()
-    return {
-        org
-        for org, since, until in _delegations(user)
-        if since <= day and (until is None or day <= until)
-    }
+    return {org for org, _office in _active_delegations(user, on)}
+
+
+def acting_office_id(user: Any, organization_id: int | None) -> int | None:
+    """The transfer office through which the user acts for this organization
+    (an active delegation, the user not a member of it themselves); None
+    when the user acts for it as its own member, or not at all."""
+    if organization_id is None or organization_id in own_organization_ids(user):
+        return None
+    return next(
+        (office for org, office in _active_delegations(user) if org == organization_id),
+        None,
+    )
 
 
 def forget(user: Any) -> None:
