@@ -4,6 +4,7 @@ the deal shows the office that handles it."""
 import pytest
 
 from accounts.enums import OrganizationKind
+from accounts.models import User
 from accounts.permissions import user_can
 from accounts.services import delegation_revoke
 from tests.factories import make_achievement, make_manager, make_org
@@ -29,7 +30,7 @@ def test_a_managers_office_handles_the_deal_it_registers(client, roles):
     delegation_revoke(delegation=delegation, by=users["team"])
     client.force_login(manager)
     assert client.get(f"/deals/{deal.pk}/").status_code == 404
-    assert user_can(manager, "deal.move", deal) is False
+    assert user_can(User.objects.get(pk=manager.pk), "deal.move", deal) is False
 
 
 def test_a_deal_the_team_registered_gets_the_office_when_the_manager_acts(roles):
