@@ -1,6 +1,7 @@
 """Reads about people that several apps need."""
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from . import permissions
 from .enums import DELEGATING_KINDS, Role
@@ -51,3 +52,20 @@ def delegations_held(*, user) -> QuerySet[Delegation]:
         .select_related("office", "institution", "granted_by", "revoked_by")
         .order_by("revoked_at", "-since", "-pk")
     )
+
+
+def managers_acting_for(*, organization_id: int) -> QuerySet[User]:
+    """The technology managers acting for an institution today (an active
+    delegation, the manager still in the office) — the same people
+    ``permissions.organization_ids`` lets act for it."""
+    today = timezone.localdate()
+    active = (
+        Delegation.objects.filter(
+            institution_id=organization_id,
+            revoked_at__isnull=True,
+            since__lte=today,
+        )
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .filter(office__memberships__user=F("manager"))
+    )
+    return User.objects.filter(is_active=True, pk__in=active.values("manager_id"))
