@@ -188,6 +188,8 @@ class DelegationGrantForm(forms.Form):
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
+        if len(institutions[:2]) == 1:  # one's own institution: nothing to choose
+            self.fields["institution"].empty_label = None
 
     def clean_manager(self):
         login = self.cleaned_data["manager"].strip()
