@@ -3,6 +3,7 @@ the open auctions they may see, the listing with its bids (who bid shown as
 竞买人 1, 2, 3… except to organizers and the seller's side), registering to
 bid, and bidding.  The deal's own page stays its parties'."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -91,7 +92,7 @@ def _listing_page(request, deal: Deal, *, error: str = "", status: int = 200):
             "may_register": may_register,
             "may_bid": may_bid if open_now and deal.stage == "bidding" else [],
             "next_bid": _next_bid(deal),
-            "highest": deal.bids.aggregate(m=Max("amount"))["m"],
+            "highest": _highest(deal),
             "open_now": open_now,
             "is_party": party,
             "error": error,
@@ -99,6 +100,11 @@ def _listing_page(request, deal: Deal, *, error: str = "", status: int = 200):
         },
         status=status,
     )
+
+
+def _highest(deal: Deal) -> Decimal | None:
+    highest = deal.bids.aggregate(m=Max("amount"))["m"]
+    return None if highest is None else Decimal(highest).quantize(Decimal("0.01"))
 
 
 @login_required
