@@ -5,14 +5,17 @@ organizations, and investor colleagues added by members) and the roles page
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .enums import InvestorStatus, Role
 from .forms import (
     AutoApproveForm,
     DecisionForm,
+    DelegationGrantForm,
+    DelegationRevokeForm,
     MemberDecisionForm,
     RoleGrantForm,
     RoleRevokeForm,
@@ -194,3 +197,84 @@ def role_revoke(request):
             % {"user": membership.user, "role": membership.get_role_display()},
         )
     return redirect("accounts_roles")
+
+
+def _delegations_page(request, form, status=200):
+    return render(
+        request,
+        "accounts/admin/delegations.html",
+        {
+            "form": form,
+            "delegations": selectors.delegations_granted(
+                institutions=selectors.delegating_institutions(user=request.user)
+            )[:200],
+            "today": timezone.localdate(),
+            "header_title": _("技术经理人委托"),
+        },
+        status=status,
+    )
+
+
+def delegations(request):
+    """Organizers delegate technology managers for any university or
+    institute, and revoke them."""
+    _organizers_only(request)
+    return _delegations_page(
+        request,
+        DelegationGrantForm(
+            institutions=selectors.delegating_institutions(user=request.user)
+        ),
+    )
+
+
+@require_POST
+def delegation_grant(request):
+    _organizers_only(request)
+    form = DelegationGrantForm(
+        request.POST, institutions=selectors.delegating_institutions(user=request.user)
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.delegation_grant(
+                institution=data["institution"],
+                manager=data["manager_user"],
+                office=data["office"],
+                since=data["since"],
+                until=data["until"],
+                by=request.user,
+            )
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("已委托 %(manager)s 代理%(institution)s。")
+                % {
+                    "manager": data["manager_user"],
+                    "institution": data["institution"],
+                },
+            )
+            return redirect("accounts_delegations")
+    return _delegations_page(request, form, status=400)
+
+
+@require_POST
+def delegation_revoke(request):
+    _organizers_only(request)
+    form = DelegationRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect("accounts_delegations")
+    delegation = form.cleaned_data["delegation"]
+    try:
+        services.delegation_revoke(delegation=delegation, by=request.user)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("已撤销 %(manager)s 对%(institution)s的代理。")
+            % {"manager": delegation.manager, "institution": delegation.institution},
+        )
+    return redirect("accounts_delegations")

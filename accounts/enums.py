@@ -19,6 +19,11 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# The institutions that may delegate a technology manager 技术经理人 of a
+# transfer office to act for them (accounts.services.delegation_grant).
+DELEGATING_KINDS = (OrganizationKind.UNIVERSITY, OrganizationKind.INSTITUTE)
+
+
 class Role(models.TextChoices):
     ORGANIZER = "organizer", _("组织方")
     REVIEWER = "reviewer", _("保密审查员")

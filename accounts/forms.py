@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalize_credit_code, validate_credit_code
 from .enums import OrganizationKind, Role
-from .models import Membership, Organization, User
+from .models import Delegation, Membership, Organization, User
+from .services import user_by_login
 
 SIGN_UP_KINDS = [
     (k.value, k.label)
@@ -141,4 +142,71 @@ class RoleRevokeForm(forms.Form):
     membership = forms.ModelChoiceField(
         queryset=Membership.objects.all(),
         error_messages={"invalid_choice": _("该角色已不存在。")},
+    )
+
+
+class DelegationGrantForm(forms.Form):
+    """An institution delegates a technology manager of a transfer office;
+    ``institutions`` are those the one granting may delegate for."""
+
+    institution = forms.ModelChoiceField(
+        label=_("委托机构"),
+        queryset=Organization.objects.none(),
+        error_messages={
+            "required": _("请选择委托机构。"),
+            "invalid_choice": _("请选择委托机构。"),
+        },
+    )
+    manager = forms.CharField(
+        label=_("技术经理人（用户名或邮箱）"),
+        max_length=254,
+        error_messages={"required": _("请填写技术经理人的用户名或邮箱。")},
+    )
+    office = forms.ModelChoiceField(
+        label=_("所在技术转移机构"),
+        queryset=Organization.objects.filter(
+            kind=OrganizationKind.TRANSFER_OFFICE
+        ).order_by("name"),
+        error_messages={
+            "required": _("请选择技术转移机构。"),
+            "invalid_choice": _("请选择技术转移机构。"),
+        },
+    )
+    since = forms.DateField(
+        label=_("委托起始日（默认今天）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("请按 2026-03-01 的格式填写日期。")},
+    )
+    until = forms.DateField(
+        label=_("委托截止日（可不填）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("请按 2026-03-01 的格式填写日期。")},
+    )
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        if len(institutions[:2]) == 1:  # one's own institution: nothing to choose
+            self.fields["institution"].empty_label = None
+
+    def clean_manager(self):
+        login = self.cleaned_data["manager"].strip()
+        user = user_by_login(login)
+        if user is None:
+            raise forms.ValidationError(
+                _("没有用户名或邮箱为“%(login)s”的用户。") % {"login": login}
+            )
+        self.cleaned_data["manager_user"] = user
+        return login
+
+
+class DelegationRevokeForm(forms.Form):
+    delegation = forms.ModelChoiceField(
+        queryset=Delegation.objects.all(),
+        error_messages={
+            "required": _("该委托已不存在。"),
+            "invalid_choice": _("该委托已不存在。"),
+        },
     )

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -219,3 +220,81 @@ def actor_of(by: Any) -> "User | None":
     """The account to record as having done something: None for the
     anonymous visitor and for the system (``by=None``)."""
     return by if getattr(by, "pk", None) and by.is_authenticated else None
+
+
+class Delegation(TimeStamped):
+    """An institution (a university or an institute) delegates a person of a
+    technology-transfer office 技术转移机构 to act for it as a technology
+    manager 技术经理人: from ``since`` to ``until`` (open-ended when empty),
+    until it is revoked.  Granted by an organizer or by the institution's
+    own team, never by the office alone (accounts.services.delegation_grant);
+    while it is active the manager acts for the institution as its team
+    does (accounts.permissions.organization_ids)."""
+
+    office = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="delegations_held",
+        verbose_name=_("技术转移机构"),
+    )
+    manager = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="delegations",
+        verbose_name=_("技术经理人"),
+    )
+    institution = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="delegations_given",
+        verbose_name=_("委托机构"),
+    )
+    since = models.DateField(_("委托起始日"))
+    until = models.DateField(_("委托截止日"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("授权人"),
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤销人"),
+    )
+
+    class Meta:
+        ordering = ["-since", "-pk"]
+        verbose_name = _("技术经理人委托")
+        verbose_name_plural = _("技术经理人委托")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(office=models.F("institution")),
+                name="delegation_office_not_institution",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True)
+                | models.Q(until__gte=models.F("since")),
+                name="delegation_until_after_since",
+            ),
+            models.UniqueConstraint(
+                fields=["manager", "institution"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="delegation_one_live_per_manager_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager} · {self.office} → {self.institution}"
+
+    def is_active(self, *, on: "dt.date") -> bool:
+        return (
+            self.revoked_at is None
+            and self.since <= on
+            and (self.until is None or on <= self.until)
+        )

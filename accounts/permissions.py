@@ -5,10 +5,12 @@ actions with :func:`rule` (loaded in its ``AppConfig.ready``); views, admin
 views, the API and commands all ask :func:`user_can`.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from .enums import InvestorStatus, Role
 
@@ -81,15 +83,82 @@ def _memberships(user: Any) -> list[tuple[int, str, str, bool]]:
     return cached
 
 
+def _delegations(user: Any) -> list[tuple[int, int, str, str | None]]:
+    """(institution id, office id, since, until) of the user's unrevoked
+    delegations as a technology manager, while the user still belongs to the
+    delegating office: cached like the memberships, under the same version
+    (a grant or a revocation bumps it).  Dates are compared when read, so a
+    delegation that ends ends at once, whatever is cached."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_roadshow_delegations", None)
+    if cached is None:
+        key = f"perm:delegations:v1:{user.pk}:{_memberships_version()}"
+        cached = cache.get(key)
+        if cached is None:
+            from .models import Delegation
+
+            cached = [
+                (
+                    institution,
+                    office,
+                    since.isoformat(),
+                    until.isoformat() if until else None,
+                )
+                for institution, office, since, until in Delegation.objects.filter(
+                    manager=user,
+                    revoked_at__isnull=True,
+                    office__memberships__user=user,
+                )
+                .values_list("institution_id", "office_id", "since", "until")
+                .distinct()
+            ]
+            cache.set(key, cached, MEMBERSHIPS_TTL)
+        user._roadshow_delegations = cached
+    return cached
+
+
+def _active_delegations(user: Any, on: dt.date | None = None):
+    day = (on or timezone.localdate()).isoformat()
+    return [
+        (org, office)
+        for org, office, since, until in _delegations(user)
+        if since <= day and (until is None or day <= until)
+    ]
+
+
+def delegated_organization_ids(user: Any, *, on: dt.date | None = None) -> set[int]:
+    """The institutions the user acts for today as their technology manager
+    (an active delegation: begun, not ended, not revoked)."""
+    return {org for org, _office in _active_delegations(user, on)}
+
+
+def acting_office_id(user: Any, organization_id: int | None) -> int | None:
+    """The transfer office through which the user acts for this organization
+    (an active delegation, the user not a member of it themselves); None
+    when the user acts for it as its own member, or not at all."""
+    if organization_id is None or organization_id in own_organization_ids(user):
+        return None
+    return next(
+        (office for org, office in _active_delegations(user) if org == organization_id),
+        None,
+    )
+
+
 def forget(user: Any) -> None:
-    """Drop the memberships cached on a user object that lives long (a
-    WebSocket's), so the next check reads them afresh."""
-    if user is not None and hasattr(user, "_roadshow_memberships"):
-        del user._roadshow_memberships
+    """Drop the memberships and delegations cached on a user object that
+    lives long (a WebSocket's), so the next check reads them afresh."""
+    if user is None:
+        return
+    for attr in ("_roadshow_memberships", "_roadshow_delegations"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles_of(user: Any) -> set[str]:
     roles = {role for _org, role, _status, _ok in _memberships(user)}
+    if delegated_organization_ids(user):
+        roles.add(Role.TEAM)
     if getattr(user, "is_superuser", False) and user.is_active:
         roles.add(Role.ORGANIZER)
     return roles
@@ -105,8 +174,24 @@ def investor_memberships(user: Any) -> list[tuple[int, str, bool]]:
     ]
 
 
-def organization_ids(user: Any, *, role: str | None = None) -> set[int]:
+def own_organization_ids(user: Any, *, role: str | None = None) -> set[int]:
+    """The organizations the user is a member of (with that role): never
+    those delegated to them.  For what only an organization's own people do:
+    adding colleagues, granting or revoking delegations."""
     return {org for org, r, _s, _ok in _memberships(user) if role is None or r == role}
+
+
+def organization_ids(user: Any, *, role: str | None = None) -> set[int]:
+    """The organizations the user acts for (with that role): their own, and,
+    on the team side, the institutions that delegated them as technology
+    manager while the delegation is active.  Every rule that asks "is this
+    user of the owning organization" asks this, so a manager manages a
+    delegating institution's achievements, materials, meetings and deals as
+    its team does, and nothing of any other institution."""
+    own = own_organization_ids(user, role=role)
+    if role is None or role == Role.TEAM:
+        return own | delegated_organization_ids(user)
+    return own
 
 
 def is_organizer(user: Any) -> bool:
@@ -147,3 +232,23 @@ def _role_grant(user: Any, obj: Any) -> bool:
     """Organizer and reviewer roles (any role, on the roles page) and the
     approval of investor colleagues: organizers only."""
     return is_organizer(user)
+
+
+@rule("delegation.grant")
+def _delegation_grant(user: Any, institution: Any) -> bool:
+    """An institution delegates a technology manager through its own team
+    (a member, never one it delegated to) or an organizer does it for them;
+    never the office alone."""
+    if is_organizer(user):
+        return True
+    return institution is not None and institution.pk in own_organization_ids(
+        user, role=Role.TEAM
+    )
+
+
+@rule("delegation.revoke")
+def _delegation_revoke(user: Any, delegation: Any) -> bool:
+    """Whoever may grant it, and the manager giving it up."""
+    return getattr(user, "pk", None) == delegation.manager_id or _delegation_grant(
+        user, delegation.institution
+    )

@@ -1,5 +1,7 @@
-"""Writes for accounts: investor sign-up, email confirmation, approval."""
+"""Writes for accounts: investor sign-up, email confirmation, approval,
+technology managers' delegations."""
 
+import datetime as dt
 from typing import Any
 
 from django.core import signing
@@ -13,8 +15,15 @@ from mailing.services import email_send
 
 from . import permissions
 from .credit_code import normalize_credit_code
-from .enums import COLLEAGUE_ROLES, InvestorStatus, Role, RoleChangeKind
-from .models import Membership, Organization, RoleChange, User, actor_of
+from .enums import (
+    COLLEAGUE_ROLES,
+    DELEGATING_KINDS,
+    InvestorStatus,
+    OrganizationKind,
+    Role,
+    RoleChangeKind,
+)
+from .models import Delegation, Membership, Organization, RoleChange, User, actor_of
 
 CONFIRM_SALT = "accounts.confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -318,3 +327,105 @@ def user_by_login(login: str) -> User | None:
         by_email = list(active.filter(email__iexact=login)[:2])
         user = by_email[0] if len(by_email) == 1 else None
     return user
+
+
+def _delegations_changed() -> None:
+    # As for memberships: now, and again after commit.
+    permissions.memberships_changed()
+    transaction.on_commit(permissions.memberships_changed)
+
+
+def delegation_grant(
+    *,
+    institution: Organization,
+    manager: User,
+    office: Organization,
+    since: dt.date | None,
+    until: dt.date | None,
+    by: Any,
+) -> Delegation:
+    """An institution (through its own team, or an organizer for it)
+    delegates a person of a technology-transfer office to act for it as a
+    technology manager from ``since`` (today when empty) to ``until``
+    (open-ended when empty).  Nothing is written when anything is wrong."""
+    if not permissions.user_can(by, "delegation.grant", institution):
+        raise AccountError(
+            _(
+                "委托须由%(institution)s本机构的成员或组织方办理；"
+                "技术转移机构不能自行取得委托。"
+            )
+            % {"institution": institution}
+        )
+    if getattr(by, "pk", None) == manager.pk:
+        raise AccountError(
+            _("不能委托自己为技术经理人，请由机构的其他成员或组织方办理。")
+        )
+    if institution.kind not in DELEGATING_KINDS:
+        raise AccountError(_("只有高等学校和科研院所可以委托技术经理人。"))
+    if office.kind != OrganizationKind.TRANSFER_OFFICE:
+        raise AccountError(_("%(office)s不是技术转移机构。") % {"office": office})
+    if not manager.is_active:
+        raise AccountError(_("该账号已停用。"))
+    if not Membership.objects.filter(user=manager, organization=office).exists():
+        raise AccountError(
+            _("%(manager)s不是%(office)s的成员。")
+            % {"manager": manager, "office": office}
+        )
+    if Membership.objects.filter(user=manager, organization=institution).exists():
+        raise AccountError(
+            _("%(manager)s已是%(institution)s的成员，无须委托。")
+            % {"manager": manager, "institution": institution}
+        )
+    today = timezone.localdate()
+    since = since or today
+    if until is not None and until < since:
+        raise AccountError(_("委托截止日不能早于起始日。"))
+    if until is not None and until < today:
+        raise AccountError(_("委托截止日已过。"))
+    with transaction.atomic():
+        live = (
+            Delegation.objects.select_for_update()
+            .filter(manager=manager, institution=institution, revoked_at__isnull=True)
+            .first()
+        )
+        if live is not None:
+            if live.until is None or live.until >= today:
+                raise AccountError(
+                    _("%(manager)s已受%(institution)s委托（自 %(since)s 起）。")
+                    % {
+                        "manager": manager,
+                        "institution": institution,
+                        "since": live.since.isoformat(),
+                    }
+                )
+            # One that ran out is closed, so a new one may be recorded.
+            live.revoked_at = timezone.now()
+            live.save(update_fields=["revoked_at", "updated_at"])
+        delegation = Delegation.objects.create(
+            office=office,
+            manager=manager,
+            institution=institution,
+            since=since,
+            until=until,
+            granted_by=actor_of(by),
+        )
+        _delegations_changed()
+    return delegation
+
+
+def delegation_revoke(*, delegation: Delegation, by: Any) -> Delegation:
+    """The institution (its team or an organizer) ends a delegation, or the
+    manager gives it up: it ends at once, for every page and open socket."""
+    if not permissions.user_can(by, "delegation.revoke", delegation):
+        raise AccountError(
+            _("只有委托机构的成员、组织方或技术经理人本人可以撤销委托。")
+        )
+    with transaction.atomic():
+        locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        if locked.revoked_at is not None:
+            raise AccountError(_("该委托已撤销。"))
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = actor_of(by)
+        locked.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+        _delegations_changed()
+    return locked

@@ -9,6 +9,17 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspace/", views.workspace, name="workspace"),
     path("workspace/members/", views.members, name="members"),
+    path("workspace/delegations/", views.delegations, name="delegations"),
+    path(
+        "workspace/delegations/grant/",
+        views.delegation_grant,
+        name="delegation_grant",
+    ),
+    path(
+        "workspace/delegations/revoke/",
+        views.delegation_revoke,
+        name="delegation_revoke",
+    ),
     path("accounts/signup/", views.sign_up, name="signup"),
     path("accounts/confirm/<str:token>/", views.confirm, name="confirm"),
     path(

@@ -3,15 +3,23 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 
-from . import services
-from .forms import LoginForm, MemberForm, SignUpForm
+from . import selectors, services
+from .enums import Role
+from .forms import (
+    DelegationGrantForm,
+    DelegationRevokeForm,
+    LoginForm,
+    MemberForm,
+    SignUpForm,
+)
 from .models import Membership
-from .workspace import panels_for
+from .workspace import panel, panels_for
 
 
 class LoginView(auth_views.LoginView):
@@ -133,3 +141,114 @@ def members(request):
         },
         status=400 if form.errors else 200,
     )
+
+
+def _delegations_page(request, form=None, status=200):
+    user = request.user
+    institutions = selectors.delegating_institutions(user=user)
+    mine = institutions.filter(
+        pk__in=permissions.own_organization_ids(user, role=Role.TEAM)
+    )
+    return render(
+        request,
+        "accounts/delegations.html",
+        {
+            "form": form or DelegationGrantForm(institutions=mine, prefix="grant"),
+            "can_grant": mine.exists(),
+            "granted": selectors.delegations_granted(institutions=mine),
+            "held": selectors.delegations_held(user=user),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def delegations(request):
+    """Technology managers: those the user's institutions delegated, and the
+    institutions the user acts for (代理机构)."""
+    return _delegations_page(request)
+
+
+@login_required
+@require_POST
+def delegation_grant(request):
+    user = request.user
+    mine = selectors.delegating_institutions(user=user).filter(
+        pk__in=permissions.own_organization_ids(user, role=Role.TEAM)
+    )
+    form = DelegationGrantForm(request.POST, institutions=mine, prefix="grant")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            delegation = services.delegation_grant(
+                institution=data["institution"],
+                manager=data["manager_user"],
+                office=data["office"],
+                since=data["since"],
+                until=data["until"],
+                by=user,
+            )
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("已委托 %(manager)s（%(office)s）代理%(institution)s。")
+                % {
+                    "manager": delegation.manager,
+                    "office": delegation.office,
+                    "institution": delegation.institution,
+                },
+            )
+            return redirect("accounts:delegations")
+    return _delegations_page(request, form, status=400)
+
+
+@login_required
+@require_POST
+def delegation_revoke(request):
+    form = DelegationRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("accounts:delegations")
+    delegation = form.cleaned_data["delegation"]
+    try:
+        services.delegation_revoke(delegation=delegation, by=request.user)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("已撤销 %(manager)s 对%(institution)s的代理。")
+            % {"manager": delegation.manager, "institution": delegation.institution},
+        )
+    return redirect("accounts:delegations")
+
+
+@panel(order=8)
+def delegations_panel(request):
+    """The institutions a manager acts for (代理机构), and for a university's
+    or an institute's team, its technology managers."""
+    user = request.user
+    held = [
+        d
+        for d in selectors.delegations_held(user=user)
+        if d.is_active(on=timezone.localdate())
+    ]
+    mine = selectors.delegating_institutions(user=user).filter(
+        pk__in=permissions.own_organization_ids(user, role=Role.TEAM)
+    )
+    if not held and not mine.exists():
+        return None
+    granted = [
+        d
+        for d in selectors.delegations_granted(institutions=mine)
+        if d.is_active(on=timezone.localdate())
+    ]
+    return "accounts/includes/panel_delegations.html", {
+        "held": held,
+        "granted": granted,
+        "can_grant": mine.exists(),
+    }

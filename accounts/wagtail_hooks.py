@@ -30,6 +30,17 @@ def register_urls():
         path("roles/", admin_views.roles, name="accounts_roles"),
         path("roles/grant/", admin_views.role_grant, name="accounts_role_grant"),
         path("roles/revoke/", admin_views.role_revoke, name="accounts_role_revoke"),
+        path("delegations/", admin_views.delegations, name="accounts_delegations"),
+        path(
+            "delegations/grant/",
+            admin_views.delegation_grant,
+            name="accounts_delegation_grant",
+        ),
+        path(
+            "delegations/revoke/",
+            admin_views.delegation_revoke,
+            name="accounts_delegation_revoke",
+        ),
     ]
 
 
@@ -50,6 +61,16 @@ def roles_menu_item():
         reverse("accounts_roles"),
         icon_name="group",
         order=216,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def delegations_menu_item():
+    return OrganizerMenuItem(
+        gettext_lazy("技术经理人"),
+        reverse("accounts_delegations"),
+        icon_name="link",
+        order=217,
     )
 
 

@@ -11,7 +11,7 @@ class LivestreamConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save
 
-        from accounts.models import Membership, Organization
+        from accounts.models import Delegation, Membership, Organization
         from events.signals import roadshow_changed
 
         # rules: the permission rules; workspace: the presenting team's panel.
@@ -26,6 +26,11 @@ class LivestreamConfig(AppConfig):
                 receivers.on_membership_changed,
                 sender=Membership,
                 dispatch_uid=f"livestream-membership-{signal is post_save}",
+            )
+            signal.connect(
+                receivers.on_delegation_changed,
+                sender=Delegation,
+                dispatch_uid=f"livestream-delegation-{signal is post_save}",
             )
             signal.connect(
                 receivers.on_organization_changed,

@@ -29,6 +29,12 @@ def on_membership_changed(sender, instance: Membership, **kwargs) -> None:
     _judge_after_commit([instance.user_id])
 
 
+def on_delegation_changed(sender, instance, **kwargs) -> None:
+    """A technology manager's delegation granted, ended or revoked: what the
+    manager may enter changes (meeting rooms listen to the same notice)."""
+    _judge_after_commit([instance.manager_id])
+
+
 def on_organization_changed(sender, instance: Organization, **kwargs) -> None:
     """An organization's investor status (approved, revoked…) is part of
     every member's rights."""

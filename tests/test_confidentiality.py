@@ -41,6 +41,8 @@ ADVERSARIES = {
     "other_team": {RESTRICTED, WITHHELD, DRAFT},
     "investor": {WITHHELD, DRAFT},
     "deal_party": {WITHHELD, DRAFT},
+    # A technology manager of another institution (乙研究院): nothing of 甲大学's.
+    "other_manager": {RESTRICTED, WITHHELD, DRAFT},
 }
 
 
@@ -220,6 +222,38 @@ def world(roles, django_capture_on_commit_callbacks):
             path="listed",
         ),
     ]
+    # An auction of the restricted achievement, with a bid from outside the
+    # deal (the approved fund registered for it).
+    from tracker.services import auction_register, bid_place
+
+    auction = deal_create(
+        by=users["organizer"],
+        achievement=restricted,
+        counterparty=orgs["enterprise"],
+        transfer_mode="assignment",
+        path="auction",
+    )
+    deal_move(deal_id=auction.pk, to="negotiation", by=None, expected="interest")
+    deal_move(
+        deal_id=auction.pk,
+        to="listing",
+        by=None,
+        expected="negotiation",
+        data={
+            "listing_number": "PM-W",
+            "listing_date": timezone.localdate(),
+            "listing_ends": timezone.localdate() + timezone.timedelta(days=3),
+            "listing_price": 100,
+            "bid_increment": 5,
+            "agency": orgs["torch"],
+        },
+    )
+    deal_move(deal_id=auction.pk, to="bidding", by=None, expected="listing")
+    auction_register(
+        deal_id=auction.pk, organization=orgs["fund"], by=users["investor"]
+    )
+    bid_place(deal_id=auction.pk, bidder=orgs["fund"], amount=100, by=users["investor"])
+    deals.append(auction)
     # The restricted deal is followed to its public disclosure, whose own
     # text a reviewer cleared.
     walk_to_registration(deals[0], users["organizer"])
@@ -270,7 +304,20 @@ def world(roles, django_capture_on_commit_callbacks):
             trl=(1, 9),
             ticket=(None, None),
         )
-    users = {**users, "deal_party": deal_party}
+    from accounts.enums import OrganizationKind
+    from tests.factories import make_manager, make_org
+
+    office = make_org(kind=OrganizationKind.TRANSFER_OFFICE, name="技术转移中心")
+    manager, _ = make_manager(institution=owner, office=office, by=users["team"])
+    other_manager, _ = make_manager(
+        institution=orgs["other"], office=office, by=users["other_team"]
+    )
+    users = {
+        **users,
+        "deal_party": deal_party,
+        "manager": manager,
+        "other_manager": other_manager,
+    }
     calls = _calls(users, orgs, restricted)
     from jobs.enums import JobState
     from jobs.models import Job
@@ -479,6 +526,7 @@ ROUTES: dict[str, Callable] = {
         "/admin/snippets/",
         "/admin/pages/",
         f"/admin/roadshows/{w['roadshows'][1].pk}/invitations/",
+        "/admin/delegations/",
     ],
     "django-admin/": lambda w: ["/django-admin/"],
     "documents/^(\\d+)/(.*)$": lambda w: ["/documents/1/x.pdf"],
@@ -515,6 +563,9 @@ ROUTES: dict[str, Callable] = {
     "accounts/logout/": lambda w: [],  # GET is refused; logging out ends the walk
     "workspace/": lambda w: ["/workspace/"],
     "workspace/members/": lambda w: ["/workspace/members/"],
+    "workspace/delegations/": lambda w: ["/workspace/delegations/"],
+    "workspace/delegations/grant/": lambda w: ["/workspace/delegations/grant/"],
+    "workspace/delegations/revoke/": lambda w: ["/workspace/delegations/revoke/"],
     "accounts/signup/": lambda w: ["/accounts/signup/"],
     "accounts/confirm/<str:token>/": lambda w: ["/accounts/confirm/forged:token/"],
     "accounts/password-reset/": lambda w: ["/accounts/password-reset/"],
@@ -626,6 +677,15 @@ ROUTES: dict[str, Callable] = {
         + [f"/deals/new/?meeting={m.pk}" for m in w["match"]["meetings"]]
     ),
     "deals/<int:pk>/": lambda w: [f"/deals/{d.pk}/" for d in w["deals"]],
+    "deals/auctions/": lambda w: ["/deals/auctions/"],
+    **{
+        f"deals/<int:pk>/auction/{action}": (
+            lambda w, action=action: [
+                f"/deals/{d.pk}/auction/{action}" for d in w["deals"]
+            ]
+        )
+        for action in ("", "register/", "bids/")
+    },
     "deals/documents/<int:pk>/": lambda w: ["/deals/documents/1/"],
     # The actions on a deal's page take posts only (a GET is refused).
     **{
@@ -803,6 +863,36 @@ def test_no_route_shows_a_secret_to_an_adversary(world, who):
                 )
     assert leaks == [], "\n".join(map(str, leaks))
     assert walked > 120
+
+
+def test_a_manager_sees_their_institutions_secrets_while_delegated(world):
+    """The manager of 甲大学 sees its draft and restricted achievements and
+    their deal as its team does; revoked, at once nothing."""
+    from accounts.models import Delegation
+    from accounts.services import delegation_revoke
+
+    client = Client()
+    manager = world["users"]["manager"]
+    client.force_login(manager)
+    _public, restricted, _withheld, draft = world["achievements"]
+    pages = [
+        f"/achievements/{draft.pk}/",
+        f"/achievements/{restricted.pk}/",
+        f"/deals/{world['deals'][0].pk}/",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert DRAFT.encode() in client.get(pages[0]).content
+    assert RESTRICTED.encode() in client.get(pages[2]).content
+    delegation_revoke(
+        delegation=Delegation.objects.get(manager=manager),
+        by=world["users"]["team"],
+    )
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 404, path
+    assert DRAFT.encode() not in client.get("/achievements/?q=ZQ").content
 
 
 def _pdf_author(response) -> str | None:

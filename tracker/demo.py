@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from accounts import permissions
 from accounts.enums import OrganizationKind
 from accounts.models import Organization, User
 from achievements.models import Province
@@ -204,6 +205,20 @@ def _auction_open_for_bids(organizer, slots) -> int:
     )
     services.deal_move(deal_id=deal.pk, to="bidding", by=organizer, expected="listing")
     services.bid_place(deal_id=deal.pk, bidder=org, amount=Decimal("210"), by=bidder)
+    # A fund from outside the deal registers and bids higher (log in as
+    # "investor": the listing shows 竞买人 1 and 2, not who they are).
+    deal.refresh_from_db()
+    investor = User.objects.filter(username="investor").first()
+    fund = investor and investor.organizations.first()
+    if (
+        fund
+        and fund.pk in permissions.approved_investor_orgs(investor)
+        and permissions.user_can(investor, "deal.listing", deal)
+    ):
+        services.auction_register(deal_id=deal.pk, organization=fund, by=investor)
+        services.bid_place(
+            deal_id=deal.pk, bidder=fund, amount=Decimal("220"), by=investor
+        )
     return 1
 
 

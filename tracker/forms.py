@@ -335,3 +335,13 @@ class DealEditForm(forms.ModelForm):
 def _not_negative(value: Any) -> None:
     if value is not None and value < 0:
         raise forms.ValidationError(_("金额不能为负数。"))
+
+
+class AuctionRegisterForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.all(),
+        error_messages={
+            "required": _("请选择以哪个机构登记竞买。"),
+            "invalid_choice": _("请选择以哪个机构登记竞买。"),
+        },
+    )

@@ -112,6 +112,24 @@ class Deal(TimeStamped):
         related_name="handled_deals",
         verbose_name=_("技术交易机构/服务机构"),
     )
+    # The transfer office whose technology manager handles the deal for the
+    # achievement's owner (set when a delegated manager first acts on it).
+    office = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="office_deals",
+        verbose_name=_("承办技术转移机构"),
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("技术经理人"),
+    )
     owner_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -364,6 +382,53 @@ class Bid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bidder_id}: {self.amount}"
+
+
+class AuctionBidder(models.Model):
+    """An organization registered to bid at a deal's auction (拍卖/竞价):
+    approved investors and enterprises from outside the deal register during
+    the listing's period; its parties are registered with their first bid.
+    ``number`` is what other bidders see (竞买人 1, 2, 3…), in the order of
+    registration."""
+
+    deal = models.ForeignKey(
+        Deal, on_delete=models.PROTECT, related_name="auction_bidders"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("竞买方"),
+    )
+    number = models.PositiveIntegerField(_("竞买号"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    registered_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("竞买登记")
+        verbose_name_plural = _("竞买登记")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "organization"], name="auction_bidder_once"
+            ),
+            models.UniqueConstraint(
+                fields=["deal", "number"], name="auction_bidder_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gt=0), name="auction_bidder_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deal_id}: {self.number}"
 
 
 class Objection(models.Model):

@@ -5,14 +5,47 @@ from typing import Any
 from accounts import permissions
 from accounts.enums import Role
 from accounts.permissions import rule
-from achievements.selectors import achievement_was_published
+from achievements.selectors import (
+    achievement_is_published_to,
+    achievement_was_published,
+)
+
+from .enums import DealPath
 
 
 def _party(user: Any, deal: Any) -> bool:
+    """The achievement's owner (its team, or a technology manager it
+    delegated), the counterparty, the handling agency.  The handling office
+    is not a party of its own: its manager acts for the owner while the
+    delegation lasts."""
     orgs = permissions.organization_ids(user)
     return bool(orgs) and bool(
         {deal.achievement.owner_id, deal.counterparty_id, deal.agency_id} & orgs
     )
+
+
+def sees_bidder_names(user: Any, deal: Any) -> bool:
+    """Who sees which organization placed each bid: organizers and the
+    seller's side (the owner, the handling agency and office); every other
+    bidder sees 竞买人 1, 2, 3… and its own bids."""
+    if permissions.is_organizer(user):
+        return True
+    orgs = permissions.organization_ids(user)
+    return bool({deal.achievement.owner_id, deal.agency_id, deal.office_id} & orgs)
+
+
+@rule("deal.listing")
+def _listing(user: Any, deal: Any) -> bool:
+    """An auction's listing, once listed: its parties and organizers, and
+    any signed-in user the achievement is published to (the visibility
+    rule) — who may then register to bid."""
+    if deal.path != DealPath.AUCTION or deal.listing_date is None:
+        return False
+    if not (user is not None and user.is_authenticated):
+        return False
+    if permissions.is_organizer(user) or _party(user, deal):
+        return True
+    return achievement_is_published_to(user=user, achievement=deal.achievement)
 
 
 @rule("deal.view")
@@ -79,8 +112,6 @@ def _create(user: Any, achievement: Any) -> bool:
     orgs = permissions.organization_ids(user)
     if achievement.owner_id in orgs:
         return True
-    from achievements.selectors import achievement_is_published_to
-
     demand = permissions.approved_investor_orgs(user)
     return bool(demand - {achievement.owner_id}) and achievement_is_published_to(
         user=user, achievement=achievement

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts import permissions
 from achievements.selectors import (
@@ -18,7 +18,7 @@ from achievements.selectors import (
     achievements_published_to,
 )
 
-from .enums import DisclosureReview, ObjectionStatus, Stage
+from .enums import DealPath, DisclosureReview, ObjectionStatus, Stage
 from .models import Deal
 
 NEUTRAL_TITLE = gettext_lazy("保密成果")
@@ -143,3 +143,69 @@ def landed_public() -> QuerySet[Deal]:
         .select_related("achievement", "achievement__owner", "counterparty")
         .order_by("-stage_entered_at", "-pk")
     )
+
+
+AUCTION_OPEN_STAGES = (Stage.LISTING, Stage.BIDDING)
+
+
+def auctions_open_to(*, user: Any) -> list[Deal]:
+    """Auctions (拍卖/竞价) listed and not yet closed whose achievement is
+    published to this user (the visibility rule): where outside bidders
+    register and bid."""
+    if not (user is not None and user.is_authenticated):
+        return []
+    today = timezone.localdate()
+    open_now = list(
+        Deal.objects.filter(
+            path=DealPath.AUCTION,
+            stage__in=AUCTION_OPEN_STAGES,
+            listing_date__isnull=False,
+            listing_ends__gte=today,
+        )
+        .select_related("achievement", "achievement__owner", "agency")
+        .order_by("listing_ends", "pk")
+    )
+    shown = achievements_published_to(
+        user=user, ids={deal.achievement_id for deal in open_now}
+    )
+    return [deal for deal in open_now if deal.achievement_id in shown]
+
+
+@dataclass(frozen=True)
+class ShownBid:
+    amount: Any
+    placed_at: dt.datetime
+    label: str
+    name: str  # the bidder's name, for who may see it; else ""
+    own: bool
+    winner: bool
+    on_behalf: bool
+    placed_by: Any
+    bid_id: int
+
+
+def bids_shown_to(*, user: Any, deal: Deal, names: bool) -> list[ShownBid]:
+    """The deal's bids as this user sees them: amounts and times for all;
+    who bid as 竞买人 1, 2, 3… (the auction's registration numbers, else the
+    order of each bidder's first bid), with names only when ``names``
+    (tracker.rules.sees_bidder_names) — a bidder sees its own marked."""
+    bids = list(deal.bids.select_related("bidder", "placed_by"))
+    numbers = dict(deal.auction_bidders.values_list("organization_id", "number"))
+    for bid in bids:
+        if bid.bidder_id not in numbers:
+            numbers[bid.bidder_id] = max(numbers.values(), default=0) + 1
+    own = permissions.organization_ids(user)
+    return [
+        ShownBid(
+            amount=bid.amount,
+            placed_at=bid.placed_at,
+            label=gettext("竞买人 %(number)s") % {"number": numbers[bid.bidder_id]},
+            name=bid.bidder.name if names else "",
+            own=bid.bidder_id in own,
+            winner=bid.winner,
+            on_behalf=bid.on_behalf,
+            placed_by=bid.placed_by if names else None,
+            bid_id=bid.pk,
+        )
+        for bid in bids
+    ]

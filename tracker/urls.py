@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, dashboard, deals, documents, public, review
+from .views import actions, auction, dashboard, deals, documents, public, review
 
 app_name = "tracker"
 urlpatterns = [
@@ -13,6 +13,15 @@ urlpatterns = [
     path("deals/<int:pk>/edit/", actions.deal_edit, name="deal_edit"),
     path("deals/<int:pk>/payments/", actions.payment_add, name="payment_add"),
     path("deals/<int:pk>/bids/", actions.bid_place, name="bid_place"),
+    # An auction's listing, for bidders from outside the deal too.
+    path("deals/auctions/", auction.auction_list, name="auctions"),
+    path("deals/<int:pk>/auction/", auction.auction_detail, name="auction"),
+    path(
+        "deals/<int:pk>/auction/register/",
+        auction.auction_register,
+        name="auction_register",
+    ),
+    path("deals/<int:pk>/auction/bids/", auction.auction_bid, name="auction_bid"),
     path(
         "deals/<int:pk>/bids/<int:bid_id>/award/",
         actions.bid_award,

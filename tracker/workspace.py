@@ -14,6 +14,7 @@ from .enums import ObjectionStatus, Stage
 from .models import Deal, Objection
 from .rules import may_start_deals
 from .selectors import (
+    auctions_open_to,
     deals_needing_attention,
     deals_visible_to,
     deals_with_open_objections,
@@ -46,6 +47,21 @@ def deals_panel(request):
         "open_count": open_deals.count(),
         "organizer": organizer,
         "may_start": may_start_deals(request.user),
+    }
+
+
+@panel(order=41)
+def auctions_panel(request):
+    """Approved investors and enterprises: the auctions they may register
+    for and bid at now."""
+    if not permissions.approved_investor_orgs(request.user):
+        return None
+    auctions = auctions_open_to(user=request.user)
+    if not auctions:
+        return None
+    return "tracker/includes/panel_auctions.html", {
+        "auctions": auctions[:5],
+        "count": len(auctions),
     }
 
 

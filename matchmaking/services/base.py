@@ -46,13 +46,17 @@ def record(request: MeetingRequest, *, by: Any, kind: str, note: str = "") -> No
 
 
 def members_of(org_id: int, *, side: str) -> list[User]:
-    """Who acts for an organization on one side: the team's members, or the
-    approved members of an approved investor organization."""
+    """Who acts for an organization on one side: the team's members (and
+    the technology managers it delegated, while active), or the approved
+    members of an approved investor organization."""
     from accounts.enums import InvestorStatus, Role
+    from accounts.selectors import managers_acting_for
 
     people = User.objects.filter(is_active=True, memberships__organization_id=org_id)
     if side == "team":
-        people = people.filter(memberships__role=Role.TEAM)
+        people = people.filter(memberships__role=Role.TEAM) | managers_acting_for(
+            organization_id=org_id
+        )
     else:
         people = people.filter(
             memberships__role=Role.INVESTOR,

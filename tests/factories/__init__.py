@@ -115,3 +115,28 @@ def pdf_bytes() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def make_manager(
+    *,
+    institution: Organization,
+    office: Organization | None = None,
+    by: User | None = None,
+    username: str | None = None,
+):
+    """A technology manager of a transfer office, delegated by the
+    institution's own team (or ``by``) through the real service."""
+    from accounts.services import delegation_grant
+
+    office = office or make_org(kind=OrganizationKind.TRANSFER_OFFICE)
+    manager = make_user(role=Role.TEAM, org=office, username=username)
+    grantor = by or make_user(role=Role.TEAM, org=institution)
+    delegation = delegation_grant(
+        institution=institution,
+        manager=manager,
+        office=office,
+        since=None,
+        until=None,
+        by=grantor,
+    )
+    return manager, delegation

@@ -382,3 +382,65 @@ async def test_a_message_keeps_its_authors_side(meet):
         ("我方的问题", "investor")
     ]
     await team.close()
+
+
+@pytest.fixture
+def managed(roles):
+    """A published meeting whose team side is 甲大学's technology manager,
+    who accepted the fund's request naming themselves."""
+    from django.db import transaction
+
+    from accounts.enums import OrganizationKind
+    from events.registrations import registration_create
+    from matchmaking.models import Meeting
+    from matchmaking.services import (
+        request_accept,
+        request_create,
+        schedule_publish,
+        schedule_run,
+    )
+    from tests.factories import make_manager, make_org
+    from tests.factories.matchmaking import make_market
+
+    market = make_market(roles)
+    office = make_org(kind=OrganizationKind.TRANSFER_OFFICE)
+    manager, delegation = make_manager(
+        institution=market["owner"], office=office, by=market["team"]
+    )
+    with transaction.atomic():
+        registration_create(
+            roadshow=market["roadshow"], user=manager, attendance="onsite"
+        )
+    request = request_create(
+        by=market["investor"],
+        session=market["session"],
+        achievement=market["achievement"],
+        investor_org=market["fund"],
+        direction="to_team",
+    )
+    request_accept(request_id=request.pk, by=manager, attendee_ids=[manager.pk])
+    schedule_run(session_id=market["session"].pk, by=market["organizer"])
+    schedule_publish(session_id=market["session"].pk, by=market["organizer"])
+    meeting = Meeting.objects.get(request=request)
+    on_now(meeting)
+    return {**market, "meeting": meeting, "manager": manager, "delegation": delegation}
+
+
+@scenario
+async def test_a_revoked_manager_is_disconnected_at_once(managed):
+    from accounts.services import delegation_revoke
+
+    meeting = managed["meeting"]
+    manager = Client(meeting.pk, managed["manager"])
+    assert (await manager.connect())["me"]["side"] == "team"
+    investor = Client(meeting.pk, managed["investor"])
+    await investor.connect()
+    await db(delegation_revoke)(
+        delegation=managed["delegation"], by=managed["organizer"]
+    )
+    refused = await manager.until(lambda f: f["t"] == "error")
+    assert refused["fatal"] is True
+    assert (await manager.comm.receive_output(timeout=2))["code"] == 4403
+    await investor.send(t="chat", cid="y", text="还在", ref="y")
+    assert (await investor.reply("y"))["t"] == "ack"
+    await investor.close()

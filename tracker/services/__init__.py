@@ -40,7 +40,13 @@ from .flow import (
     required_of,
     stages_of,
 )
-from .settlement import bid_award, bid_place, financing_add, payment_add
+from .settlement import (
+    auction_register,
+    bid_award,
+    bid_place,
+    financing_add,
+    payment_add,
+)
 
 __all__ = [
     "ACCEPTED",
@@ -58,6 +64,7 @@ __all__ = [
     "achievement_open_for_deals",
     "actor",
     "allowed_moves",
+    "auction_register",
     "bid_award",
     "bid_place",
     "check_documents",

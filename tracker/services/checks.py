@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.models import actor_of
 from accounts.permissions import user_can
 from uploads import CheckedFile, UploadRefused, check_attachment
@@ -34,6 +35,20 @@ def require(by: Any, action: str, obj: Any) -> None:
     are in tracker/rules.py); ``None`` is the platform itself."""
     if by is not None and not user_can(by, action, obj):
         raise PermissionDenied
+
+
+def handled_by_office(deal: Deal, by: Any) -> list[str]:
+    """When a technology manager acts on a deal for the achievement's owner
+    (through a delegation), their transfer office becomes the deal's
+    handling office, once: the fields set, for the caller to save."""
+    if deal.office_id is not None or by is None:
+        return []
+    office = permissions.acting_office_id(by, deal.achievement.owner_id)
+    if office is None:
+        return []
+    deal.office_id = office
+    deal.manager = by
+    return ["office", "manager"]
 
 
 def locked_deal(deal_id: int) -> Deal:

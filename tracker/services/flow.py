@@ -41,6 +41,7 @@ from .checks import (
     checked_amount,
     checked_percent,
     checked_text,
+    handled_by_office,
     locked_deal,
     require,
 )
@@ -314,7 +315,9 @@ def deal_create(
             fields["achievement"].owner
         )
     with transaction.atomic():
-        deal = Deal.objects.create(stage=Stage.INTEREST, **fields)
+        deal = Deal(stage=Stage.INTEREST, **fields)
+        handled_by_office(deal, by)
+        deal.save()
         entry = DealMove.objects.create(
             deal=deal, by=actor(by), to_stage=Stage.INTEREST, note=note
         )
@@ -342,7 +345,7 @@ def deal_note(
             note=note,
         )
         attach_documents(deal, entry, documents, by)
-        deal.save(update_fields=["updated_at"])
+        deal.save(update_fields=["updated_at", *handled_by_office(deal, by)])
     return entry
 
 
@@ -450,6 +453,7 @@ def deal_move(
         from_stage = deal.stage
         deal.stage = to
         deal.stage_entered_at = timezone.now()
+        handled_by_office(deal, by)
         deal.save()
         entry = DealMove.objects.create(
             deal=deal,
@@ -564,7 +568,9 @@ def _guard(deal: Deal, to: str, *, today: dt.date) -> dict[str, Any]:
 
 def _auction_close(deal: Deal, *, today: dt.date) -> dict[str, Any]:
     """An auction closes with the listing's period: the highest bid wins and
-    its bidder signs at its amount."""
+    its bidder signs at its amount — a bidder from outside the deal becomes
+    its counterparty (the party that first showed interest, outbid, is no
+    longer one)."""
     if today <= deal.listing_ends:
         raise DealError(
             _("竞价到 %(date)s 结束，结束后才能签约。")
@@ -582,7 +588,12 @@ def _auction_close(deal: Deal, *, today: dt.date) -> dict[str, Any]:
     if not best.winner:
         best.winner = True
         best.save(update_fields=["winner"])
-    return {"winner": best.bidder_id, "amount": str(best.amount)}
+    recorded = {"winner": best.bidder_id, "amount": str(best.amount)}
+    if best.bidder_id != deal.counterparty_id:
+        recorded["previous_counterparty"] = deal.counterparty_id
+        deal.counterparty_id = best.bidder_id
+        deal.counterparty_contact_id = best.placed_by_id
+    return recorded
 
 
 def deal_edit(*, deal_id: int, by: Any, changes: dict[str, Any]) -> Deal:

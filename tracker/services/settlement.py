@@ -19,7 +19,7 @@ from ..enums import (
     FinancingKind,
     Stage,
 )
-from ..models import Bid, Deal, DealMove, Financing, Payment
+from ..models import AuctionBidder, Bid, Deal, DealMove, Financing, Payment
 from .checks import (
     DealError,
     actor,
@@ -75,13 +75,82 @@ def payment_add(
     return payment
 
 
+AUCTION_OPEN_STAGES = (Stage.LISTING, Stage.BIDDING)
+
+
+def _not_a_bidder(deal: Deal, organization: Any) -> None:
+    if organization.pk in (deal.achievement.owner_id, deal.agency_id, deal.office_id):
+        raise DealError(_("成果持有单位和承办交易机构不能参与竞价。"))
+
+
+def _auction_seen_by(deal: Deal, by: Any) -> None:
+    """The listing exists for this user only if the achievement is published
+    to them (the library's visibility rule); else it is not found."""
+    if by is None or user_can(by, "deal.view", deal):
+        return
+    if not user_can(by, "deal.listing", deal):
+        raise DealError(_("找不到该拍卖项目。"))
+
+
+def auction_register(*, deal_id: int, organization: Any, by: Any) -> AuctionBidder:
+    """An approved investor or enterprise registers to bid at an auction
+    (拍卖/竞价) during the listing's period, before it closes, if the
+    achievement is published to it.  Numbered in the order of registration
+    under the deal's lock (竞买人 1, 2, 3…)."""
+    with transaction.atomic():
+        deal = locked_deal(deal_id)
+        if deal.path != DealPath.AUCTION:
+            raise DealError(_("只有拍卖/竞价项目接受竞买登记。"))
+        _auction_seen_by(deal, by)
+        if by is not None and organization.pk not in permissions.approved_investor_orgs(
+            by
+        ):
+            raise DealError(
+                _(
+                    "只有经组织方批准的投资方或需求方机构可以登记竞买，且须以本机构名义登记。"
+                )
+            )
+        _not_a_bidder(deal, organization)
+        today = timezone.localdate()
+        if deal.stage not in AUCTION_OPEN_STAGES or (
+            deal.listing_ends is not None and today > deal.listing_ends
+        ):
+            raise DealError(_("该项目不在挂牌期内，不能登记竞买。"))
+        return _registered(deal, organization=organization, by=by, create_only=True)
+
+
+def _registered(
+    deal: Deal, *, organization: Any, by: Any, create_only: bool = False
+) -> AuctionBidder:
+    """The organization's registration at the (locked) deal's auction,
+    made now if there is none."""
+    found = deal.auction_bidders.filter(organization=organization).first()
+    if found is not None:
+        if create_only:
+            raise DealError(
+                _("%(org)s已登记为竞买人 %(number)s。")
+                % {"org": organization, "number": found.number}
+            )
+        return found
+    last = deal.auction_bidders.aggregate(m=Max("number"))["m"] or 0
+    return AuctionBidder.objects.create(
+        deal=deal,
+        organization=organization,
+        number=last + 1,
+        registered_by=actor(by),
+        registered_at=timezone.now(),
+    )
+
+
 def bid_place(*, deal_id: int, bidder: Any, amount: Decimal, by: Any) -> Bid:
     """A bid is placed by the bidder's own people, or (after a listing, not
     at an auction) by an organizer on the bidder's behalf, recorded as such.
     At an auction every bid comes within the listing's period, the first at
     least the reserve price, each next one at least the increment above the
     highest so far — so two bids can never tie; the deal's row lock orders
-    bids placed at the same moment."""
+    bids placed at the same moment.  At an auction the deal's parties bid,
+    and so do the approved organizations registered as bidders (the parties
+    are registered with their first bid)."""
     amount = checked_amount(amount)
     if not amount:
         raise DealError(_("金额必须大于零。"))
@@ -90,13 +159,22 @@ def bid_place(*, deal_id: int, bidder: Any, amount: Decimal, by: Any) -> Bid:
         raise DealError(_("只能以本单位名义出价；代其他单位登记出价须由组织方办理。"))
     with transaction.atomic():
         deal = locked_deal(deal_id)
-        require(by, "deal.move", deal)
+        party = by is None or user_can(by, "deal.move", deal)
+        if deal.path == DealPath.AUCTION and not party:
+            _auction_seen_by(deal, by)
+            registered = deal.auction_bidders.filter(organization=bidder).exists()
+            if not registered or bidder.pk not in permissions.approved_investor_orgs(
+                by
+            ):
+                raise DealError(_("请先以本机构名义登记竞买，再出价。"))
+        elif not party:
+            raise PermissionDenied
         if deal.stage != Stage.BIDDING:
             raise DealError(_("项目不在竞价阶段。"))
-        if bidder.pk in (deal.achievement.owner_id, deal.agency_id):
-            raise DealError(_("成果持有单位和承办交易机构不能参与竞价。"))
+        _not_a_bidder(deal, bidder)
         if deal.path == DealPath.AUCTION:
             _auction_bid_allowed(deal, amount=amount, own=own)
+            _registered(deal, organization=bidder, by=by)
         bid = Bid.objects.create(
             deal=deal,
             bidder=bidder,

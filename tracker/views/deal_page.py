@@ -20,7 +20,8 @@ from ..cases import case_of
 from ..enums import DealPath, FinancingKind, ObjectionStatus, Stage
 from ..forms import AGENCY_KINDS, POSTED_AS, STAGE_CHOICES, DealEditForm
 from ..models import Deal
-from ..selectors import deals_needing_attention, disclosures_published
+from ..rules import sees_bidder_names
+from ..selectors import bids_shown_to, deals_needing_attention, disclosures_published
 
 
 def deal_or_404(request, pk: int) -> Deal:
@@ -31,6 +32,8 @@ def deal_or_404(request, pk: int) -> Deal:
             "achievement__field",
             "counterparty",
             "agency",
+            "office",
+            "manager",
             "evaluation_report",
             "province",
             "origin_province",
@@ -161,6 +164,7 @@ def deal_page(
         for to, backwards in services.allowed_moves(deal.stage, path=deal.path)
     ]
     is_organizer = permissions.is_organizer(user)
+    names = sees_bidder_names(user, deal)
     return render(
         request,
         "tracker/deal_detail.html",
@@ -171,7 +175,9 @@ def deal_page(
             "history": deal.moves.select_related("by").prefetch_related("documents"),
             "documents": deal.documents.select_related("uploaded_by", "move"),
             "payments": deal.payments.all(),
-            "bids": deal.bids.select_related("bidder", "placed_by"),
+            "bids": bids_shown_to(user=user, deal=deal, names=names),
+            "hide_bidders": not names,
+            "own_orgs": permissions.organization_ids(user),
             "can_award": deal.path != DealPath.AUCTION
             and user_can(user, "deal.award_bid", deal),
             "next_bid": _next_bid(deal),
@@ -233,7 +239,7 @@ def _bidders(user, deal: Deal):
     organizer, any (on the bidder's behalf).  Never the achievement's owner
     or the exchange that runs the bidding."""
     orgs = Organization.objects.exclude(
-        pk__in=[deal.achievement.owner_id, deal.agency_id or 0]
+        pk__in=[deal.achievement.owner_id, deal.agency_id or 0, deal.office_id or 0]
     )
     if deal.path == DealPath.AUCTION or not permissions.is_organizer(user):
         # At an auction the bidders bid themselves.

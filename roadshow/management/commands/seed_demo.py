@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from accounts.demo import seed_managers
 from achievements.demo import seed_demand_lists, seed_demo
 from calls.demo import seed_call
 from cms.demo import seed_cases
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         invited = seed_invitations()
         meeting = seed_meeting_room()
         seed_deals(seed=options["seed"])
+        manager = seed_managers()
         cases = seed_cases()
         if options["quiet"]:
             return
@@ -61,3 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
         for username, what in result["logins"]:
             self.stdout.write(f"  {username:<18} {what}")
+        if manager is not None:
+            self.stdout.write(
+                f"  {'manager':<18} 技术经理人 · 清华大学技术转移研究院, acting for 清华大学"
+            )

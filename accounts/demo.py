@@ -1,0 +1,47 @@
+"""Demo data of accounts: a technology manager 技术经理人 of Tsinghua's
+transfer office, delegated by the university's team (deterministic, safe to
+run again)."""
+
+from django.db import transaction
+
+from .enums import OrganizationKind, Role
+from .models import Delegation, Membership, Organization, User
+from .services import delegation_grant
+
+OFFICE = "清华大学技术转移研究院"
+INSTITUTION = "清华大学"
+DEMO_PASSWORD = "roadshow2026"
+
+
+@transaction.atomic
+def seed_managers() -> User | None:
+    """The login "manager" (刘经理) acts for 清华大学 through its transfer
+    office; None when the demo's university or its team is missing."""
+    institution = Organization.objects.filter(name=INSTITUTION).first()
+    team = User.objects.filter(
+        username="team", memberships__organization=institution
+    ).first()
+    if institution is None or team is None:
+        return None
+    office, _ = Organization.objects.get_or_create(
+        name=OFFICE, defaults={"kind": OrganizationKind.TRANSFER_OFFICE}
+    )
+    manager, created = User.objects.get_or_create(
+        username="manager", defaults={"name": "刘经理", "email": "manager@example.com"}
+    )
+    if created:
+        manager.set_password(DEMO_PASSWORD)
+        manager.save()
+    Membership.objects.get_or_create(user=manager, organization=office, role=Role.TEAM)
+    if not Delegation.objects.filter(
+        manager=manager, institution=institution, revoked_at__isnull=True
+    ).exists():
+        delegation_grant(
+            institution=institution,
+            manager=manager,
+            office=office,
+            since=None,
+            until=None,
+            by=team,
+        )
+    return manager
