@@ -455,6 +455,7 @@ ROUTES: dict[str, Callable] = {
         "/admin/snippets/",
         "/admin/pages/",
         f"/admin/roadshows/{w['roadshows'][1].pk}/invitations/",
+        "/admin/roadshows/pairs/",
     ],
     "django-admin/": lambda w: ["/django-admin/"],
     "documents/^(\\d+)/(.*)$": lambda w: ["/documents/1/x.pdf"],
@@ -629,6 +630,7 @@ ROUTES: dict[str, Callable] = {
     "deals/dashboard.xlsx": lambda w: ["/deals/dashboard.xlsx"],
     "deals/dashboard/records/": lambda w: ["/deals/dashboard/records/?kind=landed"],
     "disclosures/": lambda w: ["/disclosures/"],
+    "progress/": lambda w: ["/progress/"],
     "disclosures/<int:pk>/": lambda w: [f"/disclosures/{d.pk}/" for d in w["deals"]],
     "deals/<int:pk>/disclosure-review/": lambda w: [
         f"/deals/{d.pk}/disclosure-review/" for d in w["deals"]

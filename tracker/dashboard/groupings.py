@@ -87,8 +87,8 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
         "promoted_national": records_href("promoted", period, level=Level.NATIONAL),
         "promoted_total": records_href("promoted", period),
         "landed": deals_href(stage=Stage.LANDED, **landed),
-        "cross_region": deals_href(cross=1, **landed),
-        "local_northwest": deals_href(**landed, stage=Stage.LANDED),
+        "cross_region": deals_href(cross="to_northwest", **landed),
+        "local_northwest": deals_href(cross="northwest_local", **landed),
     }
     unfilled = _("未填")
     regions = list(MacroRegion)
@@ -367,6 +367,25 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
                     record=r,
                 )
                 for r in figures.matchmaking
+            ],
+        ),
+        "pairs": Grouping(
+            _("结对省份间的转化"),
+            _("结对"),
+            [_("本期登记的项目"), _("已签约"), _("已落地")],
+            [
+                Row(
+                    str(pair),
+                    [n, signed_n, landed_n],
+                    href=deals_href(pair=pair.pk, **created),
+                    links={
+                        "landed": deals_href(
+                            pair=pair.pk, stage=Stage.LANDED, **created
+                        ),
+                    },
+                    record=pair,
+                )
+                for pair, n, signed_n, landed_n in figures.pairs
             ],
         ),
     }
