@@ -477,6 +477,7 @@ ROUTES: dict[str, Callable] = {
         "/api/v1/achievements/{}", _achievement_ids
     ),
     "api/v1/demands": lambda w: ["/api/v1/demands"],
+    "api/v1/progress": lambda w: ["/api/v1/progress"],
     "api/v1/roadshows": lambda w: [
         "/api/v1/roadshows",
         "/api/v1/roadshows?kind=field",

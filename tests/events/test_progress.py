@@ -104,6 +104,11 @@ def test_home_page_and_dashboard_show_the_same_held_and_target(
         _number(public, row, "t-goal"),
     ) == (2, 24)
     assert f"{year} 年度（年度目标：每月领域、区域路演各一场）" in public
+    # And the API.
+    api = client.get("/api/v1/progress").json()
+    held = next(f for f in api["figures"] if f["key"] == "roadshows")
+    assert (held["value"], held["target"]) == (2, 24)
+    assert (api["period"]["name"], api["period"]["yearly"]) == (f"{year} 年度", True)
 
 
 def test_roadshow_list_and_planner_show_the_same_progress(client, roles, this_year):

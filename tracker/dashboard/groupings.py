@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from achievements.enums import MacroRegion
 from events.enums import Level
@@ -353,7 +354,9 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
             [
                 Row(
                     f"{r['session'].roadshow.title}"
-                    f"（{r['session'].starts_at:%Y-%m-%d}）",
+                    f"{pgettext('punctuation', '（')}"
+                    f"{r['session'].starts_at:%Y-%m-%d}"
+                    f"{pgettext('punctuation', '）')}",
                     [
                         r["requests"],
                         r["acceptance"],

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from achievements.demo import seed_demo
 from calls.demo import seed_call
 from cms.demo import seed_cases
-from events.demo import seed_roadshows
+from events.demo import seed_pairs, seed_roadshows
 from invitations.demo import seed_invitations
 from livestream.demo import seed_live_room
 from matchmaking.demo import seed_matchmaking
@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
         roadshows = seed_roadshows(seed=options["seed"])
+        seed_pairs()
         call = seed_call()
         live = seed_live_room()
         matchmaking = seed_matchmaking()
