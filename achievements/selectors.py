@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     IntegerField,
     Max,
@@ -21,10 +22,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 
 from accounts import permissions
 from accounts.enums import Role
+from accounts.models import Organization
 
 from .enums import (
     DemandStatus,
@@ -495,3 +497,44 @@ def demands_visible_to(*, user: Any) -> QuerySet[Demand]:
     if orgs:
         rule |= Q(organization_id__in=orgs)
     return Demand.objects.filter(rule)
+
+
+# ---------------------------------------------------------------------------
+# Where an organization is: the province of its unified social credit code
+# (characters 3–4: the registering authority's province), the one rule that
+# deals, the cross-region pairs and the pairs' invitations all read.
+
+
+def province_code_of(organization: Any) -> str:
+    """An organization's province code from its credit code; "" when it has
+    none (or not a well-formed one)."""
+    code = (getattr(organization, "credit_code", "") or "").strip().upper()
+    if len(code) != 18 or not code[2:4].isdigit():
+        return ""
+    return code[2:4]
+
+
+def province_of_organization(organization: Any) -> Province | None:
+    code = province_code_of(organization)
+    return Province.objects.filter(code=code).first() if code else None
+
+
+def credit_code_province(path: str) -> Case:
+    """The same rule as an SQL expression over the credit code at ``path``
+    (``"credit_code"``, ``"counterparty__credit_code"``…): the province code,
+    or "" when the code is not 18 characters long."""
+    return Case(
+        When(
+            **{f"{path}__regex": r"^.{2}[0-9]{2}.{14}$"},
+            then=Substr(path, 3, 2),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def organizations_in_provinces(*, codes) -> QuerySet[Organization]:
+    """Organizations registered in any of these provinces (by the rule)."""
+    return Organization.objects.annotate(
+        province_code=credit_code_province("credit_code")
+    ).filter(province_code__in=list(codes))

@@ -32,18 +32,15 @@ def checkin_baseline(request):
 def dashboard_baseline(request):
     """The dashboard's baseline: the same rows it aggregates, read without
     aggregating (an organizer's session, like the dashboard's)."""
-    from events.models import Roadshow, Slot
-    from tracker.dashboard import HELD, period_for
+    from events.models import Slot
+    from events.selectors import roadshows_held
+    from tracker.dashboard import period_for
     from tracker.models import Deal, DealMove, TargetPeriod
 
     target = TargetPeriod.objects.get(pk=request.GET["period"])
     period = period_for(target)
     between = {"gte": period.starts, "lte": period.ends}
-    held = Roadshow.objects.filter(
-        start__date__gte=between["gte"],
-        start__date__lte=between["lte"],
-        status__in=HELD,
-    )
+    held = roadshows_held(starts=period.starts, ends=period.ends)
     rows = [
         list(held.values_list("start", "kind", "level")),
         list(

@@ -136,3 +136,66 @@ def seed_roadshows(
         if roadshow.end < now:
             roadshow_transition(roadshow=roadshow, action="close", by=None)
     return plan.roadshows.exclude(status=RoadshowStatus.DRAFT).count()
+
+
+# Where the demo's institutions are registered (the province of their unified
+# social credit code, the rule every "where is this organization" reads) —
+# set only where a demo organization has no code yet.
+DEMO_PROVINCES = {
+    "清华大学": "11",
+    "中国农业科学院作物科学研究所": "11",
+    "中国建设银行科技金融事业部": "11",
+    "国科成果转化创业投资基金": "44",
+    "上海技术交易所": "31",
+    "江苏省科学技术厅": "32",
+    "华东新能源装备股份有限公司": "32",
+    "浙江大学": "33",
+    "中国科学院宁波材料技术与工程研究所": "33",
+    "华中农业大学": "42",
+    "武汉东湖新技术开发区": "42",
+    "长江科创股权投资基金": "42",
+    "广东省科学技术厅": "44",
+    "四川省科学技术厅": "51",
+    "四川银行科创金融中心": "51",
+    "成都银行科技金融部": "51",
+    "陕西省科学技术厅": "61",
+    "西北工业大学": "61",
+    "杨凌农业高新技术产业示范区": "61",
+    "黑龙江省科学技术厅": "23",
+    "北方智能制造集团有限公司": "23",
+}
+# seeds/004 四's pairings between provinces (深圳 with 哈尔滨, 贵州 with 广东,
+# 株洲 with 吉林, 杭州 with 大连, 张江 with 兰白, 黄河三角洲 with 内蒙古).
+DEMO_PAIRS = [
+    ("23", "44", "哈尔滨与深圳：玉米基因组设计育种、“南数北算”"),
+    ("52", "44", "贵州省科技创新服务中心与华南技术转移中心"),
+    ("22", "43", "吉林市碳纤维与株洲"),
+    ("21", "33", "大连金普新区“大连数谷”与杭州"),
+    ("62", "31", "兰白两区与上海张江高新区（绿色技术银行甘肃分中心）"),
+    ("15", "37", "内蒙古农业科技园区与黄河三角洲农高区"),
+]
+
+
+def seed_pairs() -> int:
+    """The seed's pairs 结对 and the demo institutions' provinces (through
+    their credit codes); safe to run again."""
+    from accounts.credit_code import check_character
+
+    from .models import RegionPair
+
+    for n, (name, code) in enumerate(sorted(DEMO_PROVINCES.items()), start=1):
+        first17 = f"91{code}0100MA{n:07d}"
+        Organization.objects.filter(name=name, credit_code="").update(
+            credit_code=first17 + check_character(first17)
+        )
+    made = 0
+    for a, b, note in DEMO_PAIRS:
+        _pair, created = RegionPair.objects.get_or_create(
+            province_a=Province.objects.get(code=a),
+            province_b=Province.objects.get(code=b),
+            zone_a=None,
+            zone_b=None,
+            defaults={"note": note},
+        )
+        made += created
+    return made

@@ -455,3 +455,112 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scan_id}: {self.result}"
+
+
+ZONE_KINDS = ("hi_tech_zone", "agri_hi_tech_zone")
+
+
+class RegionPair(TimeStamped):
+    """A pairing 结对 for cross-region transfer (seeds/004 四: 东西合作、南北
+    互动): two provinces, either side narrowed, where there is one, to a
+    national hi-tech or agricultural zone (兰白两区 with 张江高新区, 黄河三角洲
+    农高区 with 内蒙古).  Organizers enter them; the tracker counts the deals
+    within each pair, and a region roadshow of one side invites the other
+    side's institutions (invitations)."""
+
+    province_a = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("一方：省份"),
+    )
+    zone_a = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": ZONE_KINDS},
+        verbose_name=_("一方：高新区/农高区（可选）"),
+    )
+    province_b = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("另一方：省份"),
+    )
+    zone_b = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": ZONE_KINDS},
+        verbose_name=_("另一方：高新区/农高区（可选）"),
+    )
+    note = models.CharField(
+        _("说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("如：依据的合作协议或行动方案条目。"),
+    )
+
+    class Meta:
+        ordering = ["province_a__code", "province_b__code", "id"]
+        verbose_name = _("结对")
+        verbose_name_plural = _("结对")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(province_a=F("province_b")),
+                name="region_pair_two_provinces",
+            ),
+            models.UniqueConstraint(
+                fields=["province_a", "province_b"],
+                condition=Q(zone_a__isnull=True, zone_b__isnull=True),
+                name="region_pair_provinces_once",
+            ),
+            models.UniqueConstraint(
+                fields=["province_a", "province_b", "zone_b"],
+                condition=Q(zone_a__isnull=True, zone_b__isnull=False),
+                name="region_pair_province_zone_once",
+            ),
+            models.UniqueConstraint(
+                fields=["province_a", "zone_a", "province_b"],
+                condition=Q(zone_a__isnull=False, zone_b__isnull=True),
+                name="region_pair_zone_province_once",
+            ),
+            models.UniqueConstraint(
+                fields=["province_a", "zone_a", "province_b", "zone_b"],
+                name="region_pair_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side_name('a')} ↔ {self.side_name('b')}"
+
+    def side_name(self, side: str) -> str:
+        province = getattr(self, f"province_{side}")
+        zone = getattr(self, f"zone_{side}")
+        return f"{province.local_name} · {zone.name}" if zone else province.local_name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not (self.province_a_id and self.province_b_id):
+            return
+        if self.province_a_id == self.province_b_id:
+            raise ValidationError(_("结对的两方应在不同的省份。"))
+        for zone in (self.zone_a, self.zone_b):
+            if zone is not None and zone.kind not in ZONE_KINDS:
+                raise ValidationError(
+                    _("“%(org)s”不是国家高新区或农高区。") % {"org": zone.name}
+                )
+        # The same pair written the other way round.
+        mirrored = RegionPair.objects.filter(
+            province_a_id=self.province_b_id,
+            zone_a=self.zone_b,
+            province_b_id=self.province_a_id,
+            zone_b=self.zone_a,
+        ).exclude(pk=self.pk)
+        if mirrored.exists():
+            raise ValidationError(_("这两方已经结对。"))

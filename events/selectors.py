@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 import workdays
 from accounts import permissions
-from achievements.selectors import achievements_published_to
+from achievements.selectors import achievements_published_to, province_code_of
 
 from .enums import (
     Attendance,
@@ -23,7 +23,7 @@ from .enums import (
     RoadshowStatus,
     SlotKind,
 )
-from .models import TICKET_Q, Registration, Roadshow, YearPlan
+from .models import TICKET_Q, RegionPair, Registration, Roadshow, YearPlan
 from .registrations import (
     attendance_options,
     places_left,
@@ -331,6 +331,36 @@ def _rotation_warnings(plan: YearPlan, roadshows: list[Roadshow]) -> list[PlanWa
     return warnings
 
 
+def roadshows_held(
+    *,
+    starts: dt.date | None = None,
+    ends: dt.date | None = None,
+    level: str | None = None,
+) -> QuerySet[Roadshow]:
+    """The one definition of a roadshow held (`RoadshowStatus.held_states`:
+    live, closed or archived) in a period: its start's date, Shanghai time,
+    within ``starts``–``ends`` (either open).  Every figure of roadshows held
+    counts this: the home page, the planner, the organizers' dashboard and its
+    export, the public summary and the API."""
+    qs = Roadshow.objects.filter(status__in=RoadshowStatus.held_states)
+    if starts is not None:
+        qs = qs.filter(start__date__gte=starts)
+    if ends is not None:
+        qs = qs.filter(start__date__lte=ends)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return qs
+
+
+def period_is_year(starts: dt.date, ends: dt.date) -> bool:
+    """A target period that is one calendar year (its target is a yearly
+    one: the 1+1 roadshows of each month, 24) rather than a programme period
+    of several years (2022–2025: 80)."""
+    return (starts.month, starts.day, ends.month, ends.day) == (1, 1, 12, 31) and (
+        starts.year == ends.year
+    )
+
+
 @dataclass(frozen=True)
 class ProgrammeTarget:
     """How many national roadshows the programme means to hold in a period."""
@@ -338,6 +368,11 @@ class ProgrammeTarget:
     roadshows: int
     starts: dt.date
     ends: dt.date
+    name: str = ""
+
+    @property
+    def yearly(self) -> bool:
+        return period_is_year(self.starts, self.ends)
 
 
 TargetSource = Callable[[], ProgrammeTarget | None]
@@ -354,35 +389,47 @@ def programme_target_source(source: TargetSource) -> TargetSource:
 
 @dataclass
 class Progress:
+    """National roadshows held in the current target period toward its
+    target; those still planned in it (drafts included: for organizers) and
+    those announced (published, not held yet: what the public is told)."""
+
     held: int
     planned: int
+    announced: int
     target: int | None
+    period: ProgrammeTarget | None = None
 
     @property
     def percent(self) -> int:
         return min(100, round(100 * self.held / self.target)) if self.target else 0
 
+    @property
+    def yearly(self) -> bool:
+        return self.period is not None and self.period.yearly
+
 
 def programme_progress() -> Progress:
-    """Roadshows held toward the current target, and those still planned.
-
-    Held counts what the target counts (as the tracker's dashboard does): the
-    national roadshows held within the target's period.  Without a target,
-    every roadshow held so far."""
+    """National roadshows held toward the current target (the period the
+    organizers' dashboard opens on, counted as it counts them:
+    `roadshows_held` within the period, national level), and those still
+    planned or announced in the same period.  Without a target, every
+    national roadshow held so far and every one planned."""
     target = _target_source[0]() if _target_source else None
-    held = Roadshow.objects.filter(status__in=RoadshowStatus.held_states)
-    if target is not None:
-        held = held.filter(
-            level=Level.NATIONAL,
-            start__date__gte=target.starts,
-            start__date__lte=target.ends,
-        )
+    starts = target.starts if target is not None else None
+    ends = target.ends if target is not None else None
+    in_period = Roadshow.objects.filter(level=Level.NATIONAL)
+    if starts is not None:
+        in_period = in_period.filter(start__date__gte=starts, start__date__lte=ends)
+    counts = in_period.aggregate(
+        planned=Count("id", filter=Q(status__in=RoadshowStatus.planned_states)),
+        announced=Count("id", filter=Q(status=RoadshowStatus.PUBLISHED)),
+    )
     return Progress(
-        held=held.count(),
-        planned=Roadshow.objects.filter(
-            status__in=RoadshowStatus.planned_states
-        ).count(),
+        held=roadshows_held(starts=starts, ends=ends, level=Level.NATIONAL).count(),
+        planned=counts["planned"],
+        announced=counts["announced"],
         target=target.roadshows if target is not None else None,
+        period=target,
     )
 
 
@@ -567,3 +614,50 @@ def pitch_choices(*, roadshow: Roadshow, text: str, limit: int = 20) -> list[dic
         }
         for a in found
     ]
+
+
+@dataclass(frozen=True)
+class PairedSide:
+    """The other side of a pairing 结对 that a region roadshow belongs to."""
+
+    pair: RegionPair
+    province: Any
+    zone: Any = None
+
+
+def paired_sides(*, roadshow: Roadshow) -> list[PairedSide]:
+    """The other sides of the pairs a region roadshow's province or zone is
+    in.  A province's roadshow stands for its zones too; a zone's roadshow
+    for its own side and for a pair of its whole province (the zone's
+    province: its credit code's)."""
+    if roadshow.kind != RoadshowKind.REGION:
+        return []
+    province_code = roadshow.province.code if roadshow.province_id else ""
+    zone = roadshow.zone if roadshow.zone_id else None
+    if not province_code and zone is not None:
+        province_code = province_code_of(zone)
+    if not province_code and zone is None:
+        return []
+    sides: list[PairedSide] = []
+    pairs = RegionPair.objects.select_related(
+        "province_a", "province_b", "zone_a", "zone_b"
+    )
+    for pair in pairs:
+        for mine, other in (("a", "b"), ("b", "a")):
+            my_zone = getattr(pair, f"zone_{mine}")
+            if roadshow.province_id:
+                matches = getattr(pair, f"province_{mine}").code == province_code
+            else:
+                matches = (my_zone is not None and my_zone == zone) or (
+                    my_zone is None
+                    and getattr(pair, f"province_{mine}").code == province_code
+                )
+            if matches:
+                sides.append(
+                    PairedSide(
+                        pair=pair,
+                        province=getattr(pair, f"province_{other}"),
+                        zone=getattr(pair, f"zone_{other}"),
+                    )
+                )
+    return sides

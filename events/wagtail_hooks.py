@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
-from accounts.admin_menu import OrganizerMenuItem
+from accounts.admin_menu import OrganizerMenuItem, OrganizersOnly
 
 from . import admin_views
 from .forms import ROADSHOW_FORM_FIELDS, RoadshowAdminForm
-from .models import Roadshow
+from .models import RegionPair, Roadshow
 
 
 class RoadshowViewSet(ModelViewSet):
@@ -37,6 +38,27 @@ class RoadshowViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_roadshow_viewset():
     return RoadshowViewSet("roadshow")
+
+
+# The cross-region pairs 结对 (seeds/004 四) are the organizers' data.
+register_permission_policy(RegionPair, OrganizersOnly(RegionPair))
+
+
+class RegionPairViewSet(ModelViewSet):
+    model = RegionPair
+    icon = "link"
+    menu_label = gettext_lazy("结对")
+    menu_order = 235
+    add_to_admin_menu = True
+    list_display = ["__str__", "note"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    form_fields = ["province_a", "zone_a", "province_b", "zone_b", "note"]
+
+
+@hooks.register("register_admin_viewset")
+def register_region_pair_viewset():
+    return RegionPairViewSet("region_pair", url_prefix="roadshows/pairs")
 
 
 @hooks.register("register_admin_urls")

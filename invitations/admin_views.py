@@ -44,6 +44,7 @@ def _page(request, roadshow: Roadshow, *, invite_form=None, status: int = 200):
             "audience": selectors.expected_audience(roadshow=roadshow),
             "recommended": selectors.recommended_organizations(roadshow=roadshow),
             "saved_lists": selectors.saved_lists(),
+            "pair": selectors.pair_invitees(roadshow=roadshow),
             "problem": services.roadshow_invitation_problem(roadshow=roadshow),
             "invite_form": invite_form or InviteForm(),
             "list_form": InviteListForm(),
@@ -168,6 +169,24 @@ def invite_recommended_view(request, pk: int):
         roadshow,
         form.cleaned_data["organizations"],
         source=InvitationSource.RECOMMENDED,
+    )
+
+
+@require_POST
+def invite_pair_view(request, pk: int):
+    """One click: invite the institutions of the provinces paired (结对) with
+    the region roadshow's province or zone; those already invited are left
+    as they are."""
+    roadshow = _roadshow(request, pk)
+    found = selectors.pair_invitees(roadshow=roadshow)
+    if not found.sides:
+        messages.error(request, _("本场路演的省份或园区没有结对。"))
+        return redirect("invitations_roadshow", pk=roadshow.pk)
+    if not found.organizations:
+        messages.error(request, _("结对省份还没有可邀请的机构。"))
+        return redirect("invitations_roadshow", pk=roadshow.pk)
+    return _send_many(
+        request, roadshow, found.organizations, source=InvitationSource.PAIR
     )
 
 

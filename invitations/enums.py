@@ -36,3 +36,4 @@ class InvitationSource(models.TextChoices):
     HAND = "hand", _("逐个邀请")
     LIST = "list", _("邀请名单")
     RECOMMENDED = "recommended", _("推荐机构")
+    PAIR = "pair", _("结对省份")

@@ -8,8 +8,10 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.enums import OrganizationKind, Role
 from accounts.models import Membership, Organization
+from achievements.selectors import organizations_in_provinces
 from events.enums import SlotKind
 from events.models import Registration, Roadshow
+from events.selectors import PairedSide, paired_sides
 from matchmaking.recommend import investors_for
 
 from .enums import INVITED_KINDS, InvitationStatus
@@ -182,3 +184,24 @@ def recommended_organizations(
         key=lambda r: (-r.score, -len(r.achievements), r.organization.name),
     )
     return ranked[:limit]
+
+
+@dataclass
+class PairInvitees:
+    """A region roadshow's pairs 结对 and the institutions of the paired
+    provinces that may be invited (the kinds invitations go to)."""
+
+    sides: list[PairedSide]
+    organizations: list[Organization]
+
+
+def pair_invitees(*, roadshow: Roadshow) -> PairInvitees:
+    sides = paired_sides(roadshow=roadshow)
+    if not sides:
+        return PairInvitees(sides=[], organizations=[])
+    organizations = list(
+        organizations_in_provinces(codes={side.province.code for side in sides})
+        .filter(kind__in=INVITED_KINDS)
+        .order_by("kind", "name")
+    )
+    return PairInvitees(sides=sides, organizations=organizations)

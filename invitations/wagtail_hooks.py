@@ -66,6 +66,11 @@ def register_invitation_urls():
             admin_views.invite_recommended_view,
             name="invitations_invite_recommended",
         ),
+        path(
+            one + "invite-pair/",
+            admin_views.invite_pair_view,
+            name="invitations_invite_pair",
+        ),
         path(one + "places/", admin_views.places_view, name="invitations_places"),
         path(one + "remind/", admin_views.remind_view, name="invitations_remind"),
     ]

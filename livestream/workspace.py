@@ -17,11 +17,7 @@ def live_rooms_panel(request):
         Roadshow.objects.filter(
             slots__team_id__in=teams,
             slots__kind="pitch",
-            status__in=[
-                RoadshowStatus.LIVE,
-                RoadshowStatus.CLOSED,
-                RoadshowStatus.ARCHIVED,
-            ],
+            status__in=RoadshowStatus.held_states,
         )
         .distinct()
         .order_by("-start")[:20]

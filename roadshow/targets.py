@@ -14,5 +14,8 @@ def current_roadshow_target() -> ProgrammeTarget | None:
     if period is None:
         return None
     return ProgrammeTarget(
-        roadshows=period.roadshows, starts=period.starts, ends=period.ends
+        roadshows=period.roadshows,
+        starts=period.starts,
+        ends=period.ends,
+        name=period.name,
     )

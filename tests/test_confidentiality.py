@@ -527,6 +527,7 @@ ROUTES: dict[str, Callable] = {
         "/admin/pages/",
         f"/admin/roadshows/{w['roadshows'][1].pk}/invitations/",
         "/admin/delegations/",
+        "/admin/roadshows/pairs/",
     ],
     "django-admin/": lambda w: ["/django-admin/"],
     "documents/^(\\d+)/(.*)$": lambda w: ["/documents/1/x.pdf"],
@@ -548,6 +549,7 @@ ROUTES: dict[str, Callable] = {
         "/api/v1/achievements/{}", _achievement_ids
     ),
     "api/v1/demands": lambda w: ["/api/v1/demands"],
+    "api/v1/progress": lambda w: ["/api/v1/progress"],
     "api/v1/roadshows": lambda w: [
         "/api/v1/roadshows",
         "/api/v1/roadshows?kind=field",
@@ -713,6 +715,7 @@ ROUTES: dict[str, Callable] = {
     "deals/dashboard.xlsx": lambda w: ["/deals/dashboard.xlsx"],
     "deals/dashboard/records/": lambda w: ["/deals/dashboard/records/?kind=landed"],
     "disclosures/": lambda w: ["/disclosures/"],
+    "progress/": lambda w: ["/progress/"],
     "disclosures/<int:pk>/": lambda w: [f"/disclosures/{d.pk}/" for d in w["deals"]],
     "deals/<int:pk>/disclosure-review/": lambda w: [
         f"/deals/{d.pk}/disclosure-review/" for d in w["deals"]

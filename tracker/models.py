@@ -540,7 +540,7 @@ class TargetPeriod(models.Model):
     promoted_total = models.PositiveIntegerField(_("路演推广成果（含地方）"))
     landed = models.PositiveIntegerField(_("落地转化成果"))
     cross_region = models.PositiveIntegerField(
-        _("东部、中部成果落地东北、西部"), default=0
+        _("东部、南部成果落地东北、西部"), default=0
     )
     local_northwest = models.PositiveIntegerField(
         _("东北、西部成果本地区转化"), default=0

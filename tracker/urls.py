@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import actions, auction, dashboard, deals, documents, public, review
+from .views import (
+    actions,
+    auction,
+    dashboard,
+    deals,
+    documents,
+    progress,
+    public,
+    review,
+)
 
 app_name = "tracker"
 urlpatterns = [
@@ -52,6 +61,8 @@ urlpatterns = [
         dashboard.dashboard_records,
         name="dashboard_records",
     ),
+    # The public summary of the same figures (aggregates only).
+    path("progress/", progress.progress, name="progress"),
     path("disclosures/", public.disclosure_list, name="disclosures"),
     path("disclosures/<int:pk>/", public.disclosure, name="disclosure"),
 ]

@@ -131,7 +131,7 @@ def test_home_page_shows_next_roadshows_and_progress(client, published):
     roadshow, _a = published
     html = client.get("/").content.decode()
     assert roadshow.title in html
-    assert "场路演已举办（目标 80 场）" in html
+    assert "场国家级路演已举办（2022—2025 规划期目标 80 场）" in html
 
 
 def test_achievement_page_lists_the_roadshows_it_was_pitched_in(client, published):

@@ -142,7 +142,7 @@ def test_the_figures_move_with_the_records_and_link_to_them(client, roles, perio
     assert book.sheetnames[0] == "说明"
     targets = list(book.worksheets[1].values)
     assert targets[0][0] == "指标"
-    landed_row = next(r for r in targets if r[0] == "落地转化成果")
+    landed_row = next(r for r in targets if r[0] == "落地转化的成果（项）")
     assert landed_row[1:3] == (1, 2)
 
 

@@ -6,14 +6,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from achievements.enums import MacroRegion
 from achievements.models import IndustryField, Province
+from achievements.selectors import credit_code_province
 from events.enums import Level, RoadshowStatus
-from events.models import Roadshow, Slot
+from events.models import RegionPair, Slot
+from events.selectors import period_is_year, roadshows_held
 from matchmaking.models import MatchSession
 from matchmaking.selectors import figures_of_sessions
 
@@ -21,9 +24,36 @@ from ..enums import Stage
 from ..models import Deal, DealMove, TargetPeriod
 
 HELD = RoadshowStatus.held_states
-# seeds/004 四: east and south (here east and central) to northeast and west.
-SOURCE_REGIONS = {MacroRegion.EAST, MacroRegion.CENTRAL}
+# seeds/004 四: achievements of the east and the south (东部、南部) landing in
+# the northeast and the west (东北、西部).  The south of the central region:
+# its provinces south of the Qinling–Huaihe line (安徽、江西、湖北、湖南); the
+# south-western provinces are western, destinations, not sources.
+SOUTHERN_CENTRAL = ("34", "36", "42", "43")
 NORTHWEST = {MacroRegion.NORTHEAST, MacroRegion.WEST}
+
+
+def east_or_south_q(prefix: str) -> Q:
+    """A province (at ``prefix``) of the east or the south (seeds/004 四)."""
+    return Q(**{f"{prefix}__macro_region": MacroRegion.EAST}) | Q(
+        **{f"{prefix}__code__in": SOUTHERN_CENTRAL}
+    )
+
+
+def northeast_or_west_q(prefix: str) -> Q:
+    return Q(**{f"{prefix}__macro_region__in": NORTHWEST})
+
+
+# The deals behind each cross-region figure (from the achievement's province
+# to the landing province): the dashboard counts them, the deal list filters
+# on them (?cross=…).
+CROSS_Q = {
+    "to_northwest": east_or_south_q("origin_province")
+    & northeast_or_west_q("province"),
+    "from_northwest": northeast_or_west_q("origin_province")
+    & east_or_south_q("province"),
+    "northwest_local": northeast_or_west_q("origin_province")
+    & Q(origin_province__macro_region=F("province__macro_region")),
+}
 FUNNEL = Stage.path()
 
 
@@ -33,6 +63,12 @@ class Period:
     starts: dt.date
     ends: dt.date
     target: TargetPeriod | None = None
+
+    @property
+    def yearly(self) -> bool:
+        """One calendar year (a yearly target, 1+1 a month: 24 roadshows)
+        rather than a programme period (2022–2025: 80)."""
+        return period_is_year(self.starts, self.ends)
 
 
 @dataclass
@@ -58,6 +94,32 @@ class Figures:
     cross: dict = field(default_factory=dict)
     matrix: list = field(default_factory=list)
     matchmaking: list = field(default_factory=list)
+    # Per pairing 结对: (pair, deals registered in the period, signed, landed).
+    pairs: list = field(default_factory=list)
+
+
+def with_sides(deals):
+    """Deals with the provinces of their two sides: the achievement's
+    (the deal's 成果所在省份, else its institution's by the credit code) and
+    the counterparty's (its credit code's, else the deal's landing province)."""
+    return deals.annotate(
+        origin_code=Coalesce(
+            F("origin_province__code"),
+            credit_code_province("achievement__owner__credit_code"),
+        ),
+        counter_code=Coalesce(
+            NullIf(credit_code_province("counterparty__credit_code"), Value("")),
+            F("province__code"),
+        ),
+    )
+
+
+def pair_q(pair: RegionPair) -> Q:
+    """A deal (annotated by ``with_sides``) between the pair's provinces,
+    either way (a zone's side counts its province: institutions are known by
+    province, not by zone)."""
+    a, b = pair.province_a.code, pair.province_b.code
+    return Q(origin_code=a, counter_code=b) | Q(origin_code=b, counter_code=a)
 
 
 def periods() -> list[TargetPeriod]:
@@ -103,9 +165,9 @@ def compute(period: Period) -> Figures:
     local = timezone.get_current_timezone()
 
     # Roadshows held (1 query): by month, kind and level.
-    held = Roadshow.objects.filter(
-        _in("start__date", period), status__in=HELD
-    ).annotate(month=TruncMonth("start", tzinfo=local))
+    held = roadshows_held(starts=period.starts, ends=period.ends).annotate(
+        month=TruncMonth("start", tzinfo=local)
+    )
     per_month: dict[dt.date, dict[str, int]] = {}
     totals = {"national": 0, "local": 0, "field": 0, "region": 0}
     for row in held.values("month", "kind", "level").annotate(n=Count("id")):
@@ -128,9 +190,7 @@ def compute(period: Period) -> Figures:
     pitched = Slot.objects.filter(
         kind="pitch",
         achievement__isnull=False,
-        roadshow__status__in=HELD,
-        roadshow__start__date__gte=period.starts,
-        roadshow__start__date__lte=period.ends,
+        roadshow__in=roadshows_held(starts=period.starts, ends=period.ends),
     )
     figures.promoted = pitched.aggregate(
         national=Count(
@@ -291,20 +351,54 @@ def compute(period: Period) -> Figures:
         )
         for origin in regions
     ]
-    figures.cross = {
-        "to_northwest": sum(
-            n for (o, d), n in matrix.items() if o in SOURCE_REGIONS and d in NORTHWEST
+    # seeds/004 四 (1 query): east and south to the northeast and west, and
+    # back; the northeast's and west's own achievements landing at home.
+    figures.cross = landed.aggregate(
+        **{
+            key: Count("achievement", distinct=True, filter=q)
+            for key, q in CROSS_Q.items()
+        },
+        unknown=Count(
+            "achievement",
+            distinct=True,
+            filter=Q(origin_province__isnull=True) | Q(province__isnull=True),
         ),
-        "from_northwest": sum(
-            n for (o, d), n in matrix.items() if o in NORTHWEST and d in SOURCE_REGIONS
-        ),
-        "northwest_local": sum(
-            n for (o, d), n in matrix.items() if o in NORTHWEST and d == o
-        ),
-        "unknown": sum(n for (o, d), n in matrix.items() if not o or not d),
-    }
+    )
     figures.matchmaking = _matchmaking(period)
+    figures.pairs = _pairs(deals)
     return figures
+
+
+def _pairs(deals) -> list[tuple]:
+    """The deals within each pairing (1 query for the pairs, 1 for every
+    pair's counts)."""
+    pairs = list(
+        RegionPair.objects.select_related(
+            "province_a", "province_b", "zone_a", "zone_b"
+        )
+    )
+    if not pairs:
+        return []
+    counts = with_sides(deals).aggregate(
+        **{
+            f"{kind}_{pair.pk}": Count("id", filter=pair_q(pair) & extra)
+            for pair in pairs
+            for kind, extra in (
+                ("all", Q()),
+                ("signed", Q(contract_date__isnull=False)),
+                ("landed", Q(stage=Stage.LANDED)),
+            )
+        }
+    )
+    return [
+        (
+            pair,
+            counts[f"all_{pair.pk}"],
+            counts[f"signed_{pair.pk}"],
+            counts[f"landed_{pair.pk}"],
+        )
+        for pair in pairs
+    ]
 
 
 def _matchmaking(period: Period) -> list[dict]:
@@ -325,8 +419,21 @@ def _as_date(value) -> dt.date:
     return value
 
 
+# What each target row counts, said plainly (the target periods' own field
+# names are the admin's, for the target itself).
+ROW_LABELS = {
+    "roadshows": _("已举办的国家级路演（场）"),
+    "promoted_national": _("国家级路演推广的成果（项）"),
+    "promoted_total": _("路演推广的成果，含地方路演（项）"),
+    "landed": _("落地转化的成果（项）"),
+    "cross_region": _("东部、南部成果落地东北、西部（项）"),
+    "local_northwest": _("东北、西部成果本地区转化（项）"),
+}
+
+
 def targets_rows(figures: Figures) -> list[dict]:
-    """Each target beside its figure."""
+    """Each target beside its figure: what the dashboard, its export, the
+    public summary and the API show, computed once."""
     target = figures.period.target
     rows = [
         ("roadshows", figures.roadshows["national"]),
@@ -342,7 +449,7 @@ def targets_rows(figures: Figures) -> list[dict]:
         out.append(
             {
                 "key": key,
-                "label": TargetPeriod._meta.get_field(key).verbose_name,
+                "label": ROW_LABELS[key],
                 "value": value,
                 "target": goal,
                 "percent": min(100, round(100 * value / goal)) if goal else None,

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from achievements.enums import MacroRegion
 from events.enums import Level
@@ -87,8 +88,8 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
         "promoted_national": records_href("promoted", period, level=Level.NATIONAL),
         "promoted_total": records_href("promoted", period),
         "landed": deals_href(stage=Stage.LANDED, **landed),
-        "cross_region": deals_href(cross=1, **landed),
-        "local_northwest": deals_href(**landed, stage=Stage.LANDED),
+        "cross_region": deals_href(cross="to_northwest", **landed),
+        "local_northwest": deals_href(cross="northwest_local", **landed),
     }
     unfilled = _("未填")
     regions = list(MacroRegion)
@@ -353,7 +354,9 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
             [
                 Row(
                     f"{r['session'].roadshow.title}"
-                    f"（{r['session'].starts_at:%Y-%m-%d}）",
+                    f"{pgettext('punctuation', '（')}"
+                    f"{r['session'].starts_at:%Y-%m-%d}"
+                    f"{pgettext('punctuation', '）')}",
                     [
                         r["requests"],
                         r["acceptance"],
@@ -367,6 +370,25 @@ def groupings(figures: Figures) -> dict[str, Grouping]:
                     record=r,
                 )
                 for r in figures.matchmaking
+            ],
+        ),
+        "pairs": Grouping(
+            _("结对省份间的转化"),
+            _("结对"),
+            [_("本期登记的项目"), _("已签约"), _("已落地")],
+            [
+                Row(
+                    str(pair),
+                    [n, signed_n, landed_n],
+                    href=deals_href(pair=pair.pk, **created),
+                    links={
+                        "landed": deals_href(
+                            pair=pair.pk, stage=Stage.LANDED, **created
+                        ),
+                    },
+                    record=pair,
+                )
+                for pair, n, signed_n, landed_n in figures.pairs
             ],
         ),
     }

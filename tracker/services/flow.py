@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from achievements import selectors as achievements_selectors
 from achievements.enums import TransferMode
 from achievements.models import Province
 from achievements.selectors import achievement_was_published
@@ -261,12 +262,8 @@ def _recorded_name(field: str, value: Any) -> str:
 
 
 def province_of_organization(org: Any) -> Province | None:
-    """An organization's province from its unified social credit code (its
-    characters 3–4 are the province of the registering authority)."""
-    code = getattr(org, "credit_code", "") or ""
-    if len(code) != 18:
-        return None
-    return Province.objects.filter(code=code[2:4]).first()
+    """An organization's province (the library's rule: its credit code)."""
+    return achievements_selectors.province_of_organization(org)
 
 
 def achievement_open_for_deals(*, achievement: Any) -> None:

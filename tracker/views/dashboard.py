@@ -15,12 +15,11 @@ from accounts import permissions
 from achievements.enums import MacroRegion
 from achievements.models import Achievement
 from events.enums import Level
-from events.models import Roadshow
+from events.selectors import roadshows_held
 from spreadsheets import About, XlsxExport, xlsx_response
 
 from .. import charts
 from ..dashboard import (
-    HELD,
     Grouping,
     compute,
     current_target,
@@ -154,6 +153,7 @@ def dashboard(request):
             ],
             "regions": list(MacroRegion),
             "matchmaking": grouped["matchmaking"],
+            "pairs": grouped["pairs"],
             "by_path": grouped["by_path"],
             "signed_href": grouped["amounts"].rows[0].href,
             "export_query": urlencode(
@@ -196,11 +196,7 @@ def dashboard_records(request):
     level = request.GET.get("level", "")
     month = request.GET.get("month", "")
     field = request.GET.get("field", "")[:40]
-    roadshows = Roadshow.objects.filter(
-        status__in=HELD,
-        start__date__gte=period.starts,
-        start__date__lte=period.ends,
-    )
+    roadshows = roadshows_held(starts=period.starts, ends=period.ends)
     if level in Level.values:
         roadshows = roadshows.filter(level=level)
     if len(month) == 7 and month[:4].isdigit() and month[5:].isdigit():

@@ -22,11 +22,12 @@ from accounts.permissions import user_can
 from achievements.enums import MacroRegion, TransferMode
 from achievements.models import IndustryField, Province
 from achievements.selectors import achievements_visible_to
-from events.models import Roadshow, Slot
+from events.models import RegionPair, Roadshow, Slot
 from spreadsheets import About, xlsx_response
 from uploads import UploadRefused
 
 from .. import services
+from ..dashboard.figures import CROSS_Q, pair_q, with_sides
 from ..enums import DealPath, Stage
 from ..exporting import export_deals
 from ..forms import DayField, DealCreateForm
@@ -78,7 +79,15 @@ def filtered_deals(request, qs):
             if lookup.endswith("_id") and not value.isdigit():
                 continue
             qs = qs.filter(**{lookup: value})
-    if params.get("cross"):
+    pair = params.get("pair", "")
+    if pair.isdigit():
+        found = RegionPair.objects.select_related("province_a", "province_b")
+        found = found.filter(pk=int(pair)).first()
+        qs = with_sides(qs).filter(pair_q(found)) if found else qs.none()
+    cross = params.get("cross", "")
+    if cross in CROSS_Q:
+        qs = qs.filter(CROSS_Q[cross])
+    elif cross:
         qs = qs.exclude(origin_province__macro_region=None).exclude(
             province__macro_region=None
         )

@@ -4,7 +4,7 @@ from accounts.demo import seed_managers
 from achievements.demo import seed_demand_lists, seed_demo
 from calls.demo import seed_call
 from cms.demo import seed_cases
-from events.demo import seed_roadshows
+from events.demo import seed_pairs, seed_roadshows
 from invitations.demo import seed_invitations
 from livestream.demo import seed_live_room
 from matchmaking.demo import seed_matchmaking
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
         seed_demand_lists()
         roadshows = seed_roadshows(seed=options["seed"])
+        seed_pairs()
         call = seed_call()
         live = seed_live_room()
         matchmaking = seed_matchmaking()
