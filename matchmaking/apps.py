@@ -8,9 +8,10 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the rules, the workspace panels, the achievement page's
-        # section and the personal feed's meetings.
+        # section, the personal feed's meetings and the digest's switch.
         from . import (  # noqa: F401
             calendars,
+            notices,
             rules,
             sections,
             workspace,
