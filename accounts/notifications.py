@@ -391,7 +391,11 @@ def _investor_values(values: dict) -> dict:
     from .enums import InvestorStatus
 
     approved = values.get("status") == InvestorStatus.APPROVED
-    return {"outcome": _("已通过审核") if approved else _("未通过审核")}
+    return {
+        "outcome": pgettext("notification", "已通过审核")
+        if approved
+        else pgettext("notification", "未通过审核")
+    }
 
 
 notification_kind(
@@ -403,6 +407,17 @@ notification_kind(
     order=10,
     values=_investor_values,
     note_label=gettext_lazy("原因"),
+)
+
+
+MEMBER_APPROVED = "accounts.member_approved"
+notification_kind(
+    MEMBER_APPROVED,
+    label=gettext_lazy("成员资格获批"),
+    help=gettext_lazy("同事为您开通的投资方账号经组织方批准时。"),
+    text=gettext_lazy("您在“%(title)s”的投资方成员资格已获组织方批准"),
+    roles=("investor",),
+    order=11,
 )
 
 

@@ -15,7 +15,7 @@ from . import permissions
 from .credit_code import normalize_credit_code
 from .enums import COLLEAGUE_ROLES, InvestorStatus, Role, RoleChangeKind
 from .models import Membership, Organization, RoleChange, User, actor_of
-from .notifications import INVESTOR_DECIDED, notify
+from .notifications import INVESTOR_DECIDED, MEMBER_APPROVED, notify
 
 CONFIRM_SALT = "accounts.confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -286,6 +286,13 @@ def member_decide(*, membership: Membership, approve: bool, by: Any) -> None:
         locked.approved = True
         locked.save(update_fields=["approved", "updated_at"])
         _record(membership=locked, kind=RoleChangeKind.APPROVED, by=by)
+        notify(
+            users=[locked.user],
+            kind=MEMBER_APPROVED,
+            subject=locked.organization,
+            link=reverse("accounts:workspace"),
+            by=by,
+        )
     else:
         _record(membership=locked, kind=RoleChangeKind.REJECTED, by=by)
         locked.delete()

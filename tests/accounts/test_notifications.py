@@ -184,6 +184,19 @@ def test_investor_decision_tells_every_member(roles):
     assert "原因：材料不全" in email.body
 
 
+def test_an_approved_colleague_is_told(roles):
+    from accounts.services import member_decide
+
+    users, orgs = roles
+    colleague = make_user(role=Role.INVESTOR, org=orgs["fund"], username="c")
+    membership = Membership.objects.get(user=colleague)
+    Membership.objects.filter(pk=membership.pk).update(approved=False)
+    member_decide(membership=membership, approve=True, by=users["organizer"])
+    (note,) = Notification.objects.filter(user=colleague)
+    (shown,) = shown_to(user=colleague, notifications=[note])
+    assert shown.text == "您在“丙基金”的投资方成员资格已获组织方批准"
+
+
 def test_a_subject_no_longer_visible_is_not_named_or_linked(roles, client):
     """An investor told of a deal on a restricted achievement, whose
     organization then loses its membership: the list no longer names it,
