@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与机构")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import notifications, signals  # noqa: F401

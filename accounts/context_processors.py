@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from . import permissions, standing
+from . import notifications, permissions, standing
 
 
 def roles(request):
@@ -14,4 +14,9 @@ def roles(request):
             lambda: standing.waiting(user) if user is not None else []
         ),
         "investor_review": SimpleLazyObject(standing.typical_review_days),
+        # The header's count: read only for a signed-in person's page (never
+        # on the anonymous pages the public cache keeps).
+        "notifications_unread": SimpleLazyObject(
+            lambda: notifications.unread_count(user=user) if user is not None else 0
+        ),
     }

@@ -210,3 +210,33 @@ class DelegationRevokeForm(forms.Form):
             "invalid_choice": _("该委托已不存在。"),
         },
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """One email switch per kind the page offers this person."""
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        for kind in kinds:
+            self.fields[self.field_name(kind.key)] = forms.BooleanField(
+                label=kind.label, help_text=kind.help, required=False
+            )
+        if self.initial:
+            self.initial = {
+                self.field_name(key): value for key, value in self.initial.items()
+            }
+
+    @staticmethod
+    def field_name(key: str) -> str:
+        return "email_" + key.replace(".", "__")
+
+    def rows(self) -> list:
+        """(kind, its checkbox), in the page's order."""
+        return [(kind, self[self.field_name(kind.key)]) for kind in self.kinds]
+
+    def emails(self) -> dict[str, bool]:
+        return {
+            kind.key: self.cleaned_data[self.field_name(kind.key)]
+            for kind in self.kinds
+        }

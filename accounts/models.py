@@ -298,3 +298,84 @@ class Delegation(TimeStamped):
             and self.since <= on
             and (self.until is None or on <= self.until)
         )
+
+
+class Notification(models.Model):
+    """Something that happened to one person: what (its kind, registered in
+    accounts.notifications), about what (the subject's model and id — its
+    title is read when the notification is shown, through the subject's
+    visibility rule, never copied here), where to look (a path on this
+    site), and whether it was read. Written in the transaction of the
+    change that causes it."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("用户"),
+    )
+    kind = models.CharField(_("类型"), max_length=64)
+    # The subject's model (``app_label.model``) and primary key.
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.PositiveBigIntegerField()
+    link = models.CharField(_("链接"), max_length=300)
+    # Values for the kind's text, stored as codes (a stage, a status) and
+    # a free note (a reviewer's reason): shown in the reader's language.
+    params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [
+            models.Index(
+                fields=["user", "-created_at"], name="notification_user_recent"
+            ),
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_user_unread",
+            ),
+        ]
+        constraints = [
+            # Only paths on this site: opening a notification never sends
+            # anybody elsewhere.
+            models.CheckConstraint(
+                condition=models.Q(link__startswith="/")
+                & ~models.Q(link__startswith="//"),
+                name="notification_link_local",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind} · {self.subject_type}:{self.subject_id}"
+
+
+class NotificationSetting(models.Model):
+    """One person's choice for one kind of notification: whether it is also
+    emailed (the list in the workspace always records it). No row: the
+    kind's default."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("用户"),
+    )
+    kind = models.CharField(_("类型"), max_length=64)
+    email = models.BooleanField(_("发送邮件"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notification_setting_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind} · {self.email}"

@@ -69,3 +69,28 @@ def managers_acting_for(*, organization_id: int) -> QuerySet[User]:
         .filter(office__memberships__user=F("manager"))
     )
     return User.objects.filter(is_active=True, pk__in=active.values("manager_id"))
+
+
+def team_members(*, organization_id: int) -> list[User]:
+    """An organization's active team members (whom its achievements'
+    news concerns)."""
+    return list(
+        User.objects.filter(
+            memberships__organization_id=organization_id,
+            memberships__role=Role.TEAM,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def members_of_organizations(*, organization_ids: set[int]) -> list[User]:
+    """The active members, in any role, of these organizations."""
+    return list(
+        User.objects.filter(
+            memberships__organization_id__in=organization_ids, is_active=True
+        )
+        .distinct()
+        .order_by("pk")
+    )

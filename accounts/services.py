@@ -24,6 +24,7 @@ from .enums import (
     RoleChangeKind,
 )
 from .models import Delegation, Membership, Organization, RoleChange, User, actor_of
+from .notifications import INVESTOR_DECIDED, MEMBER_APPROVED, notify
 
 CONFIRM_SALT = "accounts.confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -168,24 +169,19 @@ def investor_decide(
     locked.investor_decided_at = timezone.now()
     locked.investor_decided_by = actor_of(by)
     locked.save()
-    # The applicants are told either way, confirmed or not.
-    recipients = list(
-        User.objects.filter(memberships__organization=locked)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
+    # The applicants are told either way, confirmed or not (the workspace's
+    # list and, unless they turned it off, an email).
+    notify(
+        users=User.objects.filter(memberships__organization=locked).distinct(),
+        kind=INVESTOR_DECIDED,
+        subject=locked,
+        link=reverse("accounts:workspace"),
+        params={
+            "status": locked.investor_status,
+            "note": locked.investor_reject_reason,
+        },
+        by=by,
     )
-    if approve:
-        subject = _("注册申请已通过：%(org)s") % {"org": locked.name}
-        body = _(
-            "您好！\n\n贵机构“%(org)s”的注册申请已通过审核，现在可以登录平台查看限定公开的成果、报名路演。\n\n科技成果路演平台"
-        ) % {"org": locked.name}
-    else:
-        subject = _("注册申请未通过：%(org)s") % {"org": locked.name}
-        body = _(
-            "您好！\n\n贵机构“%(org)s”的注册申请未通过审核。原因：%(reason)s\n\n如有疑问，请联系组织方。\n\n科技成果路演平台"
-        ) % {"org": locked.name, "reason": locked.investor_reject_reason}
-    _mail_after_commit(subject, body, recipients)
     return locked
 
 
@@ -299,6 +295,13 @@ def member_decide(*, membership: Membership, approve: bool, by: Any) -> None:
         locked.approved = True
         locked.save(update_fields=["approved", "updated_at"])
         _record(membership=locked, kind=RoleChangeKind.APPROVED, by=by)
+        notify(
+            users=[locked.user],
+            kind=MEMBER_APPROVED,
+            subject=locked.organization,
+            link=reverse("accounts:workspace"),
+            by=by,
+        )
     else:
         _record(membership=locked, kind=RoleChangeKind.REJECTED, by=by)
         locked.delete()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,6 +19,31 @@ urlpatterns = [
         "workspace/delegations/revoke/",
         views.delegation_revoke,
         name="delegation_revoke",
+    ),
+    path(
+        "workspace/notifications/",
+        notification_views.notification_list,
+        name="notifications",
+    ),
+    path(
+        "workspace/notifications/<int:pk>/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "workspace/notifications/<int:pk>/read/",
+        notification_views.notification_mark_read,
+        name="notification_read",
+    ),
+    path(
+        "workspace/notifications/read/",
+        notification_views.notifications_mark_all_read,
+        name="notifications_read",
+    ),
+    path(
+        "accounts/notifications/",
+        notification_views.notification_settings,
+        name="notification_settings",
     ),
     path("accounts/signup/", views.sign_up, name="signup"),
     path("accounts/confirm/<str:token>/", views.confirm, name="confirm"),

@@ -7,4 +7,5 @@ class AchievementsConfig(AppConfig):
     verbose_name = _("成果库")
 
     def ready(self) -> None:
-        from . import rules, workspace  # noqa: F401  (register rules and panels)
+        # Register the rules, the workspace's panels and the notifications.
+        from . import notices, rules, workspace  # noqa: F401

@@ -21,6 +21,7 @@ from .models import (
     ReviewEvent,
     provinces_index_of,
 )
+from .notices import review_notify
 
 
 class ReviewError(Exception):
@@ -375,6 +376,8 @@ def achievement_transition(
         to_status=to_status,
         comment=comment,
     )
+    if action in DECISIONS:
+        review_notify(achievement=locked, action=action, comment=comment, by=by)
     return locked
 
 

@@ -8,10 +8,12 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the rules, the workspace panels, the achievement page's
-        # section, the personal feed's meetings and the scheduling job.
+        # section, the personal feed's meetings, the scheduling job and the
+        # digest's switch.
         from . import (  # noqa: F401
             calendars,
             jobs,
+            notices,
             rules,
             sections,
             workspace,

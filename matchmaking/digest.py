@@ -14,10 +14,12 @@ from django.utils.translation import ngettext
 
 from accounts.enums import Role
 from accounts.models import User
+from accounts.notifications import email_footer, users_not_wanting_email
 from achievements.models import InvestorProfile
 from mailing.services import email_send
 
-from .models import DigestPreference, DigestSent, RecommendationSent
+from .models import DigestSent, RecommendationSent
+from .notices import DIGEST
 from .recommend import Recommendation, recommendations_for
 
 MAX_LISTED = 10
@@ -34,7 +36,7 @@ def digest_recipients() -> list[User]:
     """Active members of investor organizations with a mandate, with an
     email address, who did not opt out."""
     orgs = InvestorProfile.objects.values("organization_id")
-    opted_out = DigestPreference.objects.filter(weekly_digest=False).values("user_id")
+    opted_out = users_not_wanting_email(kind=DIGEST)
     return list(
         User.objects.filter(
             is_active=True,
@@ -114,6 +116,7 @@ def _message(fits: list[Recommendation], base: str) -> tuple[str, str]:
     lines += [
         "",
         _("全部推荐：%(url)s") % {"url": page},
-        _("不想再收到此邮件？在推荐页面取消订阅：%(url)s") % {"url": page},
+        "",
+        email_footer(),
     ]
     return subject, "\n".join(lines)

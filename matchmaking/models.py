@@ -411,16 +411,6 @@ class DismissedRecommendation(models.Model):
         return f"{self.user_id} ✗ {self.achievement_id}"
 
 
-class DigestPreference(models.Model):
-    """A user's choice about the weekly email of new recommendations."""
-
-    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="+")
-    weekly_digest = models.BooleanField(_("每周推荐邮件"), default=True)
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.weekly_digest}"
-
-
 class RecommendationSent(models.Model):
     """An achievement already sent to a user in a digest (the next digest
     holds only new fits)."""

@@ -4,10 +4,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from accounts.notifications import email_wanted, notification_email_set
 from accounts.permissions import user_can
 from achievements.models import Achievement
 
-from .models import DigestPreference, DismissedRecommendation
+from .models import DismissedRecommendation
+from .notices import DIGEST
 
 
 def recommendation_dismiss(*, user: Any, achievement: Achievement) -> None:
@@ -24,15 +26,15 @@ def recommendation_restore(*, user: Any, achievement: Achievement) -> None:
     DismissedRecommendation.objects.filter(user=user, achievement=achievement).delete()
 
 
-def digest_preference_set(*, user: Any, weekly_digest: bool) -> DigestPreference:
+def digest_preference_set(*, user: Any, weekly_digest: bool) -> bool:
+    """The recommendations page's shortcut to the digest's switch on the
+    notification settings page (one setting, kept there)."""
     if not user.is_authenticated:
         raise PermissionDenied
-    preference, _created = DigestPreference.objects.update_or_create(
-        user=user, defaults={"weekly_digest": weekly_digest}
-    )
-    return preference
+    notification_email_set(user=user, kind=DIGEST, email=weekly_digest)
+    return weekly_digest
 
 
 def digest_wanted(*, user: Any) -> bool:
-    """Whether the user receives the weekly digest (yes unless they opted out)."""
-    return not DigestPreference.objects.filter(user=user, weekly_digest=False).exists()
+    """Whether the user receives the weekly digest (yes unless turned off)."""
+    return email_wanted(user=user, kind=DIGEST)

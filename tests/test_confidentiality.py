@@ -508,6 +508,12 @@ def _invitation_paths(suffix: str) -> Callable:
     return lambda w: [f"/invitations/{t}/{suffix}" for t in _invitation_tokens(w)]
 
 
+def _notification_ids() -> list[int]:
+    from accounts.models import Notification
+
+    return list(Notification.objects.order_by("pk").values_list("pk", flat=True))
+
+
 def _each(template: str, ids: Callable) -> Callable:
     return lambda w: [template.format(pk) for pk in ids(w)]
 
@@ -568,6 +574,20 @@ ROUTES: dict[str, Callable] = {
     "workspace/delegations/": lambda w: ["/workspace/delegations/"],
     "workspace/delegations/grant/": lambda w: ["/workspace/delegations/grant/"],
     "workspace/delegations/revoke/": lambda w: ["/workspace/delegations/revoke/"],
+    # Everybody's notifications, tried by everybody: one's own open, anybody
+    # else's is a 404; the list shows titles through the visibility rule.
+    "workspace/notifications/": lambda w: [
+        "/workspace/notifications/",
+        "/workspace/notifications/?unread=1&page=2",
+    ],
+    "workspace/notifications/<int:pk>/": lambda w: [
+        f"/workspace/notifications/{pk}/" for pk in _notification_ids()
+    ],
+    "workspace/notifications/<int:pk>/read/": lambda w: [
+        f"/workspace/notifications/{pk}/read/" for pk in _notification_ids()[:2]
+    ],
+    "workspace/notifications/read/": lambda w: ["/workspace/notifications/read/"],
+    "accounts/notifications/": lambda w: ["/accounts/notifications/"],
     "accounts/signup/": lambda w: ["/accounts/signup/"],
     "accounts/confirm/<str:token>/": lambda w: ["/accounts/confirm/forged:token/"],
     "accounts/password-reset/": lambda w: ["/accounts/password-reset/"],

@@ -7,4 +7,5 @@ class TrackerConfig(AppConfig):
     verbose_name = _("跟踪服务")
 
     def ready(self) -> None:
-        from . import rules, workspace  # noqa: F401  (register rules and panels)
+        # Register the rules, the workspace's panels and the notifications.
+        from . import notices, rules, workspace  # noqa: F401

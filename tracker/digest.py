@@ -1,6 +1,7 @@
 """The weekly follow-up digest: each responsible person gets the deals of
 theirs that need attention; organizers get those with nobody responsible.
-Sent at most once per person per ISO week, whatever how often it runs."""
+Sent at most once per person per ISO week, whatever how often it runs;
+never to whoever turned it off on the notification settings page."""
 
 import datetime as dt
 from collections import defaultdict
@@ -13,10 +14,12 @@ from django.utils.translation import ngettext
 
 from accounts.enums import Role
 from accounts.models import User
+from accounts.notifications import email_footer, email_wanted
 from mailing.services import email_send
 
 from .enums import Stage
 from .models import Deal, DigestSent
+from .notices import DIGEST
 from .selectors import deals_needing_attention
 
 MAX_LISTED = 50
@@ -61,6 +64,8 @@ def send_digest(*, now: dt.datetime | None = None) -> int:
         user = users.get(user_id)
         if user is None or not user.is_active or not user.email:
             continue
+        if not email_wanted(user=user, kind=DIGEST):
+            continue  # turned off on the notification settings page
         try:
             with transaction.atomic():
                 DigestSent.objects.create(user=user, week=week, deals=len(deals))
@@ -102,5 +107,7 @@ def _message(deals: list[Deal], base: str) -> tuple[str, str]:
     lines += [
         "",
         _("全部需跟进的项目：%(url)s") % {"url": f"{base}/deals/?attention=1&open=1"},
+        "",
+        email_footer(),
     ]
     return subject, "\n".join(lines)

@@ -107,14 +107,12 @@ def digest_preference(request):
     if not form.is_valid():  # a lone checkbox: never invalid, but say so if it is
         messages.error(request, _("设置未保存。"))
         return _back(request)
-    preference = digest_preference_set(
+    wanted = digest_preference_set(
         user=request.user, weekly_digest=form.cleaned_data["weekly_digest"]
     )
     messages.success(
         request,
-        _("已订阅每周推荐邮件。")
-        if preference.weekly_digest
-        else _("已退订每周推荐邮件。"),
+        _("已订阅每周推荐邮件。") if wanted else _("已退订每周推荐邮件。"),
     )
     return _back(request)
 

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from accounts.models import NotificationSetting
 from matchmaking.digest import send_match_digest
-from matchmaking.models import DigestPreference, DigestSent, RecommendationSent
+from matchmaking.models import DigestSent, RecommendationSent
 from tests.factories import make_achievement
 from tests.matchmaking.helpers import field, make_profile, province
 
@@ -88,14 +89,16 @@ def test_digest_honours_opt_out_missing_email_and_inactive(
     make_profile(org=pending_org)
     energy(orgs["owner"], "公开成果")
     with_email(users["investor"], "fund@example.com")
-    DigestPreference.objects.create(user=users["investor"], weekly_digest=False)
+    NotificationSetting.objects.create(
+        user=users["investor"], kind="matchmaking.digest", email=False
+    )
     # The enterprise's member has no email address.
     pending = with_email(users["pending_investor"], "pending@example.com")
     pending.is_active = False
     pending.save(update_fields=["is_active"])
     assert digest(now=MONDAY) == 0
     assert mail.outbox == []
-    DigestPreference.objects.filter(user=users["investor"]).update(weekly_digest=True)
+    NotificationSetting.objects.filter(user=users["investor"]).update(email=True)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_match_digest")
     assert [m.to for m in mail.outbox] == [["fund@example.com"]]

@@ -348,15 +348,16 @@ def test_unpublished_achievements_get_no_investors(roles, mandate):
 
 
 def test_digest_preference_toggles(client, roles):
-    from matchmaking.models import DigestPreference
+    """The recommendations page's switch is the notification settings'."""
+    from accounts.notifications import email_settings_of
 
     users, _orgs = roles
     client.force_login(users["investor"])
     response = client.post(reverse("matchmaking:digest_preference"), {})
     assert response.status_code == 302
-    assert DigestPreference.objects.get(user=users["investor"]).weekly_digest is False
+    assert email_settings_of(user=users["investor"])["matchmaking.digest"] is False
     client.post(reverse("matchmaking:digest_preference"), {"weekly_digest": "on"})
-    assert DigestPreference.objects.get(user=users["investor"]).weekly_digest is True
+    assert email_settings_of(user=users["investor"])["matchmaking.digest"] is True
 
 
 def test_full_page_lists_more_than_the_panel(client, roles, mandate):

@@ -33,6 +33,7 @@ from ..enums import (
     Stage,
 )
 from ..models import Deal, DealMove
+from ..notices import interest_notify, move_notify
 from ..selectors import achievement_is_public
 from .checks import (
     TEXT_LIMIT,
@@ -319,6 +320,7 @@ def deal_create(
             deal=deal, by=actor(by), to_stage=Stage.INTEREST, note=note
         )
         attach_documents(deal, entry, documents, by)
+        interest_notify(deal=deal, by=by)
     return deal
 
 
@@ -475,6 +477,7 @@ def deal_move(
                     "evaluation_cleared_at",
                 ]
             )
+        move_notify(deal=deal, from_stage=from_stage, note=note, by=by)
     return deal
 
 
