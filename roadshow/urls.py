@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("invitations.urls")),
     path("", include("meetrooms.urls")),
     path("", include("tracker.urls")),
+    path("", include("licences.urls")),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
