@@ -11,12 +11,8 @@ UTILITY = "ZL202120654321.X"
 
 
 def patented(owner, state="public", **overrides):
-    return make_achievement(
-        owner=owner,
-        state=state,
-        patents=f"{INVENTION}；{UTILITY}",
-        **overrides,
-    )
+    overrides.setdefault("patents", f"{INVENTION}；{UTILITY}")
+    return make_achievement(owner=owner, state=state, **overrides)
 
 
 def terms(**overrides) -> Terms:

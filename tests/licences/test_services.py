@@ -441,3 +441,25 @@ def test_notice_text_states_every_term(roles):
         "本单位将按声明的要求报告：每年 1 月报告上一年度的实施情况和销售额。\n"
         f"所涉成果：{declaration.achievement.title}。"
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_notices_at_once_from_one_organization_make_one_deal(roles):
+    from tests.concurrency import race
+
+    users, orgs = roles
+    declaration = declared(patented(orgs["owner"]), users["team"])
+
+    def take():
+        return licence_take(
+            declaration_id=declaration.pk,
+            organization=orgs["enterprise"],
+            by=users["enterprise"],
+        )
+
+    outcomes = race([take, take, take], expected=(LicenceError,))
+    assert sum(isinstance(o, LicenceNotice) for o in outcomes) == 1
+    refused = [o for o in outcomes if isinstance(o, LicenceError)]
+    assert len(refused) == 2 and all("不能重复取得" in str(o) for o in refused)
+    assert (Deal.objects.count(), LicenceNotice.objects.count()) == (1, 1)
