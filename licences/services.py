@@ -334,8 +334,10 @@ def fee_in_words(declaration: Declaration) -> str:
             "base": base,
             "rate": rate,
         }
-    if declaration.fee_note:
-        words += comma + declaration.fee_note
+    # The notice and the pages end the sentence themselves.
+    note = declaration.fee_note.rstrip("。.；;，, ")
+    if note:
+        words += comma + note
     return words
 
 
