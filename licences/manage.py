@@ -50,7 +50,8 @@ def declaration_list(request):
     status = request.GET.get("status", "")
     if status in DeclarationStatus.values:
         rows = rows.filter(status=status)
-    rows = rows.order_by("-submitted_at", "-id")
+    if not permissions.is_reviewer(user) or permissions.is_organizer(user):
+        rows = rows.order_by("-submitted_at", "-id")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
