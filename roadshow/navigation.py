@@ -9,6 +9,7 @@ SECTIONS = (
     ("cases", ("/cases/",)),
     ("demands", ("/demands/",)),
     ("disclosures", ("/disclosures/",)),
+    ("licences", ("/open-licences/",)),
     ("workspace", ("/workspace/", "/matchmaking/", "/meet/", "/deals/")),
 )
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("meetrooms.urls")),
     path("", include("tracker.urls")),
     path("", include("jobs.urls")),
+    path("", include("licences.urls")),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",

@@ -19,6 +19,7 @@ FLOW = [
     "invitations",
     "meetrooms",
     "tracker",
+    "licences",
     "cms",
 ]
 # Helpers without domain knowledge: everybody may use them, they use nobody.

@@ -514,6 +514,58 @@ def _notification_ids() -> list[int]:
     return list(Notification.objects.order_by("pk").values_list("pk", flat=True))
 
 
+def _declarations(w) -> list:
+    """Open-licence declarations (made once per walk): cleared ones on the
+    public, the restricted and the withheld achievement (declared before it
+    was withheld), and one still waiting for review on the public
+    achievement, whose unpublished text carries the draft marker; the
+    restricted one taken by the approved fund."""
+    if "declarations" not in w:
+        import datetime as dt
+        from decimal import Decimal
+
+        from licences.models import Declaration
+        from licences.services import licence_take
+
+        public, restricted, withheld, _draft = w["achievements"]
+        now = timezone.now()
+        today = timezone.localdate()
+
+        def declare(achievement, number, title, *, cleared=True):
+            return Declaration.objects.create(
+                achievement=achievement,
+                patent_number=number,
+                patent_title=title,
+                patent_type="invention",
+                starts=today,
+                ends=today + dt.timedelta(days=800),
+                territory="中华人民共和国境内",
+                fee_mode="lump_sum",
+                fee_amount=Decimal("10"),
+                reporting=f"{title} 年度报告",
+                status="cleared" if cleared else "submitted",
+                submitted_at=now,
+                cleared_at=now if cleared else None,
+            )
+
+        w["declarations"] = [
+            declare(public, "ZL202110000001.1", "公开专利"),
+            declare(restricted, "ZL202110000002.1", f"{RESTRICTED}专利"),
+            declare(withheld, "ZL202110000003.1", f"{WITHHELD}专利"),
+            declare(public, "ZL202110000004.1", f"{DRAFT}待审专利", cleared=False),
+        ]
+        licence_take(
+            declaration_id=w["declarations"][1].pk,
+            organization=w["orgs"]["fund"],
+            by=w["users"]["investor"],
+        )
+    return w["declarations"]
+
+
+def _declaration_paths(template: str) -> Callable:
+    return lambda w: [template.format(d.pk) for d in _declarations(w)]
+
+
 def _each(template: str, ids: Callable) -> Callable:
     return lambda w: [template.format(pk) for pk in ids(w)]
 
@@ -740,6 +792,36 @@ ROUTES: dict[str, Callable] = {
     "deals/<int:pk>/disclosure-review/": lambda w: [
         f"/deals/{d.pk}/disclosure-review/" for d in w["deals"]
     ],
+    "open-licences/": lambda w: [
+        "/open-licences/",
+        "/open-licences/?all=1",
+        "/open-licences/?all=1&field=new-materials&province=32&fee=lump_sum",
+        f"/open-licences/?all=1&institution={w['orgs']['owner'].pk}",
+    ],
+    "open-licences/export.xlsx": lambda w: [
+        "/open-licences/export.xlsx?all=1",
+        f"/open-licences/export.xlsx?all=1&institution={w['orgs']['owner'].pk}",
+    ],
+    "open-licences/new.ics": lambda w: ["/open-licences/new.ics"],
+    "open-licences/<int:pk>/": _declaration_paths("/open-licences/{}/"),
+    "open-licences/<int:pk>/take/": _declaration_paths("/open-licences/{}/take/"),
+    "workspace/open-licences/": lambda w: [
+        "/workspace/open-licences/",
+        "/workspace/open-licences/?status=submitted",
+    ],
+    "workspace/open-licences/new/": lambda w: [
+        "/workspace/open-licences/new/",
+        *_each("/workspace/open-licences/new/?achievement={}", _achievement_ids)(w),
+    ],
+    "workspace/open-licences/<int:pk>/edit/": _declaration_paths(
+        "/workspace/open-licences/{}/edit/"
+    ),
+    "workspace/open-licences/<int:pk>/withdraw/": _declaration_paths(
+        "/workspace/open-licences/{}/withdraw/"
+    ),
+    "workspace/open-licences/<int:pk>/review/": _declaration_paths(
+        "/workspace/open-licences/{}/review/"
+    ),
     "sitemap.xml": lambda w: ["/sitemap.xml"],
     "sitemap-<section>.xml": lambda w: [
         "/sitemap-pages.xml",
@@ -1006,6 +1088,17 @@ def test_the_walk_would_see_a_leak(world):
     token = _invitation_tokens(world)[0]
     invited = investor.get(f"/invitations/{token}/").content
     assert RESTRICTED.encode() in invited
+    # The restricted achievement's open licence is listed to approved
+    # investors, in the list, its export and its page.
+    declaration = _declarations(world)[1]
+    assert RESTRICTED.encode() in investor.get("/open-licences/").content
+    exported = investor.get("/open-licences/export.xlsx")
+    assert any(RESTRICTED.encode() in text for text in _texts(exported))
+    page = investor.get(f"/open-licences/{declaration.pk}/").content
+    assert RESTRICTED.encode() in page
+    # The one waiting for review is the team's to see.
+    waiting = _declarations(world)[3]
+    assert DRAFT.encode() in team.get(f"/open-licences/{waiting.pk}/").content
     # The restricted deal's disclosure is public, in its reviewed words only.
     disclosure = Client().get(f"/disclosures/{world['deals'][0].pk}/")
     assert disclosure.status_code == 200

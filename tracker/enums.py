@@ -69,6 +69,13 @@ class LicenceKind(models.TextChoices):
 class LicenceFee(models.TextChoices):
     LUMP_SUM = "lump_sum", _("一次性支付")
     ROYALTY = "royalty", _("提成支付")
+    # An entry fee at signing, then a royalty (入门费加提成).
+    ENTRY_ROYALTY = "entry_royalty", _("入门费加提成")
+
+    @classmethod
+    def with_royalty(cls) -> frozenset[str]:
+        """The fee modes that take a royalty rate."""
+        return frozenset({cls.ROYALTY, cls.ENTRY_ROYALTY})
 
 
 class EvaluationMethod(models.TextChoices):

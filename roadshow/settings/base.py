@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "invitations",
     "meetrooms",
     "tracker",
+    "licences",
     "cms",
     # Helpers with records of their own (they import no app).
     "mailing",

@@ -39,6 +39,7 @@ def test_an_empty_inbox_still_names_every_list(client, roles):
     inbox = items(client)
     assert set(inbox) == {
         "待审查的成果",
+        "待审查的开放许可声明",
         "待审核的投资方",
         "本月待完善的路演",
         "需跟进的转化项目",

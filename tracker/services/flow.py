@@ -498,7 +498,7 @@ def _terms(deal: Deal, to: str, documents: list[CheckedFile]) -> None:
     ):
         raise DealError(_("挂牌截止日期不能早于挂牌日期。"))
     if to == Stage.SIGNED and deal.path == DealPath.LICENCE:
-        if deal.licence_fee == LicenceFee.ROYALTY and deal.royalty_rate is None:
+        if deal.licence_fee in LicenceFee.with_royalty() and deal.royalty_rate is None:
             raise DealError(_("提成支付的许可请填写提成比例。"))
         if deal.licence_ends <= deal.contract_date:
             raise DealError(_("许可期限应晚于签约日期。"))

@@ -6,6 +6,7 @@ from calls.demo import seed_call
 from cms.demo import seed_cases
 from events.demo import seed_pairs, seed_roadshows
 from invitations.demo import seed_invitations
+from licences.demo import seed_open_licences
 from livestream.demo import seed_live_room
 from matchmaking.demo import seed_matchmaking
 from meetrooms.demo import seed_meeting_room
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         meeting = seed_meeting_room()
         seed_deals(seed=options["seed"])
         manager = seed_managers()
+        licences = seed_open_licences()
         cases = seed_cases()
         if options["quiet"]:
             return
@@ -59,6 +61,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Call for pitches: /calls/{call.pk}/ (admin: /admin/calls/{call.pk}/)"
             )
+        if licences:
+            self.stdout.write(f"Open licences: /open-licences/ ({licences} declared)")
         if cases:
             self.stdout.write(f"Typical cases: /cases/ ({cases} published)")
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
