@@ -9,6 +9,7 @@ SECTIONS = (
     ("cases", ("/cases/",)),
     ("demands", ("/demands/",)),
     ("disclosures", ("/disclosures/",)),
+    ("lists", ("/lists/",)),
     ("workspace", ("/workspace/", "/matchmaking/", "/meet/", "/deals/")),
 )
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from achievements.demo import seed_demo
+from agrilists.demo import seed_agri_lists
 from calls.demo import seed_call
 from cms.demo import seed_cases
 from events.demo import seed_roadshows
@@ -23,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
+        agri_list = seed_agri_lists()
         roadshows = seed_roadshows(seed=options["seed"])
         call = seed_call()
         live = seed_live_room()
@@ -54,6 +56,11 @@ class Command(BaseCommand):
         if call is not None:
             self.stdout.write(
                 f"Call for pitches: /calls/{call.pk}/ (admin: /admin/calls/{call.pk}/)"
+            )
+        if agri_list is not None:
+            self.stdout.write(
+                f"进园入县 list: /lists/{agri_list.pk}/ (places' view: /workspace/lists/"
+                " as yangling)"
             )
         if cases:
             self.stdout.write(f"Typical cases: /cases/ ({cases} published)")
