@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
+from accounts.enums import Role
 from achievements.enums import PlaceKind
 from achievements.models import (
     Achievement,
@@ -272,7 +273,7 @@ def test_place_sees_its_lists_achievements_that_fit_its_demands(client, roles):
     organizer = users["organizer"]
     shaanxi = Province.objects.get(code="61")
     county_org = make_org(name="杨凌示范区管委会")
-    person = make_user(org=county_org, username="yangling")
+    person = make_user(role=Role.INVESTOR, org=county_org, username="yangling")
     place = Place.objects.create(
         kind=PlaceKind.AGRI_ZONE,
         name="杨凌农业高新技术产业示范区",
