@@ -55,8 +55,13 @@ class AchievementAdminPolicy(ModelPermissionPolicy):
 
 register_permission_policy(Achievement, AchievementAdminPolicy(Achievement))
 # The agricultural vocabularies and the registry of places: organizers only.
-for _model in (AgriTechField, AgriIndustry, AgriScenario, Place):
-    register_permission_policy(_model, OrganizersOnly(_model))
+# A term is never deleted (achievements and published lists name it): it is
+# made inactive instead.
+for _model in (AgriTechField, AgriIndustry, AgriScenario):
+    register_permission_policy(
+        _model, OrganizersOnly(_model, actions={"add", "change", "view"})
+    )
+register_permission_policy(Place, OrganizersOnly(Place))
 
 
 class AchievementFilterSet(WagtailFilterSet):

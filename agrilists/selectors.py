@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from accounts import permissions
 from achievements.enums import DemandStatus
@@ -24,8 +24,12 @@ CLASSIFIED_Q = (
 
 
 def lists_published() -> QuerySet[AgriList]:
-    return AgriList.objects.filter(status=ListStatus.PUBLISHED).select_related(
-        "province"
+    """Newest first; of one date, the national list before the local ones."""
+    national_first = Case(When(scope=ListScope.NATIONAL, then=0), default=1)
+    return (
+        AgriList.objects.filter(status=ListStatus.PUBLISHED)
+        .select_related("province")
+        .order_by("-issued_on", national_first, "province__code", "-id")
     )
 
 

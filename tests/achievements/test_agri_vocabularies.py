@@ -197,3 +197,30 @@ def test_migration_maps_free_text_and_keeps_what_did_not_map():
     assert b.agri_unmapped == {"agri_scenario": "庭院经济"}
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_organizers_edit_the_vocabularies_and_no_one_else(client, roles):
+    users, _orgs = roles
+    client.force_login(users["organizer"])
+    page = client.get("/admin/agritechfield/")
+    assert page.status_code == 200 and "作物育种" in page.content.decode()
+    created = client.post(
+        "/admin/agritechfield/new/",
+        {
+            "code": "seed-processing",
+            "name": "种子加工",
+            "name_en": "",
+            "active": "on",
+            "sort_order": "200",
+        },
+    )
+    assert created.status_code == 302
+    assert AgriTechField.objects.get(code="seed-processing").name == "种子加工"
+    term = AgriTechField.objects.get(code="crop-breeding")
+    refused = client.post(f"/admin/agritechfield/delete/{term.pk}/")
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"
+    assert AgriTechField.objects.filter(pk=term.pk).exists()
+    client.force_login(users["team"])
+    closed = client.get("/admin/agritechfield/")
+    assert closed.status_code == 302
+    assert closed["Location"].startswith("/admin/login/")
