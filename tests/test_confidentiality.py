@@ -512,7 +512,6 @@ ROUTES: dict[str, Callable] = {
         "/admin/snippets/",
         "/admin/pages/",
         "/admin/place/",
-        "/admin/agritechfield/",
         f"/admin/roadshows/{w['roadshows'][1].pk}/invitations/",
     ],
     "django-admin/": lambda w: ["/django-admin/"],
