@@ -106,7 +106,7 @@ def test_published_list_stays_the_same_after_the_library_changes(
     assert "作物育种" in again
 
     def table(html):
-        return html[html.index('<table class="list">') : html.index("</table>")]
+        return html[html.index('<table class="list entries">') : html.index("</table>")]
 
     assert table(again) == table(page)
     later = b"".join(client.get(f"/lists/{national.pk}/list.xlsx").streaming_content)
