@@ -77,6 +77,13 @@ class FieldOut(Schema):
     name: str
 
 
+class TermOut(Schema):
+    """A term of one of the agricultural vocabularies (seeds/004 六.2)."""
+
+    code: str
+    name: str
+
+
 class AchievementOut(Schema):
     id: int
     title: str
@@ -96,6 +103,15 @@ class AchievementOut(Schema):
     target_provinces: list[str]
     patents: str
     keywords: str
+    agri_tech_field: TermOut | None = Field(
+        None, description="Agricultural technology field 技术领域."
+    )
+    agri_industry: TermOut | None = Field(
+        None, description="Agricultural industry served 服务产业类型."
+    )
+    agri_scenario: TermOut | None = Field(
+        None, description="Agricultural application scenario 产业应用场景."
+    )
     publication: str
     published_at: datetime | None
     url: str
@@ -128,6 +144,15 @@ class CatalogueQuery(Schema):
     province: Text = Field("", description="Target province code.")
     mode: Literal[("", *TransferMode.values)] = ""
     programme: Text = Field("", description="Source programme.")
+    agri_tech: Text = Field(
+        "", description="Agricultural technology field (term code)."
+    )
+    agri_industry: Text = Field(
+        "", description="Agricultural industry served (term code)."
+    )
+    agri_scenario: Text = Field(
+        "", description="Agricultural application scenario (term code)."
+    )
     sort: Literal[tuple(selectors.SORTS)] = "newest"
 
 
@@ -192,6 +217,9 @@ def achievement_list(request, filters: Query[CatalogueQuery]):
             province=filters.province,
             mode=filters.mode,
             programme=filters.programme,
+            agri_tech=filters.agri_tech,
+            agri_industry=filters.agri_industry,
+            agri_scenario=filters.agri_scenario,
             sort=filters.sort,
         ),
     ).prefetch_related("target_provinces")
@@ -205,7 +233,9 @@ def achievement_list(request, filters: Query[CatalogueQuery]):
 def achievement_detail(request, achievement_id: Id):
     achievement = (
         selectors.achievements_visible_to(user=request.user)
-        .select_related("field", "owner")
+        .select_related(
+            "field", "owner", "agri_tech_field", "agri_industry", "agri_scenario"
+        )
         .filter(pk=achievement_id)
         .first()
     )

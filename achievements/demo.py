@@ -190,6 +190,23 @@ def _users(orgs: dict[str, Organization]) -> list[tuple[str, str]]:
     return logins
 
 
+def _agri_terms(index: int) -> dict:
+    """The agricultural vocabularies' terms of an agricultural demo
+    achievement, taken in turn (not from the random stream, which the other
+    fields use)."""
+    from .models import AgriIndustry, AgriScenario, AgriTechField
+
+    picks = {}
+    for key, model in (
+        ("agri_tech_field", AgriTechField),
+        ("agri_industry", AgriIndustry),
+        ("agri_scenario", AgriScenario),
+    ):
+        terms = list(model.objects.order_by("sort_order", "code"))
+        picks[key] = terms[(index // 7 + len(key)) % len(terms)] if terms else None
+    return picks
+
+
 def _achievement(
     rng: random.Random, index: int, fields, provinces, owners
 ) -> Achievement:
@@ -231,9 +248,7 @@ def _achievement(
         contact_name="技术转移办公室",
         contact_phone=f"010-{rng.randint(60000000, 69999999)}",
         contact_email="ttc@example.edu.cn",
-        agri_tech_field="作物育种" if field.is_agricultural else "",
-        agri_industry="粮食生产" if field.is_agricultural else "",
-        agri_scenario="大田种植" if field.is_agricultural else "",
+        **(_agri_terms(index) if field.is_agricultural else {}),
         status=status,
         publication=publication,
         published_at=(

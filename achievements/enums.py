@@ -45,6 +45,14 @@ class DemandKind(models.TextChoices):
     SCENARIO = "scenario", pgettext_lazy("demand kind", "应用场景")
 
 
+class PlaceKind(models.TextChoices):
+    """The places agricultural achievements go to (进园入县, seeds/004 六.2)."""
+
+    AGRI_ZONE = "agri_zone", _("国家农业高新技术产业示范区")
+    AGRI_PARK = "agri_park", _("国家农业科技园区")
+    COUNTY = "county", _("县（市、区）")
+
+
 class DemandStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")

@@ -34,6 +34,15 @@ def catalogue_filters_in_words(filters: CatalogueFilters) -> list[tuple[str, str
         words.append((_("转化方式"), str(TransferMode(filters.mode).label)))
     if filters.programme:
         words.append((_("来源计划"), filters.programme))
+    for key, code in filters.agri_codes().items():
+        model = Achievement._meta.get_field(key).related_model
+        term = model.objects.filter(code=code).first()
+        words.append(
+            (
+                str(Achievement._meta.get_field(key).verbose_name),
+                term.local_name if term else code,
+            )
+        )
     return words
 
 
@@ -44,13 +53,16 @@ def export_achievements(
     headers = [str(c.header) for c in COLUMNS if c.key != "owner_kind"]
     headers += [_("技术成熟度说明"), _("审查状态"), _("发布范围"), _("发布时间")]
     sheet = export.sheet(_("成果"), header=headers)
-    rows = queryset.select_related("owner", "field").prefetch_related(
-        "target_provinces"
-    )
+    rows = queryset.select_related(
+        "owner", "field", "agri_tech_field", "agri_industry", "agri_scenario"
+    ).prefetch_related("target_provinces")
     for a in rows.iterator(chunk_size=1000):
         values = {
             "owner": a.owner.name,
             "field": a.field.name,
+            "agri_tech_field": a.agri_tech_field.name if a.agri_tech_field else "",
+            "agri_industry": a.agri_industry.name if a.agri_industry else "",
+            "agri_scenario": a.agri_scenario.name if a.agri_scenario else "",
             "transfer_modes": "、".join(a.transfer_mode_labels),
             "target_provinces": "、".join(p.name for p in a.target_provinces.all()),
         }

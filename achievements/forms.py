@@ -1,10 +1,12 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 
 from .enums import DemandKind, TransferMode
 from .models import (
+    AGRI_DIMENSIONS,
     CONTENT_FIELDS,
     Achievement,
     Demand,
@@ -124,6 +126,19 @@ class AchievementForm(forms.ModelForm):
         for name, text in self.HELP.items():
             if name in self.fields and not self.fields[name].help_text:
                 self.fields[name].help_text = text
+        # The vocabularies' active terms, and the one already chosen even if
+        # it has since been retired.
+        for key in AGRI_DIMENSIONS:
+            field = self.fields[key]
+            chosen = self.initial.get(key) or getattr(self.instance, f"{key}_id")
+            field.queryset = field.queryset.model.objects.filter(
+                Q(active=True) | Q(pk=chosen or None)
+            )
+            unmapped = (self.instance.agri_unmapped or {}).get(key)
+            if unmapped:
+                field.help_text = _(
+                    "原填写为“%(text)s”，未能对应到分类，请选择一项。"
+                ) % {"text": unmapped}
 
     def sections(self):
         """The bound fields by section, for the template (every field once)."""

@@ -437,7 +437,7 @@ def column_notes() -> list[list[str]]:
     from accounts.enums import OrganizationKind
 
     from .enums import TRL_DESCRIPTIONS, TransferMode
-    from .models import IndustryField, Province
+    from .models import AGRI_DIMENSIONS, Achievement, IndustryField, Province
 
     several = _("可多选，用顿号（、）、逗号或分号分隔")
     allowed = {
@@ -449,6 +449,11 @@ def column_notes() -> list[list[str]]:
         "transfer_modes": "、".join(str(label) for _v, label in TransferMode.choices),
         "target_provinces": "、".join(p.local_name for p in Province.objects.all()),
     }
+    for key in AGRI_DIMENSIONS:
+        model = Achievement._meta.get_field(key).related_model
+        allowed[key] = "、".join(
+            t.local_name for t in model.objects.filter(active=True)
+        )
     formats = {
         "project_number": _text_format("project_number") + _("；在文件中不能重复"),
         "owner": _("文本，最多 200 个字"),
@@ -460,6 +465,9 @@ def column_notes() -> list[list[str]]:
         "price_min": _("数字，单位万元，不小于 0，最多两位小数"),
         "price_max": _("数字，单位万元，不小于 0，最多两位小数"),
         "contact_email": _("邮箱地址，如 name@example.org"),
+        "agri_tech_field": _("农业领域的成果填写一个分类名称，其他留空"),
+        "agri_industry": _("农业领域的成果填写一个分类名称，其他留空"),
+        "agri_scenario": _("农业领域的成果填写一个分类名称，其他留空"),
     }
     return [
         [

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -11,6 +12,7 @@ from .enums import (
     DemandKind,
     DemandStatus,
     MacroRegion,
+    PlaceKind,
     Publication,
     ReviewStatus,
     TransferMode,
@@ -43,12 +45,22 @@ CONTENT_FIELDS = [
     "agri_industry",
     "agri_scenario",
 ]
+# The agricultural dimensions (seeds/004 六.2): content key → vocabulary model
+# name; each is a foreign key to its controlled vocabulary.
+AGRI_DIMENSIONS = {
+    "agri_tech_field": "AgriTechField",
+    "agri_industry": "AgriIndustry",
+    "agri_scenario": "AgriScenario",
+}
+# The content fields held as a reference to another row (stored by key).
+REFERENCE_CONTENT_FIELDS = ["field", *AGRI_DIMENSIONS]
 # Of those, the free-text columns.
 TEXT_CONTENT_FIELDS = [
     key
     for key in CONTENT_FIELDS
     if key
     not in {
+        *AGRI_DIMENSIONS,
         "field",
         "trl",
         "transfer_modes",
@@ -111,6 +123,127 @@ class Province(models.Model):
         return _local(self.name, self.name_en)
 
 
+class AgriTerm(models.Model):
+    """A term of one of the agricultural vocabularies, edited by organizers.
+
+    A term in use cannot be deleted (the achievements protect it); one no
+    longer offered is made inactive, and old achievements keep it."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    active = models.BooleanField(
+        _("可选用"), default=True, help_text=_("停用后不再供新填写和导入选择。")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        return _local(self.name, self.name_en)
+
+
+class AgriTechField(AgriTerm):
+    class Meta(AgriTerm.Meta):
+        verbose_name = _("技术领域（农业）")
+        verbose_name_plural = _("技术领域（农业）")
+
+
+class AgriIndustry(AgriTerm):
+    class Meta(AgriTerm.Meta):
+        verbose_name = _("服务产业类型（农业）")
+        verbose_name_plural = _("服务产业类型（农业）")
+
+
+class AgriScenario(AgriTerm):
+    class Meta(AgriTerm.Meta):
+        verbose_name = _("产业应用场景（农业）")
+        verbose_name_plural = _("产业应用场景（农业）")
+
+
+admin_code_validator = RegexValidator(
+    r"^[1-8]\d{5}$",
+    _("行政区划代码为 6 位数字（GB/T 2260），如 610403。"),
+)
+
+
+class Place(TimeStamped):
+    """A place agricultural achievements go to (进园入县): a national
+    agricultural hi-tech zone, an agricultural science park or a county, with
+    the organization that speaks for it and, through its demands, what it
+    needs."""
+
+    kind = models.CharField(_("类型"), max_length=16, choices=PlaceKind.choices)
+    name = models.CharField(_("名称"), max_length=120)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    admin_code = models.CharField(
+        _("行政区划代码"),
+        max_length=6,
+        validators=[admin_code_validator],
+        help_text=_("所在县级行政区的 6 位代码（GB/T 2260）；前两位为省级代码。"),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="places",
+        verbose_name=_("所在省份"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="places",
+        verbose_name=_("管理机构"),
+        help_text=_("其成员可以查看本地适用的清单成果。"),
+    )
+
+    class Meta:
+        ordering = ["province__code", "kind", "admin_code", "name"]
+        verbose_name = _("园区与县域")
+        verbose_name_plural = _("园区与县域")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(admin_code__regex=r"^[1-8][0-9]{5}$"),
+                name="place_admin_code_six_digits",
+            ),
+            models.UniqueConstraint(
+                fields=["admin_code"],
+                condition=Q(kind=PlaceKind.COUNTY),
+                name="place_county_code_unique",
+            ),
+            models.UniqueConstraint(fields=["kind", "name"], name="place_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        return _local(self.name, self.name_en)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.province_id
+            and len(self.admin_code) == 6
+            and self.admin_code[:2] != self.province.code
+        ):
+            raise ValidationError(
+                {
+                    "admin_code": _("行政区划代码的前两位应为所在省份的代码 %(code)s。")
+                    % {"code": self.province.code}
+                }
+            )
+
+
 class Achievement(TimeStamped):
     """A research achievement in the library.
 
@@ -168,12 +301,35 @@ class Achievement(TimeStamped):
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
-    agri_tech_field = models.CharField(_("技术领域（农业）"), max_length=60, blank=True)
-    agri_industry = models.CharField(
-        _("服务产业类型（农业）"), max_length=60, blank=True
+    agri_tech_field = models.ForeignKey(
+        AgriTechField,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="achievements",
+        verbose_name=_("技术领域（农业）"),
     )
-    agri_scenario = models.CharField(
-        _("产业应用场景（农业）"), max_length=60, blank=True
+    agri_industry = models.ForeignKey(
+        AgriIndustry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="achievements",
+        verbose_name=_("服务产业类型（农业）"),
+    )
+    agri_scenario = models.ForeignKey(
+        AgriScenario,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="achievements",
+        verbose_name=_("产业应用场景（农业）"),
+    )
+    # What the free-text classification of before the vocabularies held and
+    # did not map to a term ({key: text}); listed by `manage.py
+    # agri_unmapped` and on the admin's inspect page until someone picks terms.
+    agri_unmapped = models.JSONField(
+        _("未匹配的农业分类"), default=dict, blank=True, editable=False
     )
 
     status = models.CharField(
@@ -395,6 +551,15 @@ class Demand(TimeStamped):
     )
     min_trl = models.PositiveSmallIntegerField(
         _("最低技术成熟度"), choices=TRL_CHOICES, default=1
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("园区或县域"),
+        help_text=_("农业园区、县域提出的需求：其进园入县清单按此匹配。"),
     )
     deadline = models.DateField(_("截止日期"), null=True, blank=True)
     status = models.CharField(

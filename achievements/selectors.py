@@ -123,7 +123,19 @@ class CatalogueFilters:
     province: str = ""
     mode: str = ""
     programme: str = ""
+    # The agricultural vocabularies' term codes.
+    agri_tech: str = ""
+    agri_industry: str = ""
+    agri_scenario: str = ""
     sort: str = "newest"
+
+    def agri_codes(self) -> dict[str, str]:
+        """The agricultural filters in force, by the achievement's column."""
+        return {
+            column: getattr(self, facet)
+            for facet, column in AGRI_FACETS.items()
+            if getattr(self, facet)
+        }
 
 
 def trl_in_range(filters: CatalogueFilters, level: int) -> bool:
@@ -139,7 +151,13 @@ SORTS = {
 }
 
 
-FACETS = ("field", "trl", "province", "mode", "programme")
+# The agricultural facets: the filter's name → the achievement's column.
+AGRI_FACETS = {
+    "agri_tech": "agri_tech_field",
+    "agri_industry": "agri_industry",
+    "agri_scenario": "agri_scenario",
+}
+FACETS = ("field", "trl", "province", "mode", "programme", *AGRI_FACETS)
 
 
 def catalogue_filter(
@@ -162,6 +180,9 @@ def catalogue_filter(
         qs = qs.filter(modes_index__contains=f",{filters.mode},")
     if filters.programme and skip != "programme":
         qs = qs.filter(source_programme=filters.programme)
+    for facet, column in AGRI_FACETS.items():
+        if getattr(filters, facet) and skip != facet:
+            qs = qs.filter(**{f"{column}__code": getattr(filters, facet)})
     if filters.q:
         qs = filter_by_text(qs, filters.q, table=Achievement._meta.db_table)
     return qs
@@ -170,7 +191,7 @@ def catalogue_filter(
 def catalogue_search(*, user: Any, filters: CatalogueFilters) -> QuerySet[Achievement]:
     qs = catalogue_filter(user=user, filters=filters)
     return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"])).select_related(
-        "field", "owner"
+        "field", "owner", *AGRI_FACETS.values()
     )
 
 
@@ -220,6 +241,9 @@ def catalogue_counts(*, user: Any, filters: CatalogueFilters) -> FacetCounts:
                         filters.province,
                         filters.mode,
                         filters.programme,
+                        filters.agri_tech,
+                        filters.agri_industry,
+                        filters.agri_scenario,
                         _library_version(),
                     )
                 ).encode()
@@ -243,7 +267,12 @@ def _count_rows(*, user: Any, filters: CatalogueFilters, fields: list) -> tuple:
         base = filter_by_text(base, filters.q, table=Achievement._meta.db_table)
     field_ids = {f.code: f.pk for f in fields}
     facet_rows = base.values_list(
-        "field_id", "trl", "provinces_index", "modes_index", "source_programme"
+        "field_id",
+        "trl",
+        "provinces_index",
+        "modes_index",
+        "source_programme",
+        *(f"{column}_id" for column in AGRI_FACETS.values()),
     )
     # The cursor directly: Django's per-row iteration would cost more than the
     # query itself on a 20,000-row library.
@@ -271,6 +300,12 @@ def _count_rows(*, user: Any, filters: CatalogueFilters, fields: list) -> tuple:
         masks["mode"] = [want in v for v in columns["mode"]]
     if filters.programme:
         masks["programme"] = [v == filters.programme for v in columns["programme"]]
+    terms = agri_terms()
+    for facet in AGRI_FACETS:
+        code = getattr(filters, facet)
+        if code:
+            want = next((t.pk for t in terms[facet] if t.code == code), -1)
+            masks[facet] = [v == want for v in columns[facet]]
 
     def passing(column, *, except_name: str | None):
         others = [m for name, m in masks.items() if name != except_name]
@@ -295,12 +330,33 @@ def _count_rows(*, user: Any, filters: CatalogueFilters, fields: list) -> tuple:
             v for v in passing(columns["programme"], except_name="programme") if v
         ),
     }
+    for facet in AGRI_FACETS:
+        counters[facet] = Counter(
+            v for v in passing(columns[facet], except_name=facet) if v
+        )
     total = sum(1 for _ in passing(range(len(rows)), except_name=None))
     return total, counters
 
 
-def _facet_lists(counters: dict[str, Counter], fields: list) -> dict[str, list[dict]]:
+def agri_terms() -> dict[str, list]:
+    """Every term of the agricultural vocabularies, by facet (inactive ones
+    too: old achievements keep them and may be filtered on them)."""
     return {
+        facet: list(Achievement._meta.get_field(column).related_model.objects.all())
+        for facet, column in AGRI_FACETS.items()
+    }
+
+
+def _facet_lists(counters: dict[str, Counter], fields: list) -> dict[str, list[dict]]:
+    agri = {
+        facet: [
+            {"value": t.code, "label": t.local_name, "count": counters[facet][t.pk]}
+            for t in terms
+            if counters[facet][t.pk]
+        ]
+        for facet, terms in agri_terms().items()
+    }
+    return agri | {
         "field": [
             {"value": f.code, "label": f.local_name, "count": counters["field"][f.pk]}
             for f in fields

@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -13,10 +13,11 @@ from accounts.permissions import user_can
 
 from .enums import Publication, ReviewStatus
 from .models import (
+    AGRI_DIMENSIONS,
     CONTENT_FIELDS,
+    REFERENCE_CONTENT_FIELDS,
     Achievement,
     Attachment,
-    IndustryField,
     Province,
     ReviewEvent,
     provinces_index_of,
@@ -74,7 +75,7 @@ def _serialize(data: dict[str, Any]) -> dict[str, Any]:
     """Content values as JSON: models by key, decimals as strings."""
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if key == "field" and isinstance(value, IndustryField):
+        if key in REFERENCE_CONTENT_FIELDS and isinstance(value, models.Model):
             value = value.pk
         elif key == "target_provinces":
             value = [p.pk if isinstance(p, Province) else int(p) for p in value]
@@ -96,10 +97,17 @@ def _assign(achievement: Achievement, data: dict[str, Any]) -> list[int] | None:
             continue
         if key == "target_provinces":
             provinces = [p.pk if isinstance(p, Province) else int(p) for p in value]
-        elif key == "field":
-            achievement.field_id = (
-                value.pk if isinstance(value, IndustryField) else value
+        elif key in REFERENCE_CONTENT_FIELDS:
+            setattr(
+                achievement,
+                f"{key}_id",
+                value.pk if isinstance(value, models.Model) else value,
             )
+            if key in AGRI_DIMENSIONS and achievement.agri_unmapped:
+                # A term chosen for a dimension settles its unmapped text.
+                achievement.agri_unmapped = {
+                    k: v for k, v in achievement.agri_unmapped.items() if k != key
+                }
         elif key in {"price_min", "price_max"}:
             setattr(
                 achievement, key, None if value in (None, "") else Decimal(str(value))
@@ -114,9 +122,10 @@ def achievement_content(*, achievement: Achievement) -> dict[str, Any]:
     data = {
         key: getattr(achievement, key)
         for key in CONTENT_FIELDS
-        if key not in {"field", "target_provinces"}
+        if key not in {*REFERENCE_CONTENT_FIELDS, "target_provinces"}
     }
-    data["field"] = achievement.field_id
+    for key in REFERENCE_CONTENT_FIELDS:
+        data[key] = getattr(achievement, f"{key}_id")
     data["target_provinces"] = (
         [p.pk for p in achievement.target_provinces.all()] if achievement.pk else []
     )
@@ -392,20 +401,24 @@ def achievement_pending_diff(*, achievement: Achievement) -> list[dict[str, str]
     current = {
         key: getattr(achievement, key)
         for key in CONTENT_FIELDS
-        if key not in {"field", "target_provinces"}
-    } | {
-        "field": achievement.field_id,
-        "target_provinces": [p.pk for p in achievement.target_provinces.all()],
+        if key not in {*REFERENCE_CONTENT_FIELDS, "target_provinces"}
+    } | {key: getattr(achievement, f"{key}_id") for key in REFERENCE_CONTENT_FIELDS}
+    current["target_provinces"] = [p.pk for p in achievement.target_provinces.all()]
+    names = {
+        key: {
+            t.pk: t.local_name
+            for t in Achievement._meta.get_field(key).related_model.objects.all()
+        }
+        for key in REFERENCE_CONTENT_FIELDS
     }
-    fields = {f.pk: f.local_name for f in IndustryField.objects.all()}
     provinces = {p.pk: p.local_name for p in Province.objects.all()}
     modes = dict(TransferMode.choices)
 
     def show(key: str, value: Any) -> str:
         if value in (None, "", []):
             return "—"
-        if key == "field":
-            return fields.get(int(value), str(value))
+        if key in names:
+            return names[key].get(int(value), str(value))
         if key == "target_provinces":
             return "、".join(provinces.get(int(v), str(v)) for v in value)
         if key == "transfer_modes":

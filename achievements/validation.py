@@ -13,13 +13,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.enums import OrganizationKind
 from accounts.models import Organization
 
 from .enums import TransferMode
-from .models import TEXT_CONTENT_FIELDS, Achievement, IndustryField, Province
+from .models import (
+    AGRI_DIMENSIONS,
+    TEXT_CONTENT_FIELDS,
+    Achievement,
+    IndustryField,
+    Province,
+)
 
 
 @dataclass(frozen=True)
@@ -129,19 +135,19 @@ COLUMNS = [
         "agri_tech_field",
         gettext_lazy("技术领域（农业）"),
         False,
-        gettext_lazy("农业成果的技术领域"),
+        gettext_lazy("农业成果的技术领域，从组织方维护的分类中选一项"),
     ),
     Column(
         "agri_industry",
         gettext_lazy("服务产业类型（农业）"),
         False,
-        gettext_lazy("农业成果服务的产业类型"),
+        gettext_lazy("农业成果服务的产业类型，从组织方维护的分类中选一项"),
     ),
     Column(
         "agri_scenario",
         gettext_lazy("产业应用场景（农业）"),
         False,
-        gettext_lazy("农业成果的应用场景"),
+        gettext_lazy("农业成果的应用场景，从组织方维护的分类中选一项"),
     ),
 ]
 COLUMN_KEYS = [c.key for c in COLUMNS]
@@ -188,6 +194,19 @@ class Lookups:
             for alias in (p.code, p.name, p.name_en, _PROVINCE_SUFFIX.sub("", p.name)):
                 if alias:
                     self.provinces[alias.casefold()] = p
+        # The agricultural vocabularies: only the terms still offered.
+        self.agri: dict[str, dict[str, Any]] = {}
+        self.agri_allowed: dict[str, list[str]] = {}
+        for key in AGRI_DIMENSIONS:
+            model = Achievement._meta.get_field(key).related_model
+            terms = list(model.objects.filter(active=True))
+            self.agri[key] = {
+                alias.casefold(): term
+                for term in terms
+                for alias in (term.code, term.name, term.name_en)
+                if alias
+            }
+            self.agri_allowed[key] = [term.local_name for term in terms]
         # The labels in either language, whatever the page's: a file written
         # in Chinese is read the same by someone using the English interface.
         self.modes: dict[str, str] = {}
@@ -345,6 +364,24 @@ def clean_record(raw: dict[str, Any], *, lookups: Lookups) -> Cleaned:
         and out.data["price_min"] > out.data["price_max"]
     ):
         error("price_max", _("价格上限不能小于下限。"))
+
+    for key in AGRI_DIMENSIONS:
+        text = _text(raw.get(key))
+        term = lookups.agri[key].get(text.casefold()) if text else None
+        if text and term is None:
+            error(
+                key,
+                _("未知的%(dimension)s“%(value)s”：可选%(allowed)s。")
+                % {
+                    "dimension": column_title(key),
+                    "value": text,
+                    "allowed": pgettext("punctuation", "、").join(
+                        lookups.agri_allowed[key]
+                    )
+                    or "—",
+                },
+            )
+        out.data[key] = term
 
     provinces = []
     for item in _items(raw.get("target_provinces")):

@@ -59,6 +59,9 @@ def _filters(request) -> selectors.CatalogueFilters:
         province=get.get("province", "")[:2],
         mode=get.get("mode", "") if get.get("mode") in TransferMode.values else "",
         programme=get.get("programme", "")[:120],
+        agri_tech=get.get("agri_tech", "")[:40],
+        agri_industry=get.get("agri_industry", "")[:40],
+        agri_scenario=get.get("agri_scenario", "")[:40],
         sort=sort if sort in selectors.SORTS else "newest",
     )
 
@@ -82,6 +85,7 @@ def catalogue(request):
             filters.province,
             filters.mode,
             filters.programme,
+            *filters.agri_codes().values(),
         )
         if on
     )
@@ -109,7 +113,10 @@ def catalogue(request):
 
 def _visible_or_404(request, pk: int) -> Achievement:
     achievement = get_object_or_404(
-        Achievement.objects.select_related("field", "owner"), pk=pk
+        Achievement.objects.select_related(
+            "field", "owner", "agri_tech_field", "agri_industry", "agri_scenario"
+        ),
+        pk=pk,
     )
     if not user_can(request.user, "achievement.view", achievement):
         raise Http404

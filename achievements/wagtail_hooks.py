@@ -20,7 +20,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts import permissions
-from accounts.admin_menu import OrganizerMenuItem
+from accounts.admin_menu import OrganizerMenuItem, OrganizersOnly
 from accounts.models import ApiToken, Membership, Organization
 from accounts.permissions import user_can
 
@@ -28,7 +28,16 @@ from .admin_views import demand_import_view, demand_template_view
 from .enums import ReviewStatus
 from .forms import DEMAND_FORM_FIELDS
 from .importing import ImportRefused, import_achievements, write_template
-from .models import Achievement, Demand, IndustryField, Province
+from .models import (
+    Achievement,
+    AgriIndustry,
+    AgriScenario,
+    AgriTechField,
+    Demand,
+    IndustryField,
+    Place,
+    Province,
+)
 
 
 class AchievementAdminPolicy(ModelPermissionPolicy):
@@ -46,6 +55,14 @@ class AchievementAdminPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(Achievement, AchievementAdminPolicy(Achievement))
+# The agricultural vocabularies and the registry of places: organizers only.
+# A term is never deleted (achievements and published lists name it): it is
+# made inactive instead.
+for _model in (AgriTechField, AgriIndustry, AgriScenario):
+    register_permission_policy(
+        _model, OrganizersOnly(_model, actions={"add", "change", "view"})
+    )
+register_permission_policy(Place, OrganizersOnly(Place))
 
 
 class AchievementFilterSet(WagtailFilterSet):
@@ -90,6 +107,10 @@ class AchievementViewSet(ModelViewSet):
         "price_min",
         "price_max",
         "patents",
+        "agri_tech_field",
+        "agri_industry",
+        "agri_scenario",
+        "agri_unmapped",
         "status",
         "publication",
         "published_at",
@@ -140,13 +161,14 @@ class LibraryGroup(ModelViewSetGroup):
             model=Demand,
             icon="help",
             menu_label=gettext_lazy("技术需求"),
-            form_fields=DEMAND_FORM_FIELDS,
+            form_fields=[*DEMAND_FORM_FIELDS, "place"],
             list_display=[
                 "title",
                 "kind",
                 "organization",
                 "field",
                 "province",
+                "place",
                 "status",
             ],
             list_filter=["kind", "status", "field"],
@@ -169,6 +191,51 @@ class LibraryGroup(ModelViewSetGroup):
             form_fields=["code", "name", "name_en", "macro_region"],
             list_display=["name", "code", "macro_region"],
             list_filter=["macro_region"],
+            copy_view_enabled=False,
+        ),
+    ]
+
+
+def _vocabulary(name: str, model, label) -> ModelViewSet:
+    return ModelViewSet(
+        name,
+        model=model,
+        icon="tag",
+        menu_label=label,
+        form_fields=["code", "name", "name_en", "active", "sort_order"],
+        list_display=["name", "name_en", "code", "active", "sort_order"],
+        list_filter=["active"],
+        search_fields=["name", "name_en", "code"],
+        copy_view_enabled=False,
+    )
+
+
+class AgriGroup(ModelViewSetGroup):
+    """进园入县: the agricultural vocabularies and the places (seeds/004 六.2)."""
+
+    menu_label = gettext_lazy("农业成果分类与园区县域")
+    menu_icon = "tag"
+    menu_order = 202
+    items = [
+        _vocabulary("agritechfield", AgriTechField, gettext_lazy("技术领域（农业）")),
+        _vocabulary("agriindustry", AgriIndustry, gettext_lazy("服务产业类型（农业）")),
+        _vocabulary("agriscenario", AgriScenario, gettext_lazy("产业应用场景（农业）")),
+        ModelViewSet(
+            "place",
+            model=Place,
+            icon="site",
+            menu_label=gettext_lazy("园区与县域"),
+            form_fields=[
+                "kind",
+                "name",
+                "name_en",
+                "province",
+                "admin_code",
+                "organization",
+            ],
+            list_display=["name", "kind", "admin_code", "province", "organization"],
+            list_filter=["kind", "province"],
+            search_fields=["name", "admin_code"],
             copy_view_enabled=False,
         ),
     ]
@@ -212,7 +279,7 @@ class AccountsGroup(ModelViewSetGroup):
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [LibraryGroup(), AccountsGroup()]
+    return [LibraryGroup(), AgriGroup(), AccountsGroup()]
 
 
 def import_view(request):

@@ -10,6 +10,7 @@ SECTIONS = (
     ("demands", ("/demands/",)),
     ("disclosures", ("/disclosures/",)),
     ("licences", ("/open-licences/",)),
+    ("lists", ("/lists/",)),
     ("workspace", ("/workspace/", "/matchmaking/", "/meet/", "/deals/")),
 )
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accounts.urls")),
     path("", include("achievements.urls")),
+    path("", include("agrilists.urls")),
     path("", include("events.urls")),
     path("", include("calls.urls")),
     path("", include("livestream.urls")),

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOW = [
     "accounts",
     "achievements",
+    "agrilists",
     "events",
     "calls",
     "livestream",

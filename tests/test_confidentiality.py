@@ -566,6 +566,63 @@ def _declaration_paths(template: str) -> Callable:
     return lambda w: [template.format(d.pk) for d in _declarations(w)]
 
 
+def _agri_lists(w) -> list[int]:
+    """A published national list with the public achievement, and a draft
+    that holds the withheld one (as if withheld after it was selected); the
+    enterprise speaks for a county whose demand is the walk's demand."""
+    if "agri_lists" not in w:
+        import datetime as dt
+
+        from achievements.models import Achievement, AgriTechField, Place, Province
+        from agrilists.models import AgriListEntry
+        from agrilists.services import list_create, list_entries_add, list_publish
+
+        public, _restricted, withheld, _draft = w["achievements"]
+        Achievement.objects.filter(pk__in=[public.pk, withheld.pk]).update(
+            agri_tech_field=AgriTechField.objects.get(code="crop-breeding")
+        )
+        organizer = w["users"]["organizer"]
+        lists = []
+        for period in ("2026年第三季度", "2026年第四季度"):
+            lists.append(
+                list_create(
+                    scope="national",
+                    province=None,
+                    period=period,
+                    issued_on=dt.date(2026, 9, 30),
+                    by=organizer,
+                )
+            )
+        list_entries_add(agri_list=lists[0], achievement_ids=[public.pk], by=organizer)
+        list_publish(agri_list=lists[0], by=organizer)
+        AgriListEntry.objects.create(agri_list=lists[1], achievement=withheld)
+        place = Place.objects.create(
+            kind="county",
+            name="巡查县",
+            admin_code="320101",
+            province=Province.objects.get(code="32"),
+            organization=w["orgs"]["enterprise"],
+        )
+        w["demand"].place = place
+        w["demand"].save()
+        w["agri_lists"] = [x.pk for x in lists]
+    return w["agri_lists"]
+
+
+def _after_lists(path: str) -> Callable:
+    return lambda w: [path] if _agri_lists(w) else []
+
+
+def _agri_entries(w) -> list[tuple[int, int]]:
+    from agrilists.models import AgriListEntry
+
+    return list(
+        AgriListEntry.objects.filter(agri_list_id__in=_agri_lists(w)).values_list(
+            "agri_list_id", "pk"
+        )
+    )
+
+
 def _each(template: str, ids: Callable) -> Callable:
     return lambda w: [template.format(pk) for pk in ids(w)]
 
@@ -583,6 +640,7 @@ ROUTES: dict[str, Callable] = {
         "/admin/",
         "/admin/snippets/",
         "/admin/pages/",
+        "/admin/place/",
         f"/admin/roadshows/{w['roadshows'][1].pk}/invitations/",
         "/admin/delegations/",
         "/admin/roadshows/pairs/",
@@ -653,6 +711,18 @@ ROUTES: dict[str, Callable] = {
         "/achievements/?field=new-materials&sort=title",
     ],
     "achievements/export.xlsx": lambda w: ["/achievements/export.xlsx"],
+    "lists/": _after_lists("/lists/"),
+    "lists/<int:pk>/": _each("/lists/{}/", _agri_lists),
+    "lists/<int:pk>/list.xlsx": _each("/lists/{}/list.xlsx", _agri_lists),
+    "lists/manage/": _after_lists("/lists/manage/"),
+    "lists/manage/new/": _after_lists("/lists/manage/new/"),
+    "lists/<int:pk>/edit/": _each("/lists/{}/edit/", _agri_lists),
+    "lists/<int:pk>/entries/add/": _each("/lists/{}/entries/add/", _agri_lists),
+    "lists/<int:pk>/entries/<int:entry_id>/remove/": lambda w: [
+        f"/lists/{pk}/entries/{entry}/remove/" for pk, entry in _agri_entries(w)
+    ],
+    "lists/<int:pk>/publish/": _each("/lists/{}/publish/", _agri_lists),
+    "workspace/lists/": _after_lists("/workspace/lists/"),
     "achievements/<int:pk>/": _each("/achievements/{}/", _achievement_ids),
     "achievements/<int:pk>/files/<int:attachment_id>/": lambda w: [
         f"/achievements/{a}/files/{f}/" for a, f in w["attachments"]

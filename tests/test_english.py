@@ -24,7 +24,13 @@ CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 # The language switcher names Chinese in Chinese.
 ALLOWED = {"简体中文"}
 # Reference tables whose names a page must show in the reader's language.
-REFERENCE = {"achievements.IndustryField", "achievements.Province"}
+REFERENCE = {
+    "achievements.IndustryField",
+    "achievements.Province",
+    "achievements.AgriTechField",
+    "achievements.AgriIndustry",
+    "achievements.AgriScenario",
+}
 ROLES = [
     "anonymous",
     "team",

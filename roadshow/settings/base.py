@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "daphne",
     "accounts",
     "achievements",
+    "agrilists",
     "events",
     "calls",
     "livestream",

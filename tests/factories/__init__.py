@@ -59,9 +59,9 @@ def content(**overrides: Any) -> dict[str, Any]:
         "contact_name": "",
         "contact_phone": "",
         "contact_email": "",
-        "agri_tech_field": "",
-        "agri_industry": "",
-        "agri_scenario": "",
+        "agri_tech_field": None,
+        "agri_industry": None,
+        "agri_scenario": None,
     }
     data.update(overrides)
     return data

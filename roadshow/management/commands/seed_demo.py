@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_managers
 from achievements.demo import seed_demand_lists, seed_demo
+from agrilists.demo import seed_agri_lists
 from calls.demo import seed_call
 from cms.demo import seed_cases
 from events.demo import seed_pairs, seed_roadshows
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
         seed_demand_lists()
+        agri_list = seed_agri_lists()
         roadshows = seed_roadshows(seed=options["seed"])
         seed_pairs()
         call = seed_call()
@@ -63,6 +65,11 @@ class Command(BaseCommand):
             )
         if licences:
             self.stdout.write(f"Open licences: /open-licences/ ({licences} declared)")
+        if agri_list is not None:
+            self.stdout.write(
+                f"进园入县 list: /lists/{agri_list.pk}/ (places' view: /workspace/lists/"
+                " as yangling)"
+            )
         if cases:
             self.stdout.write(f"Typical cases: /cases/ ({cases} published)")
         self.stdout.write(f"Demo logins (password for all: {result['password']}):")
