@@ -1,17 +1,28 @@
 """Demo roadshows: this year's "1+1" plan, held, published and planned ones."""
 
+import base64
+import datetime as dt
 import random
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.enums import OrganizationKind
-from accounts.models import Organization
+from accounts.models import Organization, User
 from achievements.enums import Publication
 from achievements.models import Achievement, IndustryField, Province
 
-from .enums import Format, RegionKind, RoadshowStatus, SlotKind
-from .models import Roadshow, YearPlan
+from .enums import (
+    Attendance,
+    Format,
+    RegionKind,
+    RegistrationStatus,
+    RoadshowStatus,
+    ScanResult,
+    SlotKind,
+)
+from .models import Registration, Roadshow, Scan, YearPlan
+from .registrations import short_code_of
 from .services import (
     FieldTurn,
     RegionTurn,
@@ -135,4 +146,70 @@ def seed_roadshows(
         roadshow = roadshow_transition(roadshow=roadshow, action="publish", by=None)
         if roadshow.end < now:
             roadshow_transition(roadshow=roadshow, action="close", by=None)
+            _attendance(roadshow, rng, _visitors())
     return plan.roadshows.exclude(status=RoadshowStatus.DRAFT).count()
+
+
+VISITORS = 24
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
+GIVEN = ["晓明", "海燕", "志远", "佳怡", "建国", "丽华", "文博", "思远"]
+
+
+def _visitors() -> list[User]:
+    """The people from enterprises, funds and banks who came to the held
+    roadshows (no login: they only hold tickets), with the demo's approved
+    investor and enterprise."""
+    people = list(User.objects.filter(username__in=["investor", "enterprise"]))
+    for n in range(1, VISITORS + 1):
+        user, created = User.objects.get_or_create(
+            username=f"visitor{n:02d}",
+            defaults={
+                "name": SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)],
+                "email": f"visitor{n:02d}@example.com",
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        people.append(user)
+    return people
+
+
+def _attendance(roadshow: Roadshow, rng: random.Random, people: list[User]) -> None:
+    """A held roadshow's registrations, written as they were then: confirmed
+    a week or two before, most on-site guests scanned in at the door in the
+    hour before the start, the others watching online."""
+    chosen = rng.sample(people, k=min(len(people), rng.randint(14, 22)))
+    scanner = User.objects.filter(username="organizer").first()
+    for n, user in enumerate(chosen):
+        onsite = rng.random() < 0.7
+        secret = base64.b32encode(rng.randbytes(16)).decode().rstrip("=")
+        checked_in = (
+            roadshow.start - dt.timedelta(minutes=rng.randint(5, 60))
+            if onsite and rng.random() < 0.85
+            else None
+        )
+        registration = Registration.objects.create(
+            roadshow=roadshow,
+            user=user,
+            attendance=Attendance.ONSITE if onsite else Attendance.ONLINE,
+            status=RegistrationStatus.CONFIRMED,
+            secret=secret,
+            short_code=short_code_of(secret),
+            confirmed_at=roadshow.start - dt.timedelta(days=rng.randint(3, 14)),
+            checked_in_at=checked_in,
+            checked_in_door="主入口" if checked_in else "",
+        )
+        Registration.objects.filter(pk=registration.pk).update(
+            created_at=registration.confirmed_at
+        )
+        if checked_in:
+            scan = Scan.objects.create(
+                scan_id=f"demo-{roadshow.pk}-{n}",
+                roadshow=roadshow,
+                registration=registration,
+                door="主入口",
+                result=ScanResult.OK,
+                scanned_by=scanner,
+            )
+            Scan.objects.filter(pk=scan.pk).update(created_at=checked_in)

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from accounts.enums import OrganizationKind
+from accounts.enums import InvestorStatus, OrganizationKind
 from accounts.models import Organization, User
+from achievements.demo_topics import FIELDS, INSTITUTIONS
 from achievements.models import Province
 from events.enums import RoadshowStatus
 from events.models import Slot
@@ -27,21 +28,10 @@ from . import services
 from .enums import DisclosureReview
 from .models import Deal, DealMove, TargetPeriod
 
-# Where the demo's owners are (their credit codes are not set in the demo).
-OWNER_PROVINCES = {
-    "清华大学": "11",
-    "浙江大学": "33",
-    "华中农业大学": "42",
-    "西北工业大学": "61",
-    "中国科学院宁波材料技术与工程研究所": "33",
-    "中国农业科学院作物科学研究所": "11",
-}
 LANDING = ["51", "61", "21", "62", "45", "32", "44", "42", "22", "65"]
-COUNTERPARTY_KINDS = [
-    OrganizationKind.ENTERPRISE,
-    OrganizationKind.MARKET_FUND,
-    OrganizationKind.GUIDANCE_SUB_FUND,
-]
+# Who takes an achievement on: an approved fund for equity, the approved
+# enterprise of the achievement's field otherwise.
+FUND_KINDS = [OrganizationKind.MARKET_FUND, OrganizationKind.GUIDANCE_SUB_FUND]
 # How far each demo deal goes (cycled over the slots chosen).
 ENDS = [
     "landed",
@@ -95,11 +85,14 @@ def seed_deals(*, seed: int = 2026) -> int:
     rng = random.Random(seed)
     organizer = User.objects.filter(username="organizer").first()
     exchange = Organization.objects.filter(
-        kind=OrganizationKind.TRANSFER_OFFICE
+        kind=OrganizationKind.TECHNOLOGY_EXCHANGE
     ).first()
-    counterparties = list(
-        Organization.objects.filter(kind__in=COUNTERPARTY_KINDS).order_by("pk")
-    )
+    approved = Organization.objects.filter(investor_status=InvestorStatus.APPROVED)
+    funds = list(approved.filter(kind__in=FUND_KINDS).order_by("pk"))
+    enterprises = {
+        org.name: org for org in approved.filter(kind=OrganizationKind.ENTERPRISE)
+    }
+    counterparties = funds + list(enterprises.values())
     provinces = {p.code: p for p in Province.objects.all()}
     slots = list(
         Slot.objects.filter(
@@ -107,7 +100,7 @@ def seed_deals(*, seed: int = 2026) -> int:
             achievement__isnull=False,
             roadshow__status=RoadshowStatus.CLOSED,
         )
-        .select_related("roadshow", "achievement__owner")
+        .select_related("roadshow", "achievement__owner", "achievement__field")
         .order_by("roadshow__start", "position")
     )
     if not (organizer and counterparties and slots):
@@ -131,11 +124,13 @@ def seed_deals(*, seed: int = 2026) -> int:
     made = 0
     for i, slot in enumerate(chosen):
         end = ENDS[i % len(ENDS)]
-        counterparty = counterparties[i % len(counterparties)]
-        if counterparty.pk == slot.achievement.owner_id:
-            continue
-        origin = provinces.get(OWNER_PROVINCES.get(slot.achievement.owner.name, ""))
         mode, path = PATHS[i % len(PATHS)]
+        counterparty = _counterparty(slot.achievement, mode, funds, enterprises)
+        if counterparty is None or counterparty.pk == slot.achievement.owner_id:
+            continue
+        origin = provinces.get(
+            INSTITUTIONS.get(slot.achievement.owner.name, (None, ""))[1]
+        )
         deal = services.deal_create(
             by=organizer,
             achievement=slot.achievement,
@@ -156,8 +151,18 @@ def seed_deals(*, seed: int = 2026) -> int:
         taken = OPTIONAL_TAKEN.get(i % 5, set())
         _walk(deal, end, organizer, rng, provinces, start, days, taken)
     _confirm_one_evaluation(organizer)
-    made += _auction_open_for_bids(organizer, chosen)
+    made += _auction_open_for_bids(organizer, slots)
     return made
+
+
+def _counterparty(achievement, mode, funds, enterprises):
+    """An approved fund takes equity; the approved enterprise of the
+    achievement's own field takes a licence, an assignment or a joint
+    development."""
+    if mode == "equity":
+        return funds[0] if funds else None
+    spec = FIELDS.get(achievement.field.code)
+    return enterprises.get(spec.enterprise[0]) if spec else None
 
 
 def _auction_open_for_bids(organizer, slots) -> int:
@@ -171,7 +176,21 @@ def _auction_open_for_bids(organizer, slots) -> int:
         ]
     ).first()
     org = bidder and bidder.organizations.first()
-    slot = next((s for s in slots if org and s.achievement.owner_id != org.pk), None)
+    # An achievement of the enterprise's own field that no deal follows yet.
+    field = next(
+        (
+            code
+            for code, spec in FIELDS.items()
+            if org and spec.enterprise[0] == org.name
+        ),
+        None,
+    )
+    taken = set(Deal.objects.values_list("achievement_id", flat=True))
+    own_field = [s for s in slots if s.achievement.field.code == field]
+    slot = next(
+        (s for s in own_field if s.achievement_id not in taken),
+        own_field[0] if own_field else None,
+    )
     if not (org and exchange and slot):
         return 0
     today = timezone.localdate()
