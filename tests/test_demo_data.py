@@ -29,6 +29,7 @@ from tracker import services as tracker_services
 from tracker.models import Bid, Deal, DealMove
 
 DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1")
+REPEATED = re.compile(r"([\u4e00-\u9fff]{2}).*\1")
 TECHNOLOGIES = {
     t.core: (code, t) for code, spec in FIELDS.items() for t in spec.technologies
 }
@@ -59,6 +60,9 @@ def test_no_text_of_the_demo_doubles_a_word(demo):
     ]
     assert len(texts) > 120
     assert [t for t in texts if DOUBLED.search(t)] == []
+    # Nor does a title say the same word twice anywhere.
+    titles = Achievement.objects.values_list("title", flat=True)
+    assert [t for t in titles if REPEATED.search(t)] == []
 
 
 @pytest.mark.django_db
