@@ -144,7 +144,8 @@ def _mandates(fund, enterprise, roadshow) -> None:
 
     wanted = [
         (fund, ["new-it", "smart-manufacturing"], ["31", "32", "33"], (4, 9)),
-        (enterprise, ["modern-energy", "new-materials"], ["32", "51"], (5, 9)),
+        # An energy-equipment maker: energy technologies only.
+        (enterprise, ["modern-energy"], ["32", "51"], (5, 9)),
     ]
     for org, fields, provinces, (low, high) in wanted:
         profile, created = InvestorProfile.objects.get_or_create(
@@ -156,6 +157,8 @@ def _mandates(fund, enterprise, roadshow) -> None:
             },
         )
         if created:
-            codes = set(fields) | {roadshow.field.code} if roadshow.field else fields
+            codes = set(fields)
+            if org == fund and roadshow.field:
+                codes.add(roadshow.field.code)
             profile.industries.set(IndustryField.objects.filter(code__in=codes))
             profile.provinces.set(Province.objects.filter(code__in=provinces))

@@ -24,6 +24,7 @@ from achievements.matching import demand_matches
 from achievements.models import Achievement, Demand
 from events.enums import RoadshowStatus
 from events.models import Registration, Roadshow
+from livestream.models import Question, Room, RoomEvent
 from matchmaking.models import Meeting, MeetingRequest
 from tracker import services as tracker_services
 from tracker.models import Bid, Deal, DealMove
@@ -228,3 +229,26 @@ def test_held_roadshows_had_people_checked_in(demo):
             .count()
             == 0
         )
+
+
+@pytest.mark.django_db
+def test_held_roadshows_rooms_were_used_while_they_ran(demo):
+    held = Roadshow.objects.filter(status=RoadshowStatus.CLOSED)
+    assert held.exists()
+    for roadshow in held:
+        room = Room.objects.get(roadshow=roadshow)
+        assert room.publish_answered
+        questions = Question.objects.filter(room=room)
+        assert questions.filter(status="approved", answered_at__isnull=False).exists()
+        assert questions.exclude(slot__roadshow=roadshow).count() == 0
+        assert (
+            questions.exclude(created_at__range=(roadshow.start, roadshow.end)).count()
+            == 0
+        )
+        log = RoomEvent.objects.filter(room=room)
+        assert log.filter(kind="question").exists()
+        assert (
+            log.exclude(created_at__range=(roadshow.start, roadshow.end)).count() == 0
+        )
+        # Who asked had registered for it.
+        assert questions.exclude(author__registrations__roadshow=roadshow).count() == 0

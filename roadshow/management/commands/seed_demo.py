@@ -5,7 +5,7 @@ from calls.demo import seed_call
 from cms.demo import seed_cases
 from events.demo import seed_roadshows
 from invitations.demo import seed_invitations
-from livestream.demo import seed_live_room
+from livestream.demo import seed_held_rooms, seed_live_room
 from matchmaking.demo import seed_matchmaking
 from meetrooms.demo import seed_meeting_room
 from tracker.demo import seed_deals
@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = seed_demo(achievements=options["achievements"], seed=options["seed"])
         roadshows = seed_roadshows(seed=options["seed"])
+        seed_held_rooms()
         call = seed_call()
         live = seed_live_room()
         matchmaking = seed_matchmaking()
