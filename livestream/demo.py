@@ -21,7 +21,11 @@ from . import services
 TITLE = "直播示范场：新一代信息技术成果路演"
 QUESTIONS = [
     ("investor", "芯片的流片良率目前是多少？量产还需要多少投入？", False),
-    ("enterprise", "是否接受独占许可？我们在长三角有现成产线。", False),
+    (
+        "enterprise",
+        "芯片能否用于储能变流器的通信模组？是否接受独占许可？",
+        False,
+    ),
     ("investor", "团队对作价入股的估值预期是多少？", True),
 ]
 CHAT = [

@@ -29,6 +29,13 @@ from .enums import DisclosureReview
 from .models import Deal, DealMove, TargetPeriod
 
 LANDING = ["51", "61", "21", "62", "45", "32", "44", "42", "22", "65"]
+# What landing looked like, where a production line is not the word.
+LANDED_EVIDENCE = {
+    "modern-agriculture": "已在合作企业的示范基地推广应用，首批产品交付种植养殖户。",
+    "population-health": "已完成注册检验，合作企业的首批产品进入医院试用。",
+    "smart-city": "系统已在合作城市上线运行，通过用户验收。",
+    "resources-environment": "示范工程已建成投运，出水和排放指标经第三方检测达标。",
+}
 # Who takes an achievement on: an approved fund for equity, the approved
 # enterprise of the achievement's field otherwise.
 FUND_KINDS = [OrganizationKind.MARKET_FUND, OrganizationKind.GUIDANCE_SUB_FUND]
@@ -296,7 +303,9 @@ def _walk(deal, end, by, rng, provinces, start, days, taken) -> None:
         "certificate": {"certificate_number": f"PZ-{deal.pk:05d}"},
         "landed": {
             "landed_kind": rng.choice(["production_line", "company", "product"]),
-            "landed_evidence": "已建成中试线并实现首批产品交付。",
+            "landed_evidence": LANDED_EVIDENCE.get(
+                deal.achievement.field.code, "已建成中试线并实现首批产品交付。"
+            ),
             "province": provinces[rng.choice(LANDING)],
         },
     }
