@@ -66,10 +66,18 @@ def _org(name: str, kind: str) -> Organization:
 
 
 def _programme(roadshow: Roadshow, rng: random.Random) -> None:
-    pool = Achievement.objects.filter(publication=Publication.PUBLIC)
+    public = Achievement.objects.filter(publication=Publication.PUBLIC)
     if roadshow.field_id:
-        pool = pool.filter(field_id=roadshow.field_id)
-    ids = sorted(pool.values_list("pk", flat=True))
+        pool = public.filter(field_id=roadshow.field_id)
+    elif roadshow.province_id:  # what is to be transferred in the province
+        pool = public.filter(target_provinces=roadshow.province_id)
+    elif roadshow.region_kind == RegionKind.AGRI_ZONE:
+        pool = public.filter(field__is_agricultural=True)
+    else:
+        pool = public
+    ids = sorted(pool.values_list("pk", flat=True).distinct())
+    if len(ids) < 2:
+        ids = sorted(public.values_list("pk", flat=True))
     for pk in rng.sample(ids, k=min(4, len(ids))):
         achievement = Achievement.objects.get(pk=pk)
         slot_add(
@@ -82,6 +90,32 @@ def _programme(roadshow: Roadshow, rng: random.Random) -> None:
     slot_add(
         roadshow=roadshow, kind=SlotKind.QA, duration_minutes=20, title="投资人问答"
     )
+
+
+# Where a region roadshow is held (field roadshows are in Beijing).
+VENUES = {
+    "32": ("江苏省技术产权交易市场", "江苏省南京市建邺区"),
+    "44": ("广东省科技成果转化服务中心", "广东省广州市天河区"),
+    "51": ("四川省科技成果转化综合服务平台", "四川省成都市高新区"),
+    "61": ("陕西省科技资源统筹中心", "陕西省西安市雁塔区"),
+    "23": ("黑龙江省科技成果转化中心", "黑龙江省哈尔滨市南岗区"),
+    "武汉东湖新技术开发区": ("光谷科技会展中心", "湖北省武汉市东湖新技术开发区"),
+    "杨凌农业高新技术产业示范区": ("杨凌国际会展中心", "陕西省杨凌示范区"),
+}
+
+
+def _venue(roadshow: Roadshow) -> dict:
+    key = (
+        roadshow.province.code
+        if roadshow.province_id
+        else roadshow.zone.name
+        if roadshow.zone_id
+        else ""
+    )
+    venue, address = VENUES.get(
+        key, ("国家科技成果转化服务中心", "北京市海淀区中关村南大街")
+    )
+    return {"venue": venue, "address": address}
 
 
 @transaction.atomic
@@ -134,8 +168,7 @@ def seed_roadshows(
             data={
                 "summary": f"{roadshow.title}：集中展示{roadshow.field.name if roadshow.field else roadshow.region_name}的国家科技计划成果，邀请产业、基金与银行现场对接。",
                 "format": Format.HYBRID,
-                "venue": "国家科技成果转化服务中心",
-                "address": "北京市海淀区中关村南大街",
+                **_venue(roadshow),
                 "stream_url": "https://live.example.cn/roadshow.m3u8",
                 "capacity": 200,
                 "invited": funds,

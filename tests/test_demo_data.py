@@ -203,6 +203,14 @@ def test_deal_stages_follow_their_path_in_time(demo):
         assert times == sorted(times)
         assert deal.roadshow.end <= deal.created_at <= times[0] <= now
         assert times[-1] <= now
+        if deal.disclosure_starts:
+            assert deal.disclosure_starts >= deal.roadshow.end.date()
+            entered = [m for m in moves if m.to_stage == "disclosure"][0]
+            assert timezone.localdate(entered.created_at) == deal.disclosure_starts
+            later = [m for m in moves if m.to_stage in ("certificate", "landed")]
+            assert all(
+                timezone.localdate(m.created_at) >= deal.disclosure_ends for m in later
+            ), deal.pk
         if deal.contract_date:
             assert deal.contract_date <= timezone.localdate()
             assert deal.contract_date >= deal.roadshow.end.date()

@@ -239,7 +239,23 @@ def _confirm_one_evaluation(organizer) -> None:
         services.evaluation_clear(deal_id=deal.pk, by=organizer)
 
 
+# How far a deal can have gone in the days since its roadshow: the steps
+# after signing need a disclosure period and time to land.
+AFTER_SIGNING = {"settlement", "registration", "disclosure", "certificate", "landed"}
+
+
+def _reachable(end: str, days: int) -> str:
+    if days < 30 and end not in ("interest", "abandoned"):
+        return "negotiation"
+    if days < 120 and end in AFTER_SIGNING - {"disclosure"}:
+        return "signed"
+    if days < 60 and end == "disclosure":
+        return "signed"
+    return end
+
+
 def _walk(deal, end, by, rng, provinces, start, days, taken) -> None:
+    end = _reachable(end, days)
     if end == "interest":
         _backdate(deal, start, days, 1)
         return
@@ -343,6 +359,20 @@ def _walk(deal, end, by, rng, provinces, start, days, taken) -> None:
             reason="我方认为该成果与我方在先申请的专利存在重叠，请核实权属。",
         )
     _backdate(deal, start, days, target + 2)
+    if "disclosure" in path[:target] and end != "disclosure":
+        _disclosure_as_dated(deal)
+    if end == "disclosure":  # the deal entered disclosure when it was published
+        entered = timezone.make_aware(dt.datetime.combine(disclosure_start, dt.time(9)))
+        moves = DealMove.objects.filter(deal=deal)
+        entry = moves.filter(to_stage="disclosure").order_by("-id").first()
+        moves.filter(pk=entry.pk).update(created_at=entered)
+        # What came after (the objection) came in since.
+        moves.filter(pk__gt=entry.pk).update(
+            created_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        Deal.objects.filter(pk=deal.pk).update(
+            stage_entered_at=entered, updated_at=entered
+        )
 
 
 def _signing(deal, amount: int, on: dt.date) -> dict:
@@ -394,6 +424,26 @@ def _backdate_disclosure(deal, starts: dt.date) -> None:
         + dt.timedelta(days=settings.TRACKER_DISCLOSURE_MIN_DAYS),
         disclosure_published_at=published,
     )
+
+
+def _disclosure_as_dated(deal) -> None:
+    """A disclosure passed on the way: published the day the deal entered
+    it, and what followed came after its period ended."""
+    moves = DealMove.objects.filter(deal=deal).order_by("id")
+    entry = moves.filter(to_stage="disclosure").last()
+    starts = timezone.localdate(entry.created_at)
+    _backdate_disclosure(deal, starts)
+    ends = timezone.make_aware(
+        dt.datetime.combine(
+            starts + dt.timedelta(days=settings.TRACKER_DISCLOSURE_MIN_DAYS + 1),
+            dt.time(10),
+        )
+    )
+    last = entry.created_at
+    for n, move in enumerate(moves.filter(pk__gt=entry.pk)):
+        last = max(move.created_at, ends + dt.timedelta(days=n))
+        DealMove.objects.filter(pk=move.pk).update(created_at=last)
+    Deal.objects.filter(pk=deal.pk).update(stage_entered_at=last, updated_at=last)
 
 
 def _backdate(deal, start, days, steps) -> None:
