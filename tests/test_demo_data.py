@@ -23,7 +23,7 @@ from achievements.demo_topics import (
 from achievements.matching import demand_matches
 from achievements.models import Achievement, Demand
 from events.enums import RoadshowStatus
-from events.models import Registration, Roadshow
+from events.models import Registration, Roadshow, Slot
 from livestream.models import Question, Room, RoomEvent
 from matchmaking.models import Meeting, MeetingRequest
 from tracker import services as tracker_services
@@ -260,3 +260,20 @@ def test_held_roadshows_rooms_were_used_while_they_ran(demo):
         )
         # Who asked had registered for it.
         assert questions.exclude(author__registrations__roadshow=roadshow).count() == 0
+
+
+@pytest.mark.django_db
+def test_roadshows_pitch_what_fits_them(demo):
+    # The held ones: their programmes are as the plan made them.
+    pitched = Slot.objects.filter(
+        kind="pitch", roadshow__status="closed", achievement__isnull=False
+    ).select_related("roadshow", "achievement")
+    assert pitched.exists()
+    for slot in pitched:
+        roadshow, achievement = slot.roadshow, slot.achievement
+        if roadshow.field_id:
+            assert achievement.field_id == roadshow.field_id
+        elif roadshow.province_id:
+            assert achievement.target_provinces.filter(
+                pk=roadshow.province_id
+            ).exists(), (roadshow.title, achievement.title)
