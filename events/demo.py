@@ -76,7 +76,7 @@ def _programme(roadshow: Roadshow, rng: random.Random) -> None:
     else:
         pool = public
     ids = sorted(pool.values_list("pk", flat=True).distinct())
-    if len(ids) < 2:
+    if not ids:
         ids = sorted(public.values_list("pk", flat=True))
     for pk in rng.sample(ids, k=min(4, len(ids))):
         achievement = Achievement.objects.get(pk=pk)
