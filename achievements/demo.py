@@ -1,4 +1,8 @@
-"""The deterministic demo data set (manage.py seed_demo)."""
+"""The deterministic demo data set (manage.py seed_demo): organizations and
+logins, the library and the demands.  Every achievement is built from one
+technology of its field (demo_topics.FIELDS), so its title, summary,
+keywords, patents, owner and agricultural dimensions agree, and every
+demand is an enterprise of that field asking for what the field offers."""
 
 import random
 from datetime import date, timedelta
@@ -10,7 +14,8 @@ from django.utils import timezone
 from accounts.enums import InvestorStatus, OrganizationKind, Role
 from accounts.models import Membership, Organization, User
 
-from .enums import Publication, ReviewStatus, TransferMode
+from .demo_topics import FIELDS, INSTITUTIONS, Field, Technology
+from .enums import DemandStatus, Publication, ReviewStatus, TransferMode
 from .models import (
     Achievement,
     Demand,
@@ -22,37 +27,24 @@ from .models import (
 
 DEMO_PASSWORD = "roadshow2026"
 
+K = OrganizationKind
+# Organizers, intermediaries and the investment side: name, kind, investor
+# status.  The enterprises of each field come from demo_topics.FIELDS.
 ORGANIZATIONS = [
-    ("科技部火炬高技术产业开发中心", OrganizationKind.TORCH_CENTRE),
-    ("中国农村技术开发中心", OrganizationKind.SPECIALIZED_AGENCY),
-    ("国家科技风险开发事业中心", OrganizationKind.SPECIALIZED_AGENCY),
-    ("江苏省科学技术厅", OrganizationKind.LOCAL_ST_DEPARTMENT),
-    ("武汉东湖新技术开发区", OrganizationKind.HI_TECH_ZONE),
-    ("杨凌农业高新技术产业示范区", OrganizationKind.AGRI_HI_TECH_ZONE),
-    ("清华大学", OrganizationKind.UNIVERSITY),
-    ("浙江大学", OrganizationKind.UNIVERSITY),
-    ("华中农业大学", OrganizationKind.UNIVERSITY),
-    ("西北工业大学", OrganizationKind.UNIVERSITY),
-    ("中国科学院宁波材料技术与工程研究所", OrganizationKind.INSTITUTE),
-    ("中国农业科学院作物科学研究所", OrganizationKind.INSTITUTE),
-    ("清华大学技术转移研究院", OrganizationKind.TRANSFER_OFFICE),
-    ("华东新能源装备股份有限公司", OrganizationKind.ENTERPRISE),
-    ("北方智能制造集团有限公司", OrganizationKind.ENTERPRISE),
-    ("国科成果转化创业投资基金", OrganizationKind.GUIDANCE_SUB_FUND),
-    ("长江科创股权投资基金", OrganizationKind.MARKET_FUND),
-    ("中国建设银行科技金融事业部", OrganizationKind.COMMERCIAL_BANK),
-    ("上海技术交易所", OrganizationKind.TECHNOLOGY_EXCHANGE),
-]
-OWNERS = [
-    "清华大学",
-    "浙江大学",
-    "华中农业大学",
-    "西北工业大学",
-    "中国科学院宁波材料技术与工程研究所",
-    "中国农业科学院作物科学研究所",
+    ("科技部火炬高技术产业开发中心", K.TORCH_CENTRE, InvestorStatus.NONE),
+    ("中国农村技术开发中心", K.SPECIALIZED_AGENCY, InvestorStatus.NONE),
+    ("国家科技风险开发事业中心", K.SPECIALIZED_AGENCY, InvestorStatus.NONE),
+    ("江苏省科学技术厅", K.LOCAL_ST_DEPARTMENT, InvestorStatus.NONE),
+    ("武汉东湖新技术开发区", K.HI_TECH_ZONE, InvestorStatus.NONE),
+    ("杨凌农业高新技术产业示范区", K.AGRI_HI_TECH_ZONE, InvestorStatus.NONE),
+    ("清华大学技术转移研究院", K.TRANSFER_OFFICE, InvestorStatus.NONE),
+    ("上海技术交易所", K.TECHNOLOGY_EXCHANGE, InvestorStatus.NONE),
+    ("长江科创股权投资基金", K.MARKET_FUND, InvestorStatus.APPROVED),
+    ("国科成果转化创业投资基金", K.GUIDANCE_SUB_FUND, InvestorStatus.PENDING),
+    ("中国建设银行科技金融事业部", K.COMMERCIAL_BANK, InvestorStatus.APPROVED),
 ]
 
-# username, display name, organization, role, investor status of that org
+# username, display name, organization, role
 USERS = [
     ("organizer", "王组织", "科技部火炬高技术产业开发中心", Role.ORGANIZER),
     ("reviewer", "李审查", "科技部火炬高技术产业开发中心", Role.REVIEWER),
@@ -63,88 +55,23 @@ USERS = [
     ("enterprise", "周总工", "华东新能源装备股份有限公司", Role.INVESTOR),
 ]
 
-TOPICS = {
-    "new-it": (
-        ["高可靠", "低功耗", "自主可控", "大规模"],
-        [
-            "5G 通信芯片",
-            "工业互联网平台",
-            "量子密钥分发系统",
-            "边缘计算网关",
-            "存储芯片",
-        ],
-        ["研发", "关键技术", "及应用", "产业化"],
-    ),
-    "smart-manufacturing": (
-        ["高精度", "智能", "绿色", "柔性"],
-        ["数控机床", "工业机器人", "激光增材制造装备", "智能焊接系统", "减速器"],
-        ["研制", "关键技术", "及产业化", "集成应用"],
-    ),
-    "modern-agriculture": (
-        ["高产", "抗逆", "优质", "绿色"],
-        [
-            "玉米基因组设计育种",
-            "水稻分子育种",
-            "设施蔬菜栽培",
-            "畜禽疫病防控",
-            "智慧灌溉",
-        ],
-        ["技术", "新品种选育", "集成示范", "体系"],
-    ),
-    "modern-energy": (
-        ["高效", "长寿命", "低成本", "大容量"],
-        [
-            "钙钛矿太阳能电池",
-            "固态锂电池",
-            "氢燃料电池电堆",
-            "海上风电机组",
-            "储能电站",
-        ],
-        ["研发", "关键材料", "制造技术", "示范应用"],
-    ),
-    "resources-environment": (
-        ["高效", "低碳", "循环", "无害化"],
-        ["工业废水处理", "土壤重金属修复", "固废资源化", "二氧化碳捕集", "稀土分离"],
-        ["技术", "成套装备", "工艺", "示范工程"],
-    ),
-    "ocean-space": (
-        ["深海", "高分辨", "长航时", "多用途"],
-        ["水下机器人", "遥感卫星载荷", "海洋观测浮标", "北斗导航终端", "深海钻探装备"],
-        ["研制", "关键技术", "系统", "应用"],
-    ),
-    "smart-city": (
-        ["城市级", "实时", "安全", "数字孪生"],
-        [
-            "交通信号控制",
-            "城市生命线监测",
-            "智慧社区平台",
-            "建筑能耗管理",
-            "应急指挥系统",
-        ],
-        ["平台", "技术", "解决方案", "应用示范"],
-    ),
-    "population-health": (
-        ["精准", "无创", "国产", "快速"],
-        ["肿瘤早筛试剂", "医学影像设备", "康复机器人", "创新疫苗", "慢病管理系统"],
-        ["研发", "产业化", "临床转化", "关键技术"],
-    ),
-    "new-materials": (
-        ["专用", "高性能", "轻量化", "耐高温"],
-        ["碳纤维复合材料", "高温合金", "石墨烯薄膜", "特种陶瓷", "高分子膜材料"],
-        ["研发", "制备技术", "产业化", "工程化应用"],
-    ),
-    "biotechnology": (
-        ["高效", "合成生物", "新型", "工业"],
-        ["酶制剂", "细胞培养肉", "生物基材料", "基因编辑工具", "微生物菌剂"],
-        ["开发", "制造技术", "产业化", "平台"],
-    ),
-}
 PROGRAMMES = [
     "国家重点研发计划",
     "国家自然科学基金",
     "国家科技重大专项",
     "技术创新引导专项",
 ]
+MODE_NAMES = {
+    TransferMode.ASSIGNMENT: "转让",
+    TransferMode.LICENCE: "许可",
+    TransferMode.OPEN_LICENCE: "开放许可",
+    TransferMode.EQUITY: "作价投资",
+    TransferMode.JOINT_DEVELOPMENT: "合作开发",
+}
+# Where an ocean or space technology can be piloted and transferred.
+COASTAL = ["12", "13", "21", "31", "32", "33", "35", "37", "44", "45", "46"]
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
+GIVEN = ["建华", "伟", "志强", "明", "晓军", "磊", "海洋", "永勇", "丽艳", "国平"]
 
 STATE_MIX = [
     # (review status, publication, weight)
@@ -156,16 +83,65 @@ STATE_MIX = [
     (ReviewStatus.RETURNED, Publication.NONE, 3),
     (ReviewStatus.WITHHELD, Publication.NONE, 3),
 ]
+# The reviewer's word on each decision.
+DECISIONS = {
+    ReviewStatus.CLEARED: "不含涉密内容，同意公开。",
+    ReviewStatus.RESTRICTED: "含中试工艺参数，仅向已批准的投资方公开。",
+    ReviewStatus.WITHHELD: "涉及国家科技计划尚未公开的核心数据，暂不公开。",
+    ReviewStatus.RETURNED: "请补充第三方检测报告，并删去简介中合作单位的内部数据后重新提交。",
+}
+TRL_WEIGHTS = [1, 2, 4, 7, 9, 10, 9, 6, 3]  # TRL 1–9: most near pilot stage
+
+
+def _progress(field: IndustryField, trl: int, site: str) -> str:
+    """What has been done, as the technology's readiness level says."""
+    if field.is_agricultural:
+        steps = ["完成实验室和温室验证", "完成小区试验", f"在{site}完成多点试验"]
+        last = f"在{site}大面积示范推广"
+    else:
+        steps = [
+            "完成原理验证和实验室测试",
+            "完成样机（样品）研制和实验室环境验证",
+            f"在{site}完成中试验证",
+        ]
+        last = f"在{site}实现示范应用"
+    if trl <= 3:
+        return "目前已" + steps[0]
+    if trl <= 5:
+        return "目前已" + steps[1]
+    if trl <= 7:
+        return "目前已" + steps[2]
+    return "目前已" + last
+
+
+def summary_of(
+    technology: Technology, field: IndustryField, trl: int, site: str
+) -> str:
+    t = technology
+    return (
+        f"本成果围绕{t.core}，针对{t.problem}的问题，{t.approach}，形成了具有自主"
+        f"知识产权的成套技术。{t.result}。{_progress(field, trl, site)}，{t.use}。"
+    )
+
+
+def title_of(rng: random.Random, technology: Technology) -> str:
+    return (
+        f"{rng.choice(technology.qualifiers)}{technology.core}"
+        f"{rng.choice(technology.endings)}"
+    )
 
 
 def _organizations() -> dict[str, Organization]:
+    rows = list(ORGANIZATIONS)
+    rows += [
+        (name, kind, InvestorStatus.NONE) for name, (kind, _p) in INSTITUTIONS.items()
+    ]
+    rows += [
+        (field.enterprise[0], K.ENTERPRISE, InvestorStatus.APPROVED)
+        for field in FIELDS.values()
+    ]
     orgs = {}
-    for name, kind in ORGANIZATIONS:
-        status = InvestorStatus.NONE
-        if name == "长江科创股权投资基金" or name == "华东新能源装备股份有限公司":
-            status = InvestorStatus.APPROVED
-        elif name == "国科成果转化创业投资基金":
-            status = InvestorStatus.PENDING
+    for name, kind, status in rows:
         org, _ = Organization.objects.update_or_create(
             name=name, defaults={"kind": kind, "investor_status": status}
         )
@@ -190,51 +166,64 @@ def _users(orgs: dict[str, Organization]) -> list[tuple[str, str]]:
     return logins
 
 
-def _agri_terms(index: int) -> dict:
-    """The agricultural vocabularies' terms of an agricultural demo
-    achievement, taken in turn (not from the random stream, which the other
-    fields use)."""
+def _patents(rng: random.Random, technology: Technology, year: int) -> str:
+    lines = []
+    for title in technology.patents:
+        filed = min(2025, year + rng.randint(0, 2))
+        number = f"ZL{filed}1{rng.randint(0, 9999999):07d}.{rng.randint(0, 9)}"
+        lines.append(f"{number} {title}")
+    return "\n".join(lines)
+
+
+def _agri_terms(technology: Technology) -> dict:
+    """The controlled vocabularies' terms of an agricultural technology."""
     from .models import AgriIndustry, AgriScenario, AgriTechField
 
-    picks = {}
-    for key, model in (
-        ("agri_tech_field", AgriTechField),
-        ("agri_industry", AgriIndustry),
-        ("agri_scenario", AgriScenario),
-    ):
-        terms = list(model.objects.order_by("sort_order", "code"))
-        picks[key] = terms[(index // 7 + len(key)) % len(terms)] if terms else None
-    return picks
+    tech_field, industry, scenario = technology.agri
+    return {
+        "agri_tech_field": AgriTechField.objects.get(name=tech_field),
+        "agri_industry": AgriIndustry.objects.get(name=industry),
+        "agri_scenario": AgriScenario.objects.get(name=scenario),
+    }
 
 
 def _achievement(
-    rng: random.Random, index: int, fields, provinces, owners
+    rng: random.Random,
+    index: int,
+    field: IndustryField,
+    spec: Field,
+    technology: Technology,
+    owner: Organization,
+    targets: list[Province],
 ) -> Achievement:
-    field = fields[index % len(fields)]
-    adjectives, subjects, endings = TOPICS.get(field.code, TOPICS["new-materials"])
-    subject = rng.choice(subjects)
-    title = f"{rng.choice(adjectives)}{subject}{rng.choice(endings)}"
     status, publication = rng.choices(
         [(s, p) for s, p, _w in STATE_MIX], weights=[w for *_x, w in STATE_MIX]
     )[0]
+    trl = rng.choices(range(1, 10), weights=TRL_WEIGHTS)[0]
     modes = rng.sample(list(TransferMode.values), k=rng.randint(1, 3))
-    price_min = Decimal(rng.randrange(20, 2000, 10))
-    owner = owners[index % len(owners)]
+    price_min = Decimal(rng.randrange(20, 200 + trl * 150, 10))
+    year = 2019 + index % 6
+    university = owner.kind == K.UNIVERSITY
+    site = spec.site.format(province=targets[0].name)
+    seeking = (
+        f"拟以{'、'.join(MODE_NAMES[m] for m in modes)}方式转化，寻求{spec.partner}合作"
+    )
+    if TransferMode.EQUITY in modes:
+        seeking += "，或引入产业基金共同设立公司"
     return Achievement(
-        title=title[:200],
-        summary=(
-            f"本成果面向{field.name}领域，围绕{subject}开展系统研究，突破了关键工艺与核心部件"
-            f"的技术瓶颈，形成了具有自主知识产权的{subject}成套技术。经第三方测试，主要性能"
-            f"指标达到国际先进水平，已在{rng.choice(provinces).name}开展中试验证，具备规模化推广条件。"
-        ),
+        title=title_of(rng, technology),
+        summary=summary_of(technology, field, trl, site),
         owner=owner,
-        team=f"{rng.choice('王李张刘陈杨黄赵周吴')}{rng.choice('建华伟强明军磊洋勇艳')}教授团队",
+        team=(
+            f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}"
+            f"{'教授' if university else '研究员'}团队"
+        ),
         source_programme=rng.choice(PROGRAMMES),
-        project_number=f"DEMO{2019 + index % 6}YFC{index:06d}",
+        project_number=f"DEMO{year}YFC{index:06d}",
         field=field,
-        trl=rng.randint(1, 9),
-        market_demand=f"{subject}市场规模持续扩大，国内企业对国产化替代需求迫切。",
-        transfer_demand="寻求具备产业化能力的企业开展合作，或引入产业基金共同设立公司。",
+        trl=trl,
+        market_demand=technology.market,
+        transfer_demand=seeking + "。",
         transfer_modes=modes,
         open_licence_terms=(
             "许可期限 3 年，普通许可，许可费按销售额 3% 计取。"
@@ -243,12 +232,14 @@ def _achievement(
         ),
         price_min=price_min,
         price_max=price_min + Decimal(rng.randrange(0, 3000, 10)),
-        patents=f"ZL20{rng.randint(15, 24)}1{rng.randint(1000000, 9999999)}.{rng.randint(0, 9)}",
-        keywords=f"{subject}、{field.name}",
-        contact_name="技术转移办公室",
+        patents=_patents(rng, technology, year),
+        keywords="、".join((technology.core, *technology.keywords)),
+        contact_name="技术转移办公室" if university else "成果转化处",
         contact_phone=f"010-{rng.randint(60000000, 69999999)}",
-        contact_email="ttc@example.edu.cn",
-        **(_agri_terms(index) if field.is_agricultural else {}),
+        contact_email="ttc@example.edu.cn" if university else "cg@example.ac.cn",
+        **(
+            _agri_terms(technology) if field.is_agricultural and technology.agri else {}
+        ),
         status=status,
         publication=publication,
         published_at=(
@@ -259,19 +250,59 @@ def _achievement(
     )
 
 
+def _review_events(achievement: Achievement, reviewer: User | None) -> list:
+    """The achievement's review history: created, submitted, taken up by
+    the reviewer, decided — as far as its state goes."""
+    status = achievement.status
+    steps = [(ReviewStatus.DRAFT, ReviewStatus.DRAFT, None, "")]
+    if status != ReviewStatus.DRAFT:
+        steps.append((ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, None, ""))
+    if status not in (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED):
+        steps.append((ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW, reviewer, ""))
+    if status in DECISIONS:
+        steps.append((ReviewStatus.UNDER_REVIEW, status, reviewer, DECISIONS[status]))
+    return [
+        ReviewEvent(
+            achievement_id=achievement.pk,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            comment=comment,
+        )
+        for from_status, to_status, actor, comment in steps
+    ]
+
+
+def _backdate_waiting(achievements: list[Achievement]) -> None:
+    """The review queue's items have waited from one to twenty days."""
+    now = timezone.now()
+    waiting = {
+        a.pk: now - timedelta(days=1 + a.pk % 20, hours=a.pk % 7)
+        for a in achievements
+        if a.status in (ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW)
+    }
+    events = list(
+        ReviewEvent.objects.filter(
+            achievement_id__in=waiting, to_status=ReviewStatus.SUBMITTED
+        )
+    )
+    for event in events:
+        event.created_at = waiting[event.achievement_id]
+    ReviewEvent.objects.bulk_update(events, ["created_at"], batch_size=500)
+
+
 @transaction.atomic
 def seed_demo(*, achievements: int = 320, seed: int = 2026) -> dict:
     rng = random.Random(seed)
     orgs = _organizations()
     logins = _users(orgs)
-    fields = list(IndustryField.objects.order_by("sort_order"))
-    provinces = list(Province.objects.order_by("code"))
-    owners = [orgs[name] for name in OWNERS]
-
-    fixed = [
-        ("专用碳纤维复合材料研发", "new-materials"),
-        ("玉米基因组设计育种", "modern-agriculture"),
+    reviewer = User.objects.filter(username="reviewer").first()
+    fields = [
+        f for f in IndustryField.objects.order_by("sort_order") if f.code in FIELDS
     ]
+    provinces = list(Province.objects.order_by("code"))
+    coastal = [p for p in provinces if p.code in COASTAL]
+
     existing = set(
         Achievement.objects.filter(project_number__startswith="DEMO").values_list(
             "project_number", flat=True
@@ -279,14 +310,32 @@ def seed_demo(*, achievements: int = 320, seed: int = 2026) -> dict:
     )
     batch, provinces_of = [], []
     for index in range(achievements):
-        achievement = _achievement(rng, index, fields, provinces, owners)
-        targets = rng.sample(provinces, k=rng.randint(1, 4))
-        if index < len(fixed):
-            achievement.title = fixed[index][0]
-            achievement.field = next(f for f in fields if f.code == fixed[index][1])
+        field = fields[index % len(fields)]
+        spec = FIELDS[field.code]
+        # The first round shows each field's lead technology by its lead
+        # institution, public (the live room, calls and matchmaking use them).
+        showcase = index < len(fields)
+        technology = spec.technologies[0] if showcase else rng.choice(spec.technologies)
+        owner = orgs[
+            technology.owners[0] if showcase else rng.choice(technology.owners)
+        ]
+        pool = coastal if field.code == "ocean-space" else provinces
+        targets = rng.sample(pool, k=rng.randint(1, 4))
+        achievement = _achievement(rng, index, field, spec, technology, owner, targets)
+        if showcase:
+            achievement.title = (
+                f"{technology.qualifiers[0]}{technology.core}{technology.endings[0]}"
+            )
             achievement.status = ReviewStatus.CLEARED
             achievement.publication = Publication.PUBLIC
-            achievement.published_at = timezone.now()
+            achievement.published_at = timezone.now() - timedelta(days=400 + index)
+            achievement.trl = max(achievement.trl, 6)
+            achievement.summary = summary_of(
+                technology,
+                field,
+                achievement.trl,
+                spec.site.format(province=targets[0].name),
+            )
         if achievement.project_number in existing:
             continue
         achievement.refresh_search_fields()
@@ -305,60 +354,11 @@ def seed_demo(*, achievements: int = 320, seed: int = 2026) -> dict:
             for p in targets
         )
         ReviewEvent.objects.bulk_create(
-            ReviewEvent(
-                achievement_id=a.pk,
-                from_status=ReviewStatus.DRAFT,
-                to_status=a.status,
-                comment="示范数据",
-            )
-            for a in chunk
+            event for a in chunk for event in _review_events(a, reviewer)
         )
+        _backdate_waiting(chunk)
         created += len(chunk)
-
-    demands = [
-        (
-            "风电叶片用高性能碳纤维复合材料",
-            "new-materials",
-            "32",
-            "需要可用于大型风电叶片主梁的碳纤维复合材料及成型工艺，要求拉伸强度高、成本可控。",
-        ),
-        (
-            "高产抗逆玉米新品种",
-            "modern-agriculture",
-            "41",
-            "面向黄淮海地区，寻求玉米基因组设计育种成果，提升单产与抗倒伏能力。",
-        ),
-        (
-            "大容量储能电站电池管理",
-            "modern-energy",
-            "44",
-            "需要长寿命、大容量固态锂电池及储能电站系统集成技术。",
-        ),
-        (
-            "工业机器人精密减速器国产化",
-            "smart-manufacturing",
-            "21",
-            "寻求高精度减速器设计与制造技术，替代进口产品。",
-        ),
-    ]
-    owner = orgs["华东新能源装备股份有限公司"]
-    by_code = {f.code: f for f in fields}
-    by_province = {p.code: p for p in provinces}
-    for title, field_code, province_code, description in demands:
-        Demand.objects.update_or_create(
-            organization=owner,
-            title=title,
-            defaults={
-                "field": by_code[field_code],
-                "province": by_province[province_code],
-                "description": description,
-                "budget_min": Decimal("200"),
-                "budget_max": Decimal("1500"),
-                "min_trl": 5,
-                "deadline": date.today() + timedelta(days=90),
-                "status": "published",
-            },
-        )
+    _demands(rng, orgs, fields, provinces)
     return {"created": created, "logins": logins, "password": DEMO_PASSWORD}
 
 
@@ -435,3 +435,38 @@ def seed_demand_lists() -> int:
         )
         count += 1
     return count
+
+
+def _demands(rng, orgs, fields, provinces) -> None:
+    """Each field's enterprise publishes what it needs of the field's
+    technologies (the demo enterprise's are the energy ones)."""
+    by_province = {p.code: p for p in provinces}
+    enterprise_user = User.objects.filter(username="enterprise").first()
+    for field in fields:
+        spec = FIELDS[field.code]
+        name, province_code = spec.enterprise
+        organization = orgs[name]
+        for technology in spec.technologies:
+            if technology.demand is None:
+                continue
+            title, description = technology.demand
+            budget_min = Decimal(rng.randrange(100, 600, 50))
+            Demand.objects.update_or_create(
+                organization=organization,
+                title=title,
+                defaults={
+                    "field": field,
+                    "province": by_province[province_code],
+                    "description": description,
+                    "budget_min": budget_min,
+                    "budget_max": budget_min + Decimal(rng.randrange(300, 2000, 100)),
+                    "min_trl": rng.choice([5, 6, 6, 7]),
+                    "deadline": date.today() + timedelta(days=rng.randint(45, 150)),
+                    "status": DemandStatus.PUBLISHED,
+                    "created_by": (
+                        enterprise_user
+                        if name == USERS[-1][2] and enterprise_user
+                        else None
+                    ),
+                },
+            )

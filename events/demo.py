@@ -1,17 +1,28 @@
 """Demo roadshows: this year's "1+1" plan, held, published and planned ones."""
 
+import base64
+import datetime as dt
 import random
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.enums import OrganizationKind
-from accounts.models import Organization
+from accounts.models import Organization, User
 from achievements.enums import Publication
 from achievements.models import Achievement, IndustryField, Province
 
-from .enums import Format, RegionKind, RoadshowStatus, SlotKind
-from .models import Roadshow, YearPlan
+from .enums import (
+    Attendance,
+    Format,
+    RegionKind,
+    RegistrationStatus,
+    RoadshowStatus,
+    ScanResult,
+    SlotKind,
+)
+from .models import Registration, Roadshow, Scan, YearPlan
+from .registrations import short_code_of
 from .services import (
     FieldTurn,
     RegionTurn,
@@ -55,10 +66,18 @@ def _org(name: str, kind: str) -> Organization:
 
 
 def _programme(roadshow: Roadshow, rng: random.Random) -> None:
-    pool = Achievement.objects.filter(publication=Publication.PUBLIC)
+    public = Achievement.objects.filter(publication=Publication.PUBLIC)
     if roadshow.field_id:
-        pool = pool.filter(field_id=roadshow.field_id)
-    ids = sorted(pool.values_list("pk", flat=True))
+        pool = public.filter(field_id=roadshow.field_id)
+    elif roadshow.province_id:  # what is to be transferred in the province
+        pool = public.filter(target_provinces=roadshow.province_id)
+    elif roadshow.region_kind == RegionKind.AGRI_ZONE:
+        pool = public.filter(field__is_agricultural=True)
+    else:
+        pool = public
+    ids = sorted(pool.values_list("pk", flat=True).distinct())
+    if not ids:
+        ids = sorted(public.values_list("pk", flat=True))
     for pk in rng.sample(ids, k=min(4, len(ids))):
         achievement = Achievement.objects.get(pk=pk)
         slot_add(
@@ -71,6 +90,32 @@ def _programme(roadshow: Roadshow, rng: random.Random) -> None:
     slot_add(
         roadshow=roadshow, kind=SlotKind.QA, duration_minutes=20, title="投资人问答"
     )
+
+
+# Where a region roadshow is held (field roadshows are in Beijing).
+VENUES = {
+    "32": ("江苏省技术产权交易市场", "江苏省南京市建邺区"),
+    "44": ("广东省科技成果转化服务中心", "广东省广州市天河区"),
+    "51": ("四川省科技成果转化综合服务平台", "四川省成都市高新区"),
+    "61": ("陕西省科技资源统筹中心", "陕西省西安市雁塔区"),
+    "23": ("黑龙江省科技成果转化中心", "黑龙江省哈尔滨市南岗区"),
+    "武汉东湖新技术开发区": ("光谷科技会展中心", "湖北省武汉市东湖新技术开发区"),
+    "杨凌农业高新技术产业示范区": ("杨凌国际会展中心", "陕西省杨凌示范区"),
+}
+
+
+def _venue(roadshow: Roadshow) -> dict:
+    key = (
+        roadshow.province.code
+        if roadshow.province_id
+        else roadshow.zone.name
+        if roadshow.zone_id
+        else ""
+    )
+    venue, address = VENUES.get(
+        key, ("国家科技成果转化服务中心", "北京市海淀区中关村南大街")
+    )
+    return {"venue": venue, "address": address}
 
 
 @transaction.atomic
@@ -123,8 +168,7 @@ def seed_roadshows(
             data={
                 "summary": f"{roadshow.title}：集中展示{roadshow.field.name if roadshow.field else roadshow.region_name}的国家科技计划成果，邀请产业、基金与银行现场对接。",
                 "format": Format.HYBRID,
-                "venue": "国家科技成果转化服务中心",
-                "address": "北京市海淀区中关村南大街",
+                **_venue(roadshow),
                 "stream_url": "https://live.example.cn/roadshow.m3u8",
                 "capacity": 200,
                 "invited": funds,
@@ -135,6 +179,7 @@ def seed_roadshows(
         roadshow = roadshow_transition(roadshow=roadshow, action="publish", by=None)
         if roadshow.end < now:
             roadshow_transition(roadshow=roadshow, action="close", by=None)
+            _attendance(roadshow, rng, _visitors())
     return plan.roadshows.exclude(status=RoadshowStatus.DRAFT).count()
 
 
@@ -199,3 +244,68 @@ def seed_pairs() -> int:
         )
         made += created
     return made
+
+
+VISITORS = 24
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
+GIVEN = ["晓明", "海燕", "志远", "佳怡", "建国", "丽华", "文博", "思远"]
+
+
+def _visitors() -> list[User]:
+    """The people from enterprises, funds and banks who came to the held
+    roadshows (no login: they only hold tickets), with the demo's approved
+    investor and enterprise."""
+    people = list(User.objects.filter(username__in=["investor", "enterprise"]))
+    for n in range(1, VISITORS + 1):
+        user, created = User.objects.get_or_create(
+            username=f"visitor{n:02d}",
+            defaults={
+                "name": SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)],
+                "email": f"visitor{n:02d}@example.com",
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        people.append(user)
+    return people
+
+
+def _attendance(roadshow: Roadshow, rng: random.Random, people: list[User]) -> None:
+    """A held roadshow's registrations, written as they were then: confirmed
+    a week or two before, most on-site guests scanned in at the door in the
+    hour before the start, the others watching online."""
+    chosen = rng.sample(people, k=min(len(people), rng.randint(14, 22)))
+    scanner = User.objects.filter(username="organizer").first()
+    for n, user in enumerate(chosen):
+        onsite = rng.random() < 0.7
+        secret = base64.b32encode(rng.randbytes(16)).decode().rstrip("=")
+        checked_in = (
+            roadshow.start - dt.timedelta(minutes=rng.randint(5, 60))
+            if onsite and rng.random() < 0.85
+            else None
+        )
+        registration = Registration.objects.create(
+            roadshow=roadshow,
+            user=user,
+            attendance=Attendance.ONSITE if onsite else Attendance.ONLINE,
+            status=RegistrationStatus.CONFIRMED,
+            secret=secret,
+            short_code=short_code_of(secret),
+            confirmed_at=roadshow.start - dt.timedelta(days=rng.randint(3, 14)),
+            checked_in_at=checked_in,
+            checked_in_door="主入口" if checked_in else "",
+        )
+        Registration.objects.filter(pk=registration.pk).update(
+            created_at=registration.confirmed_at
+        )
+        if checked_in:
+            scan = Scan.objects.create(
+                scan_id=f"demo-{roadshow.pk}-{n}",
+                roadshow=roadshow,
+                registration=registration,
+                door="主入口",
+                result=ScanResult.OK,
+                scanned_by=scanner,
+            )
+            Scan.objects.filter(pk=scan.pk).update(created_at=checked_in)

@@ -49,11 +49,8 @@ def _seed() -> MatchSession | None:
     if roadshow is None or len(users) < 4:
         return None
     team_org = users["team"].memberships.first().organization
-    own = list(
-        Achievement.objects.filter(
-            owner=team_org, publication=Publication.PUBLIC
-        ).order_by("pk")[:2]
-    )
+    enterprise_org = users["enterprise"].memberships.first().organization
+    own = _team_pitches(team_org, roadshow, enterprise_org)
     if len(own) < 2:
         return None
     with transaction.atomic():
@@ -113,6 +110,33 @@ def _seed() -> MatchSession | None:
     return session
 
 
+def _team_pitches(team_org, roadshow, enterprise_org) -> list[Achievement]:
+    """The team's public achievement of the roadshow's field (the fund asks
+    for it), then one of the demo enterprise's field (the enterprise asks
+    for that one); the team's first ones where it has none."""
+    from achievements.demo_topics import FIELDS
+
+    public = list(
+        Achievement.objects.filter(owner=team_org, publication=Publication.PUBLIC)
+        .select_related("field")
+        .order_by("pk")
+    )
+    enterprise_field = next(
+        (c for c, spec in FIELDS.items() if spec.enterprise[0] == enterprise_org.name),
+        None,
+    )
+    wanted = [roadshow.field.code if roadshow.field else None, enterprise_field]
+    chosen: list[Achievement] = []
+    for code in wanted:
+        rest = [a for a in public if a not in chosen]
+        pick = next(
+            (a for a in rest if a.field.code == code), rest[0] if rest else None
+        )
+        if pick is not None:
+            chosen.append(pick)
+    return chosen
+
+
 def _mandates(fund, enterprise, roadshow) -> None:
     """The demo fund's and enterprise's investment profiles, so the
     workspace has recommendations to show."""
@@ -120,7 +144,8 @@ def _mandates(fund, enterprise, roadshow) -> None:
 
     wanted = [
         (fund, ["new-it", "smart-manufacturing"], ["31", "32", "33"], (4, 9)),
-        (enterprise, ["modern-energy", "new-materials"], ["32", "51"], (5, 9)),
+        # An energy-equipment maker: energy technologies only.
+        (enterprise, ["modern-energy"], ["32", "51"], (5, 9)),
     ]
     for org, fields, provinces, (low, high) in wanted:
         profile, created = InvestorProfile.objects.get_or_create(
@@ -132,6 +157,8 @@ def _mandates(fund, enterprise, roadshow) -> None:
             },
         )
         if created:
-            codes = set(fields) | {roadshow.field.code} if roadshow.field else fields
+            codes = set(fields)
+            if org == fund and roadshow.field:
+                codes.add(roadshow.field.code)
             profile.industries.set(IndustryField.objects.filter(code__in=codes))
             profile.provinces.set(Province.objects.filter(code__in=provinces))

@@ -17,8 +17,9 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts import permissions
-from accounts.enums import OrganizationKind
+from accounts.enums import InvestorStatus, OrganizationKind
 from accounts.models import Organization, User
+from achievements.demo_topics import FIELDS, INSTITUTIONS
 from achievements.models import Province
 from events.enums import RoadshowStatus
 from events.models import Slot
@@ -28,21 +29,17 @@ from . import services
 from .enums import DisclosureReview
 from .models import Deal, DealMove, TargetPeriod
 
-# Where the demo's owners are (their credit codes are not set in the demo).
-OWNER_PROVINCES = {
-    "清华大学": "11",
-    "浙江大学": "33",
-    "华中农业大学": "42",
-    "西北工业大学": "61",
-    "中国科学院宁波材料技术与工程研究所": "33",
-    "中国农业科学院作物科学研究所": "11",
-}
 LANDING = ["51", "61", "21", "62", "45", "32", "44", "42", "22", "65"]
-COUNTERPARTY_KINDS = [
-    OrganizationKind.ENTERPRISE,
-    OrganizationKind.MARKET_FUND,
-    OrganizationKind.GUIDANCE_SUB_FUND,
-]
+# What landing looked like, where a production line is not the word.
+LANDED_EVIDENCE = {
+    "modern-agriculture": "已在合作企业的示范基地推广应用，首批产品交付种植养殖户。",
+    "population-health": "已完成注册检验，合作企业的首批产品进入医院试用。",
+    "smart-city": "系统已在合作城市上线运行，通过用户验收。",
+    "resources-environment": "示范工程已建成投运，出水和排放指标经第三方检测达标。",
+}
+# Who takes an achievement on: an approved fund for equity, the approved
+# enterprise of the achievement's field otherwise.
+FUND_KINDS = [OrganizationKind.MARKET_FUND, OrganizationKind.GUIDANCE_SUB_FUND]
 # How far each demo deal goes (cycled over the slots chosen).
 ENDS = [
     "landed",
@@ -96,11 +93,14 @@ def seed_deals(*, seed: int = 2026) -> int:
     rng = random.Random(seed)
     organizer = User.objects.filter(username="organizer").first()
     exchange = Organization.objects.filter(
-        kind=OrganizationKind.TRANSFER_OFFICE
+        kind=OrganizationKind.TECHNOLOGY_EXCHANGE
     ).first()
-    counterparties = list(
-        Organization.objects.filter(kind__in=COUNTERPARTY_KINDS).order_by("pk")
-    )
+    approved = Organization.objects.filter(investor_status=InvestorStatus.APPROVED)
+    funds = list(approved.filter(kind__in=FUND_KINDS).order_by("pk"))
+    enterprises = {
+        org.name: org for org in approved.filter(kind=OrganizationKind.ENTERPRISE)
+    }
+    counterparties = funds + list(enterprises.values())
     provinces = {p.code: p for p in Province.objects.all()}
     slots = list(
         Slot.objects.filter(
@@ -108,7 +108,7 @@ def seed_deals(*, seed: int = 2026) -> int:
             achievement__isnull=False,
             roadshow__status=RoadshowStatus.CLOSED,
         )
-        .select_related("roadshow", "achievement__owner")
+        .select_related("roadshow", "achievement__owner", "achievement__field")
         .order_by("roadshow__start", "position")
     )
     if not (organizer and counterparties and slots):
@@ -132,11 +132,13 @@ def seed_deals(*, seed: int = 2026) -> int:
     made = 0
     for i, slot in enumerate(chosen):
         end = ENDS[i % len(ENDS)]
-        counterparty = counterparties[i % len(counterparties)]
-        if counterparty.pk == slot.achievement.owner_id:
-            continue
-        origin = provinces.get(OWNER_PROVINCES.get(slot.achievement.owner.name, ""))
         mode, path = PATHS[i % len(PATHS)]
+        counterparty = _counterparty(slot.achievement, mode, funds, enterprises)
+        if counterparty is None or counterparty.pk == slot.achievement.owner_id:
+            continue
+        origin = provinces.get(
+            INSTITUTIONS.get(slot.achievement.owner.name, (None, ""))[1]
+        )
         deal = services.deal_create(
             by=organizer,
             achievement=slot.achievement,
@@ -157,8 +159,18 @@ def seed_deals(*, seed: int = 2026) -> int:
         taken = OPTIONAL_TAKEN.get(i % 5, set())
         _walk(deal, end, organizer, rng, provinces, start, days, taken)
     _confirm_one_evaluation(organizer)
-    made += _auction_open_for_bids(organizer, chosen)
+    made += _auction_open_for_bids(organizer, slots)
     return made
+
+
+def _counterparty(achievement, mode, funds, enterprises):
+    """An approved fund takes equity; the approved enterprise of the
+    achievement's own field takes a licence, an assignment or a joint
+    development."""
+    if mode == "equity":
+        return funds[0] if funds else None
+    spec = FIELDS.get(achievement.field.code)
+    return enterprises.get(spec.enterprise[0]) if spec else None
 
 
 def _auction_open_for_bids(organizer, slots) -> int:
@@ -172,7 +184,21 @@ def _auction_open_for_bids(organizer, slots) -> int:
         ]
     ).first()
     org = bidder and bidder.organizations.first()
-    slot = next((s for s in slots if org and s.achievement.owner_id != org.pk), None)
+    # An achievement of the enterprise's own field that no deal follows yet.
+    field = next(
+        (
+            code
+            for code, spec in FIELDS.items()
+            if org and spec.enterprise[0] == org.name
+        ),
+        None,
+    )
+    taken = set(Deal.objects.values_list("achievement_id", flat=True))
+    own_field = [s for s in slots if s.achievement.field.code == field]
+    slot = next(
+        (s for s in own_field if s.achievement_id not in taken),
+        own_field[0] if own_field else None,
+    )
     if not (org and exchange and slot):
         return 0
     today = timezone.localdate()
@@ -228,7 +254,23 @@ def _confirm_one_evaluation(organizer) -> None:
         services.evaluation_clear(deal_id=deal.pk, by=organizer)
 
 
+# How far a deal can have gone in the days since its roadshow: the steps
+# after signing need a disclosure period and time to land.
+AFTER_SIGNING = {"settlement", "registration", "disclosure", "certificate", "landed"}
+
+
+def _reachable(end: str, days: int) -> str:
+    if days < 30 and end not in ("interest", "abandoned"):
+        return "negotiation"
+    if days < 120 and end in AFTER_SIGNING - {"disclosure"}:
+        return "signed"
+    if days < 60 and end == "disclosure":
+        return "signed"
+    return end
+
+
 def _walk(deal, end, by, rng, provinces, start, days, taken) -> None:
+    end = _reachable(end, days)
     if end == "interest":
         _backdate(deal, start, days, 1)
         return
@@ -292,7 +334,9 @@ def _walk(deal, end, by, rng, provinces, start, days, taken) -> None:
         "certificate": {"certificate_number": f"PZ-{deal.pk:05d}"},
         "landed": {
             "landed_kind": rng.choice(["production_line", "company", "product"]),
-            "landed_evidence": "已建成中试线并实现首批产品交付。",
+            "landed_evidence": LANDED_EVIDENCE.get(
+                deal.achievement.field.code, "已建成中试线并实现首批产品交付。"
+            ),
             "province": provinces[rng.choice(LANDING)],
         },
     }
@@ -330,6 +374,20 @@ def _walk(deal, end, by, rng, provinces, start, days, taken) -> None:
             reason="我方认为该成果与我方在先申请的专利存在重叠，请核实权属。",
         )
     _backdate(deal, start, days, target + 2)
+    if "disclosure" in path[:target] and end != "disclosure":
+        _disclosure_as_dated(deal)
+    if end == "disclosure":  # the deal entered disclosure when it was published
+        entered = timezone.make_aware(dt.datetime.combine(disclosure_start, dt.time(9)))
+        moves = DealMove.objects.filter(deal=deal)
+        entry = moves.filter(to_stage="disclosure").order_by("-id").first()
+        moves.filter(pk=entry.pk).update(created_at=entered)
+        # What came after (the objection) came in since.
+        moves.filter(pk__gt=entry.pk).update(
+            created_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        Deal.objects.filter(pk=deal.pk).update(
+            stage_entered_at=entered, updated_at=entered
+        )
 
 
 def _signing(deal, amount: int, on: dt.date) -> dict:
@@ -381,6 +439,26 @@ def _backdate_disclosure(deal, starts: dt.date) -> None:
         + dt.timedelta(days=settings.TRACKER_DISCLOSURE_MIN_DAYS),
         disclosure_published_at=published,
     )
+
+
+def _disclosure_as_dated(deal) -> None:
+    """A disclosure passed on the way: published the day the deal entered
+    it, and what followed came after its period ended."""
+    moves = DealMove.objects.filter(deal=deal).order_by("id")
+    entry = moves.filter(to_stage="disclosure").last()
+    starts = timezone.localdate(entry.created_at)
+    _backdate_disclosure(deal, starts)
+    ends = timezone.make_aware(
+        dt.datetime.combine(
+            starts + dt.timedelta(days=settings.TRACKER_DISCLOSURE_MIN_DAYS + 1),
+            dt.time(10),
+        )
+    )
+    last = entry.created_at
+    for n, move in enumerate(moves.filter(pk__gt=entry.pk)):
+        last = max(move.created_at, ends + dt.timedelta(days=n))
+        DealMove.objects.filter(pk=move.pk).update(created_at=last)
+    Deal.objects.filter(pk=deal.pk).update(stage_entered_at=last, updated_at=last)
 
 
 def _backdate(deal, start, days, steps) -> None:

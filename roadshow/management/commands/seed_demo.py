@@ -8,7 +8,7 @@ from cms.demo import seed_cases
 from events.demo import seed_pairs, seed_roadshows
 from invitations.demo import seed_invitations
 from licences.demo import seed_open_licences
-from livestream.demo import seed_live_room
+from livestream.demo import seed_held_rooms, seed_live_room
 from matchmaking.demo import seed_matchmaking
 from meetrooms.demo import seed_meeting_room
 from tracker.demo import seed_deals
@@ -30,6 +30,7 @@ class Command(BaseCommand):
         agri_list = seed_agri_lists()
         roadshows = seed_roadshows(seed=options["seed"])
         seed_pairs()
+        seed_held_rooms()
         call = seed_call()
         live = seed_live_room()
         matchmaking = seed_matchmaking()
