@@ -34,6 +34,7 @@ viewers, phases of seconds (the mail server away 20 s), a surge of 400 for
 
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -62,9 +63,32 @@ def main() -> int:
     only = [n for n in os.environ.get("DRILL_ONLY", "").split(",") if n] or list(KEYS)
     results: dict = {"bench": "drill"}
     missed: list[str] = []
+    # Stopped from outside: the throwaway services and the cluster go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return _run(timing, only, results, missed)
+    finally:
+        if _LOAD:
+            _LOAD[0].stop()
+        if _STAGE:
+            try:
+                _STAGE[0].down()
+            except Exception:  # noqa: BLE001
+                traceback.print_exc()
+        if missed:
+            say(f"targets missed: {', '.join(missed)}")
+        print(json.dumps(results, ensure_ascii=False), flush=True)
+
+
+_STAGE: list = []
+_LOAD: list = []
+
+
+def _run(timing, only: list, results: dict, missed: list) -> int:
     stage = load = None
     try:
         stage = Stage()
+        _STAGE.append(stage)
         stage.up()
         from bench.drills.load import Load
 
@@ -75,6 +99,7 @@ def main() -> int:
         load = Load(
             stage, viewers=VIEWERS, people=people, tickets=int(minutes * 60) + 100
         )
+        _LOAD.append(load)
         load.start()
         say(
             f"load running ({VIEWERS} viewers) after {time.monotonic() - started:.0f} s "
@@ -84,7 +109,7 @@ def main() -> int:
         traceback.print_exc()
         for name in KEYS:
             results[name] = _not_run(name, f"the stage did not start: {error}")
-        missed = list(KEYS)
+        missed[:] = list(KEYS)
         only = []
     for name in KEYS:
         if name not in only:
@@ -101,16 +126,6 @@ def main() -> int:
         results[name] = figures
         if not ok:
             missed.append(name)
-    if load is not None:
-        load.stop()
-    if stage is not None:
-        try:
-            stage.down()
-        except Exception:  # noqa: BLE001
-            traceback.print_exc()
-    if missed:
-        say(f"targets missed: {', '.join(missed)}")
-    print(json.dumps(results, ensure_ascii=False), flush=True)
     return 1 if missed else 0
 
 
