@@ -254,7 +254,9 @@ def pg_restart(stage, load, t: Timing) -> tuple[dict, bool]:
     time.sleep(t.pg_down)
     stage.pg.start()
     back_at = time.time()
+    restarted = stage.restart_exited_tasks()
     time.sleep(t.after)
+    restarted += stage.restart_exited_tasks()
     stop.set()
     for thread in threads:
         thread.join(10)
@@ -287,7 +289,9 @@ def pg_restart(stage, load, t: Timing) -> tuple[dict, bool]:
         f"5xx answers {len(errors)}, not the 503 page: {len(unclear)}; "
         f"{len(held)} answered after waiting over 2 s for a connection; "
         f"{half_text}; live events {events['events']}, lost {events['lost']}, "
-        f"dup {events['dup']}; questions refused meanwhile: {dict(load.refused)}"
+        f"dup {events['dup']}; questions refused meanwhile: {dict(load.refused)}; "
+        f"task workers that exited and were started again (as systemd does): "
+        f"{restarted or 'none'}"
     )
     ok = figures["http_5xx_pages_ok"] and half == 0 and recovery <= 10
     return figures, ok

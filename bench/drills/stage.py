@@ -129,6 +129,21 @@ class Stage:
         self.cluster.ready(state["web"][index]["port"])
         self.cluster.wait_status(f"web{index + 1}", "UP")
 
+    def restart_exited_tasks(self) -> list[str]:
+        """What systemd's ``Restart=always`` does on servers
+        (deploy/systemd/roadshow-tasks@.service) and `make cluster` does
+        not: a task worker that exited is started again.  (``db_worker``
+        exits when the database is away longer than the pool waits.)"""
+        state = self.state()
+        restarted = []
+        for i, worker in enumerate(state["tasks"]):
+            if not self.cluster.alive(worker.get("pid")):
+                worker["pid"] = self.cluster.start_tasks(state, i)
+                restarted.append(f"tasks{i + 1}")
+        if restarted:
+            self.cluster.save(state)
+        return restarted
+
     # -- people and roadshows --------------------------------------------
     def people(self, prefix: str, n: int) -> list[tuple[str, str]]:
         """``n`` users, each signed in: [(email, Cookie header)]."""
