@@ -36,7 +36,7 @@ Attachment = tuple[str, bytes, str]
 def _retry_delays() -> list[int]:
     """Seconds to wait before each further attempt; its length is how many
     times a message is tried again."""
-    return list(getattr(settings, "EMAIL_RETRY_DELAYS", (60, 300, 1800, 7200, 21600)))
+    return list(settings.EMAIL_RETRY_DELAYS)
 
 
 def _queue_is_transactional() -> bool:

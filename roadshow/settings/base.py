@@ -172,10 +172,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": int(os.environ.get("DB_POOL_MAX", "20")),
             "timeout": 10,
         }
+        # With the pool: a connection the database dropped (a restart, a
+        # failover) is found out and replaced when taken from the pool (one
+        # empty round trip), not by the request that drew it failing
+        # (bench/drill.py, pg_restart).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Through pgbouncer in transaction mode (deploy/pgbouncer.ini) each
     # transaction may run on another server connection: nothing may outlive
     # one — no server-side cursors (``.iterator()``) and no prepared
-    # statements (psycopg prepares a query run five times on a connection).
+    # statements (psycopg prepares a query run five times on a connection
+    # once server-side binding is on; Django's default binds client-side).
     if os.environ.get("DB_POOLER", "") == "pgbouncer":
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
@@ -309,6 +315,15 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "roadshow@localhost")
+# Seconds before each further attempt to send an email that failed; how many
+# there are is how many times it is tried again (mailing.services).
+EMAIL_RETRY_DELAYS = tuple(
+    int(seconds)
+    for seconds in os.environ.get("EMAIL_RETRY_DELAYS", "60,300,1800,7200,21600").split(
+        ","
+    )
+    if seconds.strip()
+)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
