@@ -45,3 +45,31 @@ def seed_managers() -> User | None:
             by=team,
         )
     return manager
+
+
+UNREAD_KEPT = 5
+
+
+def seed_notifications_read() -> int:
+    """The demo's history was written in one go: its notices all carry the
+    moment of seeding.  Each person keeps the newest few unread — what a
+    visitor would find after being away — and the rest are marked read (once:
+    a notice read stays read when the demo is loaded again)."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    marked = 0
+    now = timezone.now()
+    for user_id in (
+        Notification.objects.filter(read_at=None)
+        .values_list("user_id", flat=True)
+        .distinct()
+    ):
+        older = Notification.objects.filter(user_id=user_id, read_at=None).order_by(
+            "-created_at", "-pk"
+        )[UNREAD_KEPT:]
+        marked += Notification.objects.filter(
+            pk__in=list(older.values_list("pk", flat=True))
+        ).update(read_at=now)
+    return marked

@@ -5,8 +5,9 @@ never touched again)."""
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.enums import OrganizationKind, Role
+from accounts.enums import InvestorStatus, OrganizationKind, Role
 from accounts.models import Membership, Organization, User
 from achievements.enums import DemandStatus, PlaceKind
 from achievements.models import Demand, IndustryField, Place, Province
@@ -53,10 +54,16 @@ PERIOD = "2026年第三季度"
 
 @transaction.atomic
 def seed_agri_lists() -> AgriList | None:
+    # The zone's committee publishes its demands: an approved demand side
+    # (not an applicant waiting for review).
     shaanxi_org, _ = Organization.objects.get_or_create(
         name="杨凌示范区管理委员会",
         defaults={"kind": OrganizationKind.AGRI_HI_TECH_ZONE},
     )
+    if shaanxi_org.investor_status != InvestorStatus.APPROVED:
+        shaanxi_org.investor_status = InvestorStatus.APPROVED
+        shaanxi_org.investor_decided_at = timezone.now()
+        shaanxi_org.save(update_fields=["investor_status", "investor_decided_at"])
     places = {}
     for kind, name, code, province, org_name in PLACES:
         place, _ = Place.objects.update_or_create(

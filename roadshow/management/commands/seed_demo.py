@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.demo import seed_managers
+from accounts.demo import seed_managers, seed_notifications_read
 from achievements.demo import seed_demand_lists, seed_demo
 from agrilists.demo import seed_agri_lists
 from calls.demo import seed_call
@@ -40,6 +40,7 @@ class Command(BaseCommand):
         manager = seed_managers()
         licences = seed_open_licences()
         cases = seed_cases()
+        seed_notifications_read()
         if options["quiet"]:
             return
         self.stdout.write(
