@@ -43,7 +43,13 @@ def _candidates() -> list[Achievement]:
     )
     mine = list(rows.filter(owner__name=TEAM_ORG)[:3])
     others = list(rows.exclude(owner__name=TEAM_ORG)[:40:5])
-    return [a for a in mine + others if patents_of(a)]
+    # One of the demo enterprise's field (energy), for the licence it takes.
+    energy = list(
+        rows.filter(field__code="modern-energy")
+        .exclude(pk__in=[a.pk for a in mine + others])
+        .exclude(owner__name=TEAM_ORG)[:1]
+    )
+    return [a for a in mine + others + energy if patents_of(a)]
 
 
 def _terms(achievement: Achievement, index: int, today: dt.date) -> Terms:
@@ -99,11 +105,16 @@ def seed_open_licences() -> int:
         )
     enterprise = Organization.objects.filter(name=ENTERPRISE).first()
     taker = User.objects.filter(username="enterprise").first()
-    first = (
+    # The enterprise (energy equipment) takes a licence of its own field; the
+    # first cleared one otherwise.
+    cleared = (
         Declaration.objects.filter(status="cleared", ends__gte=today)
         .exclude(achievement__owner=enterprise)
         .order_by("pk")
-        .first()
+    )
+    first = (
+        cleared.filter(achievement__field__code="modern-energy").first()
+        or cleared.first()
     )
     if enterprise and taker and first:
         licence_take(declaration_id=first.pk, organization=enterprise, by=None)

@@ -444,6 +444,8 @@ def licence_take(
                 licence_ends=declaration.ends,
                 licence_fee=declaration.fee_mode,
                 royalty_rate=declaration.royalty_rate,
+                # The team's one message is the written notice (below).
+                announce=False,
             )
         except DealError as exc:
             raise LicenceError(str(exc)) from exc

@@ -135,8 +135,12 @@ def test_open_apply_review_accept(world, page, tmp_path):
     assert programme == [(mine.pk, first.pk)]
     losing.refresh_from_db()
     assert losing.status == ApplicationStatus.DECLINED
-    declined = [m for m in mail.outbox if m.to == ["west@example.com"]]
-    assert len(declined) == 1
+    declined = [
+        m
+        for m in mail.outbox
+        if m.to == ["west@example.com"] and "路演征集" in m.subject
+    ]
+    assert len(declined) == 1, [m.subject for m in mail.outbox]
     assert "与本场主题不够契合" in declined[0].body
     assert any(
         m.to == ["east@example.com"] and "入选" in m.subject for m in mail.outbox

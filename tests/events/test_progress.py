@@ -81,7 +81,7 @@ def test_home_page_and_dashboard_show_the_same_held_and_target(
     assert home[: home.index('id="progress-held"')].endswith('<a href="/progress/" ')
     # Announced: this year's published one (next year's is another period;
     # the draft is the organizers' business).
-    assert "<strong>1</strong>场国家级路演已发布、即将举行" in home
+    assert "<strong>1</strong>场国家级路演已公布、即将举行" in home
 
     client.force_login(users["organizer"])
     dashboard = client.get("/deals/dashboard/").content.decode()
@@ -117,7 +117,7 @@ def test_roadshow_list_and_planner_show_the_same_progress(client, roles, this_ye
     listing = client.get("/roadshows/").content.decode()
     assert (
         "<strong>2</strong> 场国家级路演已举办"
-        f"（{year} 年度，年度目标 24 场）</a>；另有 1 场已发布、即将举行。"
+        f"（{year} 年度，年度目标 24 场）</a>；另有 1 场已公布、即将举行。"
     ) in listing
     client.force_login(users["organizer"])
     planner = client.get("/admin/roadshows/plan/").content.decode()

@@ -241,7 +241,10 @@ def test_enterprise_takes_a_licence_the_deal_is_on_the_licence_path(
     assert notice.text.startswith("致甲大学：\n戊企业依据贵单位于")
     assert "入门费 20.00 万元，另按许可产品年销售额的 3.00% 提成" in notice.text
     assert notice.sent_at is not None and notice.sent_by == users["enterprise"]
-    email = Email.objects.get()
+    # The team hears of it once: the written notice (not also as a new
+    # interest; its other emails are about the achievement's own review).
+    assert not Email.objects.filter(subject__contains="转化意向").exists()
+    email = Email.objects.get(key__startswith=f"open-licence-notice:{notice.pk}")
     assert email.to == "team@uni.example"
     assert email.subject == (
         "开放许可已被取得：一种碳纤维预制体的编织方法（ZL202110123456.7）"

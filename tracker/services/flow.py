@@ -282,10 +282,13 @@ def deal_create(
     note: str = "",
     documents: Iterable[CheckedFile] = (),
     path: str = "",
+    announce: bool = True,
     **fields: Any,
 ) -> Deal:
     """An expression of interest becomes a deal (stage: interest), recorded,
-    on the path its transfer mode takes (the usual one when none is named)."""
+    on the path its transfer mode takes (the usual one when none is named).
+    ``announce=False``: the caller tells the team itself (a licence taken
+    sends the written notice), so it hears of it once."""
     if fields.get("transfer_mode") not in TransferMode.values:
         raise DealError(_("请选择转化方式。"))
     paths = PATHS_OF_MODE[fields["transfer_mode"]]
@@ -320,7 +323,8 @@ def deal_create(
             deal=deal, by=actor(by), to_stage=Stage.INTEREST, note=note
         )
         attach_documents(deal, entry, documents, by)
-        interest_notify(deal=deal, by=by)
+        if announce:
+            interest_notify(deal=deal, by=by)
     return deal
 
 
