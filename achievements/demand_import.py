@@ -15,7 +15,6 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
@@ -28,7 +27,16 @@ from accounts.models import Organization, actor_of
 from .enums import TRL_DESCRIPTIONS, DemandKind, DemandStatus
 from .importing import ImportRefused, ImportReport, _cell, _header, read_rows
 from .models import Demand
-from .validation import Column, Lookups, _text, column_title
+from .validation import (
+    Column,
+    Lookups,
+    _text,
+    clean_amount_range,
+    clean_field,
+    clean_organization,
+    clean_trl,
+    column_title,
+)
 
 DEMAND_COLUMNS = [
     Column(
@@ -94,7 +102,6 @@ DEMAND_COLUMNS = [
         gettext_lazy("征集截止日期，过期后不再推荐"),
     ),
 ]
-_TRL = re.compile(r"^(?:trl)?\s*(\d+)\s*(?:级)?$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 # The template's example row is marked by its title, in either language.
 EXAMPLE_PREFIX = gettext_lazy("【示例】")
@@ -144,37 +151,19 @@ def clean_demand(raw: dict[str, Any], *, lookups: Lookups) -> CleanedDemand:
             )
         out.data[key] = value
 
-    out.organization_name = _text(raw.get("organization"))
-    if len(out.organization_name) > 200:
-        error("organization", _("单位名称过长：最多 200 个字符。"))
-    kind_of_org = _text(raw.get("organization_kind"))
-    if kind_of_org:
-        org_kind = lookups.kinds.get(kind_of_org.casefold())
-        if org_kind is None:
-            error(
-                "organization_kind",
-                _("未知的单位类型“%(value)s”。") % {"value": kind_of_org},
-            )
-        out.organization_kind = org_kind or ""
-    if (
-        out.organization_name
-        and lookups.organization(out.organization_name) is None
-        and not kind_of_org
-    ):
-        error(
-            "organization",
-            _("单位“%(name)s”尚未登记：请填写“单位类型”以便新建。")
-            % {"name": out.organization_name},
-        )
+    out.organization_name, out.organization_kind = clean_organization(
+        raw,
+        name_key="organization",
+        kind_key="organization_kind",
+        lookups=lookups,
+        error=error,
+    )
     if out.data["kind"] == DemandKind.SCENARIO and not out.data["scenario_owner"]:
         out.data["scenario_owner"] = out.organization_name[:100]
 
     field_text = _text(raw.get("field"))
     if field_text:
-        industry = lookups.fields.get(field_text.casefold())
-        if industry is None:
-            error("field", _("未知的产业领域“%(value)s”。") % {"value": field_text})
-        out.data["field"] = industry
+        out.data["field"] = clean_field(field_text, lookups=lookups, error=error)
 
     province_text = _text(raw.get("province"))
     if province_text:
@@ -184,39 +173,17 @@ def clean_demand(raw: dict[str, Any], *, lookups: Lookups) -> CleanedDemand:
         out.data["province"] = province
 
     trl_text = _text(raw.get("min_trl"))
-    level = 1
-    if trl_text:
-        match = _TRL.match(trl_text)
-        level = int(match.group(1)) if match else None
-        if level is None or not 1 <= level <= 9:
-            error(
-                "min_trl",
-                _("技术成熟度必须是 1 到 9 之间的整数，实际为“%(value)s”。")
-                % {"value": trl_text},
-            )
-            level = 1
-    out.data["min_trl"] = level
+    level = clean_trl(trl_text, key="min_trl", error=error) if trl_text else 1
+    out.data["min_trl"] = level or 1
 
-    for key in ("budget_min", "budget_max"):
-        text = _text(raw.get(key)).replace(",", "")
-        value = None
-        if text:
-            try:
-                value = Decimal(text)
-                if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
-                    raise InvalidOperation
-                value = value.quantize(Decimal("0.01"))
-            except InvalidOperation:
-                error(
-                    key,
-                    _("预算必须是不小于 0 的数字（单位：万元），实际为“%(value)s”。")
-                    % {"value": text},
-                )
-                value = None
-        out.data[key] = value
-    low, high = out.data["budget_min"], out.data["budget_max"]
-    if low is not None and high is not None and low > high:
-        error("budget_max", _("预算上限不能小于下限。"))
+    out.data["budget_min"], out.data["budget_max"] = clean_amount_range(
+        raw,
+        low_key="budget_min",
+        high_key="budget_max",
+        error=error,
+        invalid=_("预算必须是不小于 0 的数字（单位：万元），实际为“%(value)s”。"),
+        inverted=_("预算上限不能小于下限。"),
+    )
 
     out.data["deadline"] = _date(raw.get("deadline"), error)
     return out
