@@ -10,9 +10,7 @@ is known by its organization and title: importing the same pair again
 updates it.
 """
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -25,7 +23,13 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Organization, actor_of
 
 from .enums import TRL_DESCRIPTIONS, DemandKind, DemandStatus
-from .importing import ImportRefused, ImportReport, _cell, _header, read_rows
+from .importing import (
+    ImportRefused,
+    ImportReport,
+    read_records,
+    read_rows,
+    write_import_template,
+)
 from .models import Demand
 from .validation import (
     Column,
@@ -231,30 +235,17 @@ def import_demands(
     report = ImportReport(dry_run=dry_run)
     rows = read_rows(file, name)
     lookups = Lookups()
-    keys: list[str | None] | None = None
     seen: dict[tuple[str, str], int] = {}
     cleaned_rows: list[CleanedDemand] = []
-    examples = _example_prefixes()
-    for line, row in enumerate(rows, start=1):
-        if keys is None:
-            if not any(c not in (None, "") for c in row):
-                continue
-            keys, problems = _header(row, DEMAND_COLUMNS)
-            if problems:
-                raise ImportRefused(_("表头不符合模板：") + " ".join(problems))
-            continue
-        values = [_cell(c) for c in row]
-        if not any(v not in (None, "") for v in values):
-            continue
-        record = {k: v for k, v in zip(keys, values, strict=False) if k is not None}
-        if _text(record.get("title")).casefold().startswith(tuple(examples)):
-            report.examples += 1
-            continue
-        if len(values) > len(keys) and any(
-            v not in (None, "") for v in values[len(keys) :]
-        ):
-            report.add_error(line, _("（表头之外）"), _("该行的单元格多于表头的列数。"))
-        report.rows += 1
+    examples = tuple(_example_prefixes())
+    for line, record in read_records(
+        rows,
+        columns=DEMAND_COLUMNS,
+        report=report,
+        is_example=lambda record: (
+            _text(record.get("title")).casefold().startswith(examples)
+        ),
+    ):
         cleaned = clean_demand(record, lookups=lookups)
         pair = (cleaned.organization_name, cleaned.data.get("title", ""))
         if all(pair):
@@ -272,8 +263,6 @@ def import_demands(
             report.add_error(line, column_title(key, DEMAND_COLUMNS), message)
         if report.ok:
             cleaned_rows.append(cleaned)
-    if keys is None:
-        raise ImportRefused(_("文件中没有表头行。"))
     if report.rows == 0:
         raise ImportRefused(
             _(
@@ -410,31 +399,11 @@ def write_demand_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:
     """The import template: in CSV the header and the example row (skipped on
     import); in XLSX an empty sheet to fill, a sheet explaining each column
     and its allowed values, and the example on a sheet of its own."""
-    from openpyxl import Workbook
-
-    from spreadsheets import ExportSheet
-
-    headers = [str(c.header) + ("*" if c.required else "") for c in DEMAND_COLUMNS]
-    example = example_record()
-    example_row = [example[c.key] for c in DEMAND_COLUMNS]
-    if fmt == "csv":
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        writer.writerow(example_row)
-        text.flush()
-        text.detach()
-        return
-    workbook = Workbook(write_only=True)
-    ExportSheet(workbook.create_sheet(_("需求")), header=headers).close()
-    notes = ExportSheet(
-        workbook.create_sheet(_("填写说明")),
-        header=[_("列"), _("含义"), _("是否必填"), _("允许的值"), _("格式")],
+    write_import_template(
+        stream,
+        fmt=fmt,
+        columns=DEMAND_COLUMNS,
+        example=example_record(),
+        notes=column_notes,
+        sheet=_("需求"),
     )
-    for line in column_notes():
-        notes.append(line)
-    notes.close()
-    sample = ExportSheet(workbook.create_sheet(_("示例")), header=headers)
-    sample.append(example_row)
-    sample.close()
-    workbook.save(stream)
