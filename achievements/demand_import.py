@@ -26,6 +26,8 @@ from .enums import TRL_DESCRIPTIONS, DemandKind, DemandStatus
 from .importing import (
     ImportRefused,
     ImportReport,
+    in_both_languages,
+    notes_rows,
     read_records,
     read_rows,
     write_import_template,
@@ -38,6 +40,7 @@ from .validation import (
     clean_amount_range,
     clean_field,
     clean_organization,
+    clean_texts,
     clean_trl,
     column_title,
 )
@@ -119,10 +122,6 @@ class CleanedDemand:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _limit(key: str) -> int | None:
-    return getattr(Demand._meta.get_field(key), "max_length", None)
-
-
 def clean_demand(raw: dict[str, Any], *, lookups: Lookups) -> CleanedDemand:
     """Validate one row; every problem against its column."""
     out = CleanedDemand()
@@ -144,16 +143,11 @@ def clean_demand(raw: dict[str, Any], *, lookups: Lookups) -> CleanedDemand:
         error("kind", _("未知的清单类型“%(value)s”。") % {"value": kind_text})
     out.data["kind"] = kind or DemandKind.TECHNOLOGY
 
-    for key in ("title", "description", "scenario_owner"):
-        value = _text(raw.get(key))
-        limit = _limit(key)
-        if limit and len(value) > limit:
-            error(
-                key,
-                _("内容过长：最多 %(limit)d 个字符，实际 %(n)d 个。")
-                % {"limit": limit, "n": len(value)},
-            )
-        out.data[key] = value
+    out.data.update(
+        clean_texts(
+            raw, ("title", "description", "scenario_owner"), model=Demand, error=error
+        )
+    )
 
     out.organization_name, out.organization_kind = clean_organization(
         raw,
@@ -214,14 +208,6 @@ def _date(value: Any, error) -> dt.date | None:
     return None
 
 
-def _example_prefixes() -> set[str]:
-    prefixes = set()
-    for lang in ("zh-hans", "en"):
-        with translation.override(lang):
-            prefixes.add(str(EXAMPLE_PREFIX).casefold())
-    return prefixes
-
-
 def import_demands(
     *,
     file: Any,
@@ -237,7 +223,7 @@ def import_demands(
     lookups = Lookups()
     seen: dict[tuple[str, str], int] = {}
     cleaned_rows: list[CleanedDemand] = []
-    examples = tuple(_example_prefixes())
+    examples = tuple(in_both_languages(EXAMPLE_PREFIX))
     for line, record in read_records(
         rows,
         columns=DEMAND_COLUMNS,
@@ -379,20 +365,7 @@ def column_notes() -> list[list[str]]:
         "deadline": _("日期，如 2026-12-31（或 Excel 日期）"),
     }
 
-    def text_format(key: str) -> str:
-        limit = _limit(key)
-        return _("文本，最多 %(limit)d 个字") % {"limit": limit} if limit else _("文本")
-
-    return [
-        [
-            str(c.header),
-            str(c.meaning),
-            _("必填") if c.required else _("选填"),
-            allowed.get(c.key, _("不限")),
-            formats.get(c.key) or text_format(c.key),
-        ]
-        for c in DEMAND_COLUMNS
-    ]
+    return notes_rows(DEMAND_COLUMNS, allowed=allowed, formats=formats, model=Demand)
 
 
 def write_demand_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:

@@ -33,6 +33,7 @@ from .validation import (
     clean_record,
     column_title,
     header_key,
+    max_length,
 )
 
 BATCH = 500
@@ -328,7 +329,7 @@ def import_achievements(
     lookups = Lookups()
     writer = _Writer(by=by, status=status, lookups=lookups)
     seen: dict[str, int] = {}
-    examples = _example_numbers()
+    examples = in_both_languages(EXAMPLE_NUMBER)
     with transaction.atomic():
         for line, record in read_records(
             rows,
@@ -384,12 +385,14 @@ def import_achievements(
 EXAMPLE_NUMBER = gettext_lazy("示例（导入时跳过）")
 
 
-def _example_numbers() -> set[str]:
-    numbers = set()
+def in_both_languages(text: Any) -> set[str]:
+    """A lazy text in Chinese and in English, casefolded: how the template's
+    example row is known whichever language the template was written in."""
+    texts = set()
     for lang in ("zh-hans", "en"):
         with translation.override(lang):
-            numbers.add(str(EXAMPLE_NUMBER).casefold())
-    return numbers
+            texts.add(str(text).casefold())
+    return texts
 
 
 def example_record() -> dict[str, Any]:
@@ -432,16 +435,33 @@ def example_record() -> dict[str, Any]:
     }
 
 
-def _text_format(key: str) -> str:
-    from .models import Achievement
-
-    try:
-        limit = Achievement._meta.get_field(key).max_length
-    except Exception:  # noqa: BLE001 — not a model column
-        limit = None
+def _text_format(key: str, model: type = Achievement) -> str:
+    limit = max_length(model, key)
     if limit:
         return _("文本，最多 %(limit)d 个字") % {"limit": limit}
     return _("文本")
+
+
+def notes_rows(
+    columns: list[Column],
+    *,
+    allowed: dict[str, str],
+    formats: dict[str, str],
+    model: type,
+) -> list[list[str]]:
+    """The template's 填写说明 sheet: for each column its title, meaning,
+    whether it is required, the values it allows and its format (for a text
+    column not in ``formats``, its length in ``model``)."""
+    return [
+        [
+            str(c.header),
+            str(c.meaning),
+            _("必填") if c.required else _("选填"),
+            allowed.get(c.key, _("不限")),
+            formats.get(c.key) or _text_format(c.key, model),
+        ]
+        for c in columns
+    ]
 
 
 def column_notes() -> list[list[str]]:
@@ -483,16 +503,7 @@ def column_notes() -> list[list[str]]:
         "agri_industry": _("农业领域的成果填写一个分类名称，其他留空"),
         "agri_scenario": _("农业领域的成果填写一个分类名称，其他留空"),
     }
-    return [
-        [
-            str(c.header),
-            str(c.meaning),
-            _("必填") if c.required else _("选填"),
-            allowed.get(c.key, _("不限")),
-            formats.get(c.key) or _text_format(c.key),
-        ]
-        for c in COLUMNS
-    ]
+    return notes_rows(COLUMNS, allowed=allowed, formats=formats, model=Achievement)
 
 
 def write_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:

@@ -239,6 +239,10 @@ class Cleaned:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
+# A cleaning step reports each problem through ``error(column_key, message)``.
+ErrorSink = Callable[[str, str], None]
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -253,15 +257,32 @@ def _items(value: Any) -> list[str]:
     return [part for part in _LIST_SPLIT.split(_text(value)) if part]
 
 
-def _max_length(key: str) -> int | None:
+def max_length(model: type, key: str) -> int | None:
+    """The longest text the model's column ``key`` holds (None: unlimited, or
+    not a column)."""
     try:
-        return Achievement._meta.get_field(key).max_length
+        return model._meta.get_field(key).max_length
     except Exception:  # noqa: BLE001 — not a model column
         return None
 
 
-# A cleaning step reports each problem through ``error(column_key, message)``.
-ErrorSink = Callable[[str, str], None]
+def clean_texts(
+    raw: dict[str, Any], keys: Any, *, model: type, error: ErrorSink
+) -> dict[str, str]:
+    """The text columns ``keys`` of a record, each within its model column's
+    length."""
+    texts = {}
+    for key in keys:
+        value = _text(raw.get(key))
+        limit = max_length(model, key)
+        if limit and len(value) > limit:
+            error(
+                key,
+                _("内容过长：最多 %(limit)d 个字符，实际 %(n)d 个。")
+                % {"limit": limit, "n": len(value)},
+            )
+        texts[key] = value
+    return texts
 
 
 def clean_organization(
@@ -362,16 +383,9 @@ def clean_record(raw: dict[str, Any], *, lookups: Lookups) -> Cleaned:
         ):
             error(column.key, _("必填项不能为空。"))
 
-    for key in TEXT_CONTENT_FIELDS:
-        value = _text(raw.get(key))
-        limit = _max_length(key)
-        if limit and len(value) > limit:
-            error(
-                key,
-                _("内容过长：最多 %(limit)d 个字符，实际 %(n)d 个。")
-                % {"limit": limit, "n": len(value)},
-            )
-        out.data[key] = value
+    out.data.update(
+        clean_texts(raw, TEXT_CONTENT_FIELDS, model=Achievement, error=error)
+    )
 
     if out.data["contact_email"]:
         try:
