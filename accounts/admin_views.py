@@ -15,21 +15,22 @@ from .forms import (
     AutoApproveForm,
     DecisionForm,
     DelegationGrantForm,
-    DelegationRevokeForm,
     MemberDecisionForm,
     RoleGrantForm,
     RoleRevokeForm,
 )
 from .models import Membership, Organization, RoleChange
+from .view_helpers import (
+    delegation_grant_from,
+    delegation_revoke_posted,
+    first_error,
+    revoke_posted,
+)
 
 
 def _organizers_only(request) -> None:
     if not permissions.user_can(request.user, "role.grant"):
         raise PermissionDenied
-
-
-def _first_error(form) -> str:
-    return next(iter(form.errors.values()))[0]
 
 
 def approval_queue(request):
@@ -86,7 +87,7 @@ def member_decision(request):
     _organizers_only(request)
     form = MemberDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return redirect("accounts_approvals")
     membership = form.cleaned_data["membership"]
     approve = form.cleaned_data["decision"] == "approve"
@@ -109,7 +110,7 @@ def colleagues_auto_approved(request):
     _organizers_only(request)
     form = AutoApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return redirect("accounts_approvals")
     organization = services.organization_colleagues_auto_approved(
         organization=form.cleaned_data["organization"],
@@ -181,22 +182,19 @@ def role_grant(request):
 @require_POST
 def role_revoke(request):
     _organizers_only(request)
-    form = RoleRevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect("accounts_roles")
-    membership = form.cleaned_data["membership"]
-    try:
-        services.role_revoke(membership=membership, by=request.user)
-    except services.AccountError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
+    return revoke_posted(
+        request,
+        RoleRevokeForm(request.POST),
+        key="membership",
+        revoke=lambda membership: services.role_revoke(
+            membership=membership, by=request.user
+        ),
+        success=lambda membership: (
             _("已撤销 %(user)s 的“%(role)s”角色。")
-            % {"user": membership.user, "role": membership.get_role_display()},
-        )
-    return redirect("accounts_roles")
+            % {"user": membership.user, "role": membership.get_role_display()}
+        ),
+        to="accounts_roles",
+    )
 
 
 def _delegations_page(request, form, status=200):
@@ -236,14 +234,7 @@ def delegation_grant(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.delegation_grant(
-                institution=data["institution"],
-                manager=data["manager_user"],
-                office=data["office"],
-                since=data["since"],
-                until=data["until"],
-                by=request.user,
-            )
+            delegation_grant_from(form, by=request.user)
         except services.AccountError as exc:
             form.add_error(None, str(exc))
         else:
@@ -262,19 +253,4 @@ def delegation_grant(request):
 @require_POST
 def delegation_revoke(request):
     _organizers_only(request)
-    form = DelegationRevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect("accounts_delegations")
-    delegation = form.cleaned_data["delegation"]
-    try:
-        services.delegation_revoke(delegation=delegation, by=request.user)
-    except services.AccountError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("已撤销 %(manager)s 对%(institution)s的代理。")
-            % {"manager": delegation.manager, "institution": delegation.institution},
-        )
-    return redirect("accounts_delegations")
+    return delegation_revoke_posted(request, to="accounts_delegations")

@@ -13,12 +13,12 @@ from . import selectors, services
 from .enums import Role
 from .forms import (
     DelegationGrantForm,
-    DelegationRevokeForm,
     LoginForm,
     MemberForm,
     SignUpForm,
 )
 from .models import Membership
+from .view_helpers import delegation_grant_from, delegation_revoke_posted
 from .workspace import panel, panels_for
 
 
@@ -180,16 +180,8 @@ def delegation_grant(request):
     )
     form = DelegationGrantForm(request.POST, institutions=mine, prefix="grant")
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            delegation = services.delegation_grant(
-                institution=data["institution"],
-                manager=data["manager_user"],
-                office=data["office"],
-                since=data["since"],
-                until=data["until"],
-                by=user,
-            )
+            delegation = delegation_grant_from(form, by=user)
         except services.AccountError as exc:
             form.add_error(None, str(exc))
         else:
@@ -209,22 +201,7 @@ def delegation_grant(request):
 @login_required
 @require_POST
 def delegation_revoke(request):
-    form = DelegationRevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
-        return redirect("accounts:delegations")
-    delegation = form.cleaned_data["delegation"]
-    try:
-        services.delegation_revoke(delegation=delegation, by=request.user)
-    except services.AccountError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("已撤销 %(manager)s 对%(institution)s的代理。")
-            % {"manager": delegation.manager, "institution": delegation.institution},
-        )
-    return redirect("accounts:delegations")
+    return delegation_revoke_posted(request, to="accounts:delegations")
 
 
 @panel(order=8)

@@ -10,12 +10,9 @@ is known by its organization and title: importing the same pair again
 updates it.
 """
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
@@ -26,9 +23,27 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Organization, actor_of
 
 from .enums import TRL_DESCRIPTIONS, DemandKind, DemandStatus
-from .importing import ImportRefused, ImportReport, _cell, _header, read_rows
+from .importing import (
+    ImportRefused,
+    ImportReport,
+    in_both_languages,
+    notes_rows,
+    read_records,
+    read_rows,
+    write_import_template,
+)
 from .models import Demand
-from .validation import Column, Lookups, _text, column_title
+from .validation import (
+    Column,
+    Lookups,
+    _text,
+    clean_amount_range,
+    clean_field,
+    clean_organization,
+    clean_texts,
+    clean_trl,
+    column_title,
+)
 
 DEMAND_COLUMNS = [
     Column(
@@ -94,7 +109,6 @@ DEMAND_COLUMNS = [
         gettext_lazy("征集截止日期，过期后不再推荐"),
     ),
 ]
-_TRL = re.compile(r"^(?:trl)?\s*(\d+)\s*(?:级)?$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 # The template's example row is marked by its title, in either language.
 EXAMPLE_PREFIX = gettext_lazy("【示例】")
@@ -106,10 +120,6 @@ class CleanedDemand:
     organization_name: str = ""
     organization_kind: str = ""
     errors: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _limit(key: str) -> int | None:
-    return getattr(Demand._meta.get_field(key), "max_length", None)
 
 
 def clean_demand(raw: dict[str, Any], *, lookups: Lookups) -> CleanedDemand:
@@ -133,48 +143,25 @@ def clean_demand(raw: dict[str, Any], *, lookups: Lookups) -> CleanedDemand:
         error("kind", _("未知的清单类型“%(value)s”。") % {"value": kind_text})
     out.data["kind"] = kind or DemandKind.TECHNOLOGY
 
-    for key in ("title", "description", "scenario_owner"):
-        value = _text(raw.get(key))
-        limit = _limit(key)
-        if limit and len(value) > limit:
-            error(
-                key,
-                _("内容过长：最多 %(limit)d 个字符，实际 %(n)d 个。")
-                % {"limit": limit, "n": len(value)},
-            )
-        out.data[key] = value
-
-    out.organization_name = _text(raw.get("organization"))
-    if len(out.organization_name) > 200:
-        error("organization", _("单位名称过长：最多 200 个字符。"))
-    kind_of_org = _text(raw.get("organization_kind"))
-    if kind_of_org:
-        org_kind = lookups.kinds.get(kind_of_org.casefold())
-        if org_kind is None:
-            error(
-                "organization_kind",
-                _("未知的单位类型“%(value)s”。") % {"value": kind_of_org},
-            )
-        out.organization_kind = org_kind or ""
-    if (
-        out.organization_name
-        and lookups.organization(out.organization_name) is None
-        and not kind_of_org
-    ):
-        error(
-            "organization",
-            _("单位“%(name)s”尚未登记：请填写“单位类型”以便新建。")
-            % {"name": out.organization_name},
+    out.data.update(
+        clean_texts(
+            raw, ("title", "description", "scenario_owner"), model=Demand, error=error
         )
+    )
+
+    out.organization_name, out.organization_kind = clean_organization(
+        raw,
+        name_key="organization",
+        kind_key="organization_kind",
+        lookups=lookups,
+        error=error,
+    )
     if out.data["kind"] == DemandKind.SCENARIO and not out.data["scenario_owner"]:
         out.data["scenario_owner"] = out.organization_name[:100]
 
     field_text = _text(raw.get("field"))
     if field_text:
-        industry = lookups.fields.get(field_text.casefold())
-        if industry is None:
-            error("field", _("未知的产业领域“%(value)s”。") % {"value": field_text})
-        out.data["field"] = industry
+        out.data["field"] = clean_field(field_text, lookups=lookups, error=error)
 
     province_text = _text(raw.get("province"))
     if province_text:
@@ -184,39 +171,17 @@ def clean_demand(raw: dict[str, Any], *, lookups: Lookups) -> CleanedDemand:
         out.data["province"] = province
 
     trl_text = _text(raw.get("min_trl"))
-    level = 1
-    if trl_text:
-        match = _TRL.match(trl_text)
-        level = int(match.group(1)) if match else None
-        if level is None or not 1 <= level <= 9:
-            error(
-                "min_trl",
-                _("技术成熟度必须是 1 到 9 之间的整数，实际为“%(value)s”。")
-                % {"value": trl_text},
-            )
-            level = 1
-    out.data["min_trl"] = level
+    level = clean_trl(trl_text, key="min_trl", error=error) if trl_text else 1
+    out.data["min_trl"] = level or 1
 
-    for key in ("budget_min", "budget_max"):
-        text = _text(raw.get(key)).replace(",", "")
-        value = None
-        if text:
-            try:
-                value = Decimal(text)
-                if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
-                    raise InvalidOperation
-                value = value.quantize(Decimal("0.01"))
-            except InvalidOperation:
-                error(
-                    key,
-                    _("预算必须是不小于 0 的数字（单位：万元），实际为“%(value)s”。")
-                    % {"value": text},
-                )
-                value = None
-        out.data[key] = value
-    low, high = out.data["budget_min"], out.data["budget_max"]
-    if low is not None and high is not None and low > high:
-        error("budget_max", _("预算上限不能小于下限。"))
+    out.data["budget_min"], out.data["budget_max"] = clean_amount_range(
+        raw,
+        low_key="budget_min",
+        high_key="budget_max",
+        error=error,
+        invalid=_("预算必须是不小于 0 的数字（单位：万元），实际为“%(value)s”。"),
+        inverted=_("预算上限不能小于下限。"),
+    )
 
     out.data["deadline"] = _date(raw.get("deadline"), error)
     return out
@@ -243,14 +208,6 @@ def _date(value: Any, error) -> dt.date | None:
     return None
 
 
-def _example_prefixes() -> set[str]:
-    prefixes = set()
-    for lang in ("zh-hans", "en"):
-        with translation.override(lang):
-            prefixes.add(str(EXAMPLE_PREFIX).casefold())
-    return prefixes
-
-
 def import_demands(
     *,
     file: Any,
@@ -264,30 +221,17 @@ def import_demands(
     report = ImportReport(dry_run=dry_run)
     rows = read_rows(file, name)
     lookups = Lookups()
-    keys: list[str | None] | None = None
     seen: dict[tuple[str, str], int] = {}
     cleaned_rows: list[CleanedDemand] = []
-    examples = _example_prefixes()
-    for line, row in enumerate(rows, start=1):
-        if keys is None:
-            if not any(c not in (None, "") for c in row):
-                continue
-            keys, problems = _header(row, DEMAND_COLUMNS)
-            if problems:
-                raise ImportRefused(_("表头不符合模板：") + " ".join(problems))
-            continue
-        values = [_cell(c) for c in row]
-        if not any(v not in (None, "") for v in values):
-            continue
-        record = {k: v for k, v in zip(keys, values, strict=False) if k is not None}
-        if _text(record.get("title")).casefold().startswith(tuple(examples)):
-            report.examples += 1
-            continue
-        if len(values) > len(keys) and any(
-            v not in (None, "") for v in values[len(keys) :]
-        ):
-            report.add_error(line, _("（表头之外）"), _("该行的单元格多于表头的列数。"))
-        report.rows += 1
+    examples = tuple(in_both_languages(EXAMPLE_PREFIX))
+    for line, record in read_records(
+        rows,
+        columns=DEMAND_COLUMNS,
+        report=report,
+        is_example=lambda record: (
+            _text(record.get("title")).casefold().startswith(examples)
+        ),
+    ):
         cleaned = clean_demand(record, lookups=lookups)
         pair = (cleaned.organization_name, cleaned.data.get("title", ""))
         if all(pair):
@@ -305,8 +249,6 @@ def import_demands(
             report.add_error(line, column_title(key, DEMAND_COLUMNS), message)
         if report.ok:
             cleaned_rows.append(cleaned)
-    if keys is None:
-        raise ImportRefused(_("文件中没有表头行。"))
     if report.rows == 0:
         raise ImportRefused(
             _(
@@ -423,51 +365,18 @@ def column_notes() -> list[list[str]]:
         "deadline": _("日期，如 2026-12-31（或 Excel 日期）"),
     }
 
-    def text_format(key: str) -> str:
-        limit = _limit(key)
-        return _("文本，最多 %(limit)d 个字") % {"limit": limit} if limit else _("文本")
-
-    return [
-        [
-            str(c.header),
-            str(c.meaning),
-            _("必填") if c.required else _("选填"),
-            allowed.get(c.key, _("不限")),
-            formats.get(c.key) or text_format(c.key),
-        ]
-        for c in DEMAND_COLUMNS
-    ]
+    return notes_rows(DEMAND_COLUMNS, allowed=allowed, formats=formats, model=Demand)
 
 
 def write_demand_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:
     """The import template: in CSV the header and the example row (skipped on
     import); in XLSX an empty sheet to fill, a sheet explaining each column
     and its allowed values, and the example on a sheet of its own."""
-    from openpyxl import Workbook
-
-    from spreadsheets import ExportSheet
-
-    headers = [str(c.header) + ("*" if c.required else "") for c in DEMAND_COLUMNS]
-    example = example_record()
-    example_row = [example[c.key] for c in DEMAND_COLUMNS]
-    if fmt == "csv":
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        writer.writerow(example_row)
-        text.flush()
-        text.detach()
-        return
-    workbook = Workbook(write_only=True)
-    ExportSheet(workbook.create_sheet(_("需求")), header=headers).close()
-    notes = ExportSheet(
-        workbook.create_sheet(_("填写说明")),
-        header=[_("列"), _("含义"), _("是否必填"), _("允许的值"), _("格式")],
+    write_import_template(
+        stream,
+        fmt=fmt,
+        columns=DEMAND_COLUMNS,
+        example=example_record(),
+        notes=column_notes,
+        sheet=_("需求"),
     )
-    for line in column_notes():
-        notes.append(line)
-    notes.close()
-    sample = ExportSheet(workbook.create_sheet(_("示例")), header=headers)
-    sample.append(example_row)
-    sample.close()
-    workbook.save(stream)

@@ -33,6 +33,7 @@ from .validation import (
     clean_record,
     column_title,
     header_key,
+    max_length,
 )
 
 BATCH = 500
@@ -216,11 +217,42 @@ def _header(
     return keys, problems
 
 
-def _is_example(keys: list[str | None], values: list[Any], examples: set[str]) -> bool:
-    for key, value in zip(keys, values, strict=False):
-        if key == "project_number":
-            return str(value or "").casefold() in examples
-    return False
+def read_records(
+    rows: Iterator[list[Any]],
+    *,
+    columns: list[Column],
+    report: ImportReport,
+    is_example: Callable[[dict[str, Any]], bool],
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records of a file's rows, each with its line number, keyed by the
+    columns' keys: the header row (the first that is not empty) must fit the
+    template, empty rows are passed over and the template's example rows
+    counted in ``report.examples``. Each record yielded is counted in
+    ``report.rows``; cells beyond the header are an error of their row."""
+    keys: list[str | None] | None = None
+    for line, row in enumerate(rows, start=1):
+        if keys is None:
+            if not any(c not in (None, "") for c in row):
+                continue
+            keys, problems = _header(row, columns)
+            if problems:
+                raise ImportRefused(_("表头不符合模板：") + " ".join(problems))
+            continue
+        values = [_cell(c) for c in row]
+        if not any(v not in (None, "") for v in values):
+            continue
+        record = {k: v for k, v in zip(keys, values, strict=False) if k is not None}
+        if is_example(record):
+            report.examples += 1
+            continue
+        if len(values) > len(keys) and any(
+            v not in (None, "") for v in values[len(keys) :]
+        ):
+            report.add_error(line, _("（表头之外）"), _("该行的单元格多于表头的列数。"))
+        report.rows += 1
+        yield line, record
+    if keys is None:
+        raise ImportRefused(_("文件中没有表头行。"))
 
 
 class _Writer:
@@ -297,31 +329,16 @@ def import_achievements(
     lookups = Lookups()
     writer = _Writer(by=by, status=status, lookups=lookups)
     seen: dict[str, int] = {}
-    keys: list[str | None] | None = None
-    examples = _example_numbers()
+    examples = in_both_languages(EXAMPLE_NUMBER)
     with transaction.atomic():
-        for line, row in enumerate(rows, start=1):
-            if keys is None:
-                if not any(c not in (None, "") for c in row):
-                    continue
-                keys, problems = _header(row)
-                if problems:
-                    raise ImportRefused(_("表头不符合模板：") + " ".join(problems))
-                continue
-            values = [_cell(c) for c in row]
-            if not any(v not in (None, "") for v in values):
-                continue
-            if _is_example(keys, values, examples):
-                report.examples += 1
-                continue
-            if len(values) > len(keys) and any(
-                v not in (None, "") for v in values[len(keys) :]
-            ):
-                report.add_error(
-                    line, _("（表头之外）"), _("该行的单元格多于表头的列数。")
-                )
-            record = {k: v for k, v in zip(keys, values, strict=False) if k is not None}
-            report.rows += 1
+        for line, record in read_records(
+            rows,
+            columns=COLUMNS,
+            report=report,
+            is_example=lambda record: (
+                str(record.get("project_number") or "").casefold() in examples
+            ),
+        ):
             cleaned = clean_record(record, lookups=lookups)
             number = cleaned.data.get("project_number")
             if number:
@@ -341,8 +358,6 @@ def import_achievements(
                 writer.add(cleaned)
             if progress is not None and report.rows % 1000 == 0:
                 progress(report.rows)
-        if keys is None:
-            raise ImportRefused(_("文件中没有表头行。"))
         if report.rows == 0:
             raise ImportRefused(
                 _(
@@ -370,12 +385,14 @@ def import_achievements(
 EXAMPLE_NUMBER = gettext_lazy("示例（导入时跳过）")
 
 
-def _example_numbers() -> set[str]:
-    numbers = set()
+def in_both_languages(text: Any) -> set[str]:
+    """A lazy text in Chinese and in English, casefolded: how the template's
+    example row is known whichever language the template was written in."""
+    texts = set()
     for lang in ("zh-hans", "en"):
         with translation.override(lang):
-            numbers.add(str(EXAMPLE_NUMBER).casefold())
-    return numbers
+            texts.add(str(text).casefold())
+    return texts
 
 
 def example_record() -> dict[str, Any]:
@@ -418,16 +435,33 @@ def example_record() -> dict[str, Any]:
     }
 
 
-def _text_format(key: str) -> str:
-    from .models import Achievement
-
-    try:
-        limit = Achievement._meta.get_field(key).max_length
-    except Exception:  # noqa: BLE001 — not a model column
-        limit = None
+def _text_format(key: str, model: type = Achievement) -> str:
+    limit = max_length(model, key)
     if limit:
         return _("文本，最多 %(limit)d 个字") % {"limit": limit}
     return _("文本")
+
+
+def notes_rows(
+    columns: list[Column],
+    *,
+    allowed: dict[str, str],
+    formats: dict[str, str],
+    model: type,
+) -> list[list[str]]:
+    """The template's 填写说明 sheet: for each column its title, meaning,
+    whether it is required, the values it allows and its format (for a text
+    column not in ``formats``, its length in ``model``)."""
+    return [
+        [
+            str(c.header),
+            str(c.meaning),
+            _("必填") if c.required else _("选填"),
+            allowed.get(c.key, _("不限")),
+            formats.get(c.key) or _text_format(c.key, model),
+        ]
+        for c in columns
+    ]
 
 
 def column_notes() -> list[list[str]]:
@@ -469,30 +503,40 @@ def column_notes() -> list[list[str]]:
         "agri_industry": _("农业领域的成果填写一个分类名称，其他留空"),
         "agri_scenario": _("农业领域的成果填写一个分类名称，其他留空"),
     }
-    return [
-        [
-            str(c.header),
-            str(c.meaning),
-            _("必填") if c.required else _("选填"),
-            allowed.get(c.key, _("不限")),
-            formats.get(c.key) or _text_format(c.key),
-        ]
-        for c in COLUMNS
-    ]
+    return notes_rows(COLUMNS, allowed=allowed, formats=formats, model=Achievement)
 
 
 def write_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:
-    """The import template. The CSV has the header and an example row (which
-    the importer skips); the XLSX has an empty sheet to fill, a sheet
-    explaining each column and its allowed values, and the example on a sheet
-    of its own."""
+    """The achievements' import template (see ``write_import_template``)."""
+    write_import_template(
+        stream,
+        fmt=fmt,
+        columns=COLUMNS,
+        example=example_record(),
+        notes=column_notes,
+        sheet=_("成果"),
+    )
+
+
+def write_import_template(
+    stream: IO[bytes],
+    *,
+    fmt: str,
+    columns: list[Column],
+    example: dict[str, Any],
+    notes: Callable[[], list[list[str]]],
+    sheet: str,
+) -> None:
+    """An import template. The CSV has the header and an example row (which
+    the importer skips); the XLSX has an empty sheet (named ``sheet``) to
+    fill, a sheet explaining each column and its allowed values (``notes``),
+    and the example on a sheet of its own."""
     from openpyxl import Workbook
 
     from spreadsheets import ExportSheet
 
-    headers = [str(c.header) + ("*" if c.required else "") for c in COLUMNS]
-    example = example_record()
-    example_row = [example[c.key] for c in COLUMNS]
+    headers = [str(c.header) + ("*" if c.required else "") for c in columns]
+    example_row = [example[c.key] for c in columns]
     if fmt == "csv":
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
@@ -502,14 +546,14 @@ def write_template(stream: IO[bytes], *, fmt: str = "xlsx") -> None:
         text.detach()
         return
     workbook = Workbook(write_only=True)
-    ExportSheet(workbook.create_sheet(_("成果")), header=headers).close()
-    notes = ExportSheet(
+    ExportSheet(workbook.create_sheet(sheet), header=headers).close()
+    notes_sheet = ExportSheet(
         workbook.create_sheet(_("填写说明")),
         header=[_("列"), _("含义"), _("是否必填"), _("允许的值"), _("格式")],
     )
-    for line in column_notes():
-        notes.append(line)
-    notes.close()
+    for line in notes():
+        notes_sheet.append(line)
+    notes_sheet.close()
     sample = ExportSheet(workbook.create_sheet(_("示例")), header=headers)
     sample.append(example_row)
     sample.close()

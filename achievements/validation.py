@@ -5,6 +5,7 @@ language; nothing here writes.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -238,6 +239,10 @@ class Cleaned:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
+# A cleaning step reports each problem through ``error(column_key, message)``.
+ErrorSink = Callable[[str, str], None]
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -252,11 +257,115 @@ def _items(value: Any) -> list[str]:
     return [part for part in _LIST_SPLIT.split(_text(value)) if part]
 
 
-def _max_length(key: str) -> int | None:
+def max_length(model: type, key: str) -> int | None:
+    """The longest text the model's column ``key`` holds (None: unlimited, or
+    not a column)."""
     try:
-        return Achievement._meta.get_field(key).max_length
+        return model._meta.get_field(key).max_length
     except Exception:  # noqa: BLE001 — not a model column
         return None
+
+
+def clean_texts(
+    raw: dict[str, Any], keys: Any, *, model: type, error: ErrorSink
+) -> dict[str, str]:
+    """The text columns ``keys`` of a record, each within its model column's
+    length."""
+    texts = {}
+    for key in keys:
+        value = _text(raw.get(key))
+        limit = max_length(model, key)
+        if limit and len(value) > limit:
+            error(
+                key,
+                _("内容过长：最多 %(limit)d 个字符，实际 %(n)d 个。")
+                % {"limit": limit, "n": len(value)},
+            )
+        texts[key] = value
+    return texts
+
+
+def clean_organization(
+    raw: dict[str, Any],
+    *,
+    name_key: str,
+    kind_key: str,
+    lookups: Lookups,
+    error: ErrorSink,
+) -> tuple[str, str]:
+    """The organization named in a record and, for one not yet registered,
+    the kind it is to be created with."""
+    name = _text(raw.get(name_key))
+    if len(name) > 200:
+        error(name_key, _("单位名称过长：最多 200 个字符。"))
+    kind = ""
+    kind_text = _text(raw.get(kind_key))
+    if kind_text:
+        found = lookups.kinds.get(kind_text.casefold())
+        if found is None:
+            error(kind_key, _("未知的单位类型“%(value)s”。") % {"value": kind_text})
+        kind = found or ""
+    if name and lookups.organization(name) is None and not kind_text:
+        error(
+            name_key,
+            _("单位“%(name)s”尚未登记：请填写“单位类型”以便新建。") % {"name": name},
+        )
+    return name, kind
+
+
+def clean_field(text: str, *, lookups: Lookups, error: ErrorSink) -> Any:
+    """The industry field named ``text`` (not empty), or None."""
+    industry = lookups.fields.get(text.casefold())
+    if industry is None:
+        error("field", _("未知的产业领域“%(value)s”。") % {"value": text})
+    return industry
+
+
+def clean_trl(text: str, *, key: str, error: ErrorSink) -> int | None:
+    """A technology readiness level 1-9 written as "6", "TRL6" or "6级"
+    (``text`` not empty), or None."""
+    match = _TRL.match(text)
+    level = int(match.group(1)) if match else None
+    if level is None or not 1 <= level <= 9:
+        error(
+            key,
+            _("技术成熟度必须是 1 到 9 之间的整数，实际为“%(value)s”。")
+            % {"value": text},
+        )
+        return None
+    return level
+
+
+def clean_amount_range(
+    raw: dict[str, Any],
+    *,
+    low_key: str,
+    high_key: str,
+    error: ErrorSink,
+    invalid: str,
+    inverted: str,
+) -> tuple[Decimal | None, Decimal | None]:
+    """A range of amounts in 万元, each optional: a number >= 0 and < 1e10,
+    to the cent. ``invalid`` (with ``%(value)s``) and ``inverted`` are the
+    messages in the user's language, which name what the amounts are."""
+    amounts: list[Decimal | None] = []
+    for key in (low_key, high_key):
+        text = _text(raw.get(key)).replace(",", "")
+        value = None
+        if text:
+            try:
+                value = Decimal(text)
+                if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+                    raise InvalidOperation
+                value = value.quantize(Decimal("0.01"))
+            except InvalidOperation:
+                error(key, invalid % {"value": text})
+                value = None
+        amounts.append(value)
+    low, high = amounts
+    if low is not None and high is not None and low > high:
+        error(high_key, inverted)
+    return low, high
 
 
 def clean_record(raw: dict[str, Any], *, lookups: Lookups) -> Cleaned:
@@ -274,16 +383,9 @@ def clean_record(raw: dict[str, Any], *, lookups: Lookups) -> Cleaned:
         ):
             error(column.key, _("必填项不能为空。"))
 
-    for key in TEXT_CONTENT_FIELDS:
-        value = _text(raw.get(key))
-        limit = _max_length(key)
-        if limit and len(value) > limit:
-            error(
-                key,
-                _("内容过长：最多 %(limit)d 个字符，实际 %(n)d 个。")
-                % {"limit": limit, "n": len(value)},
-            )
-        out.data[key] = value
+    out.data.update(
+        clean_texts(raw, TEXT_CONTENT_FIELDS, model=Achievement, error=error)
+    )
 
     if out.data["contact_email"]:
         try:
@@ -291,44 +393,17 @@ def clean_record(raw: dict[str, Any], *, lookups: Lookups) -> Cleaned:
         except ValidationError:
             error("contact_email", _("邮箱地址格式不正确。"))
 
-    out.owner_name = _text(raw.get("owner"))
-    if len(out.owner_name) > 200:
-        error("owner", _("单位名称过长：最多 200 个字符。"))
-    kind_text = _text(raw.get("owner_kind"))
-    if kind_text:
-        kind = lookups.kinds.get(kind_text.casefold())
-        if kind is None:
-            error("owner_kind", _("未知的单位类型“%(value)s”。") % {"value": kind_text})
-        out.owner_kind = kind or ""
-    if (
-        out.owner_name
-        and lookups.organization(out.owner_name) is None
-        and not kind_text
-    ):
-        error(
-            "owner",
-            _("单位“%(name)s”尚未登记：请填写“单位类型”以便新建。")
-            % {"name": out.owner_name},
-        )
+    out.owner_name, out.owner_kind = clean_organization(
+        raw, name_key="owner", kind_key="owner_kind", lookups=lookups, error=error
+    )
 
     field_text = _text(raw.get("field"))
     if field_text:
-        industry = lookups.fields.get(field_text.casefold())
-        if industry is None:
-            error("field", _("未知的产业领域“%(value)s”。") % {"value": field_text})
-        out.data["field"] = industry
+        out.data["field"] = clean_field(field_text, lookups=lookups, error=error)
 
     trl_text = _text(raw.get("trl"))
     if trl_text:
-        match = _TRL.match(trl_text)
-        level = int(match.group(1)) if match else None
-        if level is None or not 1 <= level <= 9:
-            error(
-                "trl",
-                _("技术成熟度必须是 1 到 9 之间的整数，实际为“%(value)s”。")
-                % {"value": trl_text},
-            )
-        out.data["trl"] = level
+        out.data["trl"] = clean_trl(trl_text, key="trl", error=error)
 
     modes = []
     for item in _items(raw.get("transfer_modes")):
@@ -341,29 +416,14 @@ def clean_record(raw: dict[str, Any], *, lookups: Lookups) -> Cleaned:
     if TransferMode.OPEN_LICENCE in modes and not out.data["open_licence_terms"]:
         error("open_licence_terms", _("选择开放许可时必须公布许可条件。"))
 
-    for key in ("price_min", "price_max"):
-        text = _text(raw.get(key)).replace(",", "")
-        value = None
-        if text:
-            try:
-                value = Decimal(text)
-                if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
-                    raise InvalidOperation
-                value = value.quantize(Decimal("0.01"))
-            except InvalidOperation:
-                error(
-                    key,
-                    _("价格必须是不小于 0 的数字（单位：万元），实际为“%(value)s”。")
-                    % {"value": text},
-                )
-                value = None
-        out.data[key] = value
-    if (
-        out.data["price_min"] is not None
-        and out.data["price_max"] is not None
-        and out.data["price_min"] > out.data["price_max"]
-    ):
-        error("price_max", _("价格上限不能小于下限。"))
+    out.data["price_min"], out.data["price_max"] = clean_amount_range(
+        raw,
+        low_key="price_min",
+        high_key="price_max",
+        error=error,
+        invalid=_("价格必须是不小于 0 的数字（单位：万元），实际为“%(value)s”。"),
+        inverted=_("价格上限不能小于下限。"),
+    )
 
     for key in AGRI_DIMENSIONS:
         text = _text(raw.get(key))
