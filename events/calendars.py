@@ -61,13 +61,10 @@ def personal_events(func: Callable[..., Iterable[Event]]) -> Callable:
     return func
 
 
-def calendar_bytes(
-    roadshows: Iterable[Roadshow],
-    *,
-    name: str,
-    base_url: str,
-    user: Any = None,
-) -> bytes:
+def calendar_new(*, name: str) -> Calendar:
+    """An empty published feed of the platform: its product, name, time zone
+    and the refresh interval clients are asked to keep (every feed, the
+    roadshows' and the open licences' alike)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -78,6 +75,17 @@ def calendar_bytes(
     calendar.add(
         "refresh-interval", dt.timedelta(hours=6), parameters={"value": "DURATION"}
     )
+    return calendar
+
+
+def calendar_bytes(
+    roadshows: Iterable[Roadshow],
+    *,
+    name: str,
+    base_url: str,
+    user: Any = None,
+) -> bytes:
+    calendar = calendar_new(name=name)
     # VTIMEZONE first: some clients read the calendar in one pass.
     calendar.add_component(_vtimezone(settings.TIME_ZONE))
     stamp = timezone.now()

@@ -6,16 +6,15 @@ rather than duplicate it."""
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
+
+from events.calendars import calendar_new
 
 from .enums import DeclarationStatus
 from .models import Declaration
 from .services import fee_in_words
-
-PRODID = "-//roadshow//科技成果路演平台//ZH"
 
 
 def _event(declaration: Declaration, *, base_url: str, stamp: dt.datetime) -> Event:
@@ -60,16 +59,7 @@ def _event(declaration: Declaration, *, base_url: str, stamp: dt.datetime) -> Ev
 def declarations_calendar(
     declarations: Iterable[Declaration], *, name: str, base_url: str
 ) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    calendar.add(
-        "refresh-interval", dt.timedelta(hours=6), parameters={"value": "DURATION"}
-    )
+    calendar = calendar_new(name=name)
     stamp = timezone.now()
     for declaration in declarations:
         calendar.add_component(_event(declaration, base_url=base_url, stamp=stamp))
