@@ -1,19 +1,15 @@
 """What the matchmaking writes share: their error, the permission check,
-the record of who did what, and the messages both sides get."""
+and the record of who did what (what both sides are told: ../notices.py)."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User, actor_of
 from accounts.permissions import user_can
-from achievements.selectors import achievement_is_published_to
-from mailing.services import email_send
 
 from ..models import MeetingRequest, RequestEvent
 
@@ -64,41 +60,6 @@ def members_of(org_id: int, *, side: str) -> list[User]:
             memberships__organization__investor_status=InvestorStatus.APPROVED,
         )
     return list(people.distinct().order_by("pk"))
-
-
-def tell(
-    users: Iterable[User],
-    subject: Any,
-    body: Any,
-    *,
-    request: MeetingRequest,
-    **params: Any,
-) -> None:
-    """Email people after commit, in the platform's language (``subject``
-    and ``body`` are lazy translations, filled in here). ``%(title)s`` is
-    the achievement's title only for a recipient who may see it (the
-    visibility rule; the team sees its own), a neutral label otherwise: an
-    email never tells more than the pages. The workspace shows the same
-    change, so nothing depends on the email arriving."""
-    recipients = sorted(
-        {u.pk: u for u in users if u.email and u.is_active}.values(),
-        key=lambda u: u.pk,
-    )
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        values = {k: str(v) for k, v in params.items()}
-        hidden = _("（该成果已不公开）")
-        for user in recipients:
-            sees = request.team_org_id in permissions.organization_ids(
-                user
-            ) or achievement_is_published_to(user=user, achievement=request.achievement)
-            filled = {**values, "title": request.achievement.title if sees else hidden}
-            email_send(
-                to=[user.email],
-                subject=str(subject) % filled,
-                body=str(body) % filled,
-            )
 
 
 def link(path: str) -> str:

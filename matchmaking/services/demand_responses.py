@@ -18,7 +18,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts import ratelimit
 from accounts.enums import InvestorStatus, Role
@@ -26,11 +25,12 @@ from accounts.models import Organization, User
 from accounts.permissions import user_can
 from achievements.matching import demand_fit, open_demands
 from achievements.models import Achievement, Demand
-from achievements.selectors import achievement_audience, achievement_is_published_to
+from achievements.selectors import achievement_audience
 from mailing.services import email_send
 
 from ..enums import DemandResponseStatus, Direction
 from ..models import DemandResponse
+from ..notices import demand_answered_notify, demand_declined_notify
 from ..rules import team_orgs
 from ..selectors import registered_orgs, sessions_for_request
 from .base import MatchError, checked_text, link
@@ -125,7 +125,7 @@ def demand_respond(
             raise MatchError(_("已用该成果响应过这项需求，请勿重复提交。")) from exc
         request = _open_request(by=by, response=response, demand_org=demand_org)
         if request is None:
-            _tell_demand_side(response)
+            _tell_demand_side(response, by=by)
     return response
 
 
@@ -159,45 +159,39 @@ def _open_request(*, by: Any, response: DemandResponse, demand_org: Organization
     return None
 
 
-def _tell_demand_side(response: DemandResponse) -> None:
-    """Email the demand's people (or, for a demand collected in bulk whose
-    organization has nobody here yet, its contact address) — in the
-    transaction, delivered after commit by the mail queue."""
+def _tell_demand_side(response: DemandResponse, *, by: Any) -> None:
+    """Tell the demand's people (a notification each, in the transaction);
+    for a demand collected in bulk whose organization has nobody here yet,
+    email its contact address — which learns only a public achievement's
+    title: an email never tells more than the pages."""
     demand = response.demand
     people = demand_side_people(demand=demand)
-    addresses = [(u.email, u) for u in people if u.email]
-    if not addresses and demand.organization.contact_email:
-        addresses = [(demand.organization.contact_email, None)]
-    subject = gettext_lazy("有成果团队响应了您的需求：%(demand)s")
-    body = gettext_lazy(
-        "%(team)s 表示可以对接您发布的“%(demand)s”，推荐的成果：%(title)s（匹配度 %(score)d/100）。\n"
-        "%(message)s\n查看并回复：%(url)s"
-    )
+    if people:
+        demand_answered_notify(users=people, response=response, by=by)
+        return
+    if not demand.organization.contact_email:
+        return
     with translation.override(settings.LANGUAGE_CODE):
-        for address, user in addresses:
-            # An email never tells more than the pages: a contact address
-            # outside the platform learns only a public achievement's title.
-            if user is None:
-                sees = achievement_audience(achievement=response.achievement) == (
-                    "public"
-                )
-            else:
-                sees = achievement_is_published_to(
-                    user=user, achievement=response.achievement
-                )
-            values = {
-                "team": response.team_org.name,
-                "demand": demand.title,
-                "title": response.achievement.title
-                if sees
-                else _("（该成果仅向已批准的投资方/需求方公开）"),
-                "score": response.score,
-                "message": response.message,
-                "url": link(demand.get_absolute_url()),
-            }
-            email_send(
-                to=[address], subject=str(subject) % values, body=str(body) % values
+        public = achievement_audience(achievement=response.achievement) == "public"
+        values = {
+            "team": response.team_org.name,
+            "demand": demand.title,
+            "title": response.achievement.title
+            if public
+            else _("（该成果仅向已批准的投资方/需求方公开）"),
+            "score": response.score,
+            "message": response.message,
+            "url": link(demand.get_absolute_url()),
+        }
+        email_send(
+            to=[demand.organization.contact_email],
+            subject=_("有成果团队响应了您的需求：%(demand)s") % values,
+            body=_(
+                "%(team)s 表示可以对接您发布的“%(demand)s”，推荐的成果：%(title)s（匹配度 %(score)d/100）。\n"
+                "%(message)s\n查看并回复：%(url)s"
             )
+            % values,
+        )
 
 
 def demand_response_decline(
@@ -219,23 +213,5 @@ def demand_response_decline(
             memberships__organization_id=response.team_org_id,
             memberships__role=Role.TEAM,
         ).distinct()
-        values = {
-            "demand": response.demand.title,
-            "title": response.achievement.title,
-            "note": note or "—",
-            "url": link(response.demand.get_absolute_url()),
-        }
-        with translation.override(settings.LANGUAGE_CODE):
-            for user in team:
-                if not user.email:
-                    continue
-                email_send(
-                    to=[user.email],
-                    subject=_("需求方认为不合适：%(demand)s") % values,
-                    body=_(
-                        "需求方认为“%(title)s”不适合其需求“%(demand)s”。\n"
-                        "说明：%(note)s\n%(url)s"
-                    )
-                    % values,
-                )
+        demand_declined_notify(users=team, response=response, note=note, by=by)
     return response

@@ -6,12 +6,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..enums import DeclineReason, MeetingStatus, Outcome, RequestStatus
 from ..models import Meeting, MeetingOutcome, MeetingRequest
+from ..notices import OUTCOME, request_notify
 from ..rules import side_of
-from .base import MatchError, checked_text, members_of, record, require, tell
+from .base import MatchError, checked_text, members_of, record, require
 
 
 def cancel_meeting_of(request: MeetingRequest) -> None:
@@ -115,11 +115,11 @@ def outcome_record(
             if other == "investor"
             else meeting.request.team_org_id
         )
-        tell(
-            members_of(other_org, side=other),
-            gettext_lazy("对方记录了会面结果：%(title)s"),
-            gettext_lazy("关于“%(title)s”的会面，对方记录为：%(outcome)s。"),
+        request_notify(
+            users=members_of(other_org, side=other),
+            kind=OUTCOME,
             request=meeting.request,
-            outcome=Outcome(outcome).label,
+            by=by,
+            outcome=outcome,
         )
     return result

@@ -8,11 +8,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.enums import InvestorStatus
-from accounts.models import Organization
+from accounts.models import Organization, actor_of
 from achievements.models import Achievement
 from achievements.selectors import achievement_audience, achievement_is_published_to
 
@@ -34,7 +33,8 @@ from ..models import (
     MeetingRequest,
     MeetingSeat,
 )
-from ..rules import asked_side, team_orgs
+from ..notices import REQUEST_ANSWERED, REQUEST_NEW, request_notify
+from ..rules import asked_side, side_of, team_orgs
 from ..selectors import (
     achievement_on_show,
     free_common_slots,
@@ -43,7 +43,7 @@ from ..selectors import (
     roadshow_takes_requests,
     session_window_open,
 )
-from .base import MatchError, checked_text, link, members_of, record, require, tell
+from .base import MatchError, checked_text, members_of, record, require
 
 MAX_PREFERRED = 5
 MAX_ATTENDEES = 3
@@ -187,18 +187,15 @@ def request_create(
             status=DemandResponseStatus.OPEN,
         ).update(status=DemandResponseStatus.MEETING, meeting_request=request)
         side = asked_side(request)
-        tell(
-            members_of(request.responder_org.pk, side=side),
-            gettext_lazy("新的约见请求：%(title)s"),
-            gettext_lazy(
-                "%(org)s 希望就“%(title)s”与贵单位见面（%(roadshow)s）。\n"
-                "请在 %(until)s 前回复：%(url)s"
-            ),
+        request_notify(
+            users=members_of(request.responder_org.pk, side=side),
+            kind=REQUEST_NEW,
             request=request,
+            by=by,
             org=request.requester_org.name,
             roadshow=session.roadshow.title,
             until=timezone.localtime(expires).strftime("%Y-%m-%d %H:%M"),
-            url=link(f"/matchmaking/requests/{request.pk}/"),
+            note=request.message,
         )
     return request
 
@@ -222,16 +219,7 @@ def _expire(request: MeetingRequest) -> None:
     both = members_of(request.team_org_id, side="team") + members_of(
         request.investor_org_id, side="investor"
     )
-    tell(
-        both,
-        gettext_lazy("约见请求已过期：%(title)s"),
-        gettext_lazy(
-            "%(a)s 与 %(b)s 关于“%(title)s”的约见请求未在期限内回复，已过期。"
-        ),
-        request=request,
-        a=request.investor_org.name,
-        b=request.team_org.name,
-    )
+    request_notify(users=both, kind=REQUEST_ANSWERED, request=request, what="expired")
 
 
 def _overdue(request: MeetingRequest) -> bool:
@@ -339,13 +327,13 @@ def request_accept(
             record(request, by=by, kind="accepted")
             if session.schedule_published_at is not None:
                 _place_now(request, free)
-            tell(
-                _requester_side(request),
-                gettext_lazy("约见请求已接受：%(title)s"),
-                gettext_lazy("%(org)s 已接受关于“%(title)s”的约见。会面安排：%(url)s"),
+            request_notify(
+                users=_requester_side(request),
+                kind=REQUEST_ANSWERED,
                 request=request,
+                by=by,
+                what="accepted",
                 org=request.responder_org.name,
-                url=link(f"/matchmaking/requests/{request.pk}/"),
             )
     if expired:
         _expired_error()
@@ -421,15 +409,14 @@ def request_decline(
         request.responded_at = timezone.now()
         request.save()
         record(request, by=by, kind="declined", note=note)
-        tell(
-            _requester_side(request),
-            gettext_lazy("约见请求被婉拒：%(title)s"),
-            gettext_lazy(
-                "%(org)s 婉拒了关于“%(title)s”的约见，原因：%(reason)s。%(note)s"
-            ),
+        request_notify(
+            users=_requester_side(request),
+            kind=REQUEST_ANSWERED,
             request=request,
+            by=by,
+            what="declined",
             org=request.responder_org.name,
-            reason=DeclineReason(reason).label,
+            reason=reason,
             note=note,
         )
     return request
@@ -468,13 +455,17 @@ def request_cancel(*, request_id: int, by: Any, note: str = "") -> MeetingReques
         both = members_of(request.team_org_id, side="team") + members_of(
             request.investor_org_id, side="investor"
         )
-        tell(
-            [u for u in both if u.pk != getattr(by, "pk", None)],
-            gettext_lazy("约见已取消：%(title)s"),
-            gettext_lazy("%(a)s 与 %(b)s 关于“%(title)s”的约见已取消。%(note)s"),
+        side = side_of(actor_of(by), request) if by is not None else None
+        request_notify(
+            users=both,
+            kind=REQUEST_ANSWERED,
             request=request,
-            a=request.investor_org.name,
-            b=request.team_org.name,
+            by=by,
+            what="cancelled",
+            org={
+                "team": request.team_org.name,
+                "investor": request.investor_org.name,
+            }.get(side or "", ""),
             note=note,
         )
     return request

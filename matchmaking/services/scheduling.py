@@ -15,9 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jobs.models import Job
 from jobs.services import JobBusy, job_start
@@ -32,8 +30,9 @@ from ..models import (
     MeetingSeat,
     Place,
 )
+from ..notices import MEETING, request_notify
 from ..selectors import busy_slots, people_of
-from .base import MatchError, link, members_of, record, require, tell
+from .base import MatchError, members_of, record, require
 
 STALE_CLAIM = dt.timedelta(minutes=10)
 TIME_LIMIT = 4.0
@@ -298,7 +297,7 @@ def _write(session, movable, placements, unplaced, summary, by) -> None:
                         old.sequence += 1
                         old.save(update_fields=["status", "sequence", "updated_at"])
                         record(request, by=by, kind="moved", note=str(reason))
-                        _tell_meeting(old, gettext_lazy("会面因重新编排取消"))
+                        _tell_meeting(old, "dropped")
                     continue
                 key = (placement.place_id, placement.slot)
                 seat = _free_seat(key, seats_used)
@@ -321,7 +320,7 @@ def _write(session, movable, placements, unplaced, summary, by) -> None:
                     if moved:
                         summary.moved += 1
                         record(request, by=by, kind="moved")
-                        _tell_meeting(old, gettext_lazy("会面时间已调整"))
+                        _tell_meeting(old, "moved")
                     meeting = old
                 else:
                     meeting = Meeting.objects.create(
@@ -392,7 +391,7 @@ def schedule_publish(*, session_id: int, by: Any) -> int:
         session.save(update_fields=["schedule_published_at", "updated_at"])
         for meeting in drafts:
             record(meeting.request, by=by, kind="scheduled")
-            _tell_meeting(meeting, gettext_lazy("会面已安排"))
+            _tell_meeting(meeting, "placed")
         for request in (
             MeetingRequest.objects.filter(
                 session=session, status=RequestStatus.ACCEPTED
@@ -400,33 +399,31 @@ def schedule_publish(*, session_id: int, by: Any) -> int:
             .exclude(unplaced_reason="")
             .select_related("achievement")
         ):
-            reason = Unplaced(request.unplaced_reason).label  # lazy
             both = members_of(request.team_org_id, side="team") + members_of(
                 request.investor_org_id, side="investor"
             )
-            tell(
-                both,
-                gettext_lazy("约见未能安排：%(title)s"),
-                gettext_lazy("关于“%(title)s”的约见未能排入本场对接会：%(reason)s。"),
+            request_notify(
+                users=both,
+                kind=MEETING,
                 request=request,
-                reason=reason,
+                change="unplaced",
+                reason=request.unplaced_reason,
             )
     return len(drafts)
 
 
-def _tell_meeting(meeting: Meeting, headline: Any) -> None:
-    """``headline``: a lazy translation ("会面已安排"…)."""
+def _tell_meeting(meeting: Meeting, change: str) -> None:
+    """``change``: "placed", "moved" or "dropped" (a replan called it off)."""
     from accounts.models import User
 
     request = meeting.request
-    tell(
-        User.objects.filter(pk__in=people_of(request)),
-        format_lazy("{}：%(title)s", headline),
-        gettext_lazy("关于“%(title)s”的会面：%(when)s，%(place)s。我的日程：%(url)s"),
+    request_notify(
+        users=User.objects.filter(pk__in=people_of(request)),
+        kind=MEETING,
         request=request,
+        change=change,
         when=timezone.localtime(meeting.slot.start).strftime("%Y-%m-%d %H:%M"),
         place=meeting.place.name,
-        url=link("/matchmaking/"),
     )
 
 
@@ -506,7 +503,7 @@ def meeting_move(
                     )
                     record(m.request, by=by, kind="moved")
                     if m.published_at is not None:
-                        _tell_meeting(m, gettext_lazy("会面时间已调整"))
+                        _tell_meeting(m, "moved")
         except IntegrityError as exc:
             raise MatchError(_("该时段已有人或洽谈桌被占用，请刷新后重试。")) from exc
     return meeting

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from accounts.models import Notification
 from achievements.models import Demand, IndustryField, Province
 from matchmaking.enums import DemandResponseStatus, Direction, RequestStatus
 from matchmaking.models import DemandResponse, MeetingRequest
@@ -78,11 +79,19 @@ def test_team_answers_from_the_demand_page_and_the_enterprise_is_told(
     )
     assert answer.score == 76
     assert [m.to for m in mail.outbox] == [["ent@example.com"]]
-    assert (
-        mail.outbox[0].subject == "有成果团队响应了您的需求：风电叶片用碳纤维复合材料"
+    assert mail.outbox[0].subject == (
+        "甲大学 表示可以对接您的需求“风电叶片用碳纤维复合材料”（匹配度 76/100）"
     )
-    assert "匹配度 76/100" in mail.outbox[0].body
-    assert "可提供中试样件" in mail.outbox[0].body
+    assert "留言：可提供中试样件" in mail.outbox[0].body
+    # The same line in the enterprise's notifications, linking to the demand.
+    client.force_login(users["enterprise"])
+    listed = client.get("/workspace/notifications/").content.decode()
+    assert "甲大学 表示可以对接您的需求“风电叶片用碳纤维复合材料”" in listed
+    [told] = Notification.objects.filter(user=users["enterprise"])
+    assert told.link == demand.get_absolute_url()
+    assert client.get(f"/workspace/notifications/{told.pk}/")["Location"] == (
+        demand.get_absolute_url()
+    )
     # Once per pair: the form no longer offers it, a second post is refused.
     client.post(
         f"/matchmaking/demands/{demand.pk}/respond/", {"achievement": achievement.pk}
@@ -172,6 +181,11 @@ def test_enterprise_says_not_a_fit_and_the_team_is_told(
     assert (answer.status, answer.decline_note) == ("declined", "需要更大尺寸")
     assert [m.to for m in mail.outbox] == [["team@example.com"]]
     assert "需要更大尺寸" in mail.outbox[0].body
+    assert mail.outbox[0].subject == (
+        "需求方认为您响应的成果不适合其需求“风电叶片用碳纤维复合材料”"
+    )
+    client.force_login(users["team"])
+    assert "需要更大尺寸" in client.get("/workspace/notifications/").content.decode()
     with pytest.raises(MatchError, match="已处理"):
         demand_response_decline(by=users["enterprise"], response=answer)
 

@@ -90,7 +90,7 @@ def test_email_is_in_the_platforms_language_whoever_acts(
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         request_decline(request_id=request.pk, by=market["team"], reason="price")
     [message] = mail.outbox
-    assert message.subject.startswith("约见请求被婉拒")
+    assert message.subject.startswith("甲大学 婉拒了约见请求（价格不合适）")
     assert "价格不合适" in message.body
 
 
