@@ -9,12 +9,18 @@ Redis — from the files an operator installs (deploy/).
     python scripts/cluster.py down
 
 Everything it starts runs detached; its state (pids, ports, the rendered
-HAProxy file, logs, media) lives in var/cluster/.  A rolling restart drains a
+HAProxy file, logs, media) lives in var/cluster/.  A supervisor (``cluster.py
+supervise``, started by ``up``) does for them what systemd's ``Restart=always``
+does on servers (deploy/systemd/): a web or task worker that exits — a crash,
+a kill, ``db_worker`` giving up while PostgreSQL is away — is started again
+after the units' ``RestartSec`` (web 1 s, tasks 2 s).  A rolling restart drains a
 worker in HAProxy (runtime API), waits for its requests, stops it (viewers of
 its live rooms reconnect to the others and resume from their last sequence
 number), starts it again and waits for /readyz before the next one."""
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -38,6 +44,10 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/roadshow_cluster"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/2"
 
 
+# systemd's RestartSec in deploy/systemd/roadshow-{web,tasks}@.service.
+RESTART_SEC = {"web": 1.0, "tasks": 2.0}
+
+
 def say(message: str) -> None:
     print(f"cluster: {message}", flush=True)
 
@@ -49,6 +59,25 @@ def load() -> dict:
 
 def save(state: dict) -> None:
     (STATE / "state.json").write_text(json.dumps(state, indent=2))
+
+
+@contextlib.contextmanager
+def locked(wait: bool = True):
+    """The cluster's lock: whoever starts or stops workers holds it (a
+    rolling restart for its whole run, the supervisor for each round), so
+    that the supervisor never restarts a worker a reload is replacing.
+    Yields False when ``wait`` is off and somebody else holds it."""
+    STATE.mkdir(parents=True, exist_ok=True)
+    with (STATE / "lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def alive(pid: int | None) -> bool:
@@ -273,7 +302,14 @@ def up(args) -> None:
         STATE / "haproxy.log",
         {"ROADSHOW_HOST": "127.0.0.1"},
     )
-    save(state)
+    with locked():
+        state["supervisor"] = spawn(
+            state,
+            [str(PYTHON), str(Path(__file__).resolve()), "supervise"],
+            STATE / "supervisor.log",
+            {"CLUSTER_STATE": str(STATE)},
+        )
+        save(state)
     ready(base, "/healthz")
     for i in range(len(state["web"])):
         wait_status(f"web{i + 1}", "UP")
@@ -300,6 +336,8 @@ def down(_args) -> None:
     if not state:
         say("not running")
         return
+    stop_pid(state.get("supervisor"))
+    state = load()  # with whatever the supervisor restarted last
     stop_pid(state.get("haproxy"))
     for worker in state.get("web", []) + state.get("tasks", []):
         stop_pid(worker.get("pid"))
@@ -308,6 +346,11 @@ def down(_args) -> None:
 
 
 def reload(args) -> None:
+    with locked():
+        _reload(args)
+
+
+def _reload(args) -> None:
     state = load()
     if not state or not alive(state.get("haproxy")):
         raise SystemExit("cluster: not running (make cluster first)")
@@ -354,11 +397,69 @@ def status(_args) -> None:
             f"web{i + 1} port {worker['port']} pid {worker['pid']} "
             f"{'alive' if alive(worker['pid']) else 'dead'}; HAProxy: "
             f"{row.get('status', '?')}, {row.get('scur', '?')} open connections"
+            + (
+                f", restarted {worker['restarts']} times"
+                if worker.get("restarts")
+                else ""
+            )
         )
     for i, worker in enumerate(state["tasks"]):
         say(
             f"tasks{i + 1} pid {worker['pid']} {'alive' if alive(worker['pid']) else 'dead'}"
+            + (
+                f", restarted {worker['restarts']} times"
+                if worker.get("restarts")
+                else ""
+            )
         )
+    say(
+        f"supervisor pid {state.get('supervisor')} "
+        f"{'alive' if alive(state.get('supervisor')) else 'dead'}"
+    )
+
+
+def supervise_round(dead_since: dict[str, float]) -> list[str]:
+    """One look at the workers: those dead for their RestartSec are started
+    again (under the lock, so never during a reload). What was restarted."""
+    restarted = []
+    with locked(wait=False) as mine:
+        if not mine:
+            dead_since.clear()  # a reload is replacing workers
+            return restarted
+        state = load()
+        if not state:
+            return restarted
+        now = time.monotonic()
+        changed = False
+        for kind, start in (("web", start_web), ("tasks", start_tasks)):
+            for i, worker in enumerate(state.get(kind, [])):
+                name = f"{kind}{i + 1}"
+                if alive(worker.get("pid")):
+                    dead_since.pop(name, None)
+                    continue
+                first = dead_since.setdefault(name, now)
+                if now - first < RESTART_SEC[kind]:
+                    continue
+                worker["pid"] = start(state, i)
+                worker["restarts"] = worker.get("restarts", 0) + 1
+                dead_since.pop(name, None)
+                restarted.append(name)
+                changed = True
+                say(f"{name} had exited; started again (pid {worker['pid']})")
+        if changed:
+            save(state)
+    return restarted
+
+
+def supervise(_args) -> None:
+    """Run until the cluster is stopped (its state removed)."""
+    dead_since: dict[str, float] = {}
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    say("supervising")
+    while not stop and (STATE / "state.json").exists():
+        supervise_round(dead_since)
+        time.sleep(0.25)
 
 
 def main(argv: list[str]) -> None:
@@ -379,8 +480,16 @@ def main(argv: list[str]) -> None:
     )
     commands.add_parser("status")
     commands.add_parser("down")
+    commands.add_parser("supervise")
     args = parser.parse_args(argv)
-    {"up": up, "reload": reload, "status": status, "down": down}[args.command](args)
+    commands = {
+        "up": up,
+        "reload": reload,
+        "status": status,
+        "down": down,
+        "supervise": supervise,
+    }
+    commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,47 @@ def test_the_balancer_configuration_is_valid_as_rendered(tmp_path):
         check=False,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
+
+
+def test_the_clusters_supervisor_restarts_what_exited_but_never_during_a_reload(
+    tmp_path, monkeypatch
+):
+    """What systemd's Restart=always does on servers, `make cluster` does
+    with its supervisor: a worker that exited is started again after the
+    units' RestartSec — and not while a rolling restart holds the lock."""
+    cluster = _cluster_script()
+    monkeypatch.setattr(cluster, "STATE", tmp_path)
+    monkeypatch.setattr(cluster, "RESTART_SEC", {"web": 0.0, "tasks": 0.2})
+    sleepers = []
+
+    def sleeper(_state, _index):
+        process = subprocess.Popen(["sleep", "30"])
+        sleepers.append(process)
+        return process.pid
+
+    monkeypatch.setattr(cluster, "start_web", sleeper)
+    monkeypatch.setattr(cluster, "start_tasks", sleeper)
+    exited = subprocess.Popen(["true"])
+    exited.wait()
+    web = sleeper(None, 0)
+    cluster.save(
+        {"web": [{"pid": web}], "tasks": [{"pid": exited.pid}, {"pid": exited.pid}]}
+    )
+    try:
+        dead_since: dict = {}
+        # A reload holds the lock: the supervisor leaves the workers alone.
+        with cluster.locked():
+            assert cluster.supervise_round(dead_since) == []
+        # The task workers are dead for less than their RestartSec: not yet.
+        assert cluster.supervise_round(dead_since) == []
+        time.sleep(0.25)
+        assert cluster.supervise_round(dead_since) == ["tasks1", "tasks2"]
+        state = cluster.load()
+        assert state["web"][0]["pid"] == web
+        assert all(cluster.alive(t["pid"]) for t in state["tasks"])
+        assert [t["restarts"] for t in state["tasks"]] == [1, 1]
+        assert cluster.supervise_round(dead_since) == []
+    finally:
+        for process in sleepers:
+            process.kill()
+            process.wait()

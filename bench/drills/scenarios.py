@@ -50,9 +50,8 @@ def worker_kill(stage, load, t: Timing) -> tuple[dict, bool]:
     since, after = time.time(), load.top()
     time.sleep(t.settle)
     killed_at = time.time()
-    stage.kill_worker(0)
-    time.sleep(t.down)
-    stage.revive_worker(0)
+    killed = stage.kill_worker(0)
+    stage.wait_revived(0, killed)
     back_s = time.time() - killed_at
     time.sleep(t.after)
     until = time.time()
@@ -249,14 +248,14 @@ def pg_restart(stage, load, t: Timing) -> tuple[dict, bool]:
     for thread in threads:
         thread.start()
     time.sleep(t.settle)
+    tasks_before = stage.task_pids()
     stage.pg.stop("immediate")
     down_at = time.time()
     time.sleep(t.pg_down)
     stage.pg.start()
     back_at = time.time()
-    restarted = stage.restart_exited_tasks()
     time.sleep(t.after)
-    restarted += stage.restart_exited_tasks()
+    restarted = stage.tasks_restarted(tasks_before)
     stop.set()
     for thread in threads:
         thread.join(10)

@@ -118,31 +118,45 @@ class Stage:
     def worker_ports(self) -> list[int]:
         return [w["port"] for w in self.state()["web"]]
 
-    def kill_worker(self, index: int) -> None:
-        """SIGKILL, as a crash (no drain, no clean shutdown)."""
-        os.kill(self.state()["web"][index]["pid"], signal.SIGKILL)
+    def kill_worker(self, index: int) -> int:
+        """SIGKILL, as a crash (no drain, no clean shutdown): its pid."""
+        pid = self.state()["web"][index]["pid"]
+        os.kill(pid, signal.SIGKILL)
+        return pid
 
-    def revive_worker(self, index: int) -> None:
-        state = self.state()
-        state["web"][index]["pid"] = self.cluster.start_web(state, index)
-        self.cluster.save(state)
-        self.cluster.ready(state["web"][index]["port"])
+    def wait_revived(self, index: int, killed_pid: int, timeout: float = 30) -> None:
+        """The cluster's supervisor starts a killed worker again (as
+        systemd's ``Restart=always`` does on servers): wait until it is
+        up in HAProxy."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid = self.state()["web"][index].get("pid")
+            if pid != killed_pid and self.cluster.alive(pid):
+                break
+            time.sleep(0.1)
+        else:
+            raise SystemExit(f"drill: web{index + 1} not restarted in {timeout:.0f} s")
+        self.cluster.ready(self.state()["web"][index]["port"])
         self.cluster.wait_status(f"web{index + 1}", "UP")
 
-    def restart_exited_tasks(self) -> list[str]:
-        """What systemd's ``Restart=always`` does on servers
-        (deploy/systemd/roadshow-tasks@.service) and `make cluster` does
-        not: a task worker that exited is started again.  (``db_worker``
-        exits when the database is away longer than the pool waits.)"""
-        state = self.state()
-        restarted = []
-        for i, worker in enumerate(state["tasks"]):
-            if not self.cluster.alive(worker.get("pid")):
-                worker["pid"] = self.cluster.start_tasks(state, i)
-                restarted.append(f"tasks{i + 1}")
-        if restarted:
-            self.cluster.save(state)
-        return restarted
+    def task_pids(self) -> list[int | None]:
+        return [w.get("pid") for w in self.state()["tasks"]]
+
+    def tasks_restarted(self, before: list, timeout: float = 15) -> list[str]:
+        """The task workers the supervisor started again since ``before``
+        (``db_worker`` exits when the database is away longer than the
+        pool waits); waits until every one is alive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pids = self.task_pids()
+            if all(self.cluster.alive(pid) for pid in pids):
+                break
+            time.sleep(0.2)
+        return [
+            f"tasks{i + 1}"
+            for i, (old, new) in enumerate(zip(before, self.task_pids(), strict=True))
+            if old != new
+        ]
 
     # -- people and roadshows --------------------------------------------
     def people(self, prefix: str, n: int) -> list[tuple[str, str]]:
