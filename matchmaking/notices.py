@@ -109,7 +109,7 @@ notification_kind(
 )
 notification_kind(
     MEETING,
-    label=gettext_lazy("会面安排"),
+    label=gettext_lazy("会面的安排与变动"),
     help=gettext_lazy("您的会面被安排、调整时间、取消或未能排入对接会时。"),
     text=gettext_lazy("%(what)s：%(title)s%(where)s"),
     roles=BOTH_SIDES,
