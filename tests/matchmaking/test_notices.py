@@ -119,7 +119,12 @@ def test_switched_off_email_still_lists_the_notification(
     page = Client()
     page.force_login(market["team"])
     settings_page = page.get("/accounts/notifications/").content.decode()
-    for label in ("新的约见请求", "约见请求的答复", "会面的安排与变动", "对方记录的会面结果"):
+    for label in (
+        "新的约见请求",
+        "约见请求的答复",
+        "会面的安排与变动",
+        "对方记录的会面结果",
+    ):
         assert label in settings_page
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
