@@ -9,4 +9,4 @@ class AchievementsConfig(AppConfig):
     def ready(self) -> None:
         # Register the rules, the workspace's panels, the notifications and
         # the background jobs (imports, exports).
-        from . import import_jobs, notices, rules, workspace  # noqa: F401
+        from . import export_jobs, import_jobs, notices, rules, workspace  # noqa: F401
