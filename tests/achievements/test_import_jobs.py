@@ -318,3 +318,21 @@ def _organizer(username: str):
     from tests.factories import make_user
 
     return make_user(role=Role.ORGANIZER, username=username)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_import_goes_through_the_database_queue(settings, private):
+    from tests.queue import DATABASE_QUEUE, run_worker
+
+    settings.TASKS = DATABASE_QUEUE
+    organizer = _organizer("queued")
+    job = import_start(
+        kind=ACHIEVEMENTS_IMPORT,
+        upload=upload(csv_bytes([row("Q1"), row("Q2")])),
+        by=organizer,
+    )
+    assert (job.state, len(stored_files(private))) == (JobState.QUEUED, 1)
+    run_worker()
+    job.refresh_from_db()
+    assert (job.state, import_report_of(job).created) == (JobState.DONE, 2)
+    assert (Achievement.objects.count(), stored_files(private)) == (2, [])
