@@ -60,6 +60,7 @@ def rows_written(progress: Progress, total: int) -> Callable[[int], None]:
             _("已写入 %(rows)d / %(total)d 行…") % {"rows": rows, "total": total},
         )
 
+    tell(0)
     return tell
 
 

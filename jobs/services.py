@@ -19,7 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task_backends
@@ -168,12 +169,25 @@ def job_run(*, job_id: int) -> str:
                 message, result = outcome.message, outcome.result
             else:
                 message = outcome
+    # How far it got is kept with the outcome (reported through the cache
+    # from inside the handler's transaction, or in the row); a job done did
+    # all it had to.
+    figures: dict[str, Any] = {}
+    last = cache.get(progress_key(job_id))
+    if last:
+        figures = {"done": last["done"], "total": last["total"]}
+    if state == JobState.DONE:
+        if not last:
+            figures["done"] = Coalesce(F("total"), F("done"))
+        elif last["total"] is not None:
+            figures["done"] = last["total"]
     Job.objects.filter(pk=job_id).update(
         state=state,
         message=message,
         result=result,
         error=error,
         finished_at=timezone.now(),
+        **figures,
     )
     cache.delete(progress_key(job_id))
     return state

@@ -87,6 +87,7 @@ def test_a_large_library_export_is_a_job_for_its_starter_alone(
         callback()
     job.refresh_from_db()
     assert (job.state, job.result["rows"]) == (JobState.DONE, 3)
+    assert (job.done, job.total) == (3, 3)  # its progress: the rows to write
     assert job.message == "导出完成：共 3 行，可以下载了。"
     page = organizer.get(f"/jobs/{job.pk}/page/").content.decode()
     assert f'href="/jobs/{job.pk}/file/"' in page
@@ -224,3 +225,24 @@ def test_progress_from_inside_a_transaction_reaches_the_page(
     job.refresh_from_db()
     assert (job.state, job.message) == (JobState.DONE, "完成")
     assert job_status(job=job)["message"] == "完成"
+
+
+@pytest.mark.django_db
+def test_an_upload_whose_job_never_ran_is_deleted_after_the_retention(private):
+    from django.core.files.base import ContentFile
+
+    from jobs.files import private_storage
+
+    name = private_storage().save("jobs/imports/lost.csv", ContentFile(b"a,b\n"))
+    Job.objects.create(
+        kind="achievements.import",
+        subject="achievements.import:1",
+        state=JobState.FAILED,
+        error="stale: no progress within the limit",
+        params={"upload": name, "name": "lost.csv", "dry_run": False},
+        language="zh-hans",
+        finished_at=timezone.now() - dt.timedelta(hours=30),
+    )
+    assert job_files_prune() == 1
+    assert stored_files(private) == []
+    assert job_files_prune() == 0
