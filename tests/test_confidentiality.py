@@ -88,7 +88,7 @@ def _attach(achievement, marker: str, by):
 
 
 @pytest.fixture
-def world(roles, django_capture_on_commit_callbacks):
+def world(roles, django_capture_on_commit_callbacks, request):
     """A public roadshow whose programme had an achievement that was later
     withheld (with cleared materials, files and a live question), an
     investors-only roadshow with a restricted achievement, a draft, deals."""
@@ -330,6 +330,7 @@ def world(roles, django_capture_on_commit_callbacks):
     written = private_storage().save(
         "jobs/exports/walk.csv", ContentFile(f"{WITHHELD}成果标题\n".encode())
     )
+    request.addfinalizer(lambda: private_storage().delete(written))
     job = Job.objects.create(
         kind="tests.walk",
         subject="tests.walk:1",
