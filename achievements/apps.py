@@ -7,5 +7,6 @@ class AchievementsConfig(AppConfig):
     verbose_name = _("成果库")
 
     def ready(self) -> None:
-        # Register the rules, the workspace's panels and the notifications.
-        from . import notices, rules, workspace  # noqa: F401
+        # Register the rules, the workspace's panels, the notifications and
+        # the background jobs (imports, exports).
+        from . import export_jobs, import_jobs, notices, rules, workspace  # noqa: F401

@@ -12,6 +12,7 @@ updates it.
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -24,6 +25,7 @@ from accounts.models import Organization, actor_of
 
 from .enums import TRL_DESCRIPTIONS, DemandKind, DemandStatus
 from .importing import (
+    PROGRESS_EVERY,
     ImportRefused,
     ImportReport,
     in_both_languages,
@@ -215,8 +217,10 @@ def import_demands(
     by: Any = None,
     dry_run: bool = False,
     publish: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX file of demands and scenarios; all rows or none.
+    ``progress(rows)`` hears how many rows have been read.
     Raises ImportRefused for a file that cannot be read at all."""
     report = ImportReport(dry_run=dry_run)
     rows = read_rows(file, name)
@@ -249,6 +253,8 @@ def import_demands(
             report.add_error(line, column_title(key, DEMAND_COLUMNS), message)
         if report.ok:
             cleaned_rows.append(cleaned)
+        if progress is not None and report.rows % PROGRESS_EVERY == 0:
+            progress(report.rows)
     if report.rows == 0:
         raise ImportRefused(
             _(

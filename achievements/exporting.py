@@ -1,5 +1,6 @@
 """The catalogue as XLSX, written row by row."""
 
+from collections.abc import Callable
 from typing import IO
 
 from django.db.models import QuerySet
@@ -47,8 +48,14 @@ def catalogue_filters_in_words(filters: CatalogueFilters) -> list[tuple[str, str
 
 
 def export_achievements(
-    *, queryset: QuerySet[Achievement], stream: IO[bytes], about: About
+    *,
+    queryset: QuerySet[Achievement],
+    stream: IO[bytes],
+    about: About,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
+    """Write the rows of ``queryset`` (already the viewer's: it is exported as
+    it is); ``progress(rows)`` hears every thousand rows written."""
     export = XlsxExport(about=about)
     headers = [str(c.header) for c in COLUMNS if c.key != "owner_kind"]
     headers += [_("技术成熟度说明"), _("审查状态"), _("发布范围"), _("发布时间")]
@@ -78,5 +85,7 @@ def export_achievements(
             a.published_at,
         ]
         sheet.append(row)
+        if progress is not None and sheet.rows % 1000 == 0:
+            progress(sheet.rows)
     export.save(stream)
     return sheet.rows

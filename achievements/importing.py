@@ -38,6 +38,8 @@ from .validation import (
 
 BATCH = 500
 MAX_REPORTED_ERRORS = 200
+# How often (in rows read) an import tells its ``progress`` how far it got.
+PROGRESS_EVERY = 250
 
 
 class ImportRefused(Exception):
@@ -77,6 +79,30 @@ class ImportReport:
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(RowError(row, column, message))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values (a job's result), the errors' words as they are."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [[e.row, str(e.column), str(e.message)] for e in self.errors],
+            "error_count": self.error_count,
+            "dry_run": self.dry_run,
+            "examples": self.examples,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ImportReport":
+        return cls(
+            rows=data["rows"],
+            created=data["created"],
+            updated=data["updated"],
+            errors=[RowError(*e) for e in data["errors"]],
+            error_count=data["error_count"],
+            dry_run=data["dry_run"],
+            examples=data["examples"],
+        )
 
 
 # ---------------------------------------------------------------- reading --
@@ -217,6 +243,33 @@ def _header(
     return keys, problems
 
 
+def _header_or_refuse(row: list[Any], columns: list[Column]) -> list[str | None]:
+    keys, problems = _header(row, columns)
+    if problems:
+        raise ImportRefused(_("表头不符合模板：") + " ".join(problems))
+    return keys
+
+
+def check_readable(*, file: Any, name: str = "", columns: list[Column]) -> str:
+    """What a page checks before it queues an import, cheaply: the size, the
+    type (by content), that the file can be opened and decoded and that its
+    header row fits the template.  The rows are left for the import.  Returns
+    the file's kind ("xlsx" or "csv"); raises ImportRefused."""
+    rows = read_rows(file, name)
+    try:
+        for row in rows:
+            if any(c not in (None, "") for c in row):
+                _header_or_refuse(row, columns)
+                break
+        else:
+            raise ImportRefused(_("文件中没有表头行。"))
+    finally:
+        rows.close()
+    stream = _raw(file)
+    stream.seek(0)
+    return "xlsx" if stream.read(4) == b"PK\x03\x04" else "csv"
+
+
 def read_records(
     rows: Iterator[list[Any]],
     *,
@@ -234,9 +287,7 @@ def read_records(
         if keys is None:
             if not any(c not in (None, "") for c in row):
                 continue
-            keys, problems = _header(row, columns)
-            if problems:
-                raise ImportRefused(_("表头不符合模板：") + " ".join(problems))
+            keys = _header_or_refuse(row, columns)
             continue
         values = [_cell(c) for c in row]
         if not any(v not in (None, "") for v in values):
@@ -321,6 +372,8 @@ def import_achievements(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX file of achievements; all rows or none.
+    ``progress(rows)`` hears how many rows have been read, every
+    ``PROGRESS_EVERY``.
 
     Raises ImportRefused for a file that cannot be read at all.
     """
@@ -356,7 +409,7 @@ def import_achievements(
                 report.add_error(line, column_title(key), message)
             if report.ok:
                 writer.add(cleaned)
-            if progress is not None and report.rows % 1000 == 0:
+            if progress is not None and report.rows % PROGRESS_EVERY == 0:
                 progress(report.rows)
         if report.rows == 0:
             raise ImportRefused(

@@ -1,5 +1,6 @@
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,11 +17,13 @@ from accounts import permissions
 from accounts.enums import Role
 from accounts.models import Organization
 from accounts.permissions import user_can
+from jobs.exports import export_started
 from spreadsheets import About, xlsx_response
 from uploads import UploadRefused, check_attachment, protected_file_response
 
 from . import selectors, services
 from .enums import TRL_DESCRIPTIONS, DemandKind, ReviewStatus, TransferMode
+from .export_jobs import LIBRARY_EXPORT, library_export_params
 from .exporting import catalogue_filters_in_words, export_achievements
 from .extensions import demand_sections, detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
@@ -213,6 +216,10 @@ def export_xlsx(request):
         raise PermissionDenied
     filters = _filters(request)
     queryset = selectors.catalogue_search(user=request.user, filters=filters)
+    if queryset.count() > settings.EXPORT_INLINE_ROWS:
+        return export_started(
+            request, kind=LIBRARY_EXPORT, params=library_export_params(filters)
+        )
     about = About(
         title=_("成果库导出"),
         exported_by=str(request.user),

@@ -1,14 +1,10 @@
 """The organizers' workplace in the Wagtail admin: the library and bulk collection."""
 
-import io
 import secrets
 
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,12 +18,15 @@ from wagtail.permissions import register_permission_policy
 from accounts import permissions
 from accounts.admin_menu import OrganizerMenuItem, OrganizersOnly
 from accounts.models import ApiToken, Membership, Organization
-from accounts.permissions import user_can
 
-from .admin_views import demand_import_view, demand_template_view
+from .admin_views import (
+    demand_import_view,
+    demand_template_view,
+    import_view,
+    template_view,
+)
 from .enums import ReviewStatus
 from .forms import DEMAND_FORM_FIELDS
-from .importing import ImportRefused, import_achievements, write_template
 from .models import (
     Achievement,
     AgriIndustry,
@@ -280,45 +279,6 @@ class AccountsGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return [LibraryGroup(), AgriGroup(), AccountsGroup()]
-
-
-def import_view(request):
-    if not user_can(request.user, "achievement.import"):
-        raise PermissionDenied
-    report = None
-    refused = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            refused = _("请选择要导入的 CSV 或 XLSX 文件。")
-        else:
-            try:
-                report = import_achievements(
-                    file=upload,
-                    name=upload.name,
-                    by=request.user,
-                    dry_run=bool(request.POST.get("dry_run")),
-                )
-            except ImportRefused as exc:
-                refused = str(exc)
-    return render(
-        request,
-        "achievements/admin/import.html",
-        {"report": report, "refused": refused, "header_title": _("批量汇交成果")},
-        status=400 if refused or (report and not report.ok) else 200,
-    )
-
-
-def template_view(request):
-    if not user_can(request.user, "achievement.import"):
-        raise PermissionDenied
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    stream = io.BytesIO()
-    write_template(stream, fmt=fmt)
-    stream.seek(0)
-    return FileResponse(
-        stream, as_attachment=True, filename=f"achievements-template.{fmt}"
-    )
 
 
 @hooks.register("register_admin_urls")

@@ -21,6 +21,9 @@ class Job(models.Model):
     total = models.PositiveIntegerField(null=True, blank=True)
     # The outcome in the starter's words and language.
     message = models.TextField(blank=True)
+    # What came of it, for the page that shows it (an import's report, the
+    # private file an export wrote): plain values, never records.
+    result = models.JSONField(default=dict, blank=True)
     # For organizers and logs only: never shown to the starter.
     error = models.TextField(blank=True)
     language = models.CharField(max_length=10)

@@ -1,4 +1,7 @@
+from django.core.cache import cache
+
 from .models import Job
+from .services import progress_key
 
 
 def job_latest(*, subject: str) -> Job | None:
@@ -7,6 +10,13 @@ def job_latest(*, subject: str) -> Job | None:
 
 
 def job_status(*, job: Job) -> dict:
+    """How far it has got: the row, or what a handler working inside its own
+    transaction last reported through the cache."""
+    if not job.finished:
+        figures = cache.get(progress_key(job.pk))
+        if figures:
+            job.done, job.total = figures["done"], figures["total"]
+            job.message = figures["message"] or job.message
     return {
         "id": job.pk,
         "state": job.state,

@@ -13,11 +13,14 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task_backends
@@ -40,12 +43,30 @@ class JobBusy(Exception):
 
 class JobRefused(Exception):
     """What a handler raises when the work cannot be done: its message is
-    shown to the starter as it is (in their language)."""
+    shown to the starter as it is (in their language), with ``result`` (what
+    the page shows of it, e.g. an import's report of every bad row)."""
+
+    def __init__(self, message: str, *, result: dict | None = None) -> None:
+        super().__init__(message)
+        self.result = result or {}
+
+
+@dataclass
+class Outcome:
+    """What a handler may return instead of its message alone: the message
+    and what the page shows of it (plain values)."""
+
+    message: str
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+def progress_key(job_id: int) -> str:
+    return f"jobs:progress:{job_id}"
 
 
 def handler(kind: str):
-    """Register ``function(*, job, progress, **params) -> str`` (the outcome,
-    in words for the starter) for jobs of ``kind``."""
+    """Register ``function(*, job, progress, **params) -> str | Outcome`` (the
+    outcome, in words for the starter) for jobs of ``kind``."""
 
     def register(function):
         HANDLERS[kind] = function
@@ -121,22 +142,52 @@ def job_run(*, job_id: int) -> str:
     def progress(done: int, total: int | None = None, message: str = "") -> None:
         if total is not None:
             done = min(done, total)
+        figures = {"done": done, "total": total, "message": message}
+        if connection.in_atomic_block:
+            # Inside the handler's own transaction (an import written whole
+            # or not at all) a row written now would be seen by nobody until
+            # the end: the page reads it from the shared cache instead.
+            cache.set(progress_key(job_id), figures, _stale_after().total_seconds())
+            return
         Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
-            done=done, total=total, message=message, seen_at=timezone.now()
+            **figures, seen_at=timezone.now()
         )
 
-    state, error = JobState.DONE, ""
+    state, error, result = JobState.DONE, "", {}
     with translation.override(job.language):
         try:
-            message = HANDLERS[job.kind](job=job, progress=progress, **job.params)
+            outcome = HANDLERS[job.kind](job=job, progress=progress, **job.params)
         except JobRefused as refused:
-            state, message = JobState.FAILED, str(refused)
+            state, message, result = JobState.FAILED, str(refused), refused.result
         except Exception as failure:
             log.exception("job %s (%s) failed", job.pk, job.kind)
             state = JobState.FAILED
             message = _("任务失败，请稍后再试；若仍失败，请联系平台管理员。")
             error = "".join(traceback.format_exception(failure))[-4000:]
+        else:
+            if isinstance(outcome, Outcome):
+                message, result = outcome.message, outcome.result
+            else:
+                message = outcome
+    # How far it got is kept with the outcome (reported through the cache
+    # from inside the handler's transaction, or in the row); a job done did
+    # all it had to.
+    figures: dict[str, Any] = {}
+    last = cache.get(progress_key(job_id))
+    if last:
+        figures = {"done": last["done"], "total": last["total"]}
+    if state == JobState.DONE:
+        if not last:
+            figures["done"] = Coalesce(F("total"), F("done"))
+        elif last["total"] is not None:
+            figures["done"] = last["total"]
     Job.objects.filter(pk=job_id).update(
-        state=state, message=message, error=error, finished_at=timezone.now()
+        state=state,
+        message=message,
+        result=result,
+        error=error,
+        finished_at=timezone.now(),
+        **figures,
     )
+    cache.delete(progress_key(job_id))
     return state

@@ -88,7 +88,7 @@ def _attach(achievement, marker: str, by):
 
 
 @pytest.fixture
-def world(roles, django_capture_on_commit_callbacks):
+def world(roles, django_capture_on_commit_callbacks, request):
     """A public roadshow whose programme had an achievement that was later
     withheld (with cleared materials, files and a live question), an
     investors-only roadshow with a restricted achievement, a draft, deals."""
@@ -319,17 +319,27 @@ def world(roles, django_capture_on_commit_callbacks):
         "other_manager": other_manager,
     }
     calls = _calls(users, orgs, restricted)
+    from django.core.files.base import ContentFile
+
     from jobs.enums import JobState
+    from jobs.files import private_storage
     from jobs.models import Job
 
-    # A job an organizer started, whose outcome names the withheld achievement.
+    # A job an organizer started, whose outcome names the withheld achievement
+    # and whose file (an export) holds it.
+    written = private_storage().save(
+        "jobs/exports/walk.csv", ContentFile(f"{WITHHELD}成果标题\n".encode())
+    )
+    request.addfinalizer(lambda: private_storage().delete(written))
     job = Job.objects.create(
         kind="tests.walk",
         subject="tests.walk:1",
         state=JobState.DONE,
         message=f"{WITHHELD}成果标题 已处理",
+        result={"file": written, "filename": "walk.csv", "content_type": "text/csv"},
         language="zh-hans",
         started_by=users["organizer"],
+        finished_at=timezone.now(),
     )
     return {
         "calls": calls,
@@ -635,6 +645,12 @@ ROUTES: dict[str, Callable] = {
     "favicon.ico": lambda w: ["/favicon.ico"],
     "jobs/<int:pk>/": lambda w: (
         [f"/jobs/{j.pk}/" for j in w["jobs"]] + ["/jobs/999999/"]
+    ),
+    "jobs/<int:pk>/page/": lambda w: (
+        [f"/jobs/{j.pk}/page/" for j in w["jobs"]] + ["/jobs/999999/page/"]
+    ),
+    "jobs/<int:pk>/file/": lambda w: (
+        [f"/jobs/{j.pk}/file/" for j in w["jobs"]] + ["/jobs/999999/file/"]
     ),
     "admin/": lambda w: [
         "/admin/",
@@ -1124,6 +1140,13 @@ def test_the_walk_would_see_a_leak(world):
         body = owner_team.get(path).content
         seen |= {m for m in (RESTRICTED, WITHHELD, DRAFT) if m.encode() in body}
     assert seen == {RESTRICTED, WITHHELD, DRAFT}
+    # The job's starter sees its outcome and downloads its file.
+    starter = Client()
+    starter.force_login(world["users"]["organizer"])
+    job = world["jobs"][0].pk
+    assert WITHHELD.encode() in starter.get(f"/jobs/{job}/page/").content
+    file = starter.get(f"/jobs/{job}/file/")
+    assert any(WITHHELD.encode() in text for text in _texts(file))
     investor = Client()
     investor.force_login(world["users"]["investor"])
     a, f = world["attachments"][0]

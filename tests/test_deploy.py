@@ -45,6 +45,7 @@ def test_every_unit_runs_a_command_that_exists():
         "send_match_digest",
         "expire_meeting_requests",
         "prune_db_task_results",
+        "jobs_prune",
         "mail_requeue",
     }
     for unit in UNITS:

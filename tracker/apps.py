@@ -7,5 +7,6 @@ class TrackerConfig(AppConfig):
     verbose_name = _("跟踪服务")
 
     def ready(self) -> None:
-        # Register the rules, the workspace's panels and the notifications.
-        from . import notices, rules, workspace  # noqa: F401
+        # Register the rules, the workspace's panels, the notifications and
+        # the deals' export job.
+        from . import jobs, notices, rules, workspace  # noqa: F401

@@ -1,5 +1,6 @@
 """Deals as XLSX, written row by row (people's text never a formula)."""
 
+from collections.abc import Callable
 from typing import IO
 
 from django.db.models import QuerySet
@@ -12,7 +13,15 @@ from spreadsheets import About, XlsxExport
 from .models import Deal
 
 
-def export_deals(*, queryset: QuerySet[Deal], stream: IO[bytes], about: About) -> int:
+def export_deals(
+    *,
+    queryset: QuerySet[Deal],
+    stream: IO[bytes],
+    about: About,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the rows of ``queryset`` (already the viewer's);
+    ``progress(rows)`` hears every thousand rows written."""
     export = XlsxExport(about=about)
     sheet = export.sheet(
         _("成果转化项目"),
@@ -69,5 +78,7 @@ def export_deals(*, queryset: QuerySet[Deal], stream: IO[bytes], about: About) -
                 d.updated_at,
             ]
         )
+        if progress is not None and sheet.rows % 1000 == 0:
+            progress(sheet.rows)
     export.save(stream)
     return sheet.rows

@@ -389,3 +389,18 @@ OBJECTIONS_PER_DAY = 5
 # The shortest objection period of a public disclosure, in days (only
 # organizers may set a shorter one, with a reason recorded in the history).
 TRACKER_DISCLOSURE_MIN_DAYS = 15
+
+# Files of background jobs (an import's upload while it waits, an export's
+# workbook) are private: kept outside MEDIA_ROOT (never served as media),
+# read only through the jobs' checked views.  With object storage, point
+# STORAGES["private"] at a private bucket instead.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "var" / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_ROOT, "base_url": "/nowhere/"},
+}
+# An export of more rows than this runs as a background job (a file to
+# download from the job's page); smaller ones are written in the request.
+EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", 5000))
+# How long an export's file is kept for its starter (hours).
+JOBS_FILE_RETENTION_HOURS = int(os.environ.get("JOBS_FILE_RETENTION_HOURS", 24))

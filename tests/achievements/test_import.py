@@ -207,18 +207,23 @@ def test_command_imports_and_fails_with_nonzero_exit(db, tmp_path):
     assert template.stat().st_size > 0
 
 
-def test_admin_import_view(roles, client):
+def test_admin_import_view(roles, client, django_capture_on_commit_callbacks):
     users, _orgs = roles
     client.force_login(users["organizer"])
     upload = io.BytesIO(csv_bytes([row("A1"), row("A2", trl="11")]))
     upload.name = "bad.csv"
-    response = client.post("/admin/library/import/", {"file": upload})
-    assert response.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/library/import/", {"file": upload})
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 200
     assert "未导入任何数据" in response.content.decode()
     assert Achievement.objects.count() == 0
     upload = io.BytesIO(csv_bytes([row("A1"), row("A2")]))
     upload.name = "good.csv"
-    response = client.post("/admin/library/import/", {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/library/import/", {"file": upload})
+    response = client.get(response["Location"])
     assert response.status_code == 200
     assert "新增 2 条" in response.content.decode()
     client.force_login(users["team"])
@@ -311,13 +316,17 @@ def test_the_example_pasted_into_the_xlsx_is_skipped_too(db):
     assert (report.created, report.examples) == (1, 1)
 
 
-def test_the_admin_says_the_template_was_uploaded_unchanged(client, roles):
+def test_the_admin_says_the_template_was_uploaded_unchanged(
+    client, roles, django_capture_on_commit_callbacks
+):
     users, _orgs = roles
     client.force_login(users["organizer"])
     template = client.get("/admin/library/import/template/?format=csv")
     upload = io.BytesIO(b"".join(template.streaming_content))
     upload.name = "achievements-template.csv"
-    response = client.post("/admin/library/import/", {"file": upload})
-    assert response.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/library/import/", {"file": upload})
+    response = client.get(response["Location"])
+    assert response.status_code == 200
     assert "只有模板的示例行，没有导入任何成果" in response.content.decode()
     assert Achievement.objects.count() == 0
