@@ -117,6 +117,7 @@ def environment(state: dict) -> dict:
         "REDIS_URL": state["redis_url"],
         "TASKS_QUEUE": "database",
         "MEDIA_ROOT": str(STATE / "media"),
+        "PRIVATE_ROOT": str(STATE / "private"),
         "STATIC_ROOT": str(STATE / "static"),
     }
 
