@@ -172,7 +172,12 @@ async def measure(
     audiences = []
     for i, (roadshow_id, _room_id, count) in enumerate(rooms):
         turn = ports[i % len(ports) :] + ports[: i % len(ports)]
-        audiences.append(await open_viewers(turn, f"/ws/live/{roadshow_id}/", count))
+        # A few at a time: the room accepts a socket after its first database
+        # read, and a crowd on a loaded core outlasts Daphne's 5 s handshake
+        # limit (README, "the reconnect storm").
+        audiences.append(
+            await open_viewers(turn, f"/ws/live/{roadshow_id}/", count, at_once=16)
+        )
     await asyncio.sleep(3)  # first frames, presence
     kb_per_connection = (rss_kb(pids) - rss_before) / n
     with_viewers_cpu, idle = await idle_window(pids, redis, overhead)
