@@ -14,6 +14,7 @@ BENCHMARKS = [
     "dashboard",
     "matchmaking",
     "rooms",
+    "scale",
 ]
 
 
