@@ -215,7 +215,10 @@ def ready(port: int, path: str = "/readyz", timeout: float = 60) -> None:
 def render_haproxy(state: dict, directory: Path = STATE) -> Path:
     """deploy/haproxy.cfg with this machine's port, socket and workers."""
     lines = []
+    backend = ""
     for line in (ROOT / "deploy" / "haproxy.cfg").read_text().splitlines():
+        if line.startswith("backend "):
+            backend = line.split()[1]
         if "# local:" in line and "stats socket" in line:
             line = f"    stats socket {directory / 'haproxy.sock'} mode 600 level admin"
         elif "# local:" in line and line.strip().startswith("errorfile"):
@@ -228,8 +231,10 @@ def render_haproxy(state: dict, directory: Path = STATE) -> Path:
             continue
         lines.append(line)
         if line.strip().startswith("# servers:"):
+            # Backends other than web track web's health checks.
             lines += [
                 f"    server web{i + 1} 127.0.0.1:{w['port']}"
+                + (f" track web/web{i + 1}" if backend != "web" else "")
                 for i, w in enumerate(state["web"])
             ]
     path = directory / "haproxy.cfg"
@@ -248,16 +253,28 @@ def haproxy(command: str) -> str:
     return b"".join(chunks).decode()
 
 
-def server_stats() -> dict[str, dict]:
+# The backends that share the web workers (deploy/haproxy.cfg).
+BACKENDS = ("web", "live")
+
+
+def server_stats(backend: str = "web") -> dict[str, dict]:
     text = haproxy("show stat")
     header, *rows = [line for line in text.splitlines() if line]
     names = header.lstrip("# ").split(",")
     stats = {}
     for row in rows:
         values = dict(zip(names, row.split(","), strict=False))
-        if values["pxname"] == "web" and values["svname"].startswith("web"):
+        if values["pxname"] == backend and values["svname"].startswith("web"):
             stats[values["svname"]] = values
     return stats
+
+
+def open_sessions(name: str) -> int:
+    """A worker's sessions in every backend."""
+    return sum(
+        int(server_stats(backend).get(name, {}).get("scur") or 0)
+        for backend in BACKENDS
+    )
 
 
 def wait_status(name: str, wanted: str, timeout: float = 30) -> None:
@@ -359,13 +376,14 @@ def _reload(args) -> None:
     for i, worker in enumerate(state["web"]):
         name = f"web{i + 1}"
         drain = STATE / f"drain-{worker['port']}"
-        haproxy(f"set server web/{name} state drain")
+        for backend in BACKENDS:
+            haproxy(f"set server {backend}/{name} state drain")
         drain.touch()
         # Requests in flight finish (up to --drain seconds); a live room's
         # WebSockets stay open until the stop, and their pages reconnect.
         deadline = time.monotonic() + args.drain
         while time.monotonic() < deadline:
-            if int(server_stats().get(name, {}).get("scur") or 0) == 0:
+            if open_sessions(name) == 0:
                 break
             time.sleep(0.2)
         stop_pid(worker["pid"])
@@ -373,7 +391,8 @@ def _reload(args) -> None:
         worker["pid"] = start_web(state, i)
         save(state)
         ready(worker["port"])
-        haproxy(f"set server web/{name} state ready")
+        for backend in BACKENDS:
+            haproxy(f"set server {backend}/{name} state ready")
         wait_status(name, "UP")
         say(f"{name} restarted (port {worker['port']})")
     for i, worker in enumerate(state["tasks"]):
@@ -389,6 +408,7 @@ def status(_args) -> None:
         say("not running")
         return
     stats = server_stats() if alive(state.get("haproxy")) else {}
+    live = server_stats("live") if alive(state.get("haproxy")) else {}
     say(
         f"HAProxy on port {state['port']}: {'up' if alive(state.get('haproxy')) else 'down'}"
     )
@@ -397,7 +417,8 @@ def status(_args) -> None:
         say(
             f"web{i + 1} port {worker['port']} pid {worker['pid']} "
             f"{'alive' if alive(worker['pid']) else 'dead'}; HAProxy: "
-            f"{row.get('status', '?')}, {row.get('scur', '?')} open connections"
+            f"{row.get('status', '?')}, {row.get('scur', '?')} open connections, "
+            f"{live.get(f'web{i + 1}', {}).get('scur', '?')} live-room sockets"
             + (
                 f", restarted {worker['restarts']} times"
                 if worker.get("restarts")

@@ -6,6 +6,7 @@ import importlib.util
 import os
 import re
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -62,10 +63,11 @@ def test_the_balancer_configuration_is_valid_as_rendered(tmp_path):
     state = {"port": 18080, "web": [{"port": 18081}, {"port": 18082}, {"port": 18083}]}
     config = _cluster_script().render_haproxy(state, tmp_path)
     text = config.read_text()
-    assert re.findall(r"server (web\d) 127\.0\.0\.1:(\d+)", text) == [
-        ("web1", "18081"),
-        ("web2", "18082"),
-        ("web3", "18083"),
+    workers = [("web1", "18081"), ("web2", "18082"), ("web3", "18083")]
+    # The same workers in both backends, the live rooms' tracking web's checks.
+    assert re.findall(r"server (web\d) 127\.0\.0\.1:(\d+)", text) == workers * 2
+    assert re.findall(r"server (web\d) \S+ track web/(web\d)", text) == [
+        (name, name) for name, _port in workers
     ]
     assert "bind 127.0.0.1:18080" in text
     result = subprocess.run(
@@ -137,3 +139,74 @@ def test_the_clusters_supervisor_restarts_what_exited_but_never_during_a_reload(
         for process in sleepers:
             process.kill()
             process.wait()
+
+
+def test_a_live_rooms_sockets_gather_on_one_worker(tmp_path):
+    """The balancer hashes a live room's path: every socket of a room goes to
+    the same worker (while it is within its bounded load), and rooms spread
+    over the workers."""
+    import http.server
+    import threading
+    import urllib.request
+
+    if shutil.which("haproxy") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("haproxy is missing (.ci/run installs Debian's haproxy)")
+        pytest.skip("haproxy is not installed (apt-get install haproxy)")
+
+    def server(name):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = name.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        return httpd
+
+    servers = [server(f"web{i + 1}") for i in range(3)]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    state = {"port": port, "web": [{"port": s.server_address[1]} for s in servers]}
+    cluster = _cluster_script()
+    config = cluster.render_haproxy(state, tmp_path)
+    haproxy = subprocess.Popen(
+        ["haproxy", "-f", str(config)],
+        env={**os.environ, "ROADSHOW_HOST": "127.0.0.1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def get(path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.read().decode()
+
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                get("/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        time.sleep(2.5)  # every worker's first health check passed
+        rooms = {
+            room: {get(f"/ws/live/{room}/?since={n}") for n in range(6)}
+            for room in range(1, 13)
+        }
+        assert all(len(seen) == 1 for seen in rooms.values()), rooms
+        assert len(set().union(*rooms.values())) > 1, rooms
+    finally:
+        haproxy.terminate()
+        haproxy.wait(10)
+        for httpd in servers:
+            httpd.shutdown()
