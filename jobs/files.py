@@ -37,9 +37,13 @@ def _retention() -> dt.timedelta:
     return dt.timedelta(hours=settings.JOBS_FILE_RETENTION_HOURS)
 
 
+def job_file_kept_until(job: Job) -> dt.datetime:
+    """When a job's file stops being offered (then deleted)."""
+    return (job.finished_at or job.created_at) + _retention()
+
+
 def job_file_expired(job: Job) -> bool:
-    ended = job.finished_at or job.created_at
-    return ended < timezone.now() - _retention()
+    return job_file_kept_until(job) < timezone.now()
 
 
 def job_files_prune() -> int:

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .files import job_file_expired, private_storage
+from .files import job_file_expired, job_file_kept_until, private_storage
 from .models import Job
 from .selectors import job_status
 
@@ -34,7 +34,10 @@ def page_view(request, pk: int):
     file = job.result.get("file") if job.finished else None
     if file and job_file_expired(job):
         file = None
-    return render(request, "jobs/job.html", {"job": job, "file": file})
+    kept_until = job_file_kept_until(job) if file else None
+    return render(
+        request, "jobs/job.html", {"job": job, "file": file, "kept_until": kept_until}
+    )
 
 
 @never_cache
