@@ -9,7 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_DB = "roadshow_bench"
+# BENCH_PG_DB: another database, so that two people's runs do not share one.
+PG_DB = os.environ.get("BENCH_PG_DB", "roadshow_bench")
 
 
 def database_url(db: str) -> str:

@@ -12,7 +12,13 @@ The clients parse only WebSocket framing and the sequence number, so the
 client side is not the bottleneck.  Daphne does not compress frames.
 
 Environment: LIVE_BENCH_SECONDS (60), LIVE_BENCH_VIEWERS ("500,2000"),
-LIVE_BENCH_STEP_SECONDS (10).
+LIVE_BENCH_STEP_SECONDS (10), LIVE_BENCH_STEPS (the rates stepped through,
+"5,10,20,40,80,160"), LIVE_BENCH_SYSTEMS ("platform,stock,bare").  The
+reconnect storm after an overload alone, in a few minutes (LIVE_BENCH_STORM_LIMIT,
+180 s, ends a storm that is not over)::
+
+    LIVE_BENCH_SYSTEMS=platform LIVE_BENCH_VIEWERS=2000 LIVE_BENCH_SECONDS=5 \
+        LIVE_BENCH_STEPS=160 python -m bench live
 """
 
 import asyncio
@@ -33,8 +39,12 @@ VIEWERS = [int(v) for v in os.environ.get("LIVE_BENCH_VIEWERS", "500,2000").spli
 STEP_SECONDS = float(os.environ.get("LIVE_BENCH_STEP_SECONDS", "10"))
 # For looking at one system alone; the JSON line needs all three.
 SYSTEMS = os.environ.get("LIVE_BENCH_SYSTEMS", "platform,stock,bare").split(",")
-STEP_RATES = [5, 10, 20, 40, 80, 160]
+STEP_RATES = [
+    float(r) for r in os.environ.get("LIVE_BENCH_STEPS", "5,10,20,40,80,160").split(",")
+]
 BASE_RATE = 2.0
+# A reconnect storm not over after this long is reported as such.
+STORM_LIMIT = float(os.environ.get("LIVE_BENCH_STORM_LIMIT", "180"))
 DRAIN = 5.0  # seconds an event may take to arrive before it counts as lost
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
 SERVER_CPU, CLIENT_CPU = "0", {1}
@@ -137,27 +147,41 @@ async def open_viewers(
     async def one(i: int) -> None:
         port = ports[i % len(ports)]
         async with gate:
-            opened = loop.create_future()
-            _transport, viewer = await loop.create_connection(
-                lambda: Viewer(f"127.0.0.1:{port}", path, opened), "127.0.0.1", port
-            )
-            await asyncio.wait_for(opened, 30)
-            viewers.append(viewer)
+            for attempt in range(5):  # a refused handshake is tried again
+                opened = loop.create_future()
+                viewer = Viewer(f"127.0.0.1:{port}", path, opened)
+                try:
+                    await loop.create_connection(lambda v=viewer: v, "127.0.0.1", port)
+                    await asyncio.wait_for(opened, 30)
+                except (OSError, RuntimeError, TimeoutError):
+                    if attempt == 4:
+                        raise
+                    if viewer.transport is not None:
+                        viewer.transport.close()
+                    await asyncio.sleep(0.5 + random.random())
+                    continue
+                viewers.append(viewer)
+                return
 
     await asyncio.gather(*(one(i) for i in range(n)))
     return viewers
 
 
-async def reconnect_storm(ports: list[int], path: str, n: int) -> tuple[list, int]:
+async def reconnect_storm(
+    ports: list[int], path: str, n: int
+) -> tuple[list, int, dict[str, int]]:
     """``n`` viewers reconnecting in the same instant; one that cannot connect
-    tries again after a jittered, doubling delay, as the room's script does."""
+    tries again after a jittered, doubling delay, as the room's script does.
+    Returns the viewers, the number of retries and why they were needed."""
     loop = asyncio.get_running_loop()
     retries = 0
+    why: dict[str, int] = {}
+    deadline = loop.time() + STORM_LIMIT
 
-    async def one(i: int) -> Viewer:
+    async def one(i: int) -> Viewer | None:
         nonlocal retries
         delay = 0.5
-        while True:
+        while loop.time() < deadline:
             port = ports[i % len(ports)]
             opened = loop.create_future()
             try:
@@ -165,13 +189,16 @@ async def reconnect_storm(ports: list[int], path: str, n: int) -> tuple[list, in
                 await loop.create_connection(lambda v=viewer: v, "127.0.0.1", port)
                 await asyncio.wait_for(opened, 30)
                 return viewer
-            except (OSError, RuntimeError, TimeoutError):
+            except (OSError, RuntimeError, TimeoutError) as error:
                 retries += 1
+                reason = str(error)[:40] or type(error).__name__
+                why[reason] = why.get(reason, 0) + 1
                 await asyncio.sleep(delay / 2 + random.random() * delay / 2)
                 delay = min(delay * 2, 30)
+        return None  # given up: counted as not back
 
     viewers = await asyncio.gather(*(one(i) for i in range(n)))
-    return list(viewers), retries
+    return [v for v in viewers if v is not None], retries, why
 
 
 def close_viewers(viewers: list[Viewer]) -> None:
@@ -182,15 +209,18 @@ def close_viewers(viewers: list[Viewer]) -> None:
 # ---------------------------------------------------------------- measuring
 
 
-async def settle(pids: list[int], limit: float = 90) -> None:
-    """Wait until the workers are idle (a backlog from the step before drained)."""
+async def settle(pids: list[int], limit: float = 90) -> float | None:
+    """Wait until the workers are idle (a backlog from the step before
+    drained); how long that took, or None if they were still busy."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
+    start = loop.time()
+    deadline = start + limit
     while loop.time() < deadline:
         before = cpu_seconds(pids)
         await asyncio.sleep(1)
         if cpu_seconds(pids) - before < 0.05:
-            return
+            return round(loop.time() - start, 1)
+    return None
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -434,6 +464,7 @@ async def measure(
             "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
             # Server CPU per event delivered to one viewer (an event a system
             # dropped costs it nothing, so it is not counted).
+            "delivered": delivered,
             "us_per_viewer": round(cpu / delivered * 1e6, 1) if delivered else None,
             "slowest_events_ms": [ms for ms, _seq in slowest],
         }
@@ -461,15 +492,20 @@ async def measure(
         last = max((v.seen[-1][0] for v in viewers[:storm] if v.seen), default=0)
         close_viewers(viewers[:storm])
         viewers = viewers[storm:]
-        await settle(pids)
+        settled_s = await settle(pids)
         t0 = time.monotonic()
-        back, retries = await reconnect_storm(ports, f"{path}?last={last}", storm)
+        back, retries, why = await reconnect_storm(ports, f"{path}?last={last}", storm)
         while any(not v.frames and not v.closed for v in back):  # resumed
+            if time.monotonic() - t0 > STORM_LIMIT:
+                break
             await asyncio.sleep(0.05)
         result["storm"] = {
             "viewers": storm,
+            "back": sum(bool(v.frames) for v in back),
+            "settled_s": settled_s,
             "all_back_s": round(time.monotonic() - t0, 1),
             "retries": retries,
+            "retried_because": why,
             "closed_after": sum(v.closed for v in back),
         }
         print(f"  {name:>9} reconnect storm: {json.dumps(result['storm'])}", flush=True)
@@ -510,6 +546,44 @@ async def run_size(n, roadshow_id, room_id, session, ports, pids) -> list[dict]:
         )
         if name in SYSTEMS
     ]
+
+
+def compare(by: dict, top: int) -> tuple[str, dict]:
+    """The comparison line and the JSON summary of a full run at ``top``
+    viewers.  A system that delivered nothing (the stock consumer at 2,000
+    viewers, whose full channels drop every event) has no cost per delivery:
+    its figure is null, its deliveries 0 and its ratio "n/a", never a crash."""
+    ours, stock, bare = by[("platform", top)], by[("stock", top)], by[("bare", top)]
+
+    def ratio(a, b) -> str:
+        if a is None or b is None:
+            return "n/a (delivered nothing)"
+        return f"{a / b:.2f}"
+
+    line = (
+        f"at {top} viewers: platform/bare CPU ratio "
+        f"{ratio(ours['us_per_viewer'], bare['us_per_viewer'])} (target ≤ 1.5); "
+        f"stock/platform {ratio(stock['us_per_viewer'], ours['us_per_viewer'])}× "
+        "(target ≥ 3)"
+    )
+    summary = {
+        "bench": "live",
+        "viewers": top,
+        "events_per_s": BASE_RATE,
+        "lost": ours["lost"],
+        "duplicated": ours["duplicated"],
+        "p50_ms": ours["p50_ms"],
+        "p99_ms": ours["p99_ms"],
+        "max_events_per_s": ours.get("max_events_per_s"),
+        "us_per_viewer": ours["us_per_viewer"],
+        "bare_us_per_viewer": bare["us_per_viewer"],
+        "stock_us_per_viewer": stock["us_per_viewer"],
+        "bare_delivered": bare.get("delivered"),
+        "stock_delivered": stock.get("delivered"),
+        "kb_per_connection": ours["kb_per_connection"],
+        "storm": ours.get("storm"),
+    }
+    return line, summary
 
 
 def main() -> int:
@@ -557,38 +631,9 @@ def main() -> int:
     top = max(VIEWERS)
     if set(SYSTEMS) != {"platform", "stock", "bare"}:
         return 0  # a partial run has no comparison to print
-    ours, stock, bare = by[("platform", top)], by[("stock", top)], by[("bare", top)]
-
-    def ratio(a, b) -> str:
-        # A system that delivered nothing has no cost per delivery: say so.
-        if a is None or b is None:
-            return "n/a (delivered nothing)"
-        return f"{a / b:.2f}"
-
-    print(
-        f"at {top} viewers: platform/bare CPU ratio "
-        f"{ratio(ours['us_per_viewer'], bare['us_per_viewer'])} (target ≤ 1.5); "
-        f"stock/platform {ratio(stock['us_per_viewer'], ours['us_per_viewer'])}× "
-        "(target ≥ 3)"
-    )
-    print(
-        json.dumps(
-            {
-                "bench": "live",
-                "viewers": top,
-                "events_per_s": BASE_RATE,
-                "lost": ours["lost"],
-                "duplicated": ours["duplicated"],
-                "p50_ms": ours["p50_ms"],
-                "p99_ms": ours["p99_ms"],
-                "max_events_per_s": ours["max_events_per_s"],
-                "us_per_viewer": ours["us_per_viewer"],
-                "bare_us_per_viewer": bare["us_per_viewer"],
-                "stock_us_per_viewer": stock["us_per_viewer"],
-                "kb_per_connection": ours["kb_per_connection"],
-            }
-        )
-    )
+    line, summary = compare(by, top)
+    print(line)
+    print(json.dumps(summary))
     return 0
 
 

@@ -4,7 +4,6 @@ for a moderator's action on a question), which checks permissions and
 writes, and answers with an ack or an error frame.  Outgoing events come from
 the room's hub."""
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
@@ -59,14 +58,13 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         roadshow_id = int(self.scope["url_route"]["kwargs"]["pk"])
         # The presenter view (``?view=presenter``): the team on stage now.
         self.presenter = self._query("view") == "presenter"
-        access = await self._call(
-            selectors.access,
-            user=self.user,
-            roadshow_id=roadshow_id,
-            presenter=self.presenter,
-        )
-        self.user_id = await database_sync_to_async(self._user_id)()
+        # Accepted before anything is read: Daphne rejects a handshake not
+        # answered within its websocket_connect_timeout (5 s), and when a
+        # crowd comes back at once, the reads of a worker queue for its one
+        # database thread longer than that.  A refusal is an error frame and
+        # a close code, as it is for anything found later.
         await self.accept()
+        access, self.user_id = await self._call(self._access, roadshow_id=roadshow_id)
         if access is None:
             await self._refuse("not_found", NOT_FOUND)
             return
@@ -89,21 +87,27 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
                     presenter=self.presenter,
                 )
             else:
-                first = await self._call(
-                    selectors.missed,
-                    user=self.user,
-                    room_id=self.room_id,
-                    last=last,
-                    presenter=self.presenter,
-                )
+                # Coming back: from the hub's memory of the room's latest
+                # events if it has them (no read per viewer in a reconnect
+                # storm), else from the database.
+                first = await self.hub.missed(self, last, access.seq)
+                if first is None:
+                    first = await self._call(
+                        selectors.missed,
+                        user=self.user,
+                        room_id=self.room_id,
+                        last=last,
+                        presenter=self.presenter,
+                    )
         except LiveError as error:
             self.hub.discard(self)
             await self._refuse(error.code, FORBIDDEN, error.message)
             return
-        await self.base_send(
-            {"type": "websocket.send", "text": dumps({"v": 1, **first})}
-        )
-        self.last_seq = first["seq"]
+        if isinstance(first, tuple):  # the hub's frame, ready to send
+            text, self.last_seq = first
+        else:
+            text, self.last_seq = dumps({"v": 1, **first}), first["seq"]
+        await self.base_send({"type": "websocket.send", "text": text})
         await self.hub.resume(self)
 
     async def disconnect(self, code) -> None:
@@ -258,6 +262,14 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         await self._refuse("removed", FORBIDDEN)
 
     # ------------------------------------------------------------ helpers
+
+    def _access(self, roadshow_id: int) -> tuple:
+        """(what this user may do in the roadshow's room, their id): one trip
+        to the database thread."""
+        access = selectors.access(
+            user=self.user, roadshow_id=roadshow_id, presenter=self.presenter
+        )
+        return access, self._user_id()
 
     def _room(self) -> dict:
         """Who acts, and where: every service's first arguments."""

@@ -26,6 +26,7 @@ import os
 import socket
 import uuid
 import weakref
+from bisect import bisect_right
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -69,6 +70,10 @@ def _connection_lost(error: BaseException) -> bool:
     )
 
 
+def _seq(wire: dict) -> int:
+    return wire["seq"]
+
+
 def _setting(name: str, default: float) -> float:
     return getattr(settings, name, default)
 
@@ -87,6 +92,13 @@ class RoomHub:
         self.channel = ""
         self.wake = asyncio.Event()
         self.rechecks: set[asyncio.Task] = set()
+        # The room's latest events as this hub passed them on, in order: the
+        # events after ``recent_from`` up to ``last``.  A viewer coming back
+        # with ``?last=`` is answered from here (README, "Running at scale":
+        # the reconnect storm), one frame per resume point and audience.
+        self.recent: list[dict] = []
+        self.recent_from = 0
+        self.missed_frames: dict[tuple, tuple[str, int]] = {}
 
     # ------------------------------------------------------------ lifecycle
 
@@ -99,6 +111,7 @@ class RoomHub:
         self.channel = await layer.new_channel()
         await self._subscribe(layer)
         self.last = await database_sync_to_async(selectors.last_seq)(self.room_id)
+        self.recent_from = self.last
         self.tasks = [
             asyncio.create_task(self._read(layer)),
             asyncio.create_task(self._keep()),
@@ -373,6 +386,7 @@ class RoomHub:
             if wire is not None:
                 batch.append(wire)
             self.last = top
+            self._remember(batch)
             self.pending.extend(batch)
             if all(w["kind"] in COALESCED for w in self.pending):
                 if self.flush_handle is None:
@@ -383,6 +397,67 @@ class RoomHub:
                     )
                 return
         await self.flush()
+
+    # ------------------------------------------------------------ resuming
+
+    def _remember(self, batch: list[dict]) -> None:
+        """Keep the newest events (as many as a viewer may be sent on resuming)."""
+        self.recent.extend(batch)
+        self.missed_frames.clear()
+        excess = len(self.recent) - selectors.resume_limit()
+        if excess > 0:
+            self.recent_from = self.recent[excess - 1]["seq"]
+            del self.recent[:excess]
+
+    async def missed(self, conn, last: int, current: int) -> tuple[str, int] | None:
+        """What a viewer who saw up to ``last`` missed, as (the frame's text,
+        the sequence number it is current to), from this hub's memory: no
+        database read per viewer, and one frame for all who come back from
+        the same point with the same view.  ``current`` is the room's
+        sequence number as the viewer's access was read: the hub catches up
+        to it first if its broadcasts are still on their way.  None when
+        only the database can tell (a point this hub never passed, or too
+        long ago for a resume: the caller reads the events, or a snapshot,
+        as before)."""
+        if current > self.last:
+            await self.ingest(None, upto=current)
+        limit = selectors.resume_limit()
+        if last < 0 or last > self.last or self.last - last > limit:
+            return None
+        if last < self.recent_from:
+            # Older than this hub's memory (it started after the viewer left):
+            # read the gap once, for everyone coming back from there.
+            async with self.lock:
+                if last < self.recent_from:
+                    older = await database_sync_to_async(selectors.events_between)(
+                        self.room_id, last, self.recent_from
+                    )
+                    self.recent[:0] = older
+                    self.recent_from = last
+                    self.missed_frames.clear()
+        top = self.last
+        events = self.recent[bisect_right(self.recent, last, key=_seq) :]
+        # Events only for one person (their own question held for moderation
+        # …) make that person's frame their own.
+        own = conn.user_id is not None and any(
+            w["user"] == conn.user_id for w in events
+        )
+        key = (last, top, conn.moderator, conn.presenter, conn.user_id if own else None)
+        cached = self.missed_frames.get(key)
+        if cached is None:
+            shown = []
+            for wire in events:
+                event = for_viewer(
+                    wire,
+                    user_id=conn.user_id,
+                    moderator=conn.moderator,
+                    presenter=conn.presenter,
+                )
+                if event is not None:
+                    shown.append(event)
+            text = dumps({"v": 1, "t": "events", "seq": top, "events": shown})
+            cached = self.missed_frames[key] = (text, top)
+        return cached
 
     async def flush(self) -> None:
         if self.flush_handle is not None:

@@ -140,6 +140,9 @@ class Access:
     is_moderator: bool
     can_participate: bool
     can_present: bool = False
+    # The room's sequence number when judged (what a viewer coming back
+    # must be brought up to at least).
+    seq: int = 0
 
 
 def _access_of(user: Any, room: Room, *, presenter: bool = True) -> Access:
@@ -151,6 +154,7 @@ def _access_of(user: Any, room: Room, *, presenter: bool = True) -> Access:
         is_moderator=permissions.user_can(user, "live.moderate", room),
         can_participate=permissions.user_can(user, "live.participate", room),
         can_present=presenter and permissions.user_can(user, "live.present", room),
+        seq=room.seq,
     )
 
 

@@ -9,9 +9,11 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roadshow.settings.dev")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.auth import AuthMiddleware, get_user  # noqa: E402
+from channels.db import database_sync_to_async  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
 
 from cms.cache import PageCacheApp  # noqa: E402
 from livestream.routing import websocket_urlpatterns as live  # noqa: E402
@@ -19,13 +21,30 @@ from meetrooms.routing import websocket_urlpatterns as meet  # noqa: E402
 
 from .observability import RequestLog  # noqa: E402
 
+
+class SocketAuth(AuthMiddleware):
+    """Channels' ``AuthMiddleware``, reading the session's user on the thread
+    pool instead of the process's one thread-sensitive thread.  There every
+    socket's reads wait first in, first out, and a handshake whose user
+    waited behind a crowd's reads (a reconnect storm) was closed by Daphne
+    after its websocket_connect_timeout of 5 s, before the consumer could
+    accept it (README, "Running at scale")."""
+
+    async def resolve_scope(self, scope):
+        scope["user"]._wrapped = await database_sync_to_async(
+            get_user.func, thread_sensitive=False
+        )(scope)
+
+
 # Around everything: the request id, the request log and its metrics.
 application = RequestLog(
     ProtocolTypeRouter(
         {
             "http": PageCacheApp(django_asgi_app),
             "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter([*live, *meet]))
+                CookieMiddleware(
+                    SessionMiddleware(SocketAuth(URLRouter([*live, *meet])))
+                )
             ),
         }
     )

@@ -205,6 +205,51 @@ def test_resume_delivers_exactly_what_was_missed_in_order(live):
     run(scenario)
 
 
+def test_a_crowd_coming_back_is_answered_from_the_hub_without_reading_events(
+    live, monkeypatch
+):
+    """A reconnect storm: every viewer coming back from the same point gets
+    what it missed from the room's hub, with no read of the events each."""
+    from livestream import selectors
+
+    def refused(*args, **kwargs):
+        raise AssertionError("read from the database")
+
+    async def scenario():
+        asker = Client(live["roadshow"].pk, live["investor"])
+        watcher = Client(live["roadshow"].pk, live["enterprise"])
+        await asker.connect()
+        first = await watcher.connect()
+        seen = first["seq"]
+        for n in range(3):
+            await asker.send(t="ask", ref=f"q{n}", cid=f"c{n}", text=f"问题{n}")
+            await asker.reply(f"q{n}")
+            await watcher.event("question", text=f"问题{n}")
+        monkeypatch.setattr(selectors, "missed", refused)
+        monkeypatch.setattr(selectors, "events_between", refused)
+        crowd = [Client(live["roadshow"].pk, last=seen) for _ in range(5)]
+        crowd.append(Client(live["roadshow"].pk, live["investor"], last=seen))
+        for client in crowd:
+            frame = await client.connect()
+            assert frame["t"] == "events" and frame["seq"] == seen + 3
+            assert [e["data"]["text"] for e in frame["events"]] == [
+                "问题0",
+                "问题1",
+                "问题2",
+            ]
+        # Then each gets what follows, once.
+        monkeypatch.undo()
+        await asker.send(t="ask", ref="q3", cid="c3", text="问题3")
+        await asker.reply("q3")
+        for client in crowd:
+            nxt = await client.until(lambda f: f["t"] == "events")
+            assert [e["data"]["text"] for e in nxt["events"]] == ["问题3"]
+        for client in (asker, watcher, *crowd):
+            await client.close()
+
+    run(scenario)
+
+
 @pytest.mark.parametrize("last", ["999", "-5", "abc"])
 def test_forged_sequence_number_gets_a_fresh_snapshot(live, last):
     async def scenario():
