@@ -42,9 +42,13 @@ def _shown_job(*, kind: str, user):
     return job
 
 
-def _import_page(request, *, kind: str, template: str, context: dict, options=None):
+def _import_page(
+    request, *, kind: str, template: str, context: dict, options=None, remembered=None
+):
     """One import page: on POST check and queue the file (then follow it at
-    the page's address), on GET show the import running or its report."""
+    the page's address), on GET show the import running or its report
+    (``remembered(job)``: the context the shown job's options give back to
+    the form, so that its choices stay as they were)."""
     if not user_can(request.user, IMPORT_KINDS[kind].permission):
         raise PermissionDenied
     refused = None
@@ -63,6 +67,8 @@ def _import_page(request, *, kind: str, template: str, context: dict, options=No
             return redirect(request.path)
     job = None if refused else _shown_job(kind=kind, user=request.user)
     report = import_report_of(job) if job is not None else None
+    if job is not None and remembered is not None and request.method != "POST":
+        context = {**context, **remembered(job)}
     return render(
         request,
         template,
@@ -88,6 +94,7 @@ def demand_import_view(request):
         template="achievements/admin/demand_import.html",
         context={"publish": publish, "header_title": _("导入需求清单")},
         options={"publish": publish},
+        remembered=lambda job: {"publish": job.params.get("publish", True)},
     )
 
 

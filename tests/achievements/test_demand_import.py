@@ -205,6 +205,17 @@ def test_admin_import_is_for_organizers(
     response = client.get(response["Location"])
     assert response.status_code == 200
     assert "新增 2 条" in response.content.decode()
+    draft_box = 'name="draft" value="1"'
+    assert f"{draft_box}>" in response.content.decode()  # not checked
+    # Imported as drafts: the page following the job keeps the box checked.
+    upload = io.BytesIO(csv_bytes([row(title="三")]))
+    upload.name = "draft.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/library/demands/import/", {"file": upload, "draft": "1"}
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert f"{draft_box} checked>" in page
     template = client.get("/admin/library/demands/import/template/")
     assert template["Content-Disposition"].endswith('demands-template.xlsx"')
     client.force_login(users["enterprise"])
