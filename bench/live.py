@@ -137,6 +137,32 @@ class Viewer(asyncio.Protocol):
             self.opened.set_exception(RuntimeError("connection lost"))
 
 
+def deliveries(viewers, marks, published: dict[int, float]) -> dict:
+    """Lost, duplicated and delivered events (and each delivery's latency in
+    ms) of the events ``published`` (seq -> time), counted in each viewer's
+    frames after its ``mark``."""
+    lost = duplicated = delivered = 0
+    latencies: list[float] = []
+    for viewer, mark in zip(viewers, marks, strict=True):
+        got: dict[int, float] = {}
+        for seq, at in viewer.seen[mark:]:
+            if seq not in published:
+                continue
+            if seq in got:
+                duplicated += 1
+                continue
+            got[seq] = at
+            latencies.append((at - published[seq]) * 1000)
+        lost += len(published) - len(got)
+        delivered += len(got)
+    return {
+        "lost": lost,
+        "duplicated": duplicated,
+        "delivered": delivered,
+        "latencies": latencies,
+    }
+
+
 async def open_viewers(
     ports: list[int], path: str, n: int, at_once: int = 64
 ) -> list[Viewer]:
@@ -429,20 +455,9 @@ async def measure(
         published = await publisher.run(rate, seconds)
         await asyncio.sleep(DRAIN)
         cpu = cpu_seconds(pids) - cpu0
-        lost = duplicated = delivered = 0
-        latencies: list[float] = []
-        for viewer, mark in zip(viewers, marks, strict=True):
-            got: dict[int, float] = {}
-            for seq, at in viewer.seen[mark:]:
-                if seq not in published:
-                    continue
-                if seq in got:
-                    duplicated += 1
-                    continue
-                got[seq] = at
-                latencies.append((at - published[seq]) * 1000)
-            lost += len(published) - len(got)
-            delivered += len(got)
+        got = deliveries(viewers, marks, published)
+        lost, duplicated = got["lost"], got["duplicated"]
+        delivered, latencies = got["delivered"], got["latencies"]
         events = len(published)
         # The slowest events: when to the last viewer (a pause on the server
         # delays every viewer of one event; a slow client only its own).

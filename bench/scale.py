@@ -51,6 +51,7 @@ from bench.live import (
     PlatformPublisher,
     close_viewers,
     cpu_seconds,
+    deliveries,
     open_viewers,
     rss_kb,
     session_of,
@@ -132,29 +133,6 @@ async def idle_window(pids: list[int], redis, overhead: dict) -> tuple[float, di
     await asyncio.sleep(IDLE_SECONDS)
     cpu = (cpu_seconds(pids) - cpu0) / (time.monotonic() - t0)
     return cpu, redis_delta(r0, redis_snapshot(redis), overhead)
-
-
-def deliveries(viewers, marks, published: dict[int, float]) -> dict:
-    lost = duplicated = delivered = 0
-    latencies: list[float] = []
-    for viewer, mark in zip(viewers, marks, strict=True):
-        got: dict[int, float] = {}
-        for seq, at in viewer.seen[mark:]:
-            if seq not in published:
-                continue
-            if seq in got:
-                duplicated += 1
-                continue
-            got[seq] = at
-            latencies.append((at - published[seq]) * 1000)
-        lost += len(published) - len(got)
-        delivered += len(got)
-    return {
-        "lost": lost,
-        "duplicated": duplicated,
-        "delivered": delivered,
-        "latencies": latencies,
-    }
 
 
 async def measure(
