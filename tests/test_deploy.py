@@ -188,19 +188,41 @@ def test_a_live_rooms_sockets_gather_on_one_worker(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
             return r.read().decode()
 
+    def settled():
+        """Every worker up in both backends at its full weight (after the
+        health checks' rise and the slow start, the hash's ring is final)."""
+        try:
+            rows = [
+                row
+                for backend in cluster.BACKENDS
+                for row in cluster.server_stats(backend).values()
+            ]
+        except OSError:
+            return False
+        return len(rows) == 6 and all(
+            row["status"] == "UP" and row["weight"] == row["uweight"] for row in rows
+        )
+
+    cluster.STATE = tmp_path  # its stats socket
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                get("/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        time.sleep(2.5)  # every worker's first health check passed
+        deadline = time.monotonic() + 60
+        while not settled():
+            assert time.monotonic() < deadline, "HAProxy never had every worker up"
+            time.sleep(0.2)
+
+        def alone(path):
+            """One request with no other session open: bounded loads would
+            send it elsewhere while the last one is still being closed."""
+            deadline = time.monotonic() + 10
+            while any(
+                int(row["scur"] or 0) for row in cluster.server_stats("live").values()
+            ):
+                assert time.monotonic() < deadline, "a session never closed"
+                time.sleep(0.05)
+            return get(path)
+
         rooms = {
-            room: {get(f"/ws/live/{room}/?since={n}") for n in range(6)}
+            room: {alone(f"/ws/live/{room}/?since={n}") for n in range(6)}
             for room in range(1, 13)
         }
         assert all(len(seen) == 1 for seen in rooms.values()), rooms
