@@ -84,3 +84,17 @@ def make_meeting(market):
     schedule_run(session_id=market["session"].pk, by=market["organizer"])
     schedule_publish(session_id=market["session"].pk, by=market["organizer"])
     return request, Meeting.objects.get(request=request)
+
+
+def make_emailed_market(roles):
+    """``make_market`` with everyone given an address (username@example.com),
+    for tests of what people are told."""
+    from accounts.models import User
+
+    for user in User.objects.all():
+        user.email = f"{user.username}@example.com"
+        user.save()
+    market = make_market(roles)
+    for key in ("investor", "team", "enterprise"):
+        market[key].refresh_from_db()
+    return market

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from accounts.enums import Role
-from accounts.models import Membership, User
+from accounts.models import Membership
 from accounts.permissions import user_can
 from achievements.enums import Publication
 from achievements.models import Achievement
@@ -29,19 +29,13 @@ from matchmaking.services import (
 )
 from matchmaking.services.sessions import SETTINGS
 from tests.factories import make_user
-from tests.factories.matchmaking import make_market, make_meeting
+from tests.factories.matchmaking import make_emailed_market, make_meeting
 from tracker.models import Deal
 
 
 @pytest.fixture
 def market(roles):
-    for user in User.objects.all():
-        user.email = f"{user.username}@example.com"
-        user.save()
-    market = make_market(roles)
-    for key in ("investor", "team", "enterprise"):
-        market[key].refresh_from_db()
-    return market
+    return make_emailed_market(roles)
 
 
 def _ask(m, by="investor", org="fund"):

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
-from accounts.models import Notification, User
+from accounts.models import Notification
 from accounts.notifications import notification_settings_set, shown_to
 from achievements.enums import Publication
 from achievements.models import Achievement
@@ -19,18 +19,12 @@ from matchmaking.services import (
     request_create,
     request_decline,
 )
-from tests.factories.matchmaking import make_market, make_meeting
+from tests.factories.matchmaking import make_emailed_market, make_meeting
 
 
 @pytest.fixture
 def market(roles):
-    for user in User.objects.all():
-        user.email = f"{user.username}@example.com"
-        user.save()
-    market = make_market(roles)
-    for key in ("investor", "team", "enterprise"):
-        market[key].refresh_from_db()
-    return market
+    return make_emailed_market(roles)
 
 
 def _ask(m, message=""):
