@@ -11,7 +11,9 @@ Twisted==26.10.0 and autobahn==26.10.2:
 
 - Daphne: the ASGI ``send`` it gives an application is
   ``functools.partial(server.handle_reply, protocol)``, seen through Channels'
-  session wrappers (each keeps the inner one as ``real_send``);
+  session wrappers (each keeps the inner one as ``real_send``) and through
+  our own middleware's (``__wrapped__``, set by a wrapper that passes
+  ``websocket.send`` on unchanged);
 - autobahn: that ``protocol`` (a ``WebSocketServerProtocol``) has ``state`` and
   ``STATE_OPEN``, ``send_queue``, ``sendPreparedMessage`` and
   ``factory.prepareMessage(payload)``, whose result holds the framed bytes in
@@ -75,7 +77,13 @@ def socket_of(send) -> Any | None:
     """The Daphne WebSocket behind an ASGI ``send`` (what ``write_prepared``
     writes to), or None: another server, or a Daphne this module does not
     know (logged once)."""
-    for _ in range(4):
+    for _ in range(8):
+        # A middleware's wrapper that leaves ``websocket.send`` as it is says
+        # so with ``__wrapped__`` (roadshow.observability.RequestLog).
+        inner = getattr(send, "__wrapped__", None)
+        if inner is not None:
+            send = inner
+            continue
         owner = getattr(send, "__self__", None)
         if owner is None or not hasattr(owner, "real_send"):
             break

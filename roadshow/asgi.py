@@ -36,16 +36,17 @@ class SocketAuth(AuthMiddleware):
         )(scope)
 
 
+def sockets(routes: list):
+    """The WebSocket stack around ``routes``: the Origin check, the session
+    and its user."""
+    return AllowedHostsOriginValidator(
+        CookieMiddleware(SessionMiddleware(SocketAuth(URLRouter(routes))))
+    )
+
+
 # Around everything: the request id, the request log and its metrics.
 application = RequestLog(
     ProtocolTypeRouter(
-        {
-            "http": PageCacheApp(django_asgi_app),
-            "websocket": AllowedHostsOriginValidator(
-                CookieMiddleware(
-                    SessionMiddleware(SocketAuth(URLRouter([*live, *meet])))
-                )
-            ),
-        }
+        {"http": PageCacheApp(django_asgi_app), "websocket": sockets([*live, *meet])}
     )
 )

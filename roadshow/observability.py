@@ -98,6 +98,9 @@ class RequestLog:
                 WEBSOCKETS_TOTAL.labels(kind).inc()
             await send(message)
 
+        # Frames (``websocket.send``) pass unchanged: the live room's hub may
+        # write them straight to the socket behind (livestream.transport).
+        sending.__wrapped__ = send
         with tracing.bound(request_id):
             try:
                 await self.app(scope, receive, sending)
