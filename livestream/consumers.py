@@ -8,7 +8,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
-from . import hub, schema, selectors, services
+from . import admission, hub, schema, selectors, services
 from .enums import ModerationAction
 from .errors import LiveError
 from .sockets import SocketHelpers
@@ -64,7 +64,11 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         # database thread longer than that.  A refusal is an error frame and
         # a close code, as it is for anything found later.
         await self.accept()
-        access, self.user_id = await self._call(self._access, roadshow_id=roadshow_id)
+        # Read with whoever else is coming in (a crowd: one read, not one each).
+        access = await admission.access(
+            user=self.user, roadshow_id=roadshow_id, presenter=self.presenter
+        )
+        self.user_id = self._user_id()
         if access is None:
             await self._refuse("not_found", NOT_FOUND)
             return
@@ -262,14 +266,6 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
         await self._refuse("removed", FORBIDDEN)
 
     # ------------------------------------------------------------ helpers
-
-    def _access(self, roadshow_id: int) -> tuple:
-        """(what this user may do in the roadshow's room, their id): one trip
-        to the database thread."""
-        access = selectors.access(
-            user=self.user, roadshow_id=roadshow_id, presenter=self.presenter
-        )
-        return access, self._user_id()
 
     def _room(self) -> dict:
         """Who acts, and where: every service's first arguments."""

@@ -162,12 +162,31 @@ def access(*, user: Any, roadshow_id: int, presenter: bool = False) -> Access | 
     """The room of a roadshow and what the user may do there (with
     ``presenter``, also whether they may open the presenter view); None if
     there is no such roadshow.  The room is created on first use."""
+    found = accesses(roadshow_id=roadshow_id, users=[user], presenter=presenter)
+    return found[0] if found is not None else None
+
+
+def accesses(
+    *, roadshow_id: int, users: list[Any], presenter: bool = False
+) -> list[Access] | None:
+    """``access`` for many users at once (a crowd coming into the room
+    together), in a few queries whatever their number; None if there is no
+    such roadshow."""
     roadshow = Roadshow.objects.filter(pk=roadshow_id).first()
     if roadshow is None:
         return None
     room = room_of(roadshow)
     room.roadshow = roadshow
-    return _access_of(user_afresh(user), room, presenter=presenter)
+    signed_in = list({u.pk for u in users if u.is_authenticated})
+    if len(signed_in) > 1:
+        rules.prime(room, signed_in)
+    # Judged once per person (the signed-out public: once for all of them).
+    judged: dict[int | None, Access] = {}
+    for user in users:
+        key = user.pk if user.is_authenticated else None
+        if key not in judged:
+            judged[key] = _access_of(user_afresh(user), room, presenter=presenter)
+    return [judged[u.pk if u.is_authenticated else None] for u in users]
 
 
 def viewers_access(

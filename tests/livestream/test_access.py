@@ -4,6 +4,8 @@ out, a roadshow cancelled or made investors-only — their open sockets close
 (4403) while everyone else's stay open.  Through the real ASGI application,
 with session cookies, and the changes made where people make them."""
 
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -264,3 +266,46 @@ def test_a_new_password_closes_the_accounts_sockets(live):
         await other.close()
 
     run(scenario)
+
+
+def test_a_crowd_coming_in_together_is_judged_in_a_few_reads_each_as_itself(
+    live, monkeypatch
+):
+    """Viewers arriving while the room's access is read wait for the next
+    read, which judges them all (livestream.admission): forty at once cost a
+    few reads, and each still gets their own verdict — the investor and the
+    organizer theirs, the signed-out public refused by an investors-only
+    room, the moderator a moderator's snapshot."""
+    from livestream import selectors
+
+    roadshow = _investors_only(live)
+    reads = []
+    real = selectors.accesses
+
+    def counted(**kwargs):
+        reads.append(len(kwargs["users"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "accesses", counted)
+    investor_http = signed_in(live["investor"])
+    organizer_http = signed_in(live["organizer"])
+
+    async def scenario():
+        public = [Browser(roadshow.pk) for _ in range(36)]
+        investors = [Browser(roadshow.pk, investor_http) for _ in range(3)]
+        organizer = Browser(roadshow.pk, organizer_http)
+        crowd = [*public, *investors, organizer]
+        await asyncio.gather(*(b.comm.connect() for b in crowd))
+        firsts = await asyncio.gather(*(b.until(lambda f: True) for b in crowd))
+        for first in firsts[:36]:
+            assert (first["t"], first["code"]) == ("error", "forbidden")
+        for first in firsts[36:]:
+            assert first["t"] == "snapshot", first
+        assert [f["me"]["moderator"] for f in firsts[36:]] == [False] * 3 + [True]
+        assert {f["me"]["id"] for f in firsts[36:39]} == {live["investor"].pk}
+        for browser in [*investors, organizer]:
+            await browser.close()
+
+    run(scenario)
+    assert sum(reads) == 40
+    assert len(reads) <= 4, reads
