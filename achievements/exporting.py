@@ -55,8 +55,8 @@ def export_achievements(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the rows of ``queryset`` (already the viewer's: it is exported as
-    it is); ``progress(rows)`` hears every thousand rows written."""
-    export = XlsxExport(about=about)
+    it is); ``progress(rows)`` hears how far it got."""
+    export = XlsxExport(about=about, progress=progress)
     headers = [str(c.header) for c in COLUMNS if c.key != "owner_kind"]
     headers += [_("技术成熟度说明"), _("审查状态"), _("发布范围"), _("发布时间")]
     sheet = export.sheet(_("成果"), header=headers)
@@ -85,7 +85,5 @@ def export_achievements(
             a.published_at,
         ]
         sheet.append(row)
-        if progress is not None and sheet.rows % 1000 == 0:
-            progress(sheet.rows)
     export.save(stream)
     return sheet.rows

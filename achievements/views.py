@@ -1,6 +1,3 @@
-import io
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,14 +14,12 @@ from accounts import permissions
 from accounts.enums import Role
 from accounts.models import Organization
 from accounts.permissions import user_can
-from jobs.exports import export_started
-from spreadsheets import About, xlsx_response
+from jobs.exports import export_response
 from uploads import UploadRefused, check_attachment, protected_file_response
 
 from . import selectors, services
 from .enums import TRL_DESCRIPTIONS, DemandKind, ReviewStatus, TransferMode
 from .export_jobs import LIBRARY_EXPORT, library_export_params
-from .exporting import catalogue_filters_in_words, export_achievements
 from .extensions import demand_sections, detail_sections
 from .forms import AchievementForm, AttachmentForm, DemandForm, ReviewForm
 from .matching import demand_matches
@@ -214,21 +209,11 @@ def attachment_upload(request, pk: int):
 def export_xlsx(request):
     if not user_can(request.user, "achievement.export"):
         raise PermissionDenied
-    filters = _filters(request)
-    queryset = selectors.catalogue_search(user=request.user, filters=filters)
-    if queryset.count() > settings.EXPORT_INLINE_ROWS:
-        return export_started(
-            request, kind=LIBRARY_EXPORT, params=library_export_params(filters)
-        )
-    about = About(
-        title=_("成果库导出"),
-        exported_by=str(request.user),
-        filters=catalogue_filters_in_words(filters),
+    return export_response(
+        request,
+        kind=LIBRARY_EXPORT,
+        params=library_export_params(_filters(request)),
     )
-    stream = io.BytesIO()
-    export_achievements(queryset=queryset, stream=stream, about=about)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(stream, filename=f"achievements-{stamp}.xlsx")
 
 
 def _owner_choices(user):

@@ -3,8 +3,6 @@ a roadshow's calls with the form to open one, and a call's page (reviewers,
 the ranking, the decision, the waitlist, the log) with one small view per
 action.  wagtail_hooks registers them."""
 
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import user_can
 from events.models import Roadshow
-from spreadsheets import xlsx_response
+from jobs.exports import export_response
 
 from . import selectors, services
 from .enums import ApplicationStatus
-from .exporting import export_call
+from .export_jobs import CALL_EXPORT
 from .forms import CallOpenForm, ReviewerForm
 from .models import Application, Call
 
@@ -235,6 +233,4 @@ def close_view(request, pk: int):
 @require_GET
 def export_view(request, pk: int):
     call = _call(request, pk)
-    stream = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)
-    export_call(call=call, user=request.user, stream=stream)
-    return xlsx_response(stream, filename=f"call-{call.pk}.xlsx")
+    return export_response(request, kind=CALL_EXPORT, params={"call": call.pk})

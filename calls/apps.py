@@ -7,4 +7,4 @@ class CallsConfig(AppConfig):
     verbose_name = _("路演征集")
 
     def ready(self) -> None:
-        from . import rules, workspace  # noqa: F401  (register rules and panels)
+        from . import export_jobs, rules, workspace  # noqa: F401  (register rules and panels)

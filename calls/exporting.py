@@ -1,6 +1,7 @@
 """The call's record as a workbook for organizers: the ranking, every mark
 with who gave it and when, and the log of decisions."""
 
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -15,14 +16,21 @@ def _mark(value: float | None) -> float | None:
     return round(value, 2) if value is not None else None
 
 
-def export_call(*, call: Call, user: Any, stream: IO[bytes]) -> int:
+def export_call(
+    *,
+    call: Call,
+    user: Any,
+    stream: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> int:
     criteria = [c.name for c in call.criteria.all()]
     export = XlsxExport(
         about=About(
             title=_("路演征集评审记录"),
             exported_by=str(user),
             filters=[(_("征集"), call.title), (_("路演"), call.roadshow.title)],
-        )
+        ),
+        progress=progress,
     )
     ranking = call_ranking(call=call)
     summary = export.sheet(

@@ -1,7 +1,6 @@
 """Registration, tickets and check-in views."""
 
 import datetime as dt
-import io
 import json
 import time
 import uuid
@@ -20,8 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import ratelimit
 from accounts.models import Membership
 from accounts.permissions import user_can
+from jobs.exports import export_response
 
 from .enums import Attendance, RegistrationStatus, ScanResult
+from .export_jobs import REGISTRATIONS_EXPORT
 from .links import watch_path
 from .models import Registration, Roadshow
 from .registrations import (
@@ -279,49 +280,10 @@ def checkin_counts_api(request, pk: int):
 @login_required
 @require_GET
 def registrations_export(request, pk: int):
-    from spreadsheets import About, XlsxExport, xlsx_response
-
     roadshow = get_object_or_404(Roadshow, pk=pk)
     # The list carries registrants' emails: organizers only, not door staff.
     if not user_can(request.user, "roadshow.manage", roadshow):
         raise PermissionDenied
-    export = XlsxExport(
-        about=About(
-            title=_("路演报名名单"),
-            exported_by=str(request.user),
-            filters=[(_("路演"), roadshow.title)],
-        )
+    return export_response(
+        request, kind=REGISTRATIONS_EXPORT, params={"roadshow": roadshow.pk}
     )
-    sheet = export.sheet(
-        _("报名"),
-        header=[
-            _("姓名"),
-            _("机构"),
-            _("邮箱"),
-            _("参加方式"),
-            _("状态"),
-            _("报名时间"),
-            _("签到时间"),
-            _("签到入口"),
-        ],
-    )
-    rows = roadshow.registrations.select_related("user").prefetch_related(
-        "user__memberships__organization"
-    )
-    for r in rows:
-        orgs = "、".join(m.organization.name for m in r.user.memberships.all())
-        sheet.append(
-            [
-                str(r.user),
-                orgs,
-                r.user.email,
-                r.get_attendance_display(),
-                r.get_status_display(),
-                r.created_at,
-                r.checked_in_at,
-                r.checked_in_door,
-            ]
-        )
-    stream = io.BytesIO()
-    export.save(stream)
-    return xlsx_response(stream, filename=f"registrations-{roadshow.pk}.xlsx")

@@ -7,4 +7,4 @@ class LicencesConfig(AppConfig):
     verbose_name = _("开放许可")
 
     def ready(self) -> None:
-        from . import rules, workspace  # noqa: F401  (register rules and panels)
+        from . import export_jobs, rules, workspace  # noqa: F401  (register rules and panels)

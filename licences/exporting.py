@@ -1,15 +1,20 @@
 """The open-licence list as XLSX (the 说明 sheet first; people's text never
 a formula)."""
 
+from collections.abc import Callable
 from typing import IO
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization
+from achievements.models import IndustryField, Province
 from spreadsheets import About, XlsxExport
+from tracker.enums import LicenceFee
 
 from .models import Declaration
+from .selectors import ListFilters
 
 
 def export_declarations(
@@ -18,8 +23,9 @@ def export_declarations(
     stream: IO[bytes],
     about: About,
     base_url: str,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    export = XlsxExport(about=about)
+    export = XlsxExport(about=about, progress=progress)
     sheet = export.sheet(
         _("开放许可"),
         header=[
@@ -72,3 +78,24 @@ def export_declarations(
         )
     export.save(stream)
     return sheet.rows
+
+
+def open_licences_filters_in_words(filters: ListFilters) -> list[tuple[str, str]]:
+    """The list's filters in words, for the export's 说明 sheet."""
+    words = []
+    if filters.field:
+        found = IndustryField.objects.filter(code=filters.field).first()
+        words.append((_("产业领域"), found.local_name if found else filters.field))
+    if filters.province:
+        found = Province.objects.filter(code=filters.province).first()
+        words.append(
+            (_("拟重点转化区域"), found.local_name if found else filters.province)
+        )
+    if filters.fee_mode:
+        words.append((_("许可使用费支付方式"), str(LicenceFee(filters.fee_mode).label)))
+    if filters.institution is not None:
+        found = Organization.objects.filter(pk=filters.institution).first()
+        words.append((_("专利权人"), found.name if found else str(filters.institution)))
+    if filters.all:
+        words.append((_("范围"), _("含已到期和已撤回的声明")))
+    return words

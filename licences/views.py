@@ -2,8 +2,6 @@
 a declaration's page, and taking a licence: 取得许可 on the declaration,
 then the confirmation with the terms and the written notice, then send."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,13 +14,13 @@ from django.views.decorators.http import require_GET
 from accounts.models import Organization
 from accounts.permissions import user_can
 from achievements.models import IndustryField, Province
-from spreadsheets import About, xlsx_response
+from jobs.exports import export_response
 from tracker.enums import LicenceFee
 
 from . import services
 from .calendars import declarations_calendar
 from .enums import DeclarationStatus
-from .exporting import export_declarations
+from .export_jobs import OPEN_LICENCES_EXPORT, open_licences_export_params
 from .forms import TakeForm
 from .models import Declaration
 from .rules import licensee_orgs
@@ -50,26 +48,6 @@ def _filters(request) -> ListFilters:
         institution=int(institution) if institution.isdigit() else None,
         all=params.get("all") == "1",
     )
-
-
-def _filters_in_words(filters: ListFilters) -> list[tuple[str, str]]:
-    words = []
-    if filters.field:
-        found = IndustryField.objects.filter(code=filters.field).first()
-        words.append((_("产业领域"), found.local_name if found else filters.field))
-    if filters.province:
-        found = Province.objects.filter(code=filters.province).first()
-        words.append(
-            (_("拟重点转化区域"), found.local_name if found else filters.province)
-        )
-    if filters.fee_mode:
-        words.append((_("许可使用费支付方式"), str(LicenceFee(filters.fee_mode).label)))
-    if filters.institution is not None:
-        found = Organization.objects.filter(pk=filters.institution).first()
-        words.append((_("专利权人"), found.name if found else str(filters.institution)))
-    if filters.all:
-        words.append((_("范围"), _("含已到期和已撤回的声明")))
-    return words
 
 
 def _base_url(request) -> str:
@@ -106,21 +84,13 @@ def open_licence_list(request):
 
 @require_GET
 def open_licence_export(request):
-    filters = _filters(request)
-    about = About(
-        title=_("开放许可清单"),
-        exported_by=str(request.user) if request.user.is_authenticated else _("公众"),
-        filters=_filters_in_words(filters),
+    return export_response(
+        request,
+        kind=OPEN_LICENCES_EXPORT,
+        params=open_licences_export_params(
+            _filters(request), base_url=_base_url(request)
+        ),
     )
-    stream = io.BytesIO()
-    export_declarations(
-        queryset=open_licences(user=request.user, filters=filters),
-        stream=stream,
-        about=about,
-        base_url=_base_url(request),
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(stream, filename=f"open-licences-{stamp}.xlsx")
 
 
 @require_GET

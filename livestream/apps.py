@@ -15,7 +15,7 @@ class LivestreamConfig(AppConfig):
         from events.signals import roadshow_changed
 
         # rules: the permission rules; workspace: the presenting team's panel.
-        from . import receivers, rules, workspace  # noqa: F401
+        from . import export_jobs, receivers, rules, workspace  # noqa: F401
 
         roadshow_changed.connect(
             receivers.on_roadshow_changed, dispatch_uid="livestream-room"

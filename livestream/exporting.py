@@ -5,6 +5,7 @@ moderator gets what the room shows them — the asker's name, nothing more.
 Either way the achievements are named only as far as the visibility rule lets
 the exporting user see them (as the room's programme does)."""
 
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -26,14 +27,21 @@ def _organizations(user: Any) -> str:
     )
 
 
-def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
+def export_questions(
+    *,
+    room: Room,
+    user: Any,
+    stream: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> int:
     contacts = permissions.user_can(user, "live.export_contacts", room)
     export = XlsxExport(
         about=About(
             title=_("直播间问题"),
             exported_by=str(user),
             filters=[(_("路演"), room.roadshow.title)],
-        )
+        ),
+        progress=progress,
     )
     sheet = export.sheet(
         _("问题"),
@@ -59,13 +67,19 @@ def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
     )
     if contacts:
         rows = rows.prefetch_related("author__memberships__organization")
-    rows = list(rows)
+    asked = Question.objects.filter(room=room)
     shown = achievements_published_to(
         user=user,
-        ids={q.achievement_id for q in rows if q.achievement_id}
-        | {q.slot.achievement_id for q in rows if q.slot_id and q.slot.achievement_id},
+        ids=set(
+            asked.exclude(achievement=None).values_list("achievement_id", flat=True)
+        )
+        | set(
+            asked.exclude(slot__achievement=None).values_list(
+                "slot__achievement_id", flat=True
+            )
+        ),
     )
-    for q in rows:
+    for q in rows.iterator(chunk_size=1000):
         visible = q.achievement_id in shown
         contact = [_organizations(q.author), q.author.email] if contacts else []
         sheet.append(
@@ -85,14 +99,20 @@ def export_questions(*, room: Room, user: Any, stream: IO[bytes]) -> int:
             ]
         )
     export.save(stream)
-    return len(rows)
+    return export.rows
 
 
 def _mark(value: float | None) -> float | None:
     return round(value, 2) if value is not None else None
 
 
-def export_scores(*, room: Room, user: Any, stream: IO[bytes]) -> int:
+def export_scores(
+    *,
+    room: Room,
+    user: Any,
+    stream: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Every pitch's scores for organizers: the averages per pitch, and each
     scorer's marks with who they are."""
     criteria = list(room.score_criteria)
@@ -101,7 +121,8 @@ def export_scores(*, room: Room, user: Any, stream: IO[bytes]) -> int:
             title=_("路演项目评分"),
             exported_by=str(user),
             filters=[(_("路演"), room.roadshow.title)],
-        )
+        ),
+        progress=progress,
     )
     summary = export.sheet(
         _("评分汇总"), header=[_("路演项目"), _("评分人数"), *criteria, _("平均分")]

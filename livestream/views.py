@@ -2,25 +2,22 @@
 questions and scores exports, and the organizers' lists (moderators, judges,
 scoring criteria).  The room's life runs over its WebSocket."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from achievements.selectors import achievements_published_to
 from events.models import Roadshow
-from spreadsheets import xlsx_response
+from jobs.exports import export_response
 
 from . import selectors, services
 from .errors import LiveError
-from .exporting import export_questions, export_scores
+from .export_jobs import QUESTIONS_EXPORT, SCORES_EXPORT
 from .i18n import client_text
 from .limits import (
     CHAT_MAX,
@@ -107,10 +104,9 @@ def questions_export(request, pk: int):
         return redirect_to_login(request.get_full_path())
     if not access.is_moderator:
         raise PermissionDenied
-    stream = io.BytesIO()
-    export_questions(room=room, user=request.user, stream=stream)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(stream, filename=f"questions-{roadshow.pk}-{stamp}.xlsx")
+    return export_response(
+        request, kind=QUESTIONS_EXPORT, params={"roadshow": roadshow.pk}
+    )
 
 
 @require_GET
@@ -199,10 +195,9 @@ def scores_export(request, pk: int):
         roadshow, room = _organizer_room(request, pk)
     except _LoginFirst:
         return redirect_to_login(request.get_full_path())
-    stream = io.BytesIO()
-    export_scores(room=room, user=request.user, stream=stream)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(stream, filename=f"scores-{roadshow.pk}-{stamp}.xlsx")
+    return export_response(
+        request, kind=SCORES_EXPORT, params={"roadshow": roadshow.pk}
+    )
 
 
 @require_POST

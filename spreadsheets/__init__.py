@@ -9,7 +9,7 @@ row with an autofilter and columns as wide as their content."""
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -36,6 +36,9 @@ WIDTH_SAMPLE = 500
 MIN_WIDTH = 6
 MAX_WIDTH = 50
 _PADDING = 2
+# How often (in data rows written, all sheets together) an export reports how
+# far it got, when asked to.
+PROGRESS_EVERY = 1000
 
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -113,8 +116,15 @@ class ExportSheet:
     """A sheet of an export, streamed: the first rows are held back until the
     columns' widths are known, the rest go straight to the file."""
 
-    def __init__(self, sheet, *, header: Sequence[Any] | None) -> None:
+    def __init__(
+        self,
+        sheet,
+        *,
+        header: Sequence[Any] | None,
+        counted: Callable[[], None] | None = None,
+    ) -> None:
         self._sheet = sheet
+        self._counted = counted
         self._header = [str(h) for h in header] if header is not None else None
         self._held: list[list[Any]] = []
         self._started = False
@@ -129,6 +139,8 @@ class ExportSheet:
         row = list(row)
         self._columns = max(self._columns, len(row))
         self.rows += 1
+        if self._counted is not None:
+            self._counted()
         if self._started:
             self._write(row)
             return
@@ -199,10 +211,15 @@ def filters_in_words(filters: Sequence[tuple[str, str]]) -> str:
 
 class XlsxExport:
     """A workbook for download: the "说明" sheet first, then the data sheets
-    in the order they are asked for."""
+    in the order they are asked for.  ``progress(rows)``, if given, hears
+    every ``PROGRESS_EVERY`` data rows appended (for a job's page)."""
 
-    def __init__(self, *, about: About) -> None:
+    def __init__(
+        self, *, about: About, progress: Callable[[int], None] | None = None
+    ) -> None:
         self.about = about
+        self._progress = progress
+        self._appended = 0
         self._workbook = Workbook(write_only=True)
         # Created first so it comes first; written last, when the counts are known.
         self._about_sheet = self._workbook.create_sheet(pgettext("spreadsheet", "说明"))
@@ -210,9 +227,18 @@ class XlsxExport:
 
     def sheet(self, title: str, *, header: Sequence[Any]) -> ExportSheet:
         # Excel refuses sheet names over 31 characters.
-        sheet = ExportSheet(self._workbook.create_sheet(str(title)[:31]), header=header)
+        sheet = ExportSheet(
+            self._workbook.create_sheet(str(title)[:31]),
+            header=header,
+            counted=self._counted if self._progress is not None else None,
+        )
         self._sheets.append(sheet)
         return sheet
+
+    def _counted(self) -> None:
+        self._appended += 1
+        if self._appended % PROGRESS_EVERY == 0:
+            self._progress(self._appended)
 
     @property
     def rows(self) -> int:

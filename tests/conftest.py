@@ -121,3 +121,22 @@ def live(roles):
     room.premoderation = False
     room.save(update_fields=["premoderation"])
     return {"roadshow": roadshow, "room": room, "slot": slot, **users}
+
+
+@pytest.fixture
+def private(settings, tmp_path):
+    """The private storage (jobs' uploads and files) in the test's folder."""
+    from tests.exports import private_storage_in
+
+    return private_storage_in(settings, tmp_path / "private")
+
+
+@pytest.fixture(params=["inline", "job"])
+def downloads(request, settings, private):
+    """Exports written in the request, then (every row over the limit) by a
+    background job: a test using this runs both ways."""
+    from tests.exports import Downloads
+
+    through_job = request.param == "job"
+    settings.EXPORT_INLINE_ROWS = 0 if through_job else 10**9
+    return Downloads(through_job=through_job)

@@ -21,8 +21,8 @@ def export_deals(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the rows of ``queryset`` (already the viewer's);
-    ``progress(rows)`` hears every thousand rows written."""
-    export = XlsxExport(about=about)
+    ``progress(rows)`` hears how far it got."""
+    export = XlsxExport(about=about, progress=progress)
     sheet = export.sheet(
         _("成果转化项目"),
         header=[
@@ -78,7 +78,5 @@ def export_deals(
                 d.updated_at,
             ]
         )
-        if progress is not None and sheet.rows % 1000 == 0:
-            progress(sheet.rows)
     export.save(stream)
     return sheet.rows

@@ -1,7 +1,8 @@
-"""The deals' export (the follow-up list as XLSX) as a background job, when
-it is too large to write in the request: the list's query goes with the
+"""The deals' export (the follow-up list as XLSX): written in the request,
+or by a background job when it is large; the list's query goes with the
 job, and the deals are those the starter may see when it runs."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -9,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from jobs.exports import export_written, rows_written
-from jobs.services import JobRefused, handler
+from jobs.exports import ExportPlan, export_kind
+from jobs.services import JobRefused
 from spreadsheets import About
 
 from .exporting import export_deals
@@ -30,29 +31,22 @@ def deals_export_params(query) -> dict:
     }
 
 
-@handler(DEALS_EXPORT)
-def deals_export(*, job, progress, query: dict):
-    user = job.started_by
-    # Judged now, as the starter: the list exports to organizers only.
-    if user is None or not permissions.is_organizer(user):
+@export_kind(DEALS_EXPORT)
+def deals_export(*, user, query: dict) -> ExportPlan:
+    # The list exports to organizers only.
+    if not permissions.is_organizer(user):
         raise JobRefused(_("你已没有导出项目跟踪表的权限。"))
     queryset = deals_filtered(qs=deals_visible_to(user=user), params=query)
     queryset = queryset.order_by("-updated_at", "-id")
-    total = queryset.count()
     about = About(
         title=_("成果转化项目跟踪表"),
         exported_by=str(user),
         filters=deal_filters_in_words(params=query, user=user),
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return export_written(
-        write=lambda stream: export_deals(
-            queryset=queryset,
-            stream=stream,
-            about=about,
-            progress=rows_written(progress, total),
-        ),
-        filename=f"deals-{stamp}.xlsx",
+    return ExportPlan(
+        rows=queryset.count(),
+        write=partial(export_deals, queryset=queryset, about=about),
+        filename=f"deals-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         title=_("成果转化项目跟踪表"),
         back=reverse("tracker:deals") + ("?" + urlencode(query) if query else ""),
     )

@@ -1,12 +1,10 @@
 """The catalogue's XLSX export (#17): numbers, dates, widths and the filters
 that produced it on the 说明 sheet."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from achievements.models import Province
 from spreadsheets import DATETIME_FORMAT, DECIMAL_FORMAT
@@ -15,7 +13,9 @@ from tests.factories import make_achievement
 pytestmark = pytest.mark.django_db
 
 
-def test_the_catalogue_export_has_numbers_dates_and_its_filters(client, roles):
+def test_the_catalogue_export_has_numbers_dates_and_its_filters(
+    client, roles, downloads
+):
     users, orgs = roles
     shown = make_achievement(
         owner=orgs["owner"],
@@ -26,12 +26,11 @@ def test_the_catalogue_export_has_numbers_dates_and_its_filters(client, roles):
     )
     make_achievement(owner=orgs["owner"], title="导出样本：另一省份")
     client.force_login(users["organizer"])
-    response = client.get(
+    book = downloads.workbook(
+        client,
         "/achievements/export.xlsx",
         {"q": "导出样本", "field": "new-materials", "province": "51", "mode": "bad"},
     )
-    assert response.status_code == 200
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheetnames == ["说明", "成果"]
     about = dict(book["说明"].iter_rows(values_only=True))
     assert about["文件内容"] == "成果库导出"

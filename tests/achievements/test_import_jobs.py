@@ -27,19 +27,6 @@ from tests.achievements import test_demand_import as demands
 from tests.achievements.test_import import csv_bytes, row, xlsx_bytes
 
 
-@pytest.fixture
-def private(settings, tmp_path) -> Path:
-    """The private storage in a folder of the test's own."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
-    return tmp_path / "private"
-
-
 def stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 

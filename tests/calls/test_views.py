@@ -1,8 +1,5 @@
-import io
-
 import pytest
 from django.test import Client
-from openpyxl import load_workbook
 
 from accounts.enums import Role
 from calls.enums import ApplicationStatus
@@ -131,7 +128,7 @@ def test_reviewer_of_the_applying_institution_gets_404(world):
     assert "甲的成果" not in listing.content.decode()
 
 
-def test_organizer_decides_and_exports(world):
+def test_organizer_decides_and_exports(world, downloads):
     organizer = _client(world["users"]["organizer"])
     call = pass_deadline(world["call"])
     app = world["app"]
@@ -144,8 +141,7 @@ def test_organizer_decides_and_exports(world):
     app.refresh_from_db()
     assert app.status == ApplicationStatus.ACCEPTED
     assert app.slot.roadshow == call.roadshow
-    export = organizer.get(f"/admin/calls/{call.pk}/export.xlsx")
-    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    book = downloads.workbook(organizer, f"/admin/calls/{call.pk}/export.xlsx")
     assert book.sheetnames == ["说明", "排名", "评分明细", "操作记录"]
     ranking = list(book["排名"].iter_rows(values_only=True))
     assert ranking[1][:4] == (1, "甲的成果", "甲大学", "已入选")

@@ -538,10 +538,7 @@ def test_the_roadshows_day_is_its_local_dates(today, problem):
     assert (found is None) if problem is None else (problem in found)
 
 
-def test_the_registration_list_exports_times_as_dates(client, open_roadshow):
-    import io
-
-    from openpyxl import load_workbook
+def test_the_registration_list_exports_times_as_dates(client, open_roadshow, downloads):
 
     from spreadsheets import DATETIME_FORMAT
 
@@ -556,9 +553,7 @@ def test_the_registration_list_exports_times_as_dates(client, open_roadshow):
     )
     r.refresh_from_db()
     client.force_login(users["organizer"])
-    response = client.get(f"/checkin/{roadshow.pk}/registrations.xlsx")
-    assert response.status_code == 200
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    book = downloads.workbook(client, f"/checkin/{roadshow.pk}/registrations.xlsx")
     assert book.sheetnames == ["说明", "报名"]
     about = dict(book["说明"].iter_rows(values_only=True))
     assert about["筛选条件"] == f"路演：{roadshow.title}"

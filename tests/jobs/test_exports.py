@@ -25,16 +25,9 @@ from tracker.services import deal_create
 
 
 @pytest.fixture
-def private(settings, tmp_path) -> Path:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
+def private(private, settings) -> Path:
     settings.EXPORT_INLINE_ROWS = 1
-    return tmp_path / "private"
+    return private
 
 
 def stored_files(root: Path) -> list[Path]:
@@ -246,3 +239,36 @@ def test_an_upload_whose_job_never_ran_is_deleted_after_the_retention(private):
     assert job_files_prune() == 1
     assert stored_files(private) == []
     assert job_files_prune() == 0
+
+
+def test_every_export_is_judged_again_when_its_job_runs(roles):
+    """Each kind of export asks its rule as the starter when the job runs: a
+    team member (who may export none of these) is refused, with a message;
+    the organizer is not."""
+    from jobs.exports import PLANNERS
+    from jobs.services import JobRefused
+    from tests.factories.calls import make_call
+    from tests.factories.events import make_roadshow
+
+    users, _orgs = roles
+    roadshow = make_roadshow()
+    call = make_call(roadshow=roadshow, by=users["organizer"])
+    params = {
+        "achievements.export": {"filters": {}},
+        "tracker.deals_export": {"query": {}},
+        "livestream.questions_export": {"roadshow": roadshow.pk},
+        "livestream.scores_export": {"roadshow": roadshow.pk},
+        "calls.export": {"call": call.pk},
+        "events.registrations_export": {"roadshow": roadshow.pk},
+        # Public: it is narrowed to what the starter sees, never refused.
+        "licences.export": None,
+    }
+    assert set(PLANNERS) == set(params)
+    for kind, given in params.items():
+        if given is None:
+            continue
+        with pytest.raises(JobRefused) as refused:
+            PLANNERS[kind](user=users["team"], **given)
+        assert str(refused.value), kind
+        plan = PLANNERS[kind](user=users["organizer"], **given)
+        assert plan.filename.endswith(".xlsx") and plan.back.startswith("/"), kind

@@ -124,6 +124,30 @@ def test_the_export_has_its_about_sheet_and_filters(client, listed):
     assert row["网址"] == f"http://testserver/open-licences/{listed[1].pk}/"
 
 
+def test_a_large_export_asks_the_public_to_sign_in_and_runs_as_a_job(
+    client, roles, listed, downloads
+):
+    users, _orgs = roles
+    if downloads.through_job:
+        response = client.get("/open-licences/export.xlsx?fee=lump_sum")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+        assert "导出内容较多，将在后台生成，请先登录。" in client.get(
+            response["Location"]
+        ).content.decode()
+    client.force_login(users["investor"])
+    book = downloads.workbook(client, "/open-licences/export.xlsx?fee=lump_sum")
+    about = dict(book["说明"].iter_rows(values_only=True))
+    assert (about["导出人"], about["筛选条件"], about["行数"]) == (
+        str(users["investor"]),
+        "许可使用费支付方式：一次性支付",
+        1,
+    )
+    rows = list(book["开放许可"].iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["网址"] == f"http://testserver/open-licences/{listed[1].pk}/"
+
+
 def test_the_calendar_feed_has_stable_uids_and_cancels_withdrawn(client, listed):
     first, second = listed
     Declaration.objects.filter(pk=second.pk).update(status="withdrawn")

@@ -4,12 +4,10 @@ own organization's; the team sees averages after the end, organizers see
 and export everything."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from events.enums import SlotKind
 from events.models import Slot
@@ -196,7 +194,7 @@ def test_the_team_sees_its_averages_after_the_end_never_who_scored(client, live)
     assert client.get(url).status_code == 403
 
 
-def test_organizers_see_and_export_every_score(client, live):
+def test_organizers_see_and_export_every_score(client, live, downloads):
     _named(live)
     _score(live, "investor", ALL_FOUR)
     page_url = reverse("livestream:scores", args=[live["roadshow"].pk])
@@ -212,9 +210,7 @@ def test_organizers_see_and_export_every_score(client, live):
     client.force_login(live["organizer"])
     page = client.get(page_url).content.decode()
     assert live["investor"].name in page and "4.00" in page
-    response = client.get(export_url)
-    assert response.status_code == 200
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    book = downloads.workbook(client, export_url)
     about, summary, detail = book.worksheets
     assert about.title == "说明" and (detail.freeze_panes, summary.title) == (
         "A2",

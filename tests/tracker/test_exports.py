@@ -39,14 +39,15 @@ def _book(response):
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
-def test_the_deal_list_exports_dates_amounts_and_its_filters(client, roles, deal):
+def test_the_deal_list_exports_dates_amounts_and_its_filters(
+    client, roles, deal, downloads
+):
     users, _orgs = roles
     client.force_login(users["organizer"])
-    book = _book(
-        client.get(
-            "/deals/",
-            {"format": "xlsx", "stage": "interest", "region": "west", "cross": ""},
-        )
+    book = downloads.workbook(
+        client,
+        "/deals/",
+        {"format": "xlsx", "stage": "interest", "region": "west", "cross": ""},
     )
     assert book.sheetnames == ["说明", "成果转化项目"]
     about = dict(book["说明"].iter_rows(values_only=True))
@@ -89,11 +90,13 @@ def test_an_unfiltered_deal_export_says_so(client, roles, deal):
     assert about["筛选条件"] == "无（全部记录）"
 
 
-def test_an_export_made_in_english_has_an_about_sheet(client, roles, deal):
+def test_an_export_made_in_english_has_an_about_sheet(client, roles, deal, downloads):
     users, _orgs = roles
     client.force_login(users["organizer"])
     client.cookies["django_language"] = "en"
-    book = _book(client.get("/deals/", {"format": "xlsx", "stage": "interest"}))
+    book = downloads.workbook(
+        client, "/deals/", {"format": "xlsx", "stage": "interest"}
+    )
     assert book.sheetnames[0] == "About"
     about = dict(book["About"].iter_rows(values_only=True))
     with translation.override("en"):

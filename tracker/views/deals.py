@@ -1,8 +1,6 @@
 """The deal pages: the list (with "needs attention"), a new deal from an
 expression of interest, and a deal's page (its actions are in actions.py)."""
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,14 +18,12 @@ from accounts.models import Organization
 from accounts.permissions import user_can
 from achievements.selectors import achievements_visible_to
 from events.models import Slot
-from jobs.exports import export_started
-from spreadsheets import About, xlsx_response
+from jobs.exports import export_response
 from uploads import UploadRefused
 
 from .. import services
 from ..enums import Stage
-from ..exporting import export_deals
-from ..filtering import deal_filters_in_words, deals_filtered
+from ..filtering import deals_filtered
 from ..forms import DealCreateForm
 from ..jobs import DEALS_EXPORT, deals_export_params
 from ..models import Deal
@@ -56,19 +52,9 @@ def deal_list(request):
     if request.GET.get("format") == "xlsx":
         if not permissions.is_organizer(request.user):
             raise PermissionDenied
-        if qs.count() > settings.EXPORT_INLINE_ROWS:
-            return export_started(
-                request, kind=DEALS_EXPORT, params=deals_export_params(request.GET)
-            )
-        about = About(
-            title=_("成果转化项目跟踪表"),
-            exported_by=str(request.user),
-            filters=deal_filters_in_words(params=request.GET, user=request.user),
+        return export_response(
+            request, kind=DEALS_EXPORT, params=deals_export_params(request.GET)
         )
-        stream = io.BytesIO()
-        export_deals(queryset=qs, stream=stream, about=about)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_response(stream, filename=f"deals-{stamp}.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     attention = set(
         deals_needing_attention(
