@@ -82,27 +82,34 @@ class LiveRoomConsumer(SocketHelpers, AsyncWebsocketConsumer):
             return
         self.hub = await hub.join(self.room_id, self)
         last = self._last_seen()
+        public = self.user_id is None and not self.presenter
         try:
-            if last is None:
+            first = None
+            if last is not None:
+                # Coming back: from the hub's memory of the room's latest
+                # events if it has them (no read per viewer in a reconnect
+                # storm), else from the database.
+                first = await self.hub.missed(self, last, access.seq)
+            if first is None and public:
+                # The signed-out public's snapshot: one read for a crowd.
+                first = await admission.public_snapshot(
+                    room_id=self.room_id, language=self.language
+                )
+            elif first is None and last is None:
                 first = await self._call(
                     selectors.snapshot,
                     user=self.user,
                     room_id=self.room_id,
                     presenter=self.presenter,
                 )
-            else:
-                # Coming back: from the hub's memory of the room's latest
-                # events if it has them (no read per viewer in a reconnect
-                # storm), else from the database.
-                first = await self.hub.missed(self, last, access.seq)
-                if first is None:
-                    first = await self._call(
-                        selectors.missed,
-                        user=self.user,
-                        room_id=self.room_id,
-                        last=last,
-                        presenter=self.presenter,
-                    )
+            elif first is None:
+                first = await self._call(
+                    selectors.missed,
+                    user=self.user,
+                    room_id=self.room_id,
+                    last=last,
+                    presenter=self.presenter,
+                )
         except LiveError as error:
             self.hub.discard(self)
             await self._refuse(error.code, FORBIDDEN, error.message)

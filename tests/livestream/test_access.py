@@ -309,3 +309,38 @@ def test_a_crowd_coming_in_together_is_judged_in_a_few_reads_each_as_itself(
     run(scenario)
     assert sum(reads) == 40
     assert len(reads) <= 4, reads
+
+
+def test_the_signed_out_public_arriving_together_shares_a_snapshot_read(
+    live, monkeypatch
+):
+    """The room as the public sees it is the same for all of them: a crowd
+    arriving together costs a few snapshot reads, not one each, and a
+    signed-in viewer still gets their own."""
+    from livestream import selectors
+
+    reads = []
+    real = selectors.snapshot
+
+    def counted(**kwargs):
+        reads.append(kwargs["user"].is_authenticated)
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "snapshot", counted)
+    investor_http = signed_in(live["investor"])
+
+    async def scenario():
+        public = [Browser(live["roadshow"].pk) for _ in range(30)]
+        investor = Browser(live["roadshow"].pk, investor_http)
+        crowd = [*public, investor]
+        await asyncio.gather(*(b.comm.connect() for b in crowd))
+        firsts = await asyncio.gather(*(b.until(lambda f: True) for b in crowd))
+        assert {f["t"] for f in firsts} == {"snapshot"}
+        assert {f["me"]["id"] for f in firsts[:30]} == {None}
+        assert firsts[30]["me"]["id"] == live["investor"].pk
+        for browser in crowd:
+            await browser.close()
+
+    run(scenario)
+    assert reads.count(True) == 1
+    assert 1 <= reads.count(False) <= 3, reads
