@@ -51,8 +51,11 @@ PLANNERS: dict[str, Planner] = {}
 _GONE = gettext_lazy("导出人的账号已不存在。")
 
 
-def export_subject(*, kind: str, user_id: int) -> str:
-    return f"{kind}:{user_id}"
+def export_subject(*, kind: str, user_id: int, params: dict[str, Any]) -> str:
+    """One export at a time per person, kind and object (a roadshow's
+    registrations do not wait for another roadshow's)."""
+    of = ",".join(f"{k}={v}" for k, v in sorted(params.items()) if type(v) is int)
+    return f"{kind}:{user_id}" + (f":{of}" if of else "")
 
 
 def export_start(*, kind: str, params: dict[str, Any], by: Any) -> Job:
@@ -61,7 +64,7 @@ def export_start(*, kind: str, params: dict[str, Any], by: Any) -> Job:
     job_files_prune()
     return job_start(
         kind=kind,
-        subject=export_subject(kind=kind, user_id=by.pk),
+        subject=export_subject(kind=kind, user_id=by.pk, params=params),
         params=params,
         by=by,
     )
@@ -73,7 +76,9 @@ def export_started(request, *, kind: str, params: dict[str, Any]):
     try:
         job = export_start(kind=kind, params=params, by=request.user)
     except JobBusy:
-        job = job_latest(subject=export_subject(kind=kind, user_id=request.user.pk))
+        job = job_latest(
+            subject=export_subject(kind=kind, user_id=request.user.pk, params=params)
+        )
         messages.info(request, _("你的上一份导出还在生成，完成后即可在此下载。"))
     return redirect("job_page", pk=job.pk)
 

@@ -5,14 +5,15 @@ network blip, a redeploy) a thousand reads queued there, one after the
 other, for a minute.  Here the viewers who arrive while such a read is in
 flight wait for the next one, which serves all of them:
 
-- their access: ``selectors.accesses`` judges them all in a few queries,
-  one verdict per person and one for the whole signed-out public;
+- their access: ``selectors.accesses`` reads the room once for all of
+  them and judges each person once, the whole signed-out public once;
 - the signed-out public's snapshot of the room (the same for all of them, in
   one language): read once and sent as one text.
 
 Each viewer is served by a read that started after they arrived — never by
 an older one — so what they are allowed and shown is exactly what it was
-when each viewer was read alone."""
+when each viewer was read alone.  A read that fails (the database away)
+fails for every viewer waiting on it: their pages reconnect with backoff."""
 
 import asyncio
 import threading

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from events.models import Roadshow
+from events.enums import SlotKind
+from events.models import Roadshow, Slot
 from jobs.exports import ExportPlan, export_kind
 from jobs.services import JobRefused
 
@@ -28,7 +29,7 @@ def _stamp() -> str:
 @export_kind(QUESTIONS_EXPORT)
 def questions_export(*, user, roadshow: int) -> ExportPlan:
     access = selectors.access(user=user, roadshow_id=roadshow)
-    if not access.can_view or not access.is_moderator:
+    if access is None or not access.can_view or not access.is_moderator:
         raise JobRefused(_("你已不是该直播间的主持人，不能导出其问题。"))
     room = selectors.room_by_id(access.room_id)
     return ExportPlan(
@@ -48,11 +49,11 @@ def scores_export(*, user, roadshow: int) -> ExportPlan:
         room.roadshow = shown
     if room is None or not permissions.user_can(user, "live.scores", room):
         raise JobRefused(_("你已没有查看该路演评分的权限。"))
+    scored = PitchScore.objects.filter(slot__roadshow_id=roadshow)
     return ExportPlan(
-        rows=PitchScore.objects.filter(slot__roadshow_id=roadshow)
-        .values("slot_id", "user_id")
-        .distinct()
-        .count(),
+        # The summary (a row per pitch) and the detail (a row per scorer).
+        rows=Slot.objects.filter(roadshow_id=roadshow, kind=SlotKind.PITCH).count()
+        + scored.values("slot_id", "user_id").distinct().count(),
         write=partial(export_scores, room=room, user=user),
         filename=f"scores-{roadshow}-{_stamp()}.xlsx",
         title=_("路演项目评分"),

@@ -166,4 +166,4 @@ def export_scores(
             ]
         )
     export.save(stream)
-    return len(sheets)
+    return export.rows

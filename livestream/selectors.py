@@ -170,8 +170,9 @@ def accesses(
     *, roadshow_id: int, users: list[Any], presenter: bool = False
 ) -> list[Access] | None:
     """``access`` for many users at once (a crowd coming into the room
-    together), in a few queries whatever their number; None if there is no
-    such roadshow."""
+    together): the roadshow and the room read once, moderators and
+    sanctions primed for all, each person judged once and the signed-out
+    public once for all of them; None if there is no such roadshow."""
     roadshow = Roadshow.objects.filter(pk=roadshow_id).first()
     if roadshow is None:
         return None

@@ -12,7 +12,7 @@ Twisted==26.10.0 and autobahn==26.10.2:
 - Daphne: the ASGI ``send`` it gives an application is
   ``functools.partial(server.handle_reply, protocol)``, seen through Channels'
   session wrappers (each keeps the inner one as ``real_send``) and through
-  our own middleware's (``__wrapped__``, set by a wrapper that passes
+  our own middleware's (``frames_pass_to``, set by a wrapper that passes
   ``websocket.send`` on unchanged);
 - autobahn: that ``protocol`` (a ``WebSocketServerProtocol``) has ``state`` and
   ``STATE_OPEN``, ``send_queue``, ``sendPreparedMessage`` and
@@ -79,8 +79,9 @@ def socket_of(send) -> Any | None:
     know (logged once)."""
     for _ in range(8):
         # A middleware's wrapper that leaves ``websocket.send`` as it is says
-        # so with ``__wrapped__`` (roadshow.observability.RequestLog).
-        inner = getattr(send, "__wrapped__", None)
+        # so with ``frames_pass_to`` (roadshow.observability.RequestLog); any
+        # other wrapper keeps the hub on ASGI ``send``.
+        inner = getattr(send, "frames_pass_to", None)
         if inner is not None:
             send = inner
             continue

@@ -36,17 +36,23 @@ class SocketAuth(AuthMiddleware):
         )(scope)
 
 
-def sockets(routes: list):
-    """The WebSocket stack around ``routes``: the Origin check, the session
-    and its user."""
-    return AllowedHostsOriginValidator(
-        CookieMiddleware(SessionMiddleware(SocketAuth(URLRouter(routes))))
+def build(http, websocket_routes: list):
+    """The platform's ASGI stack: around everything the request id, the
+    request log and its metrics; WebSockets behind the Origin check, the
+    session and its user.  (tests/livestream/transport_probe.py builds its
+    probe with it: the hub's direct writes must see through all of it.)"""
+    return RequestLog(
+        ProtocolTypeRouter(
+            {
+                "http": http,
+                "websocket": AllowedHostsOriginValidator(
+                    CookieMiddleware(
+                        SessionMiddleware(SocketAuth(URLRouter(websocket_routes)))
+                    )
+                ),
+            }
+        )
     )
 
 
-# Around everything: the request id, the request log and its metrics.
-application = RequestLog(
-    ProtocolTypeRouter(
-        {"http": PageCacheApp(django_asgi_app), "websocket": sockets([*live, *meet])}
-    )
-)
+application = build(PageCacheApp(django_asgi_app), [*live, *meet])

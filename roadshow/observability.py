@@ -100,7 +100,7 @@ class RequestLog:
 
         # Frames (``websocket.send``) pass unchanged: the live room's hub may
         # write them straight to the socket behind (livestream.transport).
-        sending.__wrapped__ = send
+        sending.frames_pass_to = send
         with tracing.bound(request_id):
             try:
                 await self.app(scope, receive, sending)

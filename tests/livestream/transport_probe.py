@@ -1,6 +1,5 @@
 """An ASGI application for tests/livestream/test_transport.py: the
-platform's own middleware (the request log and the WebSocket stack of
-roadshow.asgi) around a consumer that looks at the Daphne connection it runs
+platform's own ASGI stack (roadshow.asgi.build) around a consumer that looks at the Daphne connection it runs
 on through livestream.transport, and writes through it."""
 
 import json
@@ -10,12 +9,10 @@ from django.core.asgi import get_asgi_application
 get_asgi_application()  # sets Django up, as roadshow.asgi does
 
 from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
-from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from livestream import transport  # noqa: E402
-from roadshow.asgi import sockets  # noqa: E402
-from roadshow.observability import RequestLog  # noqa: E402
+from roadshow.asgi import build  # noqa: E402
 
 # Written straight to the socket in this order: the large ones do not fit in
 # the socket's buffer at once, so what follows them waits in Twisted's.
@@ -46,8 +43,4 @@ async def healthz(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-application = RequestLog(
-    ProtocolTypeRouter(
-        {"http": healthz, "websocket": sockets([path("probe/", Probe.as_asgi())])}
-    )
-)
+application = build(healthz, [path("probe/", Probe.as_asgi())])
