@@ -132,9 +132,10 @@ def test_a_large_export_asks_the_public_to_sign_in_and_runs_as_a_job(
         response = client.get("/open-licences/export.xlsx?fee=lump_sum")
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=")
-        assert "导出内容较多，将在后台生成，请先登录。" in client.get(
-            response["Location"]
-        ).content.decode()
+        assert (
+            "导出内容较多，将在后台生成，请先登录。"
+            in client.get(response["Location"]).content.decode()
+        )
     client.force_login(users["investor"])
     book = downloads.workbook(client, "/open-licences/export.xlsx?fee=lump_sum")
     about = dict(book["说明"].iter_rows(values_only=True))
