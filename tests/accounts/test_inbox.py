@@ -84,8 +84,9 @@ def test_each_count_is_what_its_list_holds(client, roles):
         transfer_mode="licence",
     )
     Objection.objects.create(deal=deal, name="某人", contact="x", reason="理由")
-    # A request lapsing tomorrow, and one lapsing next week.
-    market = make_market(roles)
+    # A request lapsing tomorrow, and one lapsing next week (in a market of
+    # another month, whatever today is: its roadshow is not this month's).
+    market = make_market(roles, day=today + dt.timedelta(days=40))
     for days in (1, 7):
         request = request_create(
             by=market["investor"] if days == 1 else market["enterprise"],
