@@ -308,7 +308,10 @@ def test_a_crowd_coming_in_together_is_judged_in_a_few_reads_each_as_itself(
 
     run(scenario)
     assert sum(reads) == 40
-    assert len(reads) <= 4, reads
+    # How many reads depends on how the arrivals spread over the database
+    # thread (5 on a loaded machine); the exact rule is pinned, with the
+    # interleaving held still, in test_admission.  One read each would be 40.
+    assert len(reads) <= 10, reads
 
 
 def test_the_signed_out_public_arriving_together_shares_a_snapshot_read(
@@ -343,4 +346,5 @@ def test_the_signed_out_public_arriving_together_shares_a_snapshot_read(
 
     run(scenario)
     assert reads.count(True) == 1
-    assert 1 <= reads.count(False) <= 3, reads
+    # Not one each (30); how few depends on the machine (test_admission).
+    assert 1 <= reads.count(False) <= 8, reads
