@@ -47,12 +47,16 @@ def short_code_of(secret: str) -> str:
 
 
 def ticket_png(registration: Registration) -> bytes:
+    return _qr_png(registration.secret)
+
+
+def _qr_png(secret: str) -> bytes:
     import io
 
     import qrcode
 
     buffer = io.BytesIO()
-    qrcode.make(QR_PREFIX + registration.secret, box_size=10, border=4).save(buffer)
+    qrcode.make(QR_PREFIX + secret, box_size=10, border=4).save(buffer)
     return buffer.getvalue()
 
 
@@ -143,6 +147,13 @@ def registration_create(
     while counting), a full roadshow puts people on the waitlist.  An invited
     guest (``reserved``, from invitations' accept only) may take a place kept
     for invited guests."""
+    # Everyone registering for the roadshow waits for its row's lock, so the
+    # confirmation's QR code and calendar file (most of a registration's
+    # CPU) are made before it, for the outcome likely then (README, "Drills").
+    secret = _new_secret()
+    made = _Attachments.before_lock(
+        roadshow=roadshow, secret=secret, attendance=attendance, reserved=reserved
+    )
     locked = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
     problem = registration_problem(roadshow=locked, user=user)
     if problem:
@@ -156,8 +167,9 @@ def registration_create(
         left = places_left(roadshow=locked, reserved=reserved)
         if left is not None and left <= 0:
             status = RegistrationStatus.WAITLISTED
-    for _attempt in range(5):
-        secret = _new_secret()
+    for attempt in range(5):
+        if attempt:
+            secret = _new_secret()
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
@@ -184,7 +196,7 @@ def registration_create(
                 raise RegistrationError(_("您已报名本场路演，无需重复报名。")) from exc
     else:  # pragma: no cover - 128 random bits do not collide five times
         raise RegistrationError(_("请稍后再试。"))
-    _notify(registration)
+    _notify(registration, made=made)
     return registration
 
 
@@ -242,10 +254,66 @@ def waitlist_promote(*, roadshow: Roadshow) -> list[Registration]:
     return promoted
 
 
-def _notify(registration: Registration, *, promoted: bool = False) -> None:
-    """The confirmation email with the ticket and an .ics invitation, after commit."""
+@dataclass
+class _Attachments:
+    """A confirmation's ticket (its QR code) and calendar file, made before the
+    roadshow row is locked when the registration will likely have them; each
+    is used only if it is still what the registration needs (the same secret;
+    the roadshow unchanged since), else made again under the lock."""
+
+    secret: str = ""
+    ticket: bytes | None = None
+    calendar: bytes | None = None
+    calendar_of: tuple | None = None
+
+    @classmethod
+    def before_lock(
+        cls, *, roadshow: Roadshow, secret: str, attendance: str, reserved: bool
+    ) -> "_Attachments":
+        made = cls(secret=secret)
+        if attendance not in attendance_options(roadshow):
+            return made
+        if attendance == Attendance.ONSITE:
+            left = places_left(roadshow=roadshow, reserved=reserved)
+            if left is not None and left <= 0:
+                return made  # the waitlist: no ticket, no calendar file
+            made.ticket = _qr_png(secret)
+        made.calendar = _calendar_file(roadshow)
+        made.calendar_of = _calendar_version(roadshow)
+        return made
+
+    def ticket_for(self, registration: Registration) -> bytes:
+        if self.ticket is not None and self.secret == registration.secret:
+            return self.ticket
+        return ticket_png(registration)
+
+    def calendar_for(self, roadshow: Roadshow) -> bytes:
+        if self.calendar is not None and self.calendar_of == _calendar_version(
+            roadshow
+        ):
+            return self.calendar
+        return _calendar_file(roadshow)
+
+
+def _calendar_version(roadshow: Roadshow) -> tuple:
+    return (roadshow.pk, roadshow.updated_at, roadshow.sequence)
+
+
+def _calendar_file(roadshow: Roadshow) -> bytes:
     from .calendars import calendar_bytes
 
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return calendar_bytes([roadshow], name=roadshow.title, base_url=base_url)
+
+
+def _notify(
+    registration: Registration,
+    *,
+    promoted: bool = False,
+    made: _Attachments | None = None,
+) -> None:
+    """The confirmation email with the ticket and an .ics invitation, after commit."""
+    made = made or _Attachments()
     user = registration.user
     if not user.email:
         return
@@ -280,12 +348,12 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
         body = "\n\n".join(lines)
     attachments = []
     if registration.has_ticket:
-        attachments.append(("ticket.png", ticket_png(registration), "image/png"))
+        attachments.append(("ticket.png", made.ticket_for(registration), "image/png"))
     if registration.status == RegistrationStatus.CONFIRMED:
         attachments.append(
             (
                 "roadshow.ics",
-                calendar_bytes([roadshow], name=roadshow.title, base_url=base_url),
+                made.calendar_for(roadshow),
                 "text/calendar; method=PUBLISH",
             )
         )

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from events.models import Registration, Scan
+from events.models import Registration, Roadshow, Scan
 from events.registrations import (
     RegistrationError,
     places_left,
@@ -569,3 +569,52 @@ def test_the_registration_list_exports_times_as_dates(client, open_roadshow, dow
         )
         assert row[name].number_format == DATETIME_FORMAT
     assert row["签到入口"].value == "东门"
+
+
+def test_attachments_made_before_the_lock_are_the_registrations_own(
+    open_roadshow, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The ticket's QR code and the calendar file are made before the roadshow
+    row is locked (a surge waits for that lock), from the roadshow as the page
+    read it; what the lock finds wins: a roadshow changed meanwhile gets its
+    new calendar file, the last place taken meanwhile the waitlist and no
+    ticket."""
+    from events import registrations
+    from events.registrations import ticket_png
+
+    _users, _orgs, roadshow = open_roadshow
+    as_read = Roadshow.objects.get(pk=roadshow.pk)  # the page's copy
+    Roadshow.objects.filter(pk=roadshow.pk).update(
+        title="改期后的路演", updated_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = registration_create(
+            roadshow=as_read, user=person("a"), attendance="onsite"
+        )
+    ticket, calendar = (a[1] for a in mail.outbox[0].attachments)
+    assert ticket == ticket_png(first)
+    assert "改期后的路演" in calendar and as_read.title not in calendar
+
+    made_first = []
+    real = registrations._Attachments.before_lock.__func__
+
+    def racing(cls, **kwargs):
+        made = real(cls, **kwargs)
+        if not made_first:
+            made_first.append(made)
+            # someone else takes the last place before this one's lock
+            registration_create(
+                roadshow=roadshow, user=person("b"), attendance="onsite"
+            )
+        return made
+
+    monkeypatch.setattr(registrations._Attachments, "before_lock", classmethod(racing))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        late = registration_create(
+            roadshow=roadshow, user=person("d"), attendance="onsite"
+        )
+    assert made_first[0].ticket is not None  # made for a place it did not get
+    assert late.status == "waitlisted"
+    assert [m.to for m in mail.outbox] == [["b@example.cn"], ["d@example.cn"]]
+    assert mail.outbox[1].attachments == []
