@@ -43,7 +43,7 @@ from bench.drills import scenarios
 from bench.drills.stage import Stage, say
 
 SHORT = os.environ.get("DRILL_SHORT") == "1"
-VIEWERS = 50 if SHORT else 500
+VIEWERS = int(os.environ.get("DRILL_VIEWERS", 50 if SHORT else 500))
 KEYS = {
     "worker_kill": ["http_failed", "lost", "dup", "resume_s"],
     "redis_restart": ["lost", "recovery_s"],
