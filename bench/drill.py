@@ -30,7 +30,9 @@ viewers at 2 questions a second) it runs, in turn (bench/drills/scenarios.py):
 
 `DRILL_SHORT=1` (the suite's shortened form, tests/test_drills.py): 50
 viewers, phases of seconds (the mail server away 20 s), a surge of 400 for
-100 places in 15 s.  `DRILL_ONLY=smtp,surge` runs only those."""
+100 places in 15 s.  `DRILL_ONLY=smtp,surge` runs only those;
+`DRILL_VIEWERS=0` leaves the live room empty (to tell its load from a
+drill's own)."""
 
 import json
 import os
