@@ -148,8 +148,8 @@ def registration_create(
     guest (``reserved``, from invitations' accept only) may take a place kept
     for invited guests."""
     # Everyone registering for the roadshow waits for its row's lock, so the
-    # confirmation's QR code and calendar file (most of a registration's
-    # CPU) are made before it, for the outcome likely then (README, "Drills").
+    # confirmation's QR code and calendar file (most of a confirmation's own
+    # work) are made before it, for the outcome likely then (README, "Drills").
     secret = _new_secret()
     made = _Attachments.before_lock(
         roadshow=roadshow, secret=secret, attendance=attendance, reserved=reserved
@@ -162,11 +162,7 @@ def registration_create(
         raise RegistrationError(_("本场路演不提供该参加方式。"))
     if Registration.objects.active().filter(roadshow=locked, user=user).exists():
         raise RegistrationError(_("您已报名本场路演，无需重复报名。"))
-    status = RegistrationStatus.CONFIRMED
-    if attendance == Attendance.ONSITE:
-        left = places_left(roadshow=locked, reserved=reserved)
-        if left is not None and left <= 0:
-            status = RegistrationStatus.WAITLISTED
+    status = _status_for(roadshow=locked, attendance=attendance, reserved=reserved)
     for attempt in range(5):
         if attempt:
             secret = _new_secret()
@@ -254,6 +250,16 @@ def waitlist_promote(*, roadshow: Roadshow) -> list[Registration]:
     return promoted
 
 
+def _status_for(*, roadshow: Roadshow, attendance: str, reserved: bool) -> str:
+    """Confirmed, or waitlisted when no on-site place is left: decided with
+    the roadshow row locked, guessed without (``_Attachments``)."""
+    if attendance == Attendance.ONSITE:
+        left = places_left(roadshow=roadshow, reserved=reserved)
+        if left is not None and left <= 0:
+            return RegistrationStatus.WAITLISTED
+    return RegistrationStatus.CONFIRMED
+
+
 @dataclass
 class _Attachments:
     """A confirmation's ticket (its QR code) and calendar file, made before the
@@ -273,13 +279,17 @@ class _Attachments:
         made = cls(secret=secret)
         if attendance not in attendance_options(roadshow):
             return made
-        if attendance == Attendance.ONSITE:
-            left = places_left(roadshow=roadshow, reserved=reserved)
-            if left is not None and left <= 0:
-                return made  # the waitlist: no ticket, no calendar file
+        likely = Registration(
+            attendance=attendance,
+            status=_status_for(
+                roadshow=roadshow, attendance=attendance, reserved=reserved
+            ),
+        )
+        if likely.has_ticket:
             made.ticket = _qr_png(secret)
-        made.calendar = _calendar_file(roadshow)
-        made.calendar_of = _calendar_version(roadshow)
+        if likely.status == RegistrationStatus.CONFIRMED:
+            made.calendar = _calendar_file(roadshow)
+            made.calendar_of = _calendar_version(roadshow)
         return made
 
     def ticket_for(self, registration: Registration) -> bytes:
